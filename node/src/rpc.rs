@@ -1,0 +1,462 @@
+//! JSON-RPC: the standard methods plus `badges_*`, thin JSON wrappers over the runtime's
+//! [`BadgesApi`] for verifiers that do not speak SCALE.
+//!
+//! Every answer is computed by the runtime (the same code `state_call` runs), so the JSON and
+//! the runtime API never disagree.
+
+use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Nonce};
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::{error::ErrorObjectOwned, ErrorObject},
+	RpcModule,
+};
+use pallet_badges::{
+	runtime_api::BadgesApi as BadgesRuntimeApi, AchievementType, ClassStatus, Criteria,
+	Disclosure, IssuerStatus, Page, Verdict, Verification,
+};
+use sc_transaction_pool_api::TransactionPool;
+use serde::Serialize;
+use sp_api::ProvideRuntimeApi;
+use sp_block_builder::BlockBuilder;
+use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
+use sp_core::H256;
+use std::sync::Arc;
+
+/// Dependencies of the RPC methods.
+pub struct FullDeps<C, P> {
+	/// The client.
+	pub client: Arc<C>,
+	/// The transaction pool.
+	pub pool: Arc<P>,
+}
+
+/// The RPC module: `system_*` account nonce methods and `badges_*`.
+pub fn create_full<C, P>(
+	deps: FullDeps<C, P>,
+) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
+	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
+	C::Api: BlockBuilder<Block>,
+	P: TransactionPool + 'static,
+{
+	use substrate_frame_rpc_system::{System, SystemApiServer};
+	let mut module = RpcModule::new(());
+	let FullDeps { client, pool } = deps;
+	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	module.merge(Badges::new(client).into_rpc())?;
+	Ok(module)
+}
+
+/// A verification verdict as JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationJson {
+	/// The badge id asked about.
+	pub badge: H256,
+	/// `valid`, `not_found`, `revoked`, `issuer_suspended`, `expired`, `design_mismatch` or
+	/// `not_yet_received`.
+	pub verdict: &'static str,
+	/// Whether the verdict is `valid`.
+	pub valid: bool,
+	/// Revocation time, reason and reason digest, for `revoked`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub revocation: Option<RevocationJson>,
+	/// Expiry time, for `expired`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub expired_at: Option<u64>,
+	/// Public details, unless `not_found`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub details: Option<DetailsJson>,
+	/// Chain time of the verdict (ms since the Unix epoch).
+	pub checked_at: u64,
+	/// The block the verdict was computed at.
+	pub block: H256,
+}
+
+/// Revocation of a badge as JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevocationJson {
+	/// When (ms since the Unix epoch).
+	pub at: u64,
+	/// Reason code name, e.g. `NoLongerEligible`.
+	pub reason: String,
+	/// Digest of a longer reason, if any.
+	pub reason_digest: Option<H256>,
+}
+
+/// Public details of a badge as JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetailsJson {
+	/// Class id.
+	pub class: u32,
+	/// Class name.
+	pub class_name: String,
+	/// Issuer account (SS58).
+	pub issuer: AccountId,
+	/// Issuer name.
+	pub issuer_name: String,
+	/// The class's pinned image digest (blake2-256).
+	pub image_digest: H256,
+	/// Issued at (ms).
+	pub issued_at: u64,
+	/// Expires at (ms), if ever.
+	pub expires_at: Option<u64>,
+	/// Evidence digest, if any.
+	pub evidence: Option<H256>,
+	/// Holder account, only for a public, received badge.
+	pub holder: Option<AccountId>,
+	/// `public` or `private`.
+	pub disclosure: &'static str,
+}
+
+/// A page of badge ids as JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageJson {
+	/// Badge ids.
+	pub items: Vec<H256>,
+	/// Cursor for the next page (`startAfter`), absent on the last page.
+	pub next: Option<H256>,
+}
+
+/// An issuer as JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuerJson {
+	/// Account.
+	pub account: AccountId,
+	/// Name.
+	pub name: String,
+	/// Home page.
+	pub url: String,
+	/// Organisational contact.
+	pub contact: Option<String>,
+	/// `active` or `suspended`.
+	pub status: &'static str,
+	/// Registered at (ms).
+	pub registered_at: u64,
+	/// Classes created.
+	pub classes: u32,
+	/// Badges issued.
+	pub issued: u32,
+}
+
+/// A badge class as JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassJson {
+	/// Class id.
+	pub id: u32,
+	/// Issuer account.
+	pub issuer: AccountId,
+	/// Name.
+	pub name: String,
+	/// Description.
+	pub description: String,
+	/// Criteria URL, if published at a URL.
+	pub criteria_url: Option<String>,
+	/// SHA-256 of the criteria narrative, if kept off chain.
+	pub criteria_digest: Option<H256>,
+	/// OB 3.0 achievement type, e.g. `Membership`.
+	pub achievement_type: String,
+	/// Pinned image digest (blake2-256).
+	pub image_digest: H256,
+	/// Whether it still takes badges.
+	pub retired: bool,
+	/// Created at (ms).
+	pub created_at: u64,
+	/// Badges issued.
+	pub issued: u32,
+}
+
+fn text(bytes: &[u8]) -> String {
+	String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn verdict_name(verdict: &Verdict) -> &'static str {
+	match verdict {
+		Verdict::Valid => "valid",
+		Verdict::NotFound => "not_found",
+		Verdict::Revoked { .. } => "revoked",
+		Verdict::IssuerSuspended => "issuer_suspended",
+		Verdict::Expired { .. } => "expired",
+		Verdict::DesignMismatch => "design_mismatch",
+		Verdict::NotYetReceived => "not_yet_received",
+	}
+}
+
+fn issuer_json(account: AccountId, issuer: IssuerInfo) -> IssuerJson {
+	IssuerJson {
+		account,
+		name: text(&issuer.profile.name),
+		url: text(&issuer.profile.url),
+		contact: issuer.profile.contact.as_ref().map(|c| text(c)),
+		status: match issuer.status {
+			IssuerStatus::Active => "active",
+			IssuerStatus::Suspended => "suspended",
+		},
+		registered_at: issuer.registered_at,
+		classes: issuer.classes,
+		issued: issuer.issued,
+	}
+}
+
+fn class_json(id: u32, class: ClassInfo) -> ClassJson {
+	let (criteria_url, criteria_digest) = match &class.criteria {
+		Criteria::Url(url) => (Some(text(url)), None),
+		Criteria::NarrativeDigest(digest) => (None, Some(H256(*digest))),
+	};
+	ClassJson {
+		id,
+		issuer: class.issuer,
+		name: text(&class.name),
+		description: text(&class.description),
+		criteria_url,
+		criteria_digest,
+		achievement_type: achievement_type_name(class.achievement_type).into(),
+		image_digest: H256(class.image_digest),
+		retired: matches!(class.status, ClassStatus::Retired { .. }),
+		created_at: class.created_at,
+		issued: class.issued,
+	}
+}
+
+fn achievement_type_name(t: AchievementType) -> &'static str {
+	match t {
+		AchievementType::Achievement => "Achievement",
+		AchievementType::Award => "Award",
+		AchievementType::Badge => "Badge",
+		AchievementType::Certificate => "Certificate",
+		AchievementType::CertificateOfCompletion => "CertificateOfCompletion",
+		AchievementType::Competency => "Competency",
+		AchievementType::Course => "Course",
+		AchievementType::License => "License",
+		AchievementType::Membership => "Membership",
+		AchievementType::MicroCredential => "MicroCredential",
+	}
+}
+
+fn page_json(page: Page<H256>) -> PageJson {
+	PageJson { items: page.items, next: page.next }
+}
+
+/// Default page size of the listing methods.
+const DEFAULT_LIMIT: u32 = 100;
+
+/// Badge verification and listings over JSON-RPC.
+#[rpc(server)]
+pub trait BadgesRpc {
+	/// Verify a badge by id (`0x`-prefixed 32-byte hex), optionally with the blake2-256 digest
+	/// of a presented image, at the best block or at `at`.
+	#[method(name = "badges_verify")]
+	fn verify(
+		&self,
+		badge: H256,
+		image_digest: Option<H256>,
+		at: Option<H256>,
+	) -> RpcResult<VerificationJson>;
+
+	/// Public badges of a holder (SS58 account), a page at a time.
+	#[method(name = "badges_listByHolder")]
+	fn list_by_holder(
+		&self,
+		holder: AccountId,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<H256>,
+	) -> RpcResult<PageJson>;
+
+	/// Public badges of a class, a page at a time.
+	#[method(name = "badges_listByClass")]
+	fn list_by_class(
+		&self,
+		class: u32,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<H256>,
+	) -> RpcResult<PageJson>;
+
+	/// Public badges of an issuer, a page at a time.
+	#[method(name = "badges_listByIssuer")]
+	fn list_by_issuer(
+		&self,
+		issuer: AccountId,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<H256>,
+	) -> RpcResult<PageJson>;
+
+	/// An issuer's public profile and status, or `null`.
+	#[method(name = "badges_issuer")]
+	fn issuer(&self, account: AccountId, at: Option<H256>) -> RpcResult<Option<IssuerJson>>;
+
+	/// A badge class, or `null`.
+	#[method(name = "badges_class")]
+	fn class(&self, class: u32, at: Option<H256>) -> RpcResult<Option<ClassJson>>;
+}
+
+/// Implementation of [`BadgesRpcServer`] over the runtime API.
+pub struct Badges<C> {
+	client: Arc<C>,
+}
+
+impl<C> Badges<C> {
+	/// Wrap a client.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client }
+	}
+}
+
+/// JSON-RPC error code when the runtime API call fails (e.g. unknown block).
+const RUNTIME_ERROR: i32 = 1;
+
+fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(RUNTIME_ERROR, "Runtime API call failed", Some(e.to_string()))
+}
+
+impl<C> Badges<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
+{
+	fn at(&self, at: Option<H256>) -> H256 {
+		at.unwrap_or_else(|| self.client.info().best_hash)
+	}
+}
+
+impl<C> BadgesRpcServer for Badges<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
+{
+	fn verify(
+		&self,
+		badge: H256,
+		image_digest: Option<H256>,
+		at: Option<H256>,
+	) -> RpcResult<VerificationJson> {
+		let block = self.at(at);
+		let api = self.client.runtime_api();
+		let Verification { verdict, details, checked_at } =
+			api.verify(block, badge, image_digest.map(|d| d.0)).map_err(runtime_error)?;
+		let details = match details {
+			Some(d) => {
+				let class_name = api
+					.class(block, d.class)
+					.map_err(runtime_error)?
+					.map(|c| text(&c.name))
+					.unwrap_or_default();
+				let issuer_name = api
+					.issuer(block, d.issuer.clone())
+					.map_err(runtime_error)?
+					.map(|i| text(&i.profile.name))
+					.unwrap_or_default();
+				Some(DetailsJson {
+					class: d.class,
+					class_name,
+					issuer: d.issuer,
+					issuer_name,
+					image_digest: H256(d.image_digest),
+					issued_at: d.issued_at,
+					expires_at: d.expires_at,
+					evidence: d.evidence.map(H256),
+					holder: d.holder,
+					disclosure: match d.disclosure {
+						Disclosure::Public => "public",
+						Disclosure::Private => "private",
+					},
+				})
+			},
+			None => None,
+		};
+		let (revocation, expired_at) = match verdict {
+			Verdict::Revoked { at, reason, reason_digest } => (
+				Some(RevocationJson {
+					at,
+					reason: format!("{reason:?}"),
+					reason_digest: reason_digest.map(H256),
+				}),
+				None,
+			),
+			Verdict::Expired { at } => (None, Some(at)),
+			_ => (None, None),
+		};
+		Ok(VerificationJson {
+			badge,
+			verdict: verdict_name(&verdict),
+			valid: verdict == Verdict::Valid,
+			revocation,
+			expired_at,
+			details,
+			checked_at,
+			block,
+		})
+	}
+
+	fn list_by_holder(
+		&self,
+		holder: AccountId,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<H256>,
+	) -> RpcResult<PageJson> {
+		self.client
+			.runtime_api()
+			.badges_by_holder(self.at(at), holder, start_after, limit.unwrap_or(DEFAULT_LIMIT))
+			.map(page_json)
+			.map_err(runtime_error)
+	}
+
+	fn list_by_class(
+		&self,
+		class: u32,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<H256>,
+	) -> RpcResult<PageJson> {
+		self.client
+			.runtime_api()
+			.badges_by_class(self.at(at), class, start_after, limit.unwrap_or(DEFAULT_LIMIT))
+			.map(page_json)
+			.map_err(runtime_error)
+	}
+
+	fn list_by_issuer(
+		&self,
+		issuer: AccountId,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<H256>,
+	) -> RpcResult<PageJson> {
+		self.client
+			.runtime_api()
+			.badges_by_issuer(self.at(at), issuer, start_after, limit.unwrap_or(DEFAULT_LIMIT))
+			.map(page_json)
+			.map_err(runtime_error)
+	}
+
+	fn issuer(&self, account: AccountId, at: Option<H256>) -> RpcResult<Option<IssuerJson>> {
+		let issuer = self
+			.client
+			.runtime_api()
+			.issuer(self.at(at), account.clone())
+			.map_err(runtime_error)?;
+		Ok(issuer.map(|i| issuer_json(account, i)))
+	}
+
+	fn class(&self, class: u32, at: Option<H256>) -> RpcResult<Option<ClassJson>> {
+		let details =
+			self.client.runtime_api().class(self.at(at), class).map_err(runtime_error)?;
+		Ok(details.map(|c| class_json(class, c)))
+	}
+}

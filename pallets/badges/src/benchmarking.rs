@@ -1,0 +1,242 @@
+//! Benchmarks (v2) of every call, each in its worst case.
+
+use super::*;
+use crate::Pallet as Badges;
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{traits::Get, BoundedVec};
+use frame_system::RawOrigin;
+use sp_core::{crypto::KeyTypeId, H256};
+
+const CLAIM_KEY_TYPE: KeyTypeId = KeyTypeId(*b"bdge");
+const IMAGE: Digest = [7u8; 32];
+
+fn bounded<S: Get<u32>>(len: u32) -> BoundedVec<u8, S> {
+	let len = len.min(S::get()) as usize;
+	alloc::vec![b'a'; len].try_into().expect("length is clamped to the bound; qed")
+}
+
+fn full_profile<T: Config>() -> IssuerProfileOf<T> {
+	IssuerProfile {
+		name: bounded::<T::MaxNameLength>(u32::MAX),
+		url: bounded::<T::MaxUrlLength>(u32::MAX),
+		contact: Some(bounded::<T::MaxUrlLength>(u32::MAX)),
+	}
+}
+
+fn issuer<T: Config>(seed: u32) -> T::AccountId {
+	let who: T::AccountId = account("issuer", seed, 0);
+	Badges::<T>::do_register_issuer(who.clone(), full_profile::<T>())
+		.expect("a fresh account registers; qed");
+	who
+}
+
+fn class_of<T: Config>(who: &T::AccountId) -> ClassId {
+	let class = NextClassId::<T>::get();
+	Badges::<T>::do_create_class(
+		who.clone(),
+		bounded::<T::MaxNameLength>(u32::MAX),
+		bounded::<T::MaxDescriptionLength>(u32::MAX),
+		Criteria::Url(bounded::<T::MaxUrlLength>(u32::MAX)),
+		AchievementType::Badge,
+		IMAGE,
+	)
+	.expect("an active issuer creates a class; qed");
+	class
+}
+
+fn claim_key() -> ClaimKey {
+	sp_io::crypto::sr25519_generate(CLAIM_KEY_TYPE, None)
+}
+
+fn spec(n: u32, claim_key: ClaimKey) -> BadgeSpec {
+	BadgeSpec {
+		recipient: H256::from_low_u64_be(n as u64),
+		claim_key,
+		expires_at: Some(u64::MAX),
+		evidence: Some([1; 32]),
+	}
+}
+
+/// An issued, unreceived badge of a fresh issuer and class, with the claim key that signs for it.
+fn issued_badge<T: Config>() -> (T::AccountId, BadgeId, ClaimKey) {
+	let who = issuer::<T>(0);
+	let class = class_of::<T>(&who);
+	let key = claim_key();
+	Badges::<T>::do_issue(who.clone(), class, core::iter::once(spec(0, key)))
+		.expect("the issuer issues; qed");
+	(who, badge_id(class, &H256::from_low_u64_be(0)), key)
+}
+
+fn sign_receipt<T: Config>(key: &ClaimKey, badge: &BadgeId, holder: &T::AccountId) -> ClaimSignature {
+	let genesis = frame_system::Pallet::<T>::block_hash(
+		frame_system::pallet_prelude::BlockNumberFor::<T>::default(),
+	);
+	let payload = receipt_payload(genesis.as_ref(), badge, holder);
+	sp_io::crypto::sr25519_sign(CLAIM_KEY_TYPE, key, &payload).expect("the key is in the keystore; qed")
+}
+
+/// A received badge and its holder.
+fn received_badge<T: Config>() -> (T::AccountId, BadgeId, T::AccountId) {
+	let (who, badge, key) = issued_badge::<T>();
+	let holder: T::AccountId = account("holder", 0, 0);
+	let proof = sign_receipt::<T>(&key, &badge, &holder);
+	Badges::<T>::do_receive(holder.clone(), badge, proof).expect("the recipient receives; qed");
+	(who, badge, holder)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_issuer() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who: T::AccountId = account("issuer", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone(), full_profile::<T>());
+		assert!(Issuers::<T>::contains_key(&who));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_issuer_profile() {
+		let who = issuer::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), full_profile::<T>());
+		assert!(Issuers::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn suspend_issuer() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who = issuer::<T>(0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+		assert_eq!(Issuers::<T>::get(&who).map(|i| i.status), Some(IssuerStatus::Suspended));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn reinstate_issuer() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who = issuer::<T>(0);
+		Badges::<T>::do_set_issuer_status(who.clone(), IssuerStatus::Suspended)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+		assert_eq!(Issuers::<T>::get(&who).map(|i| i.status), Some(IssuerStatus::Active));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn create_class() {
+		let who = issuer::<T>(0);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(who),
+			bounded::<T::MaxNameLength>(u32::MAX),
+			bounded::<T::MaxDescriptionLength>(u32::MAX),
+			Criteria::Url(bounded::<T::MaxUrlLength>(u32::MAX)),
+			AchievementType::Badge,
+			IMAGE,
+		);
+		assert!(Classes::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn retire_class() {
+		let who = issuer::<T>(0);
+		let class = class_of::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), class);
+		assert!(matches!(
+			Classes::<T>::get(class).map(|c| c.status),
+			Some(ClassStatus::Retired { .. })
+		));
+	}
+
+	#[benchmark]
+	fn issue() {
+		let who = issuer::<T>(0);
+		let class = class_of::<T>(&who);
+		let s = spec(0, claim_key());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), class, s);
+		assert_eq!(BadgeCount::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn issue_batch(n: Linear<1, { T::MaxBatch::get() }>) {
+		let who = issuer::<T>(0);
+		let class = class_of::<T>(&who);
+		let key = claim_key();
+		let specs: Vec<BadgeSpec> = (0..n).map(|i| spec(i, key)).collect();
+		let specs: BoundedVec<_, T::MaxBatch> =
+			specs.try_into().expect("n is at most MaxBatch; qed");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), class, specs);
+		assert_eq!(BadgeCount::<T>::get(), n as u64);
+	}
+
+	#[benchmark]
+	fn receive() {
+		let (_, badge, key) = issued_badge::<T>();
+		let holder: T::AccountId = account("holder", 0, 0);
+		let proof = sign_receipt::<T>(&key, &badge, &holder);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder.clone()), badge, proof);
+		assert!(BadgesByHolder::<T>::contains_key(&holder, badge));
+	}
+
+	#[benchmark]
+	fn set_disclosure() {
+		let (_, badge, holder) = received_badge::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder.clone()), badge, Disclosure::Private);
+		assert!(!BadgesByHolder::<T>::contains_key(&holder, badge));
+	}
+
+	#[benchmark]
+	fn revoke() {
+		let (who, badge, _) = received_badge::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), badge, RevocationReason::Other, Some([2; 32]));
+		assert!(matches!(
+			Badges::<T>::get(badge).map(|b| b.status),
+			Some(BadgeStatus::Revoked { .. })
+		));
+	}
+
+	#[benchmark]
+	fn force_revoke() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (_, badge, _) = received_badge::<T>();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, badge, RevocationReason::Other, Some([2; 32]));
+		assert!(matches!(
+			Badges::<T>::get(badge).map(|b| b.status),
+			Some(BadgeStatus::Revoked { .. })
+		));
+		Ok(())
+	}
+
+	/// The costliest transaction validation: a receipt (badge and issuer reads, a signature
+	/// check).
+	#[benchmark]
+	fn check_badge_access() {
+		let (_, badge, key) = issued_badge::<T>();
+		let holder: T::AccountId = account("holder", 0, 0);
+		let proof = sign_receipt::<T>(&key, &badge, &holder);
+		let call = Call::<T>::receive { badge, proof };
+		#[block]
+		{
+			Badges::<T>::authorize_signed(&holder, &call).expect("the proof is valid; qed");
+		}
+	}
+
+	impl_benchmark_test_suite!(Badges, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,557 @@
+//! The pallet's logic: `do_*` helpers behind the calls, the authorization checks that calls and
+//! [`crate::CheckBadgeAccess`] share, the read-only queries behind the runtime API, and the
+//! storage invariants.
+
+use crate::{pallet::*, types::*, MAX_PAGE_SIZE};
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	storage::{with_transaction, TransactionOutcome},
+	traits::{Contains, Time},
+};
+use sp_runtime::traits::Zero;
+
+impl<T: Config> Pallet<T> {
+	fn now() -> Moment {
+		T::Time::now()
+	}
+
+	fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(frame_system::pallet_prelude::BlockNumberFor::<T>::zero())
+	}
+
+	// ---- authorization checks (shared by calls and transaction validation) ----
+
+	/// The issuer record of `who`, if `who` is an active issuer.
+	pub fn ensure_active_issuer(who: &T::AccountId) -> Result<IssuerOf<T>, Error<T>> {
+		let issuer = Issuers::<T>::get(who).ok_or(Error::<T>::NotIssuer)?;
+		ensure!(issuer.status == IssuerStatus::Active, Error::<T>::IssuerSuspended);
+		Ok(issuer)
+	}
+
+	/// The class `class`, if `who` is its active issuer.
+	pub fn ensure_class_issuer(
+		who: &T::AccountId,
+		class: ClassId,
+	) -> Result<BadgeClassOf<T>, Error<T>> {
+		Self::ensure_active_issuer(who)?;
+		let details = Classes::<T>::get(class).ok_or(Error::<T>::ClassNotFound)?;
+		ensure!(details.issuer == *who, Error::<T>::NotClassIssuer);
+		Ok(details)
+	}
+
+	/// The class `class`, if `who` is its active issuer and it takes new badges.
+	pub fn ensure_can_issue(
+		who: &T::AccountId,
+		class: ClassId,
+	) -> Result<BadgeClassOf<T>, Error<T>> {
+		let details = Self::ensure_class_issuer(who, class)?;
+		ensure!(details.status == ClassStatus::Active, Error::<T>::ClassRetired);
+		Ok(details)
+	}
+
+	/// The badge `badge`, if `who` is its active issuer and it is not revoked yet.
+	pub fn ensure_badge_issuer(
+		who: &T::AccountId,
+		badge: &BadgeId,
+	) -> Result<BadgeOf<T>, Error<T>> {
+		Self::ensure_active_issuer(who)?;
+		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
+		ensure!(record.issuer == *who, Error::<T>::NotBadgeIssuer);
+		ensure!(record.status == BadgeStatus::Active, Error::<T>::AlreadyRevoked);
+		Ok(record)
+	}
+
+	/// The badge `badge`, if `who` may receive it with `proof`.
+	pub fn ensure_can_receive(
+		who: &T::AccountId,
+		badge: &BadgeId,
+		proof: &ClaimSignature,
+	) -> Result<BadgeOf<T>, Error<T>> {
+		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
+		ensure!(record.holder.is_none(), Error::<T>::AlreadyReceived);
+		ensure!(record.status == BadgeStatus::Active, Error::<T>::BadgeRevoked);
+		if let Some(expiry) = record.expires_at {
+			ensure!(Self::now() < expiry, Error::<T>::BadgeExpired);
+		}
+		let issuer = Issuers::<T>::get(&record.issuer).ok_or(Error::<T>::NotIssuer)?;
+		ensure!(issuer.status == IssuerStatus::Active, Error::<T>::IssuerSuspended);
+		let payload = receipt_payload(Self::genesis_hash().as_ref(), badge, who);
+		ensure!(
+			sp_io::crypto::sr25519_verify(proof, &payload, &record.claim_key),
+			Error::<T>::InvalidReceiptProof
+		);
+		Ok(record)
+	}
+
+	/// The badge `badge`, if `who` holds it and `disclosure` changes it.
+	pub fn ensure_can_disclose(
+		who: &T::AccountId,
+		badge: &BadgeId,
+		disclosure: Disclosure,
+	) -> Result<BadgeOf<T>, Error<T>> {
+		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
+		ensure!(record.holder.as_ref() == Some(who), Error::<T>::NotHolder);
+		ensure!(record.disclosure != disclosure, Error::<T>::DisclosureUnchanged);
+		Ok(record)
+	}
+
+	/// Whether `who` may sign `call` at all, with the same checks the call makes.
+	///
+	/// Used by [`crate::CheckBadgeAccess`] while validating transactions. For a batch only the
+	/// class and issuer are checked here (each item is checked when the batch is applied).
+	pub fn authorize_signed(who: &T::AccountId, call: &Call<T>) -> Result<(), Error<T>> {
+		match call {
+			Call::update_issuer_profile { .. } => Self::ensure_active_issuer(who).map(drop),
+			Call::create_class { .. } => Self::ensure_active_issuer(who).map(drop),
+			Call::retire_class { class } => Self::ensure_class_issuer(who, *class).and_then(|c| {
+				ensure!(c.status == ClassStatus::Active, Error::<T>::ClassRetired);
+				Ok(())
+			}),
+			Call::issue { class, spec } => {
+				Self::ensure_can_issue(who, *class)?;
+				Self::check_spec(*class, spec, Self::now())
+			},
+			Call::issue_batch { class, .. } => Self::ensure_can_issue(who, *class).map(drop),
+			Call::receive { badge, proof } => Self::ensure_can_receive(who, badge, proof).map(drop),
+			Call::set_disclosure { badge, disclosure } =>
+				Self::ensure_can_disclose(who, badge, *disclosure).map(drop),
+			Call::revoke { badge, .. } => Self::ensure_badge_issuer(who, badge).map(drop),
+			// Admin calls: only trusted signers (who dispatch them through governance or sudo).
+			_ =>
+				if T::TrustedSigners::contains(who) {
+					Ok(())
+				} else {
+					Err(Error::<T>::NotIssuer)
+				},
+		}
+	}
+
+	/// Whether `who` is an active issuer.
+	pub fn is_active_issuer(who: &T::AccountId) -> bool {
+		Self::ensure_active_issuer(who).is_ok()
+	}
+
+	// ---- state changes ----
+
+	fn ensure_name(name: &[u8]) -> Result<(), Error<T>> {
+		ensure!(!name.is_empty(), Error::<T>::EmptyName);
+		Ok(())
+	}
+
+	/// Register an issuer (no origin check).
+	pub fn do_register_issuer(
+		issuer: T::AccountId,
+		profile: IssuerProfileOf<T>,
+	) -> DispatchResult {
+		ensure!(!Issuers::<T>::contains_key(&issuer), Error::<T>::IssuerAlreadyExists);
+		Self::ensure_name(&profile.name)?;
+		Issuers::<T>::insert(
+			&issuer,
+			Issuer {
+				profile: profile.clone(),
+				status: IssuerStatus::Active,
+				registered_at: Self::now(),
+				classes: 0,
+				issued: 0,
+			},
+		);
+		Self::deposit_event(Event::IssuerRegistered { issuer, profile });
+		Ok(())
+	}
+
+	/// Replace an active issuer's profile.
+	pub fn do_update_issuer_profile(
+		issuer: T::AccountId,
+		profile: IssuerProfileOf<T>,
+	) -> DispatchResult {
+		let mut record = Self::ensure_active_issuer(&issuer)?;
+		Self::ensure_name(&profile.name)?;
+		record.profile = profile.clone();
+		Issuers::<T>::insert(&issuer, record);
+		Self::deposit_event(Event::IssuerProfileUpdated { issuer, profile });
+		Ok(())
+	}
+
+	/// Suspend or reinstate an issuer.
+	pub fn do_set_issuer_status(issuer: T::AccountId, status: IssuerStatus) -> DispatchResult {
+		Issuers::<T>::try_mutate(&issuer, |record| -> DispatchResult {
+			let record = record.as_mut().ok_or(Error::<T>::NotIssuer)?;
+			match (record.status, status) {
+				(IssuerStatus::Suspended, IssuerStatus::Suspended) =>
+					return Err(Error::<T>::IssuerSuspended.into()),
+				(IssuerStatus::Active, IssuerStatus::Active) =>
+					return Err(Error::<T>::IssuerNotSuspended.into()),
+				_ => record.status = status,
+			}
+			Ok(())
+		})?;
+		Self::deposit_event(match status {
+			IssuerStatus::Suspended => Event::IssuerSuspended { issuer },
+			IssuerStatus::Active => Event::IssuerReinstated { issuer },
+		});
+		Ok(())
+	}
+
+	/// Create a class for an active issuer.
+	pub fn do_create_class(
+		issuer: T::AccountId,
+		name: NameOf<T>,
+		description: DescriptionOf<T>,
+		criteria: Criteria<UrlOf<T>>,
+		achievement_type: AchievementType,
+		image_digest: Digest,
+	) -> DispatchResult {
+		let mut record = Self::ensure_active_issuer(&issuer)?;
+		Self::ensure_name(&name)?;
+		let class = NextClassId::<T>::get();
+		let next = class.checked_add(1).ok_or(Error::<T>::TooManyClasses)?;
+		record.classes = record.classes.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+		let details = BadgeClass {
+			issuer: issuer.clone(),
+			name,
+			description,
+			criteria,
+			achievement_type,
+			image_digest,
+			status: ClassStatus::Active,
+			created_at: Self::now(),
+			issued: 0,
+		};
+		NextClassId::<T>::put(next);
+		Classes::<T>::insert(class, &details);
+		Issuers::<T>::insert(&issuer, record);
+		Self::deposit_event(Event::BadgeClassCreated { class, issuer, details });
+		Ok(())
+	}
+
+	/// Retire a class of an active issuer.
+	pub fn do_retire_class(issuer: T::AccountId, class: ClassId) -> DispatchResult {
+		let mut details = Self::ensure_class_issuer(&issuer, class)?;
+		ensure!(details.status == ClassStatus::Active, Error::<T>::ClassRetired);
+		details.status = ClassStatus::Retired { at: Self::now() };
+		Classes::<T>::insert(class, details);
+		Self::deposit_event(Event::BadgeClassRetired { class, issuer });
+		Ok(())
+	}
+
+	fn check_spec(class: ClassId, spec: &BadgeSpec, now: Moment) -> Result<(), Error<T>> {
+		if let Some(expiry) = spec.expires_at {
+			ensure!(expiry > now, Error::<T>::ExpiryInPast);
+		}
+		ensure!(
+			!Badges::<T>::contains_key(badge_id(class, &spec.recipient)),
+			Error::<T>::BadgeAlreadyExists
+		);
+		Ok(())
+	}
+
+	/// Issue badges of `class` by `issuer`, all or nothing.
+	pub fn do_issue(
+		issuer: T::AccountId,
+		class: ClassId,
+		specs: impl Iterator<Item = BadgeSpec>,
+	) -> DispatchResult {
+		with_transaction(|| {
+			let outcome = Self::do_issue_inner(issuer, class, specs);
+			if outcome.is_ok() {
+				TransactionOutcome::Commit(outcome)
+			} else {
+				TransactionOutcome::Rollback(outcome)
+			}
+		})
+	}
+
+	fn do_issue_inner(
+		issuer: T::AccountId,
+		class: ClassId,
+		specs: impl Iterator<Item = BadgeSpec>,
+	) -> DispatchResult {
+		let mut details = Self::ensure_can_issue(&issuer, class)?;
+		let mut issuer_record = Self::ensure_active_issuer(&issuer)?;
+		let now = Self::now();
+		let mut count: u32 = 0;
+		for spec in specs {
+			Self::check_spec(class, &spec, now)?;
+			let badge = badge_id(class, &spec.recipient);
+			let record = Badge {
+				class,
+				issuer: issuer.clone(),
+				recipient: spec.recipient,
+				claim_key: spec.claim_key,
+				holder: None,
+				issued_at: now,
+				expires_at: spec.expires_at,
+				evidence: spec.evidence,
+				status: BadgeStatus::Active,
+				disclosure: Disclosure::Public,
+			};
+			Badges::<T>::insert(badge, record);
+			BadgesByClass::<T>::insert(class, badge, ());
+			BadgesByIssuer::<T>::insert(&issuer, badge, ());
+			count = count.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+			Self::deposit_event(Event::BadgeIssued {
+				badge,
+				class,
+				issuer: issuer.clone(),
+				recipient: spec.recipient,
+				claim_key: spec.claim_key,
+				expires_at: spec.expires_at,
+				evidence: spec.evidence,
+			});
+		}
+		details.issued = details.issued.checked_add(count).ok_or(Error::<T>::CounterOverflow)?;
+		issuer_record.issued =
+			issuer_record.issued.checked_add(count).ok_or(Error::<T>::CounterOverflow)?;
+		BadgeCount::<T>::mutate(|n| *n = n.saturating_add(count.into()));
+		Classes::<T>::insert(class, details);
+		Issuers::<T>::insert(&issuer, issuer_record);
+		Ok(())
+	}
+
+	/// Bind a badge to the account that proves possession of its claim key.
+	pub fn do_receive(who: T::AccountId, badge: BadgeId, proof: ClaimSignature) -> DispatchResult {
+		let mut record = Self::ensure_can_receive(&who, &badge, &proof)?;
+		record.holder = Some(who.clone());
+		record.disclosure = Disclosure::Public;
+		Self::reindex(&badge, None, &record);
+		Badges::<T>::insert(badge, record);
+		Self::deposit_event(Event::BadgeReceived { badge, holder: who });
+		Ok(())
+	}
+
+	/// Change a received badge's disclosure.
+	pub fn do_set_disclosure(
+		who: T::AccountId,
+		badge: BadgeId,
+		disclosure: Disclosure,
+	) -> DispatchResult {
+		let mut record = Self::ensure_can_disclose(&who, &badge, disclosure)?;
+		let before = record.clone();
+		record.disclosure = disclosure;
+		Self::reindex(&badge, Some(&before), &record);
+		Badges::<T>::insert(badge, record);
+		Self::deposit_event(Event::DisclosureChanged { badge, holder: who, disclosure });
+		Ok(())
+	}
+
+	/// Revoke a badge (no authorization check).
+	pub fn do_revoke(
+		badge: BadgeId,
+		reason: RevocationReason,
+		reason_digest: Option<Digest>,
+		by: RevokedBy,
+	) -> DispatchResult {
+		let mut record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
+		ensure!(record.status == BadgeStatus::Active, Error::<T>::AlreadyRevoked);
+		record.status = BadgeStatus::Revoked { at: Self::now(), reason, reason_digest, by };
+		let issuer = record.issuer.clone();
+		Badges::<T>::insert(badge, record);
+		Self::deposit_event(Event::BadgeRevoked { badge, issuer, reason, reason_digest, by });
+		Ok(())
+	}
+
+	/// Bring the listing indices in line with `after` (and away from `before`).
+	fn reindex(badge: &BadgeId, before: Option<&BadgeOf<T>>, after: &BadgeOf<T>) {
+		let (was_listed, was_held) =
+			before.map_or((after.listed(), false), |b| (b.listed(), b.listed_for_holder()));
+		if was_listed != after.listed() {
+			if after.listed() {
+				BadgesByClass::<T>::insert(after.class, badge, ());
+				BadgesByIssuer::<T>::insert(&after.issuer, badge, ());
+			} else {
+				BadgesByClass::<T>::remove(after.class, badge);
+				BadgesByIssuer::<T>::remove(&after.issuer, badge);
+			}
+		}
+		if was_held != after.listed_for_holder() {
+			if let Some(holder) = after.holder.as_ref() {
+				if after.listed_for_holder() {
+					BadgesByHolder::<T>::insert(holder, badge, ());
+				} else {
+					BadgesByHolder::<T>::remove(holder, badge);
+				}
+			}
+		}
+	}
+
+	// ---- queries (runtime API) ----
+
+	/// The verdict on `badge`, optionally checking a presented image's blake2-256 digest.
+	///
+	/// Precedence: not found, revoked, issuer suspended, expired, design mismatch, not yet
+	/// received, valid. A private badge still gets its verdict, without the holder.
+	pub fn verify(badge: BadgeId, image_digest: Option<Digest>) -> VerificationOf<T> {
+		let now = Self::now();
+		let Some(record) = Badges::<T>::get(badge) else {
+			return Verification { verdict: Verdict::NotFound, details: None, checked_at: now };
+		};
+		let class_digest = Classes::<T>::get(record.class).map(|c| c.image_digest);
+		let issuer_active = Issuers::<T>::get(&record.issuer)
+			.map_or(false, |i| i.status == IssuerStatus::Active);
+		let verdict = match record.status {
+			BadgeStatus::Revoked { at, reason, reason_digest, .. } =>
+				Verdict::Revoked { at, reason, reason_digest },
+			BadgeStatus::Active if !issuer_active => Verdict::IssuerSuspended,
+			BadgeStatus::Active => match record.expires_at {
+				Some(at) if now >= at => Verdict::Expired { at },
+				_ if image_digest.is_some() && image_digest != class_digest =>
+					Verdict::DesignMismatch,
+				_ if record.holder.is_none() => Verdict::NotYetReceived,
+				_ => Verdict::Valid,
+			},
+		};
+		let holder = match record.disclosure {
+			Disclosure::Public => record.holder.clone(),
+			Disclosure::Private => None,
+		};
+		let details = BadgeDetails {
+			class: record.class,
+			issuer: record.issuer,
+			image_digest: class_digest.unwrap_or_default(),
+			issued_at: record.issued_at,
+			expires_at: record.expires_at,
+			evidence: record.evidence,
+			holder,
+			disclosure: record.disclosure,
+		};
+		Verification { verdict, details: Some(details), checked_at: now }
+	}
+
+	fn page(iter: impl Iterator<Item = BadgeId>, limit: u32) -> Page<BadgeId> {
+		let limit = limit.clamp(1, MAX_PAGE_SIZE) as usize;
+		let mut items: Vec<BadgeId> = iter.take(limit + 1).collect();
+		let next = if items.len() > limit {
+			items.truncate(limit);
+			items.last().copied()
+		} else {
+			None
+		};
+		Page { items, next }
+	}
+
+	/// Public badges held by `holder`, a page at a time, after `start_after` if given.
+	pub fn badges_by_holder(
+		holder: T::AccountId,
+		start_after: Option<BadgeId>,
+		limit: u32,
+	) -> Page<BadgeId> {
+		Self::page(
+			match start_after {
+				Some(last) => BadgesByHolder::<T>::iter_key_prefix_from(
+					&holder,
+					BadgesByHolder::<T>::hashed_key_for(&holder, last),
+				),
+				None => BadgesByHolder::<T>::iter_key_prefix(&holder),
+			},
+			limit,
+		)
+	}
+
+	/// Public badges of `class`, a page at a time.
+	pub fn badges_by_class(
+		class: ClassId,
+		start_after: Option<BadgeId>,
+		limit: u32,
+	) -> Page<BadgeId> {
+		Self::page(
+			match start_after {
+				Some(last) => BadgesByClass::<T>::iter_key_prefix_from(
+					class,
+					BadgesByClass::<T>::hashed_key_for(class, last),
+				),
+				None => BadgesByClass::<T>::iter_key_prefix(class),
+			},
+			limit,
+		)
+	}
+
+	/// Public badges of `issuer`, a page at a time.
+	pub fn badges_by_issuer(
+		issuer: T::AccountId,
+		start_after: Option<BadgeId>,
+		limit: u32,
+	) -> Page<BadgeId> {
+		Self::page(
+			match start_after {
+				Some(last) => BadgesByIssuer::<T>::iter_key_prefix_from(
+					&issuer,
+					BadgesByIssuer::<T>::hashed_key_for(&issuer, last),
+				),
+				None => BadgesByIssuer::<T>::iter_key_prefix(&issuer),
+			},
+			limit,
+		)
+	}
+
+	// ---- invariants ----
+
+	/// Check the storage invariants: every index entry points at a badge that belongs there,
+	/// every listed badge is indexed, counters equal what they count, and every badge's class
+	/// and issuer exist and agree.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let mut per_class: BTreeMap<ClassId, u32> = BTreeMap::new();
+		let mut per_issuer: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut total: u64 = 0;
+		for (id, badge) in Badges::<T>::iter() {
+			total += 1;
+			ensure!(id == badge_id(badge.class, &badge.recipient), "badge id is not derived");
+			let class = Classes::<T>::get(badge.class).ok_or("badge of a missing class")?;
+			ensure!(class.issuer == badge.issuer, "badge issuer differs from class issuer");
+			ensure!(Issuers::<T>::contains_key(&badge.issuer), "badge of a missing issuer");
+			*per_class.entry(badge.class).or_default() += 1;
+			*per_issuer.entry(badge.issuer.clone()).or_default() += 1;
+			ensure!(
+				BadgesByClass::<T>::contains_key(badge.class, id) == badge.listed(),
+				"class index disagrees with disclosure"
+			);
+			ensure!(
+				BadgesByIssuer::<T>::contains_key(&badge.issuer, id) == badge.listed(),
+				"issuer index disagrees with disclosure"
+			);
+			if let Some(holder) = &badge.holder {
+				ensure!(
+					BadgesByHolder::<T>::contains_key(holder, id) == badge.listed_for_holder(),
+					"holder index disagrees with disclosure"
+				);
+			}
+		}
+		ensure!(BadgeCount::<T>::get() == total, "badge count differs");
+		for (holder, id, ()) in BadgesByHolder::<T>::iter() {
+			let badge = Badges::<T>::get(id).ok_or("holder index points nowhere")?;
+			ensure!(badge.holder.as_ref() == Some(&holder), "holder index of another holder");
+		}
+		for (class, id, ()) in BadgesByClass::<T>::iter() {
+			let badge = Badges::<T>::get(id).ok_or("class index points nowhere")?;
+			ensure!(badge.class == class, "class index of another class");
+		}
+		for (issuer, id, ()) in BadgesByIssuer::<T>::iter() {
+			let badge = Badges::<T>::get(id).ok_or("issuer index points nowhere")?;
+			ensure!(badge.issuer == issuer, "issuer index of another issuer");
+		}
+		let next = NextClassId::<T>::get();
+		let mut classes_per_issuer: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		for (id, class) in Classes::<T>::iter() {
+			ensure!(id < next, "class id not below the counter");
+			ensure!(
+				class.issued == per_class.get(&id).copied().unwrap_or(0),
+				"class issued counter differs"
+			);
+			*classes_per_issuer.entry(class.issuer).or_default() += 1;
+		}
+		for (account, issuer) in Issuers::<T>::iter() {
+			ensure!(
+				issuer.issued == per_issuer.get(&account).copied().unwrap_or(0),
+				"issuer issued counter differs"
+			);
+			ensure!(
+				issuer.classes == classes_per_issuer.get(&account).copied().unwrap_or(0),
+				"issuer class counter differs"
+			);
+		}
+		Ok(())
+	}
+}

@@ -1,0 +1,837 @@
+//! Unit tests: every call's success and each of its error paths, checked against the storage
+//! invariants after every test.
+
+use crate::{mock::*, *};
+use crate::mock::Badges;
+use frame_support::{assert_noop, assert_ok, traits::GetCallName, BoundedVec};
+use sp_core::{sr25519, Pair, H256};
+use sp_runtime::{
+	transaction_validity::{InvalidTransaction, TransactionValidityError},
+	DispatchError,
+};
+
+fn signed(who: u64) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn profile(name: &str) -> IssuerProfileOf<Test> {
+	IssuerProfile {
+		name: name.as_bytes().to_vec().try_into().unwrap(),
+		url: b"https://issuer.example.jp".to_vec().try_into().unwrap(),
+		contact: Some(b"mailto:badges@issuer.example.jp".to_vec().try_into().unwrap()),
+	}
+}
+
+const IMAGE: [u8; 32] = [7u8; 32];
+
+fn create_class(issuer: u64) -> ClassId {
+	let class = NextClassId::<Test>::get();
+	assert_ok!(Badges::create_class(
+		signed(issuer),
+		b"Digital Promotion Committee member".to_vec().try_into().unwrap(),
+		b"Appointed as a committee member.".to_vec().try_into().unwrap(),
+		Criteria::Url(b"https://agency.example.jp/criteria".to_vec().try_into().unwrap()),
+		AchievementType::Membership,
+		IMAGE,
+	));
+	class
+}
+
+fn spec(n: u8) -> BadgeSpec {
+	BadgeSpec {
+		recipient: recipient(n),
+		claim_key: claim_pair(n).public(),
+		expires_at: None,
+		evidence: None,
+	}
+}
+
+fn issue(issuer: u64, class: ClassId, n: u8) -> BadgeId {
+	assert_ok!(Badges::issue(signed(issuer), class, spec(n)));
+	badge_id(class, &recipient(n))
+}
+
+fn receive(badge: BadgeId, n: u8, holder: u64) {
+	assert_ok!(Badges::receive(signed(holder), badge, proof(&claim_pair(n), &badge, holder)));
+}
+
+/// A class of [`ISSUER`] with one badge received by [`HOLDER`].
+fn received_badge() -> BadgeId {
+	let class = create_class(ISSUER);
+	let badge = issue(ISSUER, class, 1);
+	receive(badge, 1, HOLDER);
+	badge
+}
+
+fn verdict(badge: BadgeId) -> Verdict {
+	Badges::verify(badge, None).verdict
+}
+
+fn custom(e: Error<Test>) -> TransactionValidityError {
+	InvalidTransaction::Custom(AccessError::code::<Test>(e)).into()
+}
+
+fn access(who: u64, call: crate::Call<Test>) -> Result<(), TransactionValidityError> {
+	CheckBadgeAccess::<Test>::check(&who, &RuntimeCall::Badges(call))
+}
+
+mod issuers {
+	use super::*;
+
+	#[test]
+	fn admin_registers_an_issuer() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::register_issuer(RuntimeOrigin::root(), 5, profile("Ministry")));
+			let issuer = Issuers::<Test>::get(5).unwrap();
+			assert_eq!(issuer.status, IssuerStatus::Active);
+			assert_eq!(issuer.registered_at, 1_000_000);
+			System::assert_last_event(
+				Event::IssuerRegistered { issuer: 5, profile: profile("Ministry") }.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn register_issuer_errors() {
+		ExtBuilder.build_and_execute(|| {
+			assert_noop!(
+				Badges::register_issuer(signed(ISSUER), 5, profile("x")),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Badges::register_issuer(RuntimeOrigin::root(), ISSUER, profile("again")),
+				Error::<Test>::IssuerAlreadyExists
+			);
+			assert_noop!(
+				Badges::register_issuer(RuntimeOrigin::root(), 5, profile("")),
+				Error::<Test>::EmptyName
+			);
+		});
+	}
+
+	#[test]
+	fn issuer_updates_its_profile() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::update_issuer_profile(signed(ISSUER), profile("Renamed")));
+			assert_eq!(Issuers::<Test>::get(ISSUER).unwrap().profile, profile("Renamed"));
+			System::assert_last_event(
+				Event::IssuerProfileUpdated { issuer: ISSUER, profile: profile("Renamed") }.into(),
+			);
+			assert_noop!(
+				Badges::update_issuer_profile(signed(STRANGER), profile("x")),
+				Error::<Test>::NotIssuer
+			);
+			assert_noop!(
+				Badges::update_issuer_profile(signed(ISSUER), profile("")),
+				Error::<Test>::EmptyName
+			);
+		});
+	}
+
+	#[test]
+	fn suspend_and_reinstate() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::suspend_issuer(RuntimeOrigin::root(), ISSUER));
+			System::assert_last_event(Event::IssuerSuspended { issuer: ISSUER }.into());
+			assert_noop!(
+				Badges::suspend_issuer(RuntimeOrigin::root(), ISSUER),
+				Error::<Test>::IssuerSuspended
+			);
+			assert_ok!(Badges::reinstate_issuer(RuntimeOrigin::root(), ISSUER));
+			System::assert_last_event(Event::IssuerReinstated { issuer: ISSUER }.into());
+			assert_noop!(
+				Badges::reinstate_issuer(RuntimeOrigin::root(), ISSUER),
+				Error::<Test>::IssuerNotSuspended
+			);
+			assert_noop!(
+				Badges::suspend_issuer(RuntimeOrigin::root(), STRANGER),
+				Error::<Test>::NotIssuer
+			);
+			assert_noop!(
+				Badges::reinstate_issuer(RuntimeOrigin::root(), STRANGER),
+				Error::<Test>::NotIssuer
+			);
+			assert_noop!(Badges::suspend_issuer(signed(ISSUER), ISSUER), DispatchError::BadOrigin);
+			assert_noop!(
+				Badges::reinstate_issuer(signed(ISSUER), ISSUER),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn a_suspended_issuer_can_do_nothing() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let badge = issue(ISSUER, class, 1);
+			assert_ok!(Badges::suspend_issuer(RuntimeOrigin::root(), ISSUER));
+			assert_noop!(Badges::update_issuer_profile(signed(ISSUER), profile("x")), Error::<Test>::IssuerSuspended);
+			assert_noop!(
+				Badges::create_class(
+					signed(ISSUER),
+					b"n".to_vec().try_into().unwrap(),
+					Default::default(),
+					Criteria::NarrativeDigest([1; 32]),
+					AchievementType::Badge,
+					IMAGE
+				),
+				Error::<Test>::IssuerSuspended
+			);
+			assert_noop!(Badges::retire_class(signed(ISSUER), class), Error::<Test>::IssuerSuspended);
+			assert_noop!(Badges::issue(signed(ISSUER), class, spec(2)), Error::<Test>::IssuerSuspended);
+			assert_noop!(
+				Badges::issue_batch(signed(ISSUER), class, vec![spec(2)].try_into().unwrap()),
+				Error::<Test>::IssuerSuspended
+			);
+			assert_noop!(
+				Badges::revoke(signed(ISSUER), badge, RevocationReason::Unspecified, None),
+				Error::<Test>::IssuerSuspended
+			);
+			// Its badges cannot be received and verify as suspended.
+			assert_noop!(
+				Badges::receive(signed(HOLDER), badge, proof(&claim_pair(1), &badge, HOLDER)),
+				Error::<Test>::IssuerSuspended
+			);
+			assert_eq!(verdict(badge), Verdict::IssuerSuspended);
+			// The pool refuses its transactions too.
+			assert_eq!(access(ISSUER, crate::Call::retire_class { class }), Err(custom(Error::<Test>::IssuerSuspended)));
+		});
+	}
+}
+
+mod classes {
+	use super::*;
+
+	#[test]
+	fn issuer_creates_a_class() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			assert_eq!(class, 0);
+			assert_eq!(NextClassId::<Test>::get(), 1);
+			let details = Classes::<Test>::get(class).unwrap();
+			assert_eq!(details.issuer, ISSUER);
+			assert_eq!(details.image_digest, IMAGE);
+			assert_eq!(details.status, ClassStatus::Active);
+			assert_eq!(Issuers::<Test>::get(ISSUER).unwrap().classes, 1);
+			System::assert_last_event(
+				Event::BadgeClassCreated { class, issuer: ISSUER, details }.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn create_class_errors() {
+		ExtBuilder.build_and_execute(|| {
+			let make = |who: u64, name: &[u8]| {
+				Badges::create_class(
+					signed(who),
+					name.to_vec().try_into().unwrap(),
+					Default::default(),
+					Criteria::NarrativeDigest([1; 32]),
+					AchievementType::Badge,
+					IMAGE,
+				)
+			};
+			assert_noop!(make(STRANGER, b"n"), Error::<Test>::NotIssuer);
+			assert_noop!(make(ISSUER, b""), Error::<Test>::EmptyName);
+			NextClassId::<Test>::put(ClassId::MAX);
+			assert_noop!(make(ISSUER, b"n"), Error::<Test>::TooManyClasses);
+			NextClassId::<Test>::put(0);
+		});
+	}
+
+	#[test]
+	fn retire_class_stops_issuance_but_keeps_badges_valid() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			let class = 0;
+			assert_ok!(Badges::retire_class(signed(ISSUER), class));
+			System::assert_last_event(Event::BadgeClassRetired { class, issuer: ISSUER }.into());
+			assert_eq!(
+				Classes::<Test>::get(class).unwrap().status,
+				ClassStatus::Retired { at: 1_000_000 }
+			);
+			assert_noop!(Badges::issue(signed(ISSUER), class, spec(2)), Error::<Test>::ClassRetired);
+			assert_noop!(Badges::retire_class(signed(ISSUER), class), Error::<Test>::ClassRetired);
+			assert_eq!(verdict(badge), Verdict::Valid);
+		});
+	}
+
+	#[test]
+	fn retire_class_errors() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			assert_noop!(Badges::retire_class(signed(ISSUER), 9), Error::<Test>::ClassNotFound);
+			assert_noop!(
+				Badges::retire_class(signed(OTHER_ISSUER), class),
+				Error::<Test>::NotClassIssuer
+			);
+			assert_noop!(Badges::retire_class(signed(STRANGER), class), Error::<Test>::NotIssuer);
+		});
+	}
+}
+
+mod issuance {
+	use super::*;
+
+	#[test]
+	fn issuer_issues_a_badge() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let mut s = spec(1);
+			s.expires_at = Some(2_000_000);
+			s.evidence = Some([3; 32]);
+			assert_ok!(Badges::issue(signed(ISSUER), class, s.clone()));
+			let id = badge_id(class, &recipient(1));
+			let badge = crate::Badges::<Test>::get(id).unwrap();
+			assert_eq!(badge.issuer, ISSUER);
+			assert_eq!(badge.holder, None);
+			assert_eq!(badge.issued_at, 1_000_000);
+			assert_eq!(badge.expires_at, Some(2_000_000));
+			assert_eq!(badge.disclosure, Disclosure::Public);
+			assert_eq!(BadgeCount::<Test>::get(), 1);
+			assert_eq!(Classes::<Test>::get(class).unwrap().issued, 1);
+			System::assert_last_event(
+				Event::BadgeIssued {
+					badge: id,
+					class,
+					issuer: ISSUER,
+					recipient: recipient(1),
+					claim_key: s.claim_key,
+					expires_at: Some(2_000_000),
+					evidence: Some([3; 32]),
+				}
+				.into(),
+			);
+			assert_eq!(verdict(id), Verdict::NotYetReceived);
+		});
+	}
+
+	#[test]
+	fn badge_ids_are_deterministic_and_never_collide() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let other_class = create_class(ISSUER);
+			let a = issue(ISSUER, class, 1);
+			assert_eq!(a, badge_id(class, &recipient(1)));
+			// Same recipient, other class: another id.
+			let b = issue(ISSUER, other_class, 1);
+			assert_ne!(a, b);
+			// Same class and recipient again: refused.
+			assert_noop!(
+				Badges::issue(signed(ISSUER), class, spec(1)),
+				Error::<Test>::BadgeAlreadyExists
+			);
+		});
+	}
+
+	#[test]
+	fn issue_errors() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			assert_noop!(Badges::issue(signed(STRANGER), class, spec(1)), Error::<Test>::NotIssuer);
+			assert_noop!(Badges::issue(signed(ISSUER), 9, spec(1)), Error::<Test>::ClassNotFound);
+			assert_noop!(
+				Badges::issue(signed(OTHER_ISSUER), class, spec(1)),
+				Error::<Test>::NotClassIssuer
+			);
+			let mut past = spec(1);
+			past.expires_at = Some(1_000_000);
+			assert_noop!(Badges::issue(signed(ISSUER), class, past), Error::<Test>::ExpiryInPast);
+		});
+	}
+
+	#[test]
+	fn batch_issues_up_to_max_batch() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let max = <Test as Config>::MaxBatch::get();
+			assert!(max >= 500);
+			let specs: Vec<BadgeSpec> = (0..max)
+				.map(|i| BadgeSpec {
+					recipient: H256::from_low_u64_be(i as u64),
+					claim_key: claim_pair(1).public(),
+					expires_at: None,
+					evidence: None,
+				})
+				.collect();
+			assert_ok!(Badges::issue_batch(signed(ISSUER), class, specs.try_into().unwrap()));
+			assert_eq!(BadgeCount::<Test>::get(), max as u64);
+			assert_eq!(Classes::<Test>::get(class).unwrap().issued, max);
+			assert_eq!(Issuers::<Test>::get(ISSUER).unwrap().issued, max);
+			let issued = System::events()
+				.iter()
+				.filter(|r| matches!(r.event, RuntimeEvent::Badges(Event::BadgeIssued { .. })))
+				.count();
+			assert_eq!(issued, max as usize);
+		});
+	}
+
+	#[test]
+	fn batch_over_the_limit_does_not_decode() {
+		ExtBuilder.build_and_execute(|| {
+			let max = <Test as Config>::MaxBatch::get();
+			let too_many: Vec<BadgeSpec> = (0..=max).map(|_| spec(1)).collect();
+			let bounded: Result<BoundedVec<BadgeSpec, <Test as Config>::MaxBatch>, _> =
+				too_many.clone().try_into();
+			assert!(bounded.is_err());
+			// Nor can such a call be decoded from the wire.
+			use codec::{Decode, Encode};
+			let encoded = (0u32, too_many).encode();
+			let mut call = vec![7u8];
+			call.extend(encoded);
+			assert!(crate::Call::<Test>::decode(&mut &call[..]).is_err());
+		});
+	}
+
+	#[test]
+	fn batch_is_all_or_nothing() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			issue(ISSUER, class, 3);
+			// Item 2 duplicates an existing badge: nothing of the batch is written.
+			let batch = vec![spec(1), spec(2), spec(3), spec(4)];
+			assert_noop!(
+				Badges::issue_batch(signed(ISSUER), class, batch.try_into().unwrap()),
+				Error::<Test>::BadgeAlreadyExists
+			);
+			// A duplicate inside the batch itself is caught too.
+			let batch = vec![spec(5), spec(5)];
+			assert_noop!(
+				Badges::issue_batch(signed(ISSUER), class, batch.try_into().unwrap()),
+				Error::<Test>::BadgeAlreadyExists
+			);
+			assert_eq!(BadgeCount::<Test>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn batch_errors() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			assert_noop!(
+				Badges::issue_batch(signed(ISSUER), class, Default::default()),
+				Error::<Test>::EmptyBatch
+			);
+			assert_noop!(
+				Badges::issue_batch(signed(OTHER_ISSUER), class, vec![spec(1)].try_into().unwrap()),
+				Error::<Test>::NotClassIssuer
+			);
+			assert_noop!(
+				Badges::issue_batch(signed(STRANGER), class, vec![spec(1)].try_into().unwrap()),
+				Error::<Test>::NotIssuer
+			);
+		});
+	}
+}
+
+mod receipt {
+	use super::*;
+
+	#[test]
+	fn recipient_receives_with_the_claim_key() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			let record = crate::Badges::<Test>::get(badge).unwrap();
+			assert_eq!(record.holder, Some(HOLDER));
+			assert_eq!(record.disclosure, Disclosure::Public);
+			System::assert_last_event(Event::BadgeReceived { badge, holder: HOLDER }.into());
+			assert!(BadgesByHolder::<Test>::contains_key(HOLDER, badge));
+			assert_eq!(verdict(badge), Verdict::Valid);
+		});
+	}
+
+	#[test]
+	fn a_proof_seen_in_the_pool_is_useless_to_another_account() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let badge = issue(ISSUER, class, 1);
+			// The holder's pending transaction carries this proof...
+			let seen = proof(&claim_pair(1), &badge, HOLDER);
+			// ...a front-runner replays it from its own account: refused, in the pool and in a
+			// block.
+			assert_noop!(
+				Badges::receive(signed(STRANGER), badge, seen.clone()),
+				Error::<Test>::InvalidReceiptProof
+			);
+			assert_eq!(
+				access(STRANGER, crate::Call::receive { badge, proof: seen.clone() }),
+				Err(custom(Error::<Test>::InvalidReceiptProof))
+			);
+			// The rightful transaction still goes through.
+			assert_ok!(Badges::receive(signed(HOLDER), badge, seen));
+		});
+	}
+
+	#[test]
+	fn receive_errors() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let badge = issue(ISSUER, class, 1);
+			let good = proof(&claim_pair(1), &badge, HOLDER);
+			assert_noop!(
+				Badges::receive(signed(HOLDER), H256::zero(), good.clone()),
+				Error::<Test>::BadgeNotFound
+			);
+			// Signed by another claim key.
+			assert_noop!(
+				Badges::receive(signed(HOLDER), badge, proof(&claim_pair(2), &badge, HOLDER)),
+				Error::<Test>::InvalidReceiptProof
+			);
+			// A proof for another badge.
+			let other = issue(ISSUER, class, 2);
+			assert_noop!(
+				Badges::receive(signed(HOLDER), badge, proof(&claim_pair(1), &other, HOLDER)),
+				Error::<Test>::InvalidReceiptProof
+			);
+			assert_ok!(Badges::receive(signed(HOLDER), badge, good.clone()));
+			// Received once only, by anyone.
+			assert_noop!(
+				Badges::receive(signed(HOLDER), badge, good),
+				Error::<Test>::AlreadyReceived
+			);
+			assert_noop!(
+				Badges::receive(signed(STRANGER), badge, proof(&claim_pair(1), &badge, STRANGER)),
+				Error::<Test>::AlreadyReceived
+			);
+			// Revoked and expired badges cannot be received.
+			assert_ok!(Badges::revoke(signed(ISSUER), other, RevocationReason::Unspecified, None));
+			assert_noop!(
+				Badges::receive(signed(HOLDER), other, proof(&claim_pair(2), &other, HOLDER)),
+				Error::<Test>::BadgeRevoked
+			);
+			let mut expiring = spec(3);
+			expiring.expires_at = Some(1_500_000);
+			assert_ok!(Badges::issue(signed(ISSUER), class, expiring));
+			let third = badge_id(class, &recipient(3));
+			Timestamp::set_timestamp(1_500_000);
+			assert_noop!(
+				Badges::receive(signed(HOLDER), third, proof(&claim_pair(3), &third, HOLDER)),
+				Error::<Test>::BadgeExpired
+			);
+		});
+	}
+
+	#[test]
+	fn there_is_no_transfer() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			// No call of the pallet names a new owner: the only call that sets a holder is
+			// `receive`, and it refuses a received badge even with a valid proof for the
+			// new account.
+			assert_noop!(
+				Badges::receive(signed(STRANGER), badge, proof(&claim_pair(1), &badge, STRANGER)),
+				Error::<Test>::AlreadyReceived
+			);
+			let names: Vec<&str> = crate::Call::<Test>::get_call_names().to_vec();
+			assert!(names.iter().all(|n| !n.contains("transfer")), "{names:?}");
+			assert_eq!(crate::Badges::<Test>::get(badge).unwrap().holder, Some(HOLDER));
+		});
+	}
+}
+
+mod disclosure {
+	use super::*;
+
+	#[test]
+	fn holder_switches_private_and_back() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			assert_ok!(Badges::set_disclosure(signed(HOLDER), badge, Disclosure::Private));
+			System::assert_last_event(
+				Event::DisclosureChanged { badge, holder: HOLDER, disclosure: Disclosure::Private }
+					.into(),
+			);
+			// Gone from every listing...
+			assert!(Badges::badges_by_holder(HOLDER, None, 10).items.is_empty());
+			assert!(Badges::badges_by_class(0, None, 10).items.is_empty());
+			assert!(Badges::badges_by_issuer(ISSUER, None, 10).items.is_empty());
+			// ...still verifiable by id, without the holder.
+			let v = Badges::verify(badge, None);
+			assert_eq!(v.verdict, Verdict::Valid);
+			let details = v.details.unwrap();
+			assert_eq!(details.holder, None);
+			assert_eq!(details.disclosure, Disclosure::Private);
+
+			assert_ok!(Badges::set_disclosure(signed(HOLDER), badge, Disclosure::Public));
+			assert_eq!(Badges::badges_by_holder(HOLDER, None, 10).items, vec![badge]);
+			assert_eq!(Badges::badges_by_class(0, None, 10).items, vec![badge]);
+			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items, vec![badge]);
+			assert_eq!(Badges::verify(badge, None).details.unwrap().holder, Some(HOLDER));
+		});
+	}
+
+	#[test]
+	fn only_the_holder_changes_disclosure() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			for who in [STRANGER, ISSUER] {
+				assert_noop!(
+					Badges::set_disclosure(signed(who), badge, Disclosure::Private),
+					Error::<Test>::NotHolder
+				);
+				assert_eq!(
+					access(who, crate::Call::set_disclosure { badge, disclosure: Disclosure::Private }),
+					Err(custom(Error::<Test>::NotHolder))
+				);
+			}
+			assert_noop!(
+				Badges::set_disclosure(signed(HOLDER), badge, Disclosure::Public),
+				Error::<Test>::DisclosureUnchanged
+			);
+			assert_noop!(
+				Badges::set_disclosure(signed(HOLDER), H256::zero(), Disclosure::Private),
+				Error::<Test>::BadgeNotFound
+			);
+			// Not yet received: nobody holds it.
+			let unreceived = issue(ISSUER, 0, 2);
+			assert_noop!(
+				Badges::set_disclosure(signed(HOLDER), unreceived, Disclosure::Private),
+				Error::<Test>::NotHolder
+			);
+		});
+	}
+}
+
+mod revocation {
+	use super::*;
+
+	#[test]
+	fn issuer_revokes_and_the_tombstone_stays() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			Timestamp::set_timestamp(1_200_000);
+			assert_ok!(Badges::revoke(
+				signed(ISSUER),
+				badge,
+				RevocationReason::NoLongerEligible,
+				Some([9; 32])
+			));
+			System::assert_last_event(
+				Event::BadgeRevoked {
+					badge,
+					issuer: ISSUER,
+					reason: RevocationReason::NoLongerEligible,
+					reason_digest: Some([9; 32]),
+					by: RevokedBy::Issuer,
+				}
+				.into(),
+			);
+			assert_eq!(
+				verdict(badge),
+				Verdict::Revoked {
+					at: 1_200_000,
+					reason: RevocationReason::NoLongerEligible,
+					reason_digest: Some([9; 32])
+				}
+			);
+			// Revoked differs from never issued.
+			assert_eq!(verdict(H256::repeat_byte(0xee)), Verdict::NotFound);
+			assert_noop!(
+				Badges::revoke(signed(ISSUER), badge, RevocationReason::Unspecified, None),
+				Error::<Test>::AlreadyRevoked
+			);
+			// The holder may still hide a revoked badge.
+			assert_ok!(Badges::set_disclosure(signed(HOLDER), badge, Disclosure::Private));
+		});
+	}
+
+	#[test]
+	fn an_issuer_cannot_revoke_another_issuers_badge() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			assert_noop!(
+				Badges::revoke(signed(OTHER_ISSUER), badge, RevocationReason::Misconduct, None),
+				Error::<Test>::NotBadgeIssuer
+			);
+			assert_eq!(
+				access(
+					OTHER_ISSUER,
+					crate::Call::revoke { badge, reason: RevocationReason::Misconduct, reason_digest: None }
+				),
+				Err(custom(Error::<Test>::NotBadgeIssuer))
+			);
+			assert_noop!(
+				Badges::revoke(signed(HOLDER), badge, RevocationReason::Misconduct, None),
+				Error::<Test>::NotIssuer
+			);
+			assert_noop!(
+				Badges::revoke(signed(ISSUER), H256::zero(), RevocationReason::Misconduct, None),
+				Error::<Test>::BadgeNotFound
+			);
+			assert_eq!(verdict(badge), Verdict::Valid);
+		});
+	}
+
+	#[test]
+	fn admin_force_revokes() {
+		ExtBuilder.build_and_execute(|| {
+			let badge = received_badge();
+			assert_noop!(
+				Badges::force_revoke(signed(ISSUER), badge, RevocationReason::Misconduct, None),
+				DispatchError::BadOrigin
+			);
+			assert_ok!(Badges::force_revoke(
+				RuntimeOrigin::root(),
+				badge,
+				RevocationReason::Misconduct,
+				None
+			));
+			System::assert_last_event(
+				Event::BadgeRevoked {
+					badge,
+					issuer: ISSUER,
+					reason: RevocationReason::Misconduct,
+					reason_digest: None,
+					by: RevokedBy::Admin,
+				}
+				.into(),
+			);
+			assert_noop!(
+				Badges::force_revoke(RuntimeOrigin::root(), badge, RevocationReason::Misconduct, None),
+				Error::<Test>::AlreadyRevoked
+			);
+			assert_noop!(
+				Badges::force_revoke(
+					RuntimeOrigin::root(),
+					H256::zero(),
+					RevocationReason::Misconduct,
+					None
+				),
+				Error::<Test>::BadgeNotFound
+			);
+		});
+	}
+}
+
+mod verification {
+	use super::*;
+
+	#[test]
+	fn verdicts_follow_their_precedence() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let mut s = spec(1);
+			s.expires_at = Some(3_000_000);
+			assert_ok!(Badges::issue(signed(ISSUER), class, s));
+			let badge = badge_id(class, &recipient(1));
+			assert_eq!(verdict(badge), Verdict::NotYetReceived);
+			receive(badge, 1, HOLDER);
+			assert_eq!(Badges::verify(badge, Some(IMAGE)).verdict, Verdict::Valid);
+			// A changed image is caught.
+			assert_eq!(Badges::verify(badge, Some([8; 32])).verdict, Verdict::DesignMismatch);
+			Timestamp::set_timestamp(3_000_000);
+			assert_eq!(verdict(badge), Verdict::Expired { at: 3_000_000 });
+			assert_ok!(Badges::suspend_issuer(RuntimeOrigin::root(), ISSUER));
+			assert_eq!(verdict(badge), Verdict::IssuerSuspended);
+			assert_ok!(Badges::force_revoke(
+				RuntimeOrigin::root(),
+				badge,
+				RevocationReason::Superseded,
+				None
+			));
+			assert!(matches!(verdict(badge), Verdict::Revoked { .. }));
+			let details = Badges::verify(badge, None).details.unwrap();
+			assert_eq!(details.class, class);
+			assert_eq!(details.issuer, ISSUER);
+			assert_eq!(details.image_digest, IMAGE);
+		});
+	}
+
+	#[test]
+	fn listings_page_through_everything_once() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let mut all: Vec<BadgeId> = (1..=25).map(|n| issue(ISSUER, class, n)).collect();
+			let mut seen = Vec::new();
+			let mut cursor = None;
+			loop {
+				let page = Badges::badges_by_class(class, cursor, 7);
+				assert!(page.items.len() <= 7);
+				seen.extend(page.items.iter().copied());
+				match page.next {
+					Some(next) => cursor = Some(next),
+					None => break,
+				}
+			}
+			all.sort();
+			seen.sort();
+			assert_eq!(seen, all);
+			let by_issuer = Badges::badges_by_issuer(ISSUER, None, 1000);
+			assert_eq!(by_issuer.items.len(), 25);
+			assert_eq!(by_issuer.next, None);
+			assert!(Badges::badges_by_issuer(OTHER_ISSUER, None, 10).items.is_empty());
+			// Unreceived badges are in nobody's holder listing.
+			assert!(Badges::badges_by_holder(HOLDER, None, 10).items.is_empty());
+		});
+	}
+}
+
+mod transaction_validation {
+	use super::*;
+
+	#[test]
+	fn strangers_have_no_business_on_the_chain() {
+		ExtBuilder.build_and_execute(|| {
+			let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+			assert_eq!(
+				CheckBadgeAccess::<Test>::check(&STRANGER, &remark),
+				Err(InvalidTransaction::Custom(AccessError::NO_BUSINESS).into())
+			);
+			assert_ok!(CheckBadgeAccess::<Test>::check(&ISSUER, &remark));
+			assert_ok!(CheckBadgeAccess::<Test>::check(&TRUSTED, &remark));
+			// Admin calls from anyone but a trusted signer are refused.
+			let register = crate::Call::register_issuer { issuer: 5, profile: profile("x") };
+			assert_eq!(access(ISSUER, register.clone()), Err(custom(Error::<Test>::NotIssuer)));
+			assert_ok!(access(TRUSTED, register));
+			assert_eq!(
+				access(STRANGER, crate::Call::issue { class: 0, spec: spec(1) }),
+				Err(custom(Error::<Test>::NotIssuer))
+			);
+		});
+	}
+
+	#[test]
+	fn authorized_calls_pass_validation() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			assert_ok!(access(ISSUER, crate::Call::issue { class, spec: spec(1) }));
+			assert_eq!(
+				access(OTHER_ISSUER, crate::Call::issue { class, spec: spec(1) }),
+				Err(custom(Error::<Test>::NotClassIssuer))
+			);
+			let badge = issue(ISSUER, class, 1);
+			assert_eq!(
+				access(ISSUER, crate::Call::issue { class, spec: spec(1) }),
+				Err(custom(Error::<Test>::BadgeAlreadyExists))
+			);
+			let good = proof(&claim_pair(1), &badge, HOLDER);
+			assert_ok!(access(HOLDER, crate::Call::receive { badge, proof: good }));
+			assert_ok!(access(
+				ISSUER,
+				crate::Call::revoke { badge, reason: RevocationReason::Unspecified, reason_digest: None }
+			));
+		});
+	}
+
+	#[test]
+	fn custom_codes_are_error_indices() {
+		assert_eq!(AccessError::code::<Test>(Error::<Test>::IssuerAlreadyExists), 0);
+		assert_eq!(AccessError::code::<Test>(Error::<Test>::NotIssuer), 1);
+		assert_eq!(AccessError::code::<Test>(Error::<Test>::CounterOverflow), 21);
+	}
+}
+
+#[test]
+fn claim_keys_sign_what_the_runtime_checks() {
+	// The payload is the one documented for clients: blake2_256 of the SCALE tuple.
+	use codec::Encode;
+	let genesis = [0u8; 32];
+	let badge = H256::repeat_byte(1);
+	let expected =
+		sp_io::hashing::blake2_256(&(b"openbadge/receive".as_slice(), &genesis[..], badge, 10u64).encode());
+	assert_eq!(receipt_payload(&genesis, &badge, &10u64), expected);
+	let pair = sr25519::Pair::from_seed(&[4; 32]);
+	let sig = pair.sign(&expected);
+	assert!(sr25519::Pair::verify(&sig, expected, &pair.public()));
+}

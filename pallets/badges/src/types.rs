@@ -1,0 +1,389 @@
+//! Types of the badge registry: issuer profiles, badge classes (OB 3.0 `Achievement`), badges
+//! (OB 3.0 `AchievementCredential`) and the verification verdict.
+//!
+//! Everything here is bounded (`MaxEncodedLen`) so that storage and proof sizes are known ahead.
+//! Nothing here holds personal data: a recipient is a salted hash commitment, a holder an account.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::BoundedVec;
+use scale_info::TypeInfo;
+use sp_core::{sr25519, H256};
+
+use crate::Config;
+
+/// The account id type of a runtime.
+pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
+/// A bounded name (issuer or class), UTF-8.
+pub type NameOf<T> = BoundedVec<u8, <T as Config>::MaxNameLength>;
+/// A bounded URL, UTF-8.
+pub type UrlOf<T> = BoundedVec<u8, <T as Config>::MaxUrlLength>;
+/// A bounded description, UTF-8.
+pub type DescriptionOf<T> = BoundedVec<u8, <T as Config>::MaxDescriptionLength>;
+/// An issuer profile as stored for a runtime.
+pub type IssuerProfileOf<T> = IssuerProfile<NameOf<T>, UrlOf<T>>;
+/// An issuer record as stored for a runtime.
+pub type IssuerOf<T> = Issuer<IssuerProfileOf<T>>;
+/// A badge class as stored for a runtime.
+pub type BadgeClassOf<T> = BadgeClass<AccountIdOf<T>, NameOf<T>, DescriptionOf<T>, UrlOf<T>>;
+/// A badge as stored for a runtime.
+pub type BadgeOf<T> = Badge<AccountIdOf<T>>;
+/// A verification result for a runtime.
+pub type VerificationOf<T> = Verification<AccountIdOf<T>>;
+
+/// Identifier of a badge class: a counter, assigned in creation order.
+pub type ClassId = u32;
+
+/// Identifier of a badge: `blake2_256(SCALE(b"openbadge/badge", class, recipient))`.
+///
+/// Deterministic, so an issuer can compute it before submitting (and a re-run of the same bulk
+/// file finds the badges it already issued); a second badge with the same id is refused with
+/// [`crate::Error::BadgeAlreadyExists`], so ids never collide.
+pub type BadgeId = H256;
+
+/// A 32-byte digest (blake2-256 of an image, SHA-256 of evidence, ...).
+pub type Digest = [u8; 32];
+
+/// Milliseconds since the Unix epoch, as kept by the chain's timestamp.
+pub type Moment = u64;
+
+/// The public part of a per-badge claim key: whoever holds its secret may receive the badge.
+pub type ClaimKey = sr25519::Public;
+
+/// A signature by a claim key over [`receipt_payload`].
+pub type ClaimSignature = sr25519::Signature;
+
+/// Domain separator of badge ids.
+pub const BADGE_ID_DOMAIN: &[u8] = b"openbadge/badge";
+/// Domain separator of receipt proofs.
+pub const RECEIPT_DOMAIN: &[u8] = b"openbadge/receive";
+
+/// The badge id for `recipient` in `class` (see [`BadgeId`]).
+pub fn badge_id(class: ClassId, recipient: &H256) -> BadgeId {
+	H256(sp_io::hashing::blake2_256(&(BADGE_ID_DOMAIN, class, recipient).encode()))
+}
+
+/// The bytes a claim key signs to let `receiver` receive `badge` on the chain whose genesis
+/// hash is `genesis`.
+///
+/// The receiving account is part of the signed message, so a proof copied from a pending
+/// transaction is useless to any other account; the genesis hash stops replay on another chain.
+pub fn receipt_payload<AccountId: Encode>(
+	genesis: &[u8],
+	badge: &BadgeId,
+	receiver: &AccountId,
+) -> [u8; 32] {
+	sp_io::hashing::blake2_256(&(RECEIPT_DOMAIN, genesis, badge, receiver).encode())
+}
+
+/// Whether an issuer may act.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum IssuerStatus {
+	/// The issuer may create classes, issue and revoke.
+	Active,
+	/// The admin origin suspended the issuer: it can do nothing, and its badges verify as
+	/// [`Verdict::IssuerSuspended`].
+	Suspended,
+}
+
+/// Public profile of an issuing organisation (OB 3.0 `Profile`). No personal data.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct IssuerProfile<Name, Url> {
+	/// Name of the organisation.
+	pub name: Name,
+	/// Home page of the organisation.
+	pub url: Url,
+	/// An organisational contact (a role address or web form), if any.
+	pub contact: Option<Url>,
+}
+
+/// A registered issuer.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Issuer<Profile> {
+	/// Public profile.
+	pub profile: Profile,
+	/// Active or suspended.
+	pub status: IssuerStatus,
+	/// When the issuer was registered.
+	pub registered_at: Moment,
+	/// Number of classes the issuer created.
+	pub classes: u32,
+	/// Number of badges the issuer issued (revoked ones included).
+	pub issued: u32,
+}
+
+/// How an achievement's criteria are published.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum Criteria<Url> {
+	/// Criteria are published at this URL.
+	Url(Url),
+	/// Criteria are a narrative kept off chain; this is the SHA-256 digest of its UTF-8 text.
+	NarrativeDigest(Digest),
+}
+
+/// The kind of achievement (OB 3.0 `achievementType` vocabulary, a common subset).
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum AchievementType {
+	/// `Achievement`: a generic achievement.
+	Achievement,
+	/// `Award`.
+	Award,
+	/// `Badge`.
+	Badge,
+	/// `Certificate`.
+	Certificate,
+	/// `CertificateOfCompletion`.
+	CertificateOfCompletion,
+	/// `Competency`.
+	Competency,
+	/// `Course`.
+	Course,
+	/// `License`.
+	License,
+	/// `Membership`: e.g. appointment to a committee.
+	Membership,
+	/// `MicroCredential`.
+	MicroCredential,
+}
+
+/// Whether a class still accepts new badges.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum ClassStatus {
+	/// New badges may be issued.
+	Active,
+	/// Retired at this moment: no new badges; existing ones stay verifiable.
+	Retired {
+		/// When the class was retired.
+		at: Moment,
+	},
+}
+
+/// A badge class (OB 3.0 `Achievement`).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct BadgeClass<AccountId, Name, Description, Url> {
+	/// The issuer that created the class and alone issues its badges.
+	pub issuer: AccountId,
+	/// Name of the achievement.
+	pub name: Name,
+	/// Description of the achievement.
+	pub description: Description,
+	/// How to earn it.
+	pub criteria: Criteria<Url>,
+	/// Kind of achievement.
+	pub achievement_type: AchievementType,
+	/// blake2-256 digest of the exact badge image bytes: pins the design.
+	pub image_digest: Digest,
+	/// Active or retired.
+	pub status: ClassStatus,
+	/// When the class was created.
+	pub created_at: Moment,
+	/// Number of badges issued in this class.
+	pub issued: u32,
+}
+
+/// Why a badge was revoked.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum RevocationReason {
+	/// No reason given.
+	Unspecified,
+	/// The badge was issued by mistake (wrong person, wrong class, wrong data).
+	IssuedInError,
+	/// The recipient no longer meets the criteria (e.g. left the committee).
+	NoLongerEligible,
+	/// The recipient asked for it.
+	RecipientRequest,
+	/// Misconduct or fraud.
+	Misconduct,
+	/// Replaced by another badge.
+	Superseded,
+	/// Any other reason; see the reason digest.
+	Other,
+}
+
+/// Who revoked a badge.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum RevokedBy {
+	/// The issuer of the badge.
+	Issuer,
+	/// The admin origin (governance).
+	Admin,
+}
+
+/// Lifecycle of a badge. A revoked badge is kept for ever as a tombstone.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum BadgeStatus {
+	/// In force (subject to expiry and the issuer's status).
+	Active,
+	/// Revoked; the record stays so that "revoked" differs from "never issued".
+	Revoked {
+		/// When it was revoked.
+		at: Moment,
+		/// Reason code.
+		reason: RevocationReason,
+		/// Digest of a longer reason kept off chain, if any.
+		reason_digest: Option<Digest>,
+		/// Who revoked it.
+		by: RevokedBy,
+	},
+}
+
+/// Whether a received badge appears in public listings.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum Disclosure {
+	/// Listed by holder, class and issuer; verification shows the holder.
+	Public,
+	/// In no listing; verification by id still answers, without the holder.
+	Private,
+}
+
+/// A badge awarded to one recipient (OB 3.0 `AchievementCredential`).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Badge<AccountId> {
+	/// The class (achievement).
+	pub class: ClassId,
+	/// The issuer (the class's issuer).
+	pub issuer: AccountId,
+	/// Salted hash commitment to the recipient (e.g. SHA-256 of e-mail and salt): no personal
+	/// data on chain.
+	pub recipient: H256,
+	/// Public key whose secret, sent to the recipient off chain, lets them receive the badge.
+	pub claim_key: ClaimKey,
+	/// The wallet account the badge is bound to, once received.
+	pub holder: Option<AccountId>,
+	/// When it was issued (chain timestamp).
+	pub issued_at: Moment,
+	/// When it expires, if ever.
+	pub expires_at: Option<Moment>,
+	/// Digest of evidence kept off chain, if any.
+	pub evidence: Option<Digest>,
+	/// Active or revoked.
+	pub status: BadgeStatus,
+	/// Public or private.
+	pub disclosure: Disclosure,
+}
+
+impl<AccountId> Badge<AccountId> {
+	/// Whether the badge appears in the class and issuer listings.
+	pub fn listed(&self) -> bool {
+		self.disclosure == Disclosure::Public
+	}
+
+	/// Whether the badge appears in its holder's listing.
+	pub fn listed_for_holder(&self) -> bool {
+		self.listed() && self.holder.is_some()
+	}
+}
+
+/// One badge of a batch: the per-recipient part of an issuance.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct BadgeSpec {
+	/// Salted hash commitment to the recipient.
+	pub recipient: H256,
+	/// Public claim key of this badge.
+	pub claim_key: ClaimKey,
+	/// Expiry, if any; must lie in the future.
+	pub expires_at: Option<Moment>,
+	/// Digest of off-chain evidence, if any.
+	pub evidence: Option<Digest>,
+}
+
+/// The verification verdict for a badge, in order of precedence.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum Verdict {
+	/// The badge is in force and (if an image was given) its design matches.
+	Valid,
+	/// No badge with this id was ever issued.
+	NotFound,
+	/// The badge was revoked.
+	Revoked {
+		/// When.
+		at: Moment,
+		/// Reason code.
+		reason: RevocationReason,
+		/// Digest of a longer reason, if any.
+		reason_digest: Option<Digest>,
+	},
+	/// The issuer is suspended.
+	IssuerSuspended,
+	/// The badge expired at this moment.
+	Expired {
+		/// When.
+		at: Moment,
+	},
+	/// The presented image is not the class's pinned design.
+	DesignMismatch,
+	/// Issued but not yet received by its recipient.
+	NotYetReceived,
+}
+
+/// Public details of a badge, returned with a verdict.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct BadgeDetails<AccountId> {
+	/// The class.
+	pub class: ClassId,
+	/// The issuer.
+	pub issuer: AccountId,
+	/// The class's pinned image digest.
+	pub image_digest: Digest,
+	/// When issued.
+	pub issued_at: Moment,
+	/// When it expires, if ever.
+	pub expires_at: Option<Moment>,
+	/// Evidence digest, if any.
+	pub evidence: Option<Digest>,
+	/// The holder, only for a received, public badge.
+	pub holder: Option<AccountId>,
+	/// Disclosure state.
+	pub disclosure: Disclosure,
+}
+
+/// What `verify` answers.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Verification<AccountId> {
+	/// The verdict.
+	pub verdict: Verdict,
+	/// Public details, unless the badge was not found.
+	pub details: Option<BadgeDetails<AccountId>>,
+	/// The chain's time the verdict was computed at.
+	pub checked_at: Moment,
+}
+
+/// One page of a listing.
+#[derive(Clone, Encode, Decode, Eq, PartialEq, Debug, TypeInfo)]
+pub struct Page<Id> {
+	/// The ids on this page.
+	pub items: alloc::vec::Vec<Id>,
+	/// Pass this as `start_after` to get the next page; `None` on the last page.
+	pub next: Option<Id>,
+}

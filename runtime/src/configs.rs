@@ -1,0 +1,113 @@
+//! Configuration of every pallet in the runtime.
+
+use crate::{
+	AccountId, Aura, Block, Hash, Nonce, OriginCaller, PalletInfo, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeOrigin, RuntimeTask, Timestamp, SLOT_DURATION, VERSION,
+};
+use frame_support::{
+	dispatch::DispatchClass,
+	derive_impl, parameter_types,
+	traits::{ConstBool, ConstU32, ConstU64, Contains},
+	weights::{
+		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		Weight,
+	},
+};
+use frame_system::{limits::{BlockLength, BlockWeights}, EnsureRoot};
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_runtime::Perbill;
+
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+parameter_types! {
+	/// Version of the runtime.
+	pub const Version: sp_version::RuntimeVersion = VERSION;
+	/// One second of compute per two-second block: authoring must leave time to import and
+	/// gossip the block within the slot.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	/// Blocks of at most 5 MiB.
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
+	/// Generic SS58 prefix.
+	pub const SS58Prefix: u8 = 42;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = ConstU32<2400>;
+	type DbWeight = ParityDbWeight;
+	type Version = Version;
+	// No balances on this chain: nobody needs tokens.
+	type AccountData = ();
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_aura::Config for Runtime {
+	type AuthorityId = AuraId;
+	type DisabledValidators = ();
+	type MaxAuthorities = ConstU32<32>;
+	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = ConstU32<32>;
+	type MaxNominators = ConstU32<0>;
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = u64;
+	type OnTimestampSet = Aura;
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type WeightInfo = ();
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+/// Accounts that may sign any call: the sudo key (the consortium's council members later).
+pub struct TrustedSigners;
+impl Contains<AccountId> for TrustedSigners {
+	fn contains(who: &AccountId) -> bool {
+		pallet_sudo::Key::<Runtime>::get().as_ref() == Some(who)
+	}
+}
+
+impl pallet_badges::Config for Runtime {
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type Time = Timestamp;
+	type TrustedSigners = TrustedSigners;
+	type MaxNameLength = ConstU32<128>;
+	type MaxUrlLength = ConstU32<256>;
+	type MaxDescriptionLength = ConstU32<1024>;
+	type MaxBatch = ConstU32<500>;
+	type WeightInfo = pallet_badges::weights::SubstrateWeight<Runtime>;
+}
+

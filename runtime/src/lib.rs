@@ -1,0 +1,194 @@
+//! The Open Badge chain runtime.
+//!
+//! Aura block production and GRANDPA finality, a chain timestamp, the badge registry
+//! ([`pallet_badges`]), `utility` for batching and `sudo` as the admin origin of the dev chain.
+//! There are no balances and no fees: [`pallet_badges::CheckBadgeAccess`] keeps accounts with
+//! no business on the chain out of the transaction pool instead.
+//!
+//! Layout: [`configs`] (pallet configuration), [`apis`] (runtime APIs), [`genesis_config_presets`]
+//! (chain-spec presets), [`extensions`] (transaction extensions of our own).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`-style macros expand to items without docs.
+#![allow(missing_docs)]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod extensions;
+pub mod genesis_config_presets;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+use sp_version::RuntimeVersion;
+
+pub use frame_system::Call as SystemCall;
+pub use pallet_badges::Call as BadgesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+/// Opaque types: what the node needs to know about the runtime without knowing its calls.
+pub mod opaque {
+	use super::*;
+	use sp_runtime::{generic, traits::Hash as HashT};
+
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block identifier type.
+	pub type BlockId = generic::BlockId<Block>;
+	/// Opaque block hash type.
+	pub type Hash = <BlakeTwo256 as HashT>::Output;
+}
+
+impl_opaque_keys! {
+	/// The session keys of a validator: Aura (sr25519) for authoring, GRANDPA (ed25519) for
+	/// finality.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// The runtime version. Bump `spec_version` with every runtime change that goes on chain.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
+	impl_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Block time. Aura slots last this long; GRANDPA finalizes a few blocks behind.
+pub const MILLI_SECS_PER_BLOCK: u64 = 2000;
+
+/// The slot duration; changing it after genesis would halt block production.
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// Block numbers, counted in [`MILLI_SECS_PER_BLOCK`].
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+/// An hour of blocks.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// A day of blocks.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// Signature type of transactions.
+pub type Signature = MultiSignature;
+/// Account id: the public key of the signature scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// Block number.
+pub type BlockNumber = u32;
+/// Account nonce.
+pub type Nonce = u32;
+/// Block hash.
+pub type Hash = sp_core::H256;
+/// The address format of transactions.
+pub type Address = MultiAddress<AccountId, ()>;
+/// Block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// A block with a justification.
+pub type SignedBlock = generic::SignedBlock<Block>;
+/// Block id.
+pub type BlockId = generic::BlockId<Block>;
+
+/// The transaction extensions, in order. Every one but [`pallet_badges::CheckBadgeAccess`] is
+/// standard (our `CheckNonce` keeps the standard identifier and encoding), so generic clients
+/// such as subxt and polkadot.js sign for this chain.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	pallet_badges::CheckBadgeAccess<Runtime>,
+	extensions::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// Extrinsic as it travels.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations to run on the next runtime upgrade.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Executive: dispatches to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+/// The runtime: pallet indices are append-only.
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(5)]
+	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(10)]
+	pub type Badges = pallet_badges;
+}
+
+/// Typed view of an issuer as the runtime API returns it.
+pub type IssuerInfo = pallet_badges::IssuerOf<Runtime>;
+/// Typed view of a class as the runtime API returns it.
+pub type ClassInfo = pallet_badges::BadgeClassOf<Runtime>;
