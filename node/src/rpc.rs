@@ -257,7 +257,7 @@ const DEFAULT_LIMIT: u32 = 100;
 #[rpc(server)]
 pub trait BadgesRpc {
 	/// Verify a badge by id (`0x`-prefixed 32-byte hex), optionally with the blake2-256 digest
-	/// of a presented image, at the best block or at `at`.
+	/// of a presented image, at the latest finalized block or at `at`.
 	#[method(name = "badges_verify")]
 	fn verify(
 		&self,
@@ -329,8 +329,10 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
 {
+	/// The block to answer at: `at`, else the latest finalized block (a verifier must not trust
+	/// a block that may still be reverted).
 	fn at(&self, at: Option<H256>) -> H256 {
-		at.unwrap_or_else(|| self.client.info().best_hash)
+		at.unwrap_or_else(|| self.client.info().finalized_hash)
 	}
 }
 

@@ -80,33 +80,38 @@ from_subxt!(
 const NO_BUSINESS: u32 = 255;
 
 impl Error {
-	/// Classify an error from submitting a transaction: a pool rejection with a custom code is
-	/// named from the metadata (the code is the badge pallet's error index).
+	/// Classify an error from submitting a transaction.
 	pub(crate) fn from_submission(
 		e: subxt::error::ExtrinsicError,
 		metadata: &subxt::ArcMetadata,
 	) -> Self {
-		let text = e.to_string();
-		if let Some(code) = custom_code(&text) {
+		Self::from_pool_text(&e.to_string(), metadata).unwrap_or_else(|| Error::from(e))
+	}
+
+	/// Classify a transaction pool refusal from its text: a custom code is named from the
+	/// metadata (it is the badge pallet's error index, see `CheckBadgeAccess`).
+	pub(crate) fn from_pool_text(text: &str, metadata: &subxt::ArcMetadata) -> Option<Self> {
+		if let Some(code) = custom_code(text) {
 			if code == NO_BUSINESS {
-				return Error::Invalid(
+				return Some(Error::Invalid(
 					"the signer has no business on this chain (not an issuer, holder or admin)"
 						.into(),
-				);
+				));
 			}
 			if let Some((error, docs)) = pallet_error(metadata, "Badges", code as u8) {
-				return Error::Rejected {
+				return Some(Error::Rejected {
 					pallet: "Badges".into(),
 					error,
 					docs,
 					before_block: true,
-				};
+				});
 			}
 		}
-		if text.contains("Invalid Transaction") || text.contains("invalid transaction") {
-			return Error::Invalid(text);
+		let lower = text.to_lowercase();
+		if lower.contains("invalid transaction") || lower.contains("transaction is outdated") {
+			return Some(Error::Invalid(text.to_string()));
 		}
-		Error::from(e)
+		None
 	}
 
 	/// Classify an error from a transaction that failed in a block.
@@ -180,8 +185,10 @@ impl Error {
 
 /// The custom code of an `InvalidTransaction::Custom(code)` rejection in an RPC error text.
 fn custom_code(text: &str) -> Option<u32> {
-	let at = text.find("Custom error: ")? + "Custom error: ".len();
-	let digits: String = text[at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+	const NEEDLE: &str = "custom error: ";
+	let lower = text.to_lowercase();
+	let at = lower.find(NEEDLE)? + NEEDLE.len();
+	let digits: String = lower[at..].chars().take_while(|c| c.is_ascii_digit()).collect();
 	digits.parse().ok()
 }
 
@@ -206,6 +213,7 @@ mod tests {
 			Some(12)
 		);
 		assert_eq!(custom_code("Invalid Transaction: Custom error: 255\""), Some(255));
+		assert_eq!(custom_code("Invalid transaction with custom error: 1"), Some(1));
 		assert_eq!(custom_code("Transaction is outdated"), None);
 	}
 }

@@ -29,6 +29,7 @@ pub mod crypto;
 mod error;
 
 pub use error::Error;
+pub use subxt;
 pub use subxt::utils::{AccountId32, H256};
 pub use subxt_signer::{sr25519::Keypair, SecretUri};
 
@@ -177,9 +178,22 @@ impl BadgeClient {
 	) -> Result<Landed, Error> {
 		let work = async {
 			let at = self.api.at_current_block().await?;
+			// The next nonce as the node's pool sees it (the finalized state may lag behind
+			// transactions of the same signer still in best blocks or in the pool).
+			let nonce: u64 = self
+				.rpc
+				.request(
+					"system_accountNextIndex",
+					subxt::rpcs::rpc_params![account_of(signer).to_string()],
+				)
+				.await
+				.map_err(Error::Rpc)?;
+			let params = subxt::config::DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
+				.nonce(nonce)
+				.build();
 			let mut progress = at
 				.transactions()
-				.sign_and_submit_then_watch_default(call, signer)
+				.sign_and_submit_then_watch(call, signer, params)
 				.await
 				.map_err(|e| Error::from_submission(e, &at.metadata()))?;
 			loop {
@@ -188,9 +202,11 @@ impl BadgeClient {
 				let landed = match (status, wait) {
 					(S::InBestBlock(block), Wait::InBlock) | (S::InFinalizedBlock(block), _) =>
 						block,
-					(S::Error { message }, _) |
-					(S::Invalid { message }, _) |
-					(S::Dropped { message }, _) => return Err(Error::Dropped(message)),
+					(S::Invalid { message }, _) =>
+						return Err(Error::from_pool_text(&message, &at.metadata())
+							.unwrap_or(Error::Invalid(message))),
+					(S::Error { message }, _) | (S::Dropped { message }, _) =>
+						return Err(Error::Dropped(message)),
 					_ => continue,
 				};
 				let events = landed.wait_for_success().await.map_err(Error::from_dispatch)?;
@@ -396,7 +412,7 @@ impl BadgeClient {
 		self.submit(&call, issuer, wait).await
 	}
 
-	// ---- queries (runtime API, at the best block) ----
+	// ---- queries (runtime API, at the latest finalized block: only final state counts) ----
 
 	/// The verdict on `badge`, optionally checking an image's blake2-256 digest.
 	pub async fn verify(
@@ -456,7 +472,8 @@ impl BadgeClient {
 
 	// ---- queries (the node's JSON-RPC) ----
 
-	/// The node's JSON verdict (`badges_verify`), as a verifier without SCALE sees it.
+	/// The node's JSON verdict (`badges_verify`, at the latest finalized block), as a verifier
+	/// without SCALE sees it.
 	pub async fn verify_json(
 		&self,
 		badge: H256,
