@@ -35,7 +35,9 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_name("Open Badge Local Testnet")
 		.with_id("open_badge_local")
 		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(badge_runtime::genesis_config_presets::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_genesis_config_preset_name(
+			badge_runtime::genesis_config_presets::LOCAL_TESTNET_RUNTIME_PRESET,
+		)
 		.with_properties(properties())
 		.build())
 }

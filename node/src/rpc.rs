@@ -12,8 +12,8 @@ use jsonrpsee::{
 	RpcModule,
 };
 use pallet_badges::{
-	runtime_api::BadgesApi as BadgesRuntimeApi, AchievementType, ClassStatus, Criteria,
-	Disclosure, IssuerStatus, Page, Verdict, Verification,
+	runtime_api::BadgesApi as BadgesRuntimeApi, AchievementType, ClassStatus, Criteria, Disclosure,
+	IssuerStatus, Page, Verdict, Verification,
 };
 use sc_transaction_pool_api::TransactionPool;
 use serde::Serialize;
@@ -247,7 +247,10 @@ fn achievement_type_name(t: AchievementType) -> &'static str {
 }
 
 fn page_json(page: Page<H256>) -> PageJson {
-	PageJson { items: page.items, next: page.next }
+	PageJson {
+		items: page.items,
+		next: page.next,
+	}
 }
 
 /// Default page size of the listing methods.
@@ -321,7 +324,11 @@ impl<C> Badges<C> {
 const RUNTIME_ERROR: i32 = 1;
 
 fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(RUNTIME_ERROR, "Runtime API call failed", Some(e.to_string()))
+	ErrorObject::owned(
+		RUNTIME_ERROR,
+		"Runtime API call failed",
+		Some(e.to_string()),
+	)
 }
 
 impl<C> Badges<C>
@@ -349,8 +356,12 @@ where
 	) -> RpcResult<VerificationJson> {
 		let block = self.at(at);
 		let api = self.client.runtime_api();
-		let Verification { verdict, details, checked_at } =
-			api.verify(block, badge, image_digest.map(|d| d.0)).map_err(runtime_error)?;
+		let Verification {
+			verdict,
+			details,
+			checked_at,
+		} = api.verify(block, badge, image_digest.map(|d| d.0))
+			.map_err(runtime_error)?;
 		let details = match details {
 			Some(d) => {
 				let class_name = api
@@ -378,11 +389,15 @@ where
 						Disclosure::Private => "private",
 					},
 				})
-			},
+			}
 			None => None,
 		};
 		let (revocation, expired_at) = match verdict {
-			Verdict::Revoked { at, reason, reason_digest } => (
+			Verdict::Revoked {
+				at,
+				reason,
+				reason_digest,
+			} => (
 				Some(RevocationJson {
 					at,
 					reason: format!("{reason:?}"),
@@ -414,7 +429,12 @@ where
 	) -> RpcResult<PageJson> {
 		self.client
 			.runtime_api()
-			.badges_by_holder(self.at(at), holder, start_after, limit.unwrap_or(DEFAULT_LIMIT))
+			.badges_by_holder(
+				self.at(at),
+				holder,
+				start_after,
+				limit.unwrap_or(DEFAULT_LIMIT),
+			)
 			.map(page_json)
 			.map_err(runtime_error)
 	}
@@ -428,7 +448,12 @@ where
 	) -> RpcResult<PageJson> {
 		self.client
 			.runtime_api()
-			.badges_by_class(self.at(at), class, start_after, limit.unwrap_or(DEFAULT_LIMIT))
+			.badges_by_class(
+				self.at(at),
+				class,
+				start_after,
+				limit.unwrap_or(DEFAULT_LIMIT),
+			)
 			.map(page_json)
 			.map_err(runtime_error)
 	}
@@ -442,7 +467,12 @@ where
 	) -> RpcResult<PageJson> {
 		self.client
 			.runtime_api()
-			.badges_by_issuer(self.at(at), issuer, start_after, limit.unwrap_or(DEFAULT_LIMIT))
+			.badges_by_issuer(
+				self.at(at),
+				issuer,
+				start_after,
+				limit.unwrap_or(DEFAULT_LIMIT),
+			)
 			.map(page_json)
 			.map_err(runtime_error)
 	}
@@ -457,8 +487,11 @@ where
 	}
 
 	fn class(&self, class: u32, at: Option<H256>) -> RpcResult<Option<ClassJson>> {
-		let details =
-			self.client.runtime_api().class(self.at(at), class).map_err(runtime_error)?;
+		let details = self
+			.client
+			.runtime_api()
+			.class(self.at(at), class)
+			.map_err(runtime_error)?;
 		Ok(details.map(|c| class_json(class, c)))
 	}
 }

@@ -25,7 +25,9 @@ pub fn recipient_commitment(email: &str, salt: &str) -> H256 {
 /// The badge id of `recipient` in `class`: deterministic, so an issuer knows it before
 /// submitting, and unique per (class, recipient commitment).
 pub fn badge_id(class: u32, recipient: &H256) -> H256 {
-	H256(sp_crypto_hashing::blake2_256(&(BADGE_ID_DOMAIN, class, recipient.0).encode()))
+	H256(sp_crypto_hashing::blake2_256(
+		&(BADGE_ID_DOMAIN, class, recipient.0).encode(),
+	))
 }
 
 /// The blake2-256 digest of an image's exact bytes: what a class pins as its design.
@@ -133,7 +135,15 @@ mod tests {
 		let mallory = AccountId32([4; 32]);
 		let proof = sr25519::Signature(key.receipt_proof(&genesis, &badge, &alice));
 		let public = sr25519::PublicKey(key.public());
-		assert!(sr25519::verify(&proof, receipt_payload(&genesis, &badge, &alice), &public));
-		assert!(!sr25519::verify(&proof, receipt_payload(&genesis, &badge, &mallory), &public));
+		assert!(sr25519::verify(
+			&proof,
+			receipt_payload(&genesis, &badge, &alice),
+			&public
+		));
+		assert!(!sr25519::verify(
+			&proof,
+			receipt_payload(&genesis, &badge, &mallory),
+			&public
+		));
 	}
 }

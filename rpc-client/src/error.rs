@@ -117,8 +117,9 @@ impl Error {
 	/// Classify an error from a transaction that failed in a block.
 	pub(crate) fn from_dispatch(e: subxt::error::TransactionEventsError) -> Self {
 		match e {
-			subxt::error::TransactionEventsError::ExtrinsicFailed(dispatch) =>
-				Self::from_subxt_dispatch(dispatch),
+			subxt::error::TransactionEventsError::ExtrinsicFailed(dispatch) => {
+				Self::from_subxt_dispatch(dispatch)
+			}
 			other => Error::from(other),
 		}
 	}
@@ -150,13 +151,23 @@ impl Error {
 		use crate::runtime::runtime_types::sp_runtime::DispatchError as D;
 		match e {
 			D::Module(module) => {
-				let found = metadata.pallet_by_error_index(module.index).and_then(|pallet| {
-					let variant = pallet.error_variant_by_index(module.error[0])?;
-					Some((pallet.name().to_string(), variant.name.clone(), variant.docs.join(" ")))
-				});
+				let found = metadata
+					.pallet_by_error_index(module.index)
+					.and_then(|pallet| {
+						let variant = pallet.error_variant_by_index(module.error[0])?;
+						Some((
+							pallet.name().to_string(),
+							variant.name.clone(),
+							variant.docs.join(" "),
+						))
+					});
 				match found {
-					Some((pallet, error, docs)) =>
-						Error::Rejected { pallet, error, docs, before_block: false },
+					Some((pallet, error, docs)) => Error::Rejected {
+						pallet,
+						error,
+						docs,
+						before_block: false,
+					},
 					None => Error::Rejected {
 						pallet: format!("#{}", module.index),
 						error: format!("#{}", module.error[0]),
@@ -164,7 +175,7 @@ impl Error {
 						before_block: false,
 					},
 				}
-			},
+			}
 			other => Error::Rejected {
 				pallet: "System".into(),
 				error: format!("{other:?}"),
@@ -188,7 +199,10 @@ fn custom_code(text: &str) -> Option<u32> {
 	const NEEDLE: &str = "custom error: ";
 	let lower = text.to_lowercase();
 	let at = lower.find(NEEDLE)? + NEEDLE.len();
-	let digits: String = lower[at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+	let digits: String = lower[at..]
+		.chars()
+		.take_while(|c| c.is_ascii_digit())
+		.collect();
 	digits.parse().ok()
 }
 
@@ -212,8 +226,14 @@ mod tests {
 			custom_code("Invalid Transaction (1010): Custom error: 12"),
 			Some(12)
 		);
-		assert_eq!(custom_code("Invalid Transaction: Custom error: 255\""), Some(255));
-		assert_eq!(custom_code("Invalid transaction with custom error: 1"), Some(1));
+		assert_eq!(
+			custom_code("Invalid Transaction: Custom error: 255\""),
+			Some(255)
+		);
+		assert_eq!(
+			custom_code("Invalid transaction with custom error: 1"),
+			Some(1)
+		);
 		assert_eq!(custom_code("Transaction is outdated"), None);
 	}
 }

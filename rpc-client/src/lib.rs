@@ -43,7 +43,7 @@ use subxt::{OnlineClient, PolkadotConfig};
 )]
 pub mod runtime {}
 
-use runtime::runtime_types::pallet_badges::types as chain;
+use runtime::runtime_types::pallet_badges::{pallet::Call as AdminCall, types as chain};
 
 pub use chain::{AchievementType, BadgeSpec, Disclosure, RevocationReason, Verdict};
 
@@ -144,11 +144,21 @@ impl BadgeClient {
 	pub async fn connect(url: &str) -> Result<Self, Error> {
 		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url)
 			.await
-			.map_err(|e| Error::Unreachable { url: url.to_string(), reason: e.to_string() })?;
+			.map_err(|e| Error::Unreachable {
+				url: url.to_string(),
+				reason: e.to_string(),
+			})?;
 		let api = OnlineClient::<ChainConfig>::from_rpc_client(rpc.clone())
 			.await
-			.map_err(|e| Error::Unreachable { url: url.to_string(), reason: e.to_string() })?;
-		Ok(Self { api, rpc, timeout: Duration::from_secs(60) })
+			.map_err(|e| Error::Unreachable {
+				url: url.to_string(),
+				reason: e.to_string(),
+			})?;
+		Ok(Self {
+			api,
+			rpc,
+			timeout: Duration::from_secs(60),
+		})
 	}
 
 	/// Give up waiting for a transaction after `timeout` (default 60 s).
@@ -200,17 +210,27 @@ impl BadgeClient {
 				use subxt::transactions::TransactionStatus as S;
 				let status = progress.next().await.ok_or(Error::StreamEnded)??;
 				let landed = match (status, wait) {
-					(S::InBestBlock(block), Wait::InBlock) | (S::InFinalizedBlock(block), _) =>
-						block,
-					(S::Invalid { message }, _) =>
+					(S::InBestBlock(block), Wait::InBlock) | (S::InFinalizedBlock(block), _) => {
+						block
+					}
+					(S::Invalid { message }, _) => {
 						return Err(Error::from_pool_text(&message, &at.metadata())
-							.unwrap_or(Error::Invalid(message))),
-					(S::Error { message }, _) | (S::Dropped { message }, _) =>
-						return Err(Error::Dropped(message)),
+							.unwrap_or(Error::Invalid(message)))
+					}
+					(S::Error { message }, _) | (S::Dropped { message }, _) => {
+						return Err(Error::Dropped(message))
+					}
 					_ => continue,
 				};
-				let events = landed.wait_for_success().await.map_err(Error::from_dispatch)?;
-				return Ok(Landed { block: landed.block_hash(), events, metadata: at.metadata() });
+				let events = landed
+					.wait_for_success()
+					.await
+					.map_err(Error::from_dispatch)?;
+				return Ok(Landed {
+					block: landed.block_hash(),
+					events,
+					metadata: at.metadata(),
+				});
 			}
 		};
 		tokio::time::timeout(self.timeout, work)
@@ -225,14 +245,35 @@ impl BadgeClient {
 		call: runtime::runtime_types::badge_runtime::RuntimeCall,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		let landed = self.submit(&runtime::tx().sudo().sudo(call), admin, wait).await?;
+		let landed = self
+			.submit(&runtime::tx().sudo().sudo(call), admin, wait)
+			.await?;
 		// `sudo` succeeds even when the inner call fails; surface the inner error.
-		if let Some(done) = landed.events.find_first::<runtime::sudo::events::Sudid>().transpose()? {
+		if let Some(done) = landed
+			.events
+			.find_first::<runtime::sudo::events::Sudid>()
+			.transpose()?
+		{
 			if let Err(e) = done.sudo_result {
 				return Err(Error::from_runtime_dispatch_error(e, &landed.metadata));
 			}
 		}
 		Ok(landed)
+	}
+
+	/// Dispatch a badge pallet call as the admin origin (through `sudo`).
+	async fn admin(
+		&self,
+		admin: &Keypair,
+		call: runtime::runtime_types::pallet_badges::pallet::Call,
+		wait: Wait,
+	) -> Result<Landed, Error> {
+		self.sudo(
+			admin,
+			runtime::runtime_types::badge_runtime::RuntimeCall::Badges(call),
+			wait,
+		)
+		.await
 	}
 
 	/// Register `issuer` (admin only).
@@ -243,11 +284,11 @@ impl BadgeClient {
 		profile: &Profile,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		use runtime::runtime_types::pallet_badges::pallet::Call;
-		let call = runtime::runtime_types::badge_runtime::RuntimeCall::Badges(
-			Call::register_issuer { issuer: issuer.clone(), profile: chain_profile(profile) },
-		);
-		self.sudo(admin, call, wait).await
+		let call = AdminCall::register_issuer {
+			issuer: issuer.clone(),
+			profile: chain_profile(profile),
+		};
+		self.admin(admin, call, wait).await
 	}
 
 	/// Suspend `issuer` (admin only).
@@ -257,11 +298,14 @@ impl BadgeClient {
 		issuer: &AccountId32,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		use runtime::runtime_types::pallet_badges::pallet::Call;
-		let call = runtime::runtime_types::badge_runtime::RuntimeCall::Badges(
-			Call::suspend_issuer { issuer: issuer.clone() },
-		);
-		self.sudo(admin, call, wait).await
+		self.admin(
+			admin,
+			AdminCall::suspend_issuer {
+				issuer: issuer.clone(),
+			},
+			wait,
+		)
+		.await
 	}
 
 	/// Reinstate a suspended `issuer` (admin only).
@@ -271,11 +315,14 @@ impl BadgeClient {
 		issuer: &AccountId32,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		use runtime::runtime_types::pallet_badges::pallet::Call;
-		let call = runtime::runtime_types::badge_runtime::RuntimeCall::Badges(
-			Call::reinstate_issuer { issuer: issuer.clone() },
-		);
-		self.sudo(admin, call, wait).await
+		self.admin(
+			admin,
+			AdminCall::reinstate_issuer {
+				issuer: issuer.clone(),
+			},
+			wait,
+		)
+		.await
 	}
 
 	/// Revoke any badge (admin only).
@@ -287,11 +334,16 @@ impl BadgeClient {
 		reason_digest: Option<[u8; 32]>,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		use runtime::runtime_types::pallet_badges::pallet::Call;
-		let call = runtime::runtime_types::badge_runtime::RuntimeCall::Badges(
-			Call::force_revoke { badge, reason, reason_digest },
-		);
-		self.sudo(admin, call, wait).await
+		self.admin(
+			admin,
+			AdminCall::force_revoke {
+				badge,
+				reason,
+				reason_digest,
+			},
+			wait,
+		)
+		.await
 	}
 
 	/// Replace the signing issuer's profile.
@@ -301,7 +353,9 @@ impl BadgeClient {
 		profile: &Profile,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		let call = runtime::tx().badges().update_issuer_profile(chain_profile(profile));
+		let call = runtime::tx()
+			.badges()
+			.update_issuer_profile(chain_profile(profile));
 		self.submit(&call, issuer, wait).await
 	}
 
@@ -335,7 +389,8 @@ impl BadgeClient {
 		class: u32,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		self.submit(&runtime::tx().badges().retire_class(class), issuer, wait).await
+		self.submit(&runtime::tx().badges().retire_class(class), issuer, wait)
+			.await
 	}
 
 	/// Issue one badge; returns its id.
@@ -347,7 +402,8 @@ impl BadgeClient {
 		wait: Wait,
 	) -> Result<H256, Error> {
 		let id = crypto::badge_id(class, &spec.recipient);
-		self.submit(&runtime::tx().badges().issue(class, spec), issuer, wait).await?;
+		self.submit(&runtime::tx().badges().issue(class, spec), issuer, wait)
+			.await?;
 		Ok(id)
 	}
 
@@ -360,7 +416,10 @@ impl BadgeClient {
 		specs: Vec<BadgeSpec>,
 		wait: Wait,
 	) -> Result<Vec<H256>, Error> {
-		let ids = specs.iter().map(|s| crypto::badge_id(class, &s.recipient)).collect();
+		let ids = specs
+			.iter()
+			.map(|s| crypto::badge_id(class, &s.recipient))
+			.collect();
 		let call = runtime::tx().badges().issue_batch(
 			class,
 			runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(specs),
@@ -372,7 +431,9 @@ impl BadgeClient {
 	/// The largest batch the chain accepts.
 	pub async fn max_batch(&self) -> Result<u32, Error> {
 		let at = self.api.at_current_block().await?;
-		Ok(at.constants().entry(runtime::constants().badges().max_batch())?)
+		Ok(at
+			.constants()
+			.entry(runtime::constants().badges().max_batch())?)
 	}
 
 	/// Receive `badge` into `holder`'s account with the claim key the issuer sent.
@@ -396,7 +457,12 @@ impl BadgeClient {
 		disclosure: Disclosure,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		self.submit(&runtime::tx().badges().set_disclosure(badge, disclosure), holder, wait).await
+		self.submit(
+			&runtime::tx().badges().set_disclosure(badge, disclosure),
+			holder,
+			wait,
+		)
+		.await
 	}
 
 	/// Revoke a badge the signing issuer issued.
@@ -421,7 +487,9 @@ impl BadgeClient {
 		image_digest: Option<[u8; 32]>,
 	) -> Result<Verification, Error> {
 		let at = self.api.at_current_block().await?;
-		let call = runtime::runtime_apis().badges_api().verify(badge, image_digest);
+		let call = runtime::runtime_apis()
+			.badges_api()
+			.verify(badge, image_digest);
 		Ok(at.runtime_apis().call(call).await?)
 	}
 
@@ -449,8 +517,9 @@ impl BadgeClient {
 		limit: u32,
 	) -> Result<Page, Error> {
 		let at = self.api.at_current_block().await?;
-		let call =
-			runtime::runtime_apis().badges_api().badges_by_class(class, start_after, limit);
+		let call = runtime::runtime_apis()
+			.badges_api()
+			.badges_by_class(class, start_after, limit);
 		Ok(at.runtime_apis().call(call).await?)
 	}
 
@@ -479,7 +548,11 @@ impl BadgeClient {
 		badge: H256,
 		image_digest: Option<H256>,
 	) -> Result<serde_json::Value, Error> {
-		self.rpc_call("badges_verify", subxt::rpcs::rpc_params![badge, image_digest]).await
+		self.rpc_call(
+			"badges_verify",
+			subxt::rpcs::rpc_params![badge, image_digest],
+		)
+		.await
 	}
 
 	/// Call any JSON-RPC method of the node.
@@ -508,7 +581,6 @@ fn chain_profile(
 		contact: p.contact.as_deref().map(bounded),
 	}
 }
-
 
 /// A [`BadgeSpec`] for a recipient commitment and claim key.
 pub fn badge_spec(

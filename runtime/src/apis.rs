@@ -6,9 +6,9 @@ use crate::{
 	Nonce, Runtime, RuntimeGenesisConfig, SessionKeys, System, VERSION,
 };
 use alloc::vec::Vec;
+use frame_support::genesis_builder_helper::{build_state, get_preset};
 #[cfg(feature = "try-runtime")]
 use frame_support::weights::Weight;
-use frame_support::genesis_builder_helper::{build_state, get_preset};
 use pallet_badges::{BadgeId, ClassId, Digest, Page, Verification};
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -191,10 +191,8 @@ impl_runtime_apis! {
 			Vec<frame_benchmarking::BenchmarkList>,
 			Vec<frame_support::traits::StorageInfo>,
 		) {
-			use frame_benchmarking::{Benchmarking, BenchmarkList};
+			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use crate::benchmarks::*;
-
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
 
@@ -206,9 +204,8 @@ impl_runtime_apis! {
 		fn dispatch_benchmark(
 			config: frame_benchmarking::BenchmarkConfig
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
-			use frame_benchmarking::{Benchmarking, BenchmarkBatch};
+			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::TrackedStorageKey;
-			use crate::benchmarks::*;
 
 			use frame_support::traits::WhitelistedStorageKeys;
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();

@@ -1,5 +1,3 @@
 //! The pallets whose benchmarks `benchmark pallet` runs against this runtime.
 
-frame_benchmarking::define_benchmarks!(
-	[pallet_badges, Badges]
-);
+frame_benchmarking::define_benchmarks!([pallet_badges, Badges]);

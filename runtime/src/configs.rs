@@ -5,15 +5,19 @@ use crate::{
 	RuntimeEvent, RuntimeOrigin, RuntimeTask, Timestamp, SLOT_DURATION, VERSION,
 };
 use frame_support::{
+	derive_impl,
 	dispatch::DispatchClass,
-	derive_impl, parameter_types,
+	parameter_types,
 	traits::{ConstBool, ConstU32, ConstU64, Contains},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		Weight,
 	},
 };
-use frame_system::{limits::{BlockLength, BlockWeights}, EnsureRoot};
+use frame_system::{
+	limits::{BlockLength, BlockWeights},
+	EnsureRoot,
+};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::Perbill;
 
@@ -110,4 +114,3 @@ impl pallet_badges::Config for Runtime {
 	type MaxBatch = ConstU32<500>;
 	type WeightInfo = pallet_badges::weights::SubstrateWeight<Runtime>;
 }
-

@@ -130,7 +130,9 @@ mod tests {
 	use sp_runtime::traits::DispatchTransaction;
 
 	fn remark() -> RuntimeCall {
-		RuntimeCall::System(frame_system::Call::remark { remark: alloc::vec![] })
+		RuntimeCall::System(frame_system::Call::remark {
+			remark: alloc::vec![],
+		})
 	}
 
 	#[test]
@@ -141,7 +143,14 @@ mod tests {
 			let info = Default::default();
 			let origin = RuntimeOrigin::signed(who.clone());
 			let (valid, _, _) = CheckNonce::<Runtime>(0)
-				.validate_only(origin.clone(), &call, &info, 0, TransactionSource::External, 0)
+				.validate_only(
+					origin.clone(),
+					&call,
+					&info,
+					0,
+					TransactionSource::External,
+					0,
+				)
 				.expect("a fresh account's nonce 0 is valid");
 			assert!(valid.requires.is_empty());
 			CheckNonce::<Runtime>(0)
@@ -152,7 +161,14 @@ mod tests {
 			// Replays are stale; gaps wait for their predecessor.
 			assert_eq!(
 				CheckNonce::<Runtime>(0)
-					.validate_only(origin.clone(), &call, &info, 0, TransactionSource::External, 0)
+					.validate_only(
+						origin.clone(),
+						&call,
+						&info,
+						0,
+						TransactionSource::External,
+						0
+					)
 					.map(|_| ()),
 				Err(InvalidTransaction::Stale.into())
 			);

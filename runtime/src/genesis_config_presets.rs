@@ -21,10 +21,16 @@ fn testnet_genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		aura: pallet_aura::GenesisConfig {
-			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: authorities
+				.iter()
+				.map(|(aura, _)| aura.clone())
+				.collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: authorities.iter().map(|(_, grandpa)| (grandpa.clone(), 1)).collect::<Vec<_>>(),
+			authorities: authorities
+				.iter()
+				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
 		badges: BadgesConfig { issuers },
@@ -57,10 +63,15 @@ pub fn development_config_genesis() -> Value {
 /// `local_testnet`: four validators (Alice, Bob, Charlie, Dave) on loopback, Alice as sudo.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
-		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-			.into_iter()
-			.map(dev_authority)
-			.collect(),
+		[
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.into_iter()
+		.map(dev_authority)
+		.collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		vec![],
 	)

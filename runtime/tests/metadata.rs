@@ -34,8 +34,14 @@ fn metadata_names_badge_calls_events_and_errors_with_docs() {
 	use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
 	let metadata = Runtime::metadata_at_version(VERSION).expect("v16 metadata");
 	let prefixed = RuntimeMetadataPrefixed::decode(&mut &metadata[..]).expect("metadata decodes");
-	let RuntimeMetadata::V16(v16) = prefixed.1 else { panic!("not v16") };
-	let badges = v16.pallets.iter().find(|p| p.name == "Badges").expect("Badges pallet");
+	let RuntimeMetadata::V16(v16) = prefixed.1 else {
+		panic!("not v16")
+	};
+	let badges = v16
+		.pallets
+		.iter()
+		.find(|p| p.name == "Badges")
+		.expect("Badges pallet");
 	assert!(!badges.docs.is_empty(), "the pallet has docs");
 	let types = &v16.types;
 	for (what, ty) in [
@@ -44,7 +50,9 @@ fn metadata_names_badge_calls_events_and_errors_with_docs() {
 		("errors", badges.error.as_ref().map(|e| e.ty.id)),
 	] {
 		let ty = types.resolve(ty.expect(what)).expect("type in registry");
-		let scale_info::TypeDef::Variant(variants) = &ty.type_def else { panic!("{what}: not an enum") };
+		let scale_info::TypeDef::Variant(variants) = &ty.type_def else {
+			panic!("{what}: not an enum")
+		};
 		assert!(!variants.variants.is_empty(), "{what} are listed");
 		for v in &variants.variants {
 			assert!(!v.docs.is_empty(), "{what}: `{}` has no docs", v.name);

@@ -16,7 +16,10 @@ pub fn node_binary() -> PathBuf {
 		return PathBuf::from(path);
 	}
 	let exe = std::env::current_exe().expect("the test knows its own path");
-	let debug = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
+	let debug = exe
+		.parent()
+		.and_then(|deps| deps.parent())
+		.expect("target/<profile>/deps");
 	let node = debug.join("badge-node");
 	assert!(
 		node.exists(),
@@ -88,9 +91,14 @@ impl Node {
 					"the node did not report its RPC port in 120 s; log:\n{}",
 					log.lock().expect("log lock").join("\n")
 				);
-			},
+			}
 		};
-		Node { child, rpc_port, base_path, log }
+		Node {
+			child,
+			rpc_port,
+			base_path,
+			log,
+		}
 	}
 
 	/// The WebSocket URL of the node's RPC server.

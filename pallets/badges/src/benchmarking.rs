@@ -1,10 +1,12 @@
 //! Benchmarks (v2) of every call, each in its worst case.
 
 use super::*;
-use crate::Pallet as Badges;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 use sp_core::{crypto::KeyTypeId, H256};
 
@@ -13,7 +15,9 @@ const IMAGE: Digest = [7u8; 32];
 
 fn bounded<S: Get<u32>>(len: u32) -> BoundedVec<u8, S> {
 	let len = len.min(S::get()) as usize;
-	alloc::vec![b'a'; len].try_into().expect("length is clamped to the bound; qed")
+	alloc::vec![b'a'; len]
+		.try_into()
+		.expect("length is clamped to the bound; qed")
 }
 
 fn full_profile<T: Config>() -> IssuerProfileOf<T> {
@@ -26,14 +30,14 @@ fn full_profile<T: Config>() -> IssuerProfileOf<T> {
 
 fn issuer<T: Config>(seed: u32) -> T::AccountId {
 	let who: T::AccountId = account("issuer", seed, 0);
-	Badges::<T>::do_register_issuer(who.clone(), full_profile::<T>())
+	Pallet::<T>::do_register_issuer(who.clone(), full_profile::<T>())
 		.expect("a fresh account registers; qed");
 	who
 }
 
 fn class_of<T: Config>(who: &T::AccountId) -> ClassId {
 	let class = NextClassId::<T>::get();
-	Badges::<T>::do_create_class(
+	Pallet::<T>::do_create_class(
 		who.clone(),
 		bounded::<T::MaxNameLength>(u32::MAX),
 		bounded::<T::MaxDescriptionLength>(u32::MAX),
@@ -49,9 +53,16 @@ fn claim_key() -> ClaimKey {
 	sp_io::crypto::sr25519_generate(CLAIM_KEY_TYPE, None)
 }
 
+/// Recipient commitment number `n`.
+fn recipient(n: u32) -> H256 {
+	let mut bytes = [0u8; 32];
+	bytes[28..].copy_from_slice(&n.to_be_bytes());
+	H256(bytes)
+}
+
 fn spec(n: u32, claim_key: ClaimKey) -> BadgeSpec {
 	BadgeSpec {
-		recipient: H256::from_low_u64_be(n as u64),
+		recipient: recipient(n),
 		claim_key,
 		expires_at: Some(u64::MAX),
 		evidence: Some([1; 32]),
@@ -63,17 +74,22 @@ fn issued_badge<T: Config>() -> (T::AccountId, BadgeId, ClaimKey) {
 	let who = issuer::<T>(0);
 	let class = class_of::<T>(&who);
 	let key = claim_key();
-	Badges::<T>::do_issue(who.clone(), class, core::iter::once(spec(0, key)))
+	Pallet::<T>::do_issue(who.clone(), class, core::iter::once(spec(0, key)))
 		.expect("the issuer issues; qed");
-	(who, badge_id(class, &H256::from_low_u64_be(0)), key)
+	(who, badge_id(class, &recipient(0)), key)
 }
 
-fn sign_receipt<T: Config>(key: &ClaimKey, badge: &BadgeId, holder: &T::AccountId) -> ClaimSignature {
+fn sign_receipt<T: Config>(
+	key: &ClaimKey,
+	badge: &BadgeId,
+	holder: &T::AccountId,
+) -> ClaimSignature {
 	let genesis = frame_system::Pallet::<T>::block_hash(
 		frame_system::pallet_prelude::BlockNumberFor::<T>::default(),
 	);
 	let payload = receipt_payload(genesis.as_ref(), badge, holder);
-	sp_io::crypto::sr25519_sign(CLAIM_KEY_TYPE, key, &payload).expect("the key is in the keystore; qed")
+	sp_io::crypto::sr25519_sign(CLAIM_KEY_TYPE, key, &payload)
+		.expect("the key is in the keystore; qed")
 }
 
 /// A received badge and its holder.
@@ -81,7 +97,7 @@ fn received_badge<T: Config>() -> (T::AccountId, BadgeId, T::AccountId) {
 	let (who, badge, key) = issued_badge::<T>();
 	let holder: T::AccountId = account("holder", 0, 0);
 	let proof = sign_receipt::<T>(&key, &badge, &holder);
-	Badges::<T>::do_receive(holder.clone(), badge, proof).expect("the recipient receives; qed");
+	Pallet::<T>::do_receive(holder.clone(), badge, proof).expect("the recipient receives; qed");
 	(who, badge, holder)
 }
 
@@ -115,7 +131,10 @@ mod benchmarks {
 		let who = issuer::<T>(0);
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, who.clone());
-		assert_eq!(Issuers::<T>::get(&who).map(|i| i.status), Some(IssuerStatus::Suspended));
+		assert_eq!(
+			Issuers::<T>::get(&who).map(|i| i.status),
+			Some(IssuerStatus::Suspended)
+		);
 		Ok(())
 	}
 
@@ -124,10 +143,13 @@ mod benchmarks {
 		let origin =
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let who = issuer::<T>(0);
-		Badges::<T>::do_set_issuer_status(who.clone(), IssuerStatus::Suspended)?;
+		Pallet::<T>::do_set_issuer_status(who.clone(), IssuerStatus::Suspended)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, who.clone());
-		assert_eq!(Issuers::<T>::get(&who).map(|i| i.status), Some(IssuerStatus::Active));
+		assert_eq!(
+			Issuers::<T>::get(&who).map(|i| i.status),
+			Some(IssuerStatus::Active)
+		);
 		Ok(())
 	}
 
@@ -195,7 +217,11 @@ mod benchmarks {
 	fn set_disclosure() {
 		let (_, badge, holder) = received_badge::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(holder.clone()), badge, Disclosure::Private);
+		_(
+			RawOrigin::Signed(holder.clone()),
+			badge,
+			Disclosure::Private,
+		);
 		assert!(!BadgesByHolder::<T>::contains_key(&holder, badge));
 	}
 
@@ -203,7 +229,12 @@ mod benchmarks {
 	fn revoke() {
 		let (who, badge, _) = received_badge::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), badge, RevocationReason::Other, Some([2; 32]));
+		_(
+			RawOrigin::Signed(who),
+			badge,
+			RevocationReason::Other,
+			Some([2; 32]),
+		);
 		assert!(matches!(
 			Badges::<T>::get(badge).map(|b| b.status),
 			Some(BadgeStatus::Revoked { .. })
@@ -216,7 +247,12 @@ mod benchmarks {
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let (_, badge, _) = received_badge::<T>();
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, badge, RevocationReason::Other, Some([2; 32]));
+		_(
+			origin as T::RuntimeOrigin,
+			badge,
+			RevocationReason::Other,
+			Some([2; 32]),
+		);
 		assert!(matches!(
 			Badges::<T>::get(badge).map(|b| b.status),
 			Some(BadgeStatus::Revoked { .. })
@@ -234,9 +270,9 @@ mod benchmarks {
 		let call = Call::<T>::receive { badge, proof };
 		#[block]
 		{
-			Badges::<T>::authorize_signed(&holder, &call).expect("the proof is valid; qed");
+			Pallet::<T>::authorize_signed(&holder, &call).expect("the proof is valid; qed");
 		}
 	}
 
-	impl_benchmark_test_suite!(Badges, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -80,8 +80,9 @@ where
 		match call.is_sub_type() {
 			Some(badge_call) => Pallet::<T>::authorize_signed(who, badge_call)
 				.map_err(|e| InvalidTransaction::Custom(AccessError::code::<T>(e)).into()),
-			None if T::TrustedSigners::contains(who) || Pallet::<T>::is_active_issuer(who) =>
-				Ok(()),
+			None if T::TrustedSigners::contains(who) || Pallet::<T>::is_active_issuer(who) => {
+				Ok(())
+			}
 			None => Err(InvalidTransaction::Custom(AccessError::NO_BUSINESS).into()),
 		}
 	}

@@ -18,7 +18,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn genesis_hash() -> T::Hash {
-		frame_system::Pallet::<T>::block_hash(frame_system::pallet_prelude::BlockNumberFor::<T>::zero())
+		frame_system::Pallet::<T>::block_hash(
+			frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
+		)
 	}
 
 	// ---- authorization checks (shared by calls and transaction validation) ----
@@ -26,7 +28,10 @@ impl<T: Config> Pallet<T> {
 	/// The issuer record of `who`, if `who` is an active issuer.
 	pub fn ensure_active_issuer(who: &T::AccountId) -> Result<IssuerOf<T>, Error<T>> {
 		let issuer = Issuers::<T>::get(who).ok_or(Error::<T>::NotIssuer)?;
-		ensure!(issuer.status == IssuerStatus::Active, Error::<T>::IssuerSuspended);
+		ensure!(
+			issuer.status == IssuerStatus::Active,
+			Error::<T>::IssuerSuspended
+		);
 		Ok(issuer)
 	}
 
@@ -47,7 +52,10 @@ impl<T: Config> Pallet<T> {
 		class: ClassId,
 	) -> Result<BadgeClassOf<T>, Error<T>> {
 		let details = Self::ensure_class_issuer(who, class)?;
-		ensure!(details.status == ClassStatus::Active, Error::<T>::ClassRetired);
+		ensure!(
+			details.status == ClassStatus::Active,
+			Error::<T>::ClassRetired
+		);
 		Ok(details)
 	}
 
@@ -59,7 +67,10 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_active_issuer(who)?;
 		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
 		ensure!(record.issuer == *who, Error::<T>::NotBadgeIssuer);
-		ensure!(record.status == BadgeStatus::Active, Error::<T>::AlreadyRevoked);
+		ensure!(
+			record.status == BadgeStatus::Active,
+			Error::<T>::AlreadyRevoked
+		);
 		Ok(record)
 	}
 
@@ -71,12 +82,18 @@ impl<T: Config> Pallet<T> {
 	) -> Result<BadgeOf<T>, Error<T>> {
 		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
 		ensure!(record.holder.is_none(), Error::<T>::AlreadyReceived);
-		ensure!(record.status == BadgeStatus::Active, Error::<T>::BadgeRevoked);
+		ensure!(
+			record.status == BadgeStatus::Active,
+			Error::<T>::BadgeRevoked
+		);
 		if let Some(expiry) = record.expires_at {
 			ensure!(Self::now() < expiry, Error::<T>::BadgeExpired);
 		}
 		let issuer = Issuers::<T>::get(&record.issuer).ok_or(Error::<T>::NotIssuer)?;
-		ensure!(issuer.status == IssuerStatus::Active, Error::<T>::IssuerSuspended);
+		ensure!(
+			issuer.status == IssuerStatus::Active,
+			Error::<T>::IssuerSuspended
+		);
 		let payload = receipt_payload(Self::genesis_hash().as_ref(), badge, who);
 		ensure!(
 			sp_io::crypto::sr25519_verify(proof, &payload, &record.claim_key),
@@ -93,7 +110,10 @@ impl<T: Config> Pallet<T> {
 	) -> Result<BadgeOf<T>, Error<T>> {
 		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
 		ensure!(record.holder.as_ref() == Some(who), Error::<T>::NotHolder);
-		ensure!(record.disclosure != disclosure, Error::<T>::DisclosureUnchanged);
+		ensure!(
+			record.disclosure != disclosure,
+			Error::<T>::DisclosureUnchanged
+		);
 		Ok(record)
 	}
 
@@ -112,19 +132,21 @@ impl<T: Config> Pallet<T> {
 			Call::issue { class, spec } => {
 				Self::ensure_can_issue(who, *class)?;
 				Self::check_spec(*class, spec, Self::now())
-			},
+			}
 			Call::issue_batch { class, .. } => Self::ensure_can_issue(who, *class).map(drop),
 			Call::receive { badge, proof } => Self::ensure_can_receive(who, badge, proof).map(drop),
-			Call::set_disclosure { badge, disclosure } =>
-				Self::ensure_can_disclose(who, badge, *disclosure).map(drop),
+			Call::set_disclosure { badge, disclosure } => {
+				Self::ensure_can_disclose(who, badge, *disclosure).map(drop)
+			}
 			Call::revoke { badge, .. } => Self::ensure_badge_issuer(who, badge).map(drop),
 			// Admin calls: only trusted signers (who dispatch them through governance or sudo).
-			_ =>
+			_ => {
 				if T::TrustedSigners::contains(who) {
 					Ok(())
 				} else {
 					Err(Error::<T>::NotIssuer)
-				},
+				}
+			}
 		}
 	}
 
@@ -141,11 +163,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Register an issuer (no origin check).
-	pub fn do_register_issuer(
-		issuer: T::AccountId,
-		profile: IssuerProfileOf<T>,
-	) -> DispatchResult {
-		ensure!(!Issuers::<T>::contains_key(&issuer), Error::<T>::IssuerAlreadyExists);
+	pub fn do_register_issuer(issuer: T::AccountId, profile: IssuerProfileOf<T>) -> DispatchResult {
+		ensure!(
+			!Issuers::<T>::contains_key(&issuer),
+			Error::<T>::IssuerAlreadyExists
+		);
 		Self::ensure_name(&profile.name)?;
 		Issuers::<T>::insert(
 			&issuer,
@@ -179,10 +201,12 @@ impl<T: Config> Pallet<T> {
 		Issuers::<T>::try_mutate(&issuer, |record| -> DispatchResult {
 			let record = record.as_mut().ok_or(Error::<T>::NotIssuer)?;
 			match (record.status, status) {
-				(IssuerStatus::Suspended, IssuerStatus::Suspended) =>
-					return Err(Error::<T>::IssuerSuspended.into()),
-				(IssuerStatus::Active, IssuerStatus::Active) =>
-					return Err(Error::<T>::IssuerNotSuspended.into()),
+				(IssuerStatus::Suspended, IssuerStatus::Suspended) => {
+					return Err(Error::<T>::IssuerSuspended.into())
+				}
+				(IssuerStatus::Active, IssuerStatus::Active) => {
+					return Err(Error::<T>::IssuerNotSuspended.into())
+				}
 				_ => record.status = status,
 			}
 			Ok(())
@@ -207,7 +231,10 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_name(&name)?;
 		let class = NextClassId::<T>::get();
 		let next = class.checked_add(1).ok_or(Error::<T>::TooManyClasses)?;
-		record.classes = record.classes.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+		record.classes = record
+			.classes
+			.checked_add(1)
+			.ok_or(Error::<T>::CounterOverflow)?;
 		let details = BadgeClass {
 			issuer: issuer.clone(),
 			name,
@@ -222,14 +249,21 @@ impl<T: Config> Pallet<T> {
 		NextClassId::<T>::put(next);
 		Classes::<T>::insert(class, &details);
 		Issuers::<T>::insert(&issuer, record);
-		Self::deposit_event(Event::BadgeClassCreated { class, issuer, details });
+		Self::deposit_event(Event::BadgeClassCreated {
+			class,
+			issuer,
+			details,
+		});
 		Ok(())
 	}
 
 	/// Retire a class of an active issuer.
 	pub fn do_retire_class(issuer: T::AccountId, class: ClassId) -> DispatchResult {
 		let mut details = Self::ensure_class_issuer(&issuer, class)?;
-		ensure!(details.status == ClassStatus::Active, Error::<T>::ClassRetired);
+		ensure!(
+			details.status == ClassStatus::Active,
+			Error::<T>::ClassRetired
+		);
 		details.status = ClassStatus::Retired { at: Self::now() };
 		Classes::<T>::insert(class, details);
 		Self::deposit_event(Event::BadgeClassRetired { class, issuer });
@@ -301,9 +335,14 @@ impl<T: Config> Pallet<T> {
 				evidence: spec.evidence,
 			});
 		}
-		details.issued = details.issued.checked_add(count).ok_or(Error::<T>::CounterOverflow)?;
-		issuer_record.issued =
-			issuer_record.issued.checked_add(count).ok_or(Error::<T>::CounterOverflow)?;
+		details.issued = details
+			.issued
+			.checked_add(count)
+			.ok_or(Error::<T>::CounterOverflow)?;
+		issuer_record.issued = issuer_record
+			.issued
+			.checked_add(count)
+			.ok_or(Error::<T>::CounterOverflow)?;
 		BadgeCount::<T>::mutate(|n| *n = n.saturating_add(count.into()));
 		Classes::<T>::insert(class, details);
 		Issuers::<T>::insert(&issuer, issuer_record);
@@ -332,7 +371,11 @@ impl<T: Config> Pallet<T> {
 		record.disclosure = disclosure;
 		Self::reindex(&badge, Some(&before), &record);
 		Badges::<T>::insert(badge, record);
-		Self::deposit_event(Event::DisclosureChanged { badge, holder: who, disclosure });
+		Self::deposit_event(Event::DisclosureChanged {
+			badge,
+			holder: who,
+			disclosure,
+		});
 		Ok(())
 	}
 
@@ -344,18 +387,33 @@ impl<T: Config> Pallet<T> {
 		by: RevokedBy,
 	) -> DispatchResult {
 		let mut record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
-		ensure!(record.status == BadgeStatus::Active, Error::<T>::AlreadyRevoked);
-		record.status = BadgeStatus::Revoked { at: Self::now(), reason, reason_digest, by };
+		ensure!(
+			record.status == BadgeStatus::Active,
+			Error::<T>::AlreadyRevoked
+		);
+		record.status = BadgeStatus::Revoked {
+			at: Self::now(),
+			reason,
+			reason_digest,
+			by,
+		};
 		let issuer = record.issuer.clone();
 		Badges::<T>::insert(badge, record);
-		Self::deposit_event(Event::BadgeRevoked { badge, issuer, reason, reason_digest, by });
+		Self::deposit_event(Event::BadgeRevoked {
+			badge,
+			issuer,
+			reason,
+			reason_digest,
+			by,
+		});
 		Ok(())
 	}
 
 	/// Bring the listing indices in line with `after` (and away from `before`).
 	fn reindex(badge: &BadgeId, before: Option<&BadgeOf<T>>, after: &BadgeOf<T>) {
-		let (was_listed, was_held) =
-			before.map_or((after.listed(), false), |b| (b.listed(), b.listed_for_holder()));
+		let (was_listed, was_held) = before.map_or((after.listed(), false), |b| {
+			(b.listed(), b.listed_for_holder())
+		});
 		if was_listed != after.listed() {
 			if after.listed() {
 				BadgesByClass::<T>::insert(after.class, badge, ());
@@ -385,19 +443,32 @@ impl<T: Config> Pallet<T> {
 	pub fn verify(badge: BadgeId, image_digest: Option<Digest>) -> VerificationOf<T> {
 		let now = Self::now();
 		let Some(record) = Badges::<T>::get(badge) else {
-			return Verification { verdict: Verdict::NotFound, details: None, checked_at: now };
+			return Verification {
+				verdict: Verdict::NotFound,
+				details: None,
+				checked_at: now,
+			};
 		};
 		let class_digest = Classes::<T>::get(record.class).map(|c| c.image_digest);
-		let issuer_active = Issuers::<T>::get(&record.issuer)
-			.map_or(false, |i| i.status == IssuerStatus::Active);
+		let issuer_active =
+			Issuers::<T>::get(&record.issuer).map_or(false, |i| i.status == IssuerStatus::Active);
 		let verdict = match record.status {
-			BadgeStatus::Revoked { at, reason, reason_digest, .. } =>
-				Verdict::Revoked { at, reason, reason_digest },
+			BadgeStatus::Revoked {
+				at,
+				reason,
+				reason_digest,
+				..
+			} => Verdict::Revoked {
+				at,
+				reason,
+				reason_digest,
+			},
 			BadgeStatus::Active if !issuer_active => Verdict::IssuerSuspended,
 			BadgeStatus::Active => match record.expires_at {
 				Some(at) if now >= at => Verdict::Expired { at },
-				_ if image_digest.is_some() && image_digest != class_digest =>
-					Verdict::DesignMismatch,
+				_ if image_digest.is_some() && image_digest != class_digest => {
+					Verdict::DesignMismatch
+				}
 				_ if record.holder.is_none() => Verdict::NotYetReceived,
 				_ => Verdict::Valid,
 			},
@@ -416,7 +487,11 @@ impl<T: Config> Pallet<T> {
 			holder,
 			disclosure: record.disclosure,
 		};
-		Verification { verdict, details: Some(details), checked_at: now }
+		Verification {
+			verdict,
+			details: Some(details),
+			checked_at: now,
+		}
 	}
 
 	fn page(iter: impl Iterator<Item = BadgeId>, limit: u32) -> Page<BadgeId> {
@@ -498,10 +573,19 @@ impl<T: Config> Pallet<T> {
 		let mut total: u64 = 0;
 		for (id, badge) in Badges::<T>::iter() {
 			total += 1;
-			ensure!(id == badge_id(badge.class, &badge.recipient), "badge id is not derived");
+			ensure!(
+				id == badge_id(badge.class, &badge.recipient),
+				"badge id is not derived"
+			);
 			let class = Classes::<T>::get(badge.class).ok_or("badge of a missing class")?;
-			ensure!(class.issuer == badge.issuer, "badge issuer differs from class issuer");
-			ensure!(Issuers::<T>::contains_key(&badge.issuer), "badge of a missing issuer");
+			ensure!(
+				class.issuer == badge.issuer,
+				"badge issuer differs from class issuer"
+			);
+			ensure!(
+				Issuers::<T>::contains_key(&badge.issuer),
+				"badge of a missing issuer"
+			);
 			*per_class.entry(badge.class).or_default() += 1;
 			*per_issuer.entry(badge.issuer.clone()).or_default() += 1;
 			ensure!(
@@ -522,7 +606,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(BadgeCount::<T>::get() == total, "badge count differs");
 		for (holder, id, ()) in BadgesByHolder::<T>::iter() {
 			let badge = Badges::<T>::get(id).ok_or("holder index points nowhere")?;
-			ensure!(badge.holder.as_ref() == Some(&holder), "holder index of another holder");
+			ensure!(
+				badge.holder.as_ref() == Some(&holder),
+				"holder index of another holder"
+			);
 		}
 		for (class, id, ()) in BadgesByClass::<T>::iter() {
 			let badge = Badges::<T>::get(id).ok_or("class index points nowhere")?;

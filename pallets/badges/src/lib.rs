@@ -195,7 +195,10 @@ pub mod pallet {
 		fn build(&self) {
 			for (account, name, url) in &self.issuers {
 				let profile = IssuerProfile {
-					name: name.clone().try_into().expect("genesis issuer name too long"),
+					name: name
+						.clone()
+						.try_into()
+						.expect("genesis issuer name too long"),
 					url: url.clone().try_into().expect("genesis issuer url too long"),
 					contact: None,
 				};
@@ -351,8 +354,14 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(T::MaxBatch::get() >= 1, "MaxBatch must allow at least one badge");
-			assert!(T::MaxNameLength::get() >= 1, "MaxNameLength must be positive");
+			assert!(
+				T::MaxBatch::get() >= 1,
+				"MaxBatch must allow at least one badge"
+			);
+			assert!(
+				T::MaxNameLength::get() >= 1,
+				"MaxNameLength must be positive"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -453,7 +462,14 @@ pub mod pallet {
 			image_digest: Digest,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_create_class(who, name, description, criteria, achievement_type, image_digest)
+			Self::do_create_class(
+				who,
+				name,
+				description,
+				criteria,
+				achievement_type,
+				image_digest,
+			)
 		}
 
 		/// Retire a class: it takes no new badges; its badges stay verifiable.

@@ -87,8 +87,16 @@ impl ExtBuilder {
 		let storage = RuntimeGenesisConfig {
 			badges: pallet_badges::GenesisConfig {
 				issuers: vec![
-					(ISSUER, b"Digital Agency".to_vec(), b"https://agency.example.jp".to_vec()),
-					(OTHER_ISSUER, b"Other Ministry".to_vec(), b"https://other.example.jp".to_vec()),
+					(
+						ISSUER,
+						b"Digital Agency".to_vec(),
+						b"https://agency.example.jp".to_vec(),
+					),
+					(
+						OTHER_ISSUER,
+						b"Other Ministry".to_vec(),
+						b"https://other.example.jp".to_vec(),
+					),
 				],
 			},
 			..Default::default()

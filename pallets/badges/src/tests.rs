@@ -1,8 +1,8 @@
 //! Unit tests: every call's success and each of its error paths, checked against the storage
 //! invariants after every test.
 
-use crate::{mock::*, *};
 use crate::mock::Badges;
+use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::GetCallName, BoundedVec};
 use sp_core::{sr25519, Pair, H256};
 use sp_runtime::{
@@ -18,7 +18,12 @@ fn profile(name: &str) -> IssuerProfileOf<Test> {
 	IssuerProfile {
 		name: name.as_bytes().to_vec().try_into().unwrap(),
 		url: b"https://issuer.example.jp".to_vec().try_into().unwrap(),
-		contact: Some(b"mailto:badges@issuer.example.jp".to_vec().try_into().unwrap()),
+		contact: Some(
+			b"mailto:badges@issuer.example.jp"
+				.to_vec()
+				.try_into()
+				.unwrap(),
+		),
 	}
 }
 
@@ -28,9 +33,20 @@ fn create_class(issuer: u64) -> ClassId {
 	let class = NextClassId::<Test>::get();
 	assert_ok!(Badges::create_class(
 		signed(issuer),
-		b"Digital Promotion Committee member".to_vec().try_into().unwrap(),
-		b"Appointed as a committee member.".to_vec().try_into().unwrap(),
-		Criteria::Url(b"https://agency.example.jp/criteria".to_vec().try_into().unwrap()),
+		b"Digital Promotion Committee member"
+			.to_vec()
+			.try_into()
+			.unwrap(),
+		b"Appointed as a committee member."
+			.to_vec()
+			.try_into()
+			.unwrap(),
+		Criteria::Url(
+			b"https://agency.example.jp/criteria"
+				.to_vec()
+				.try_into()
+				.unwrap()
+		),
 		AchievementType::Membership,
 		IMAGE,
 	));
@@ -52,7 +68,11 @@ fn issue(issuer: u64, class: ClassId, n: u8) -> BadgeId {
 }
 
 fn receive(badge: BadgeId, n: u8, holder: u64) {
-	assert_ok!(Badges::receive(signed(holder), badge, proof(&claim_pair(n), &badge, holder)));
+	assert_ok!(Badges::receive(
+		signed(holder),
+		badge,
+		proof(&claim_pair(n), &badge, holder)
+	));
 }
 
 /// A class of [`ISSUER`] with one badge received by [`HOLDER`].
@@ -81,12 +101,20 @@ mod issuers {
 	#[test]
 	fn admin_registers_an_issuer() {
 		ExtBuilder.build_and_execute(|| {
-			assert_ok!(Badges::register_issuer(RuntimeOrigin::root(), 5, profile("Ministry")));
+			assert_ok!(Badges::register_issuer(
+				RuntimeOrigin::root(),
+				5,
+				profile("Ministry")
+			));
 			let issuer = Issuers::<Test>::get(5).unwrap();
 			assert_eq!(issuer.status, IssuerStatus::Active);
 			assert_eq!(issuer.registered_at, 1_000_000);
 			System::assert_last_event(
-				Event::IssuerRegistered { issuer: 5, profile: profile("Ministry") }.into(),
+				Event::IssuerRegistered {
+					issuer: 5,
+					profile: profile("Ministry"),
+				}
+				.into(),
 			);
 		});
 	}
@@ -112,10 +140,20 @@ mod issuers {
 	#[test]
 	fn issuer_updates_its_profile() {
 		ExtBuilder.build_and_execute(|| {
-			assert_ok!(Badges::update_issuer_profile(signed(ISSUER), profile("Renamed")));
-			assert_eq!(Issuers::<Test>::get(ISSUER).unwrap().profile, profile("Renamed"));
+			assert_ok!(Badges::update_issuer_profile(
+				signed(ISSUER),
+				profile("Renamed")
+			));
+			assert_eq!(
+				Issuers::<Test>::get(ISSUER).unwrap().profile,
+				profile("Renamed")
+			);
 			System::assert_last_event(
-				Event::IssuerProfileUpdated { issuer: ISSUER, profile: profile("Renamed") }.into(),
+				Event::IssuerProfileUpdated {
+					issuer: ISSUER,
+					profile: profile("Renamed"),
+				}
+				.into(),
 			);
 			assert_noop!(
 				Badges::update_issuer_profile(signed(STRANGER), profile("x")),
@@ -151,7 +189,10 @@ mod issuers {
 				Badges::reinstate_issuer(RuntimeOrigin::root(), STRANGER),
 				Error::<Test>::NotIssuer
 			);
-			assert_noop!(Badges::suspend_issuer(signed(ISSUER), ISSUER), DispatchError::BadOrigin);
+			assert_noop!(
+				Badges::suspend_issuer(signed(ISSUER), ISSUER),
+				DispatchError::BadOrigin
+			);
 			assert_noop!(
 				Badges::reinstate_issuer(signed(ISSUER), ISSUER),
 				DispatchError::BadOrigin
@@ -165,7 +206,10 @@ mod issuers {
 			let class = create_class(ISSUER);
 			let badge = issue(ISSUER, class, 1);
 			assert_ok!(Badges::suspend_issuer(RuntimeOrigin::root(), ISSUER));
-			assert_noop!(Badges::update_issuer_profile(signed(ISSUER), profile("x")), Error::<Test>::IssuerSuspended);
+			assert_noop!(
+				Badges::update_issuer_profile(signed(ISSUER), profile("x")),
+				Error::<Test>::IssuerSuspended
+			);
 			assert_noop!(
 				Badges::create_class(
 					signed(ISSUER),
@@ -177,8 +221,14 @@ mod issuers {
 				),
 				Error::<Test>::IssuerSuspended
 			);
-			assert_noop!(Badges::retire_class(signed(ISSUER), class), Error::<Test>::IssuerSuspended);
-			assert_noop!(Badges::issue(signed(ISSUER), class, spec(2)), Error::<Test>::IssuerSuspended);
+			assert_noop!(
+				Badges::retire_class(signed(ISSUER), class),
+				Error::<Test>::IssuerSuspended
+			);
+			assert_noop!(
+				Badges::issue(signed(ISSUER), class, spec(2)),
+				Error::<Test>::IssuerSuspended
+			);
 			assert_noop!(
 				Badges::issue_batch(signed(ISSUER), class, vec![spec(2)].try_into().unwrap()),
 				Error::<Test>::IssuerSuspended
@@ -194,7 +244,10 @@ mod issuers {
 			);
 			assert_eq!(verdict(badge), Verdict::IssuerSuspended);
 			// The pool refuses its transactions too.
-			assert_eq!(access(ISSUER, crate::Call::retire_class { class }), Err(custom(Error::<Test>::IssuerSuspended)));
+			assert_eq!(
+				access(ISSUER, crate::Call::retire_class { class }),
+				Err(custom(Error::<Test>::IssuerSuspended))
+			);
 		});
 	}
 }
@@ -214,7 +267,12 @@ mod classes {
 			assert_eq!(details.status, ClassStatus::Active);
 			assert_eq!(Issuers::<Test>::get(ISSUER).unwrap().classes, 1);
 			System::assert_last_event(
-				Event::BadgeClassCreated { class, issuer: ISSUER, details }.into(),
+				Event::BadgeClassCreated {
+					class,
+					issuer: ISSUER,
+					details,
+				}
+				.into(),
 			);
 		});
 	}
@@ -246,13 +304,25 @@ mod classes {
 			let badge = received_badge();
 			let class = 0;
 			assert_ok!(Badges::retire_class(signed(ISSUER), class));
-			System::assert_last_event(Event::BadgeClassRetired { class, issuer: ISSUER }.into());
+			System::assert_last_event(
+				Event::BadgeClassRetired {
+					class,
+					issuer: ISSUER,
+				}
+				.into(),
+			);
 			assert_eq!(
 				Classes::<Test>::get(class).unwrap().status,
 				ClassStatus::Retired { at: 1_000_000 }
 			);
-			assert_noop!(Badges::issue(signed(ISSUER), class, spec(2)), Error::<Test>::ClassRetired);
-			assert_noop!(Badges::retire_class(signed(ISSUER), class), Error::<Test>::ClassRetired);
+			assert_noop!(
+				Badges::issue(signed(ISSUER), class, spec(2)),
+				Error::<Test>::ClassRetired
+			);
+			assert_noop!(
+				Badges::retire_class(signed(ISSUER), class),
+				Error::<Test>::ClassRetired
+			);
 			assert_eq!(verdict(badge), Verdict::Valid);
 		});
 	}
@@ -261,12 +331,18 @@ mod classes {
 	fn retire_class_errors() {
 		ExtBuilder.build_and_execute(|| {
 			let class = create_class(ISSUER);
-			assert_noop!(Badges::retire_class(signed(ISSUER), 9), Error::<Test>::ClassNotFound);
+			assert_noop!(
+				Badges::retire_class(signed(ISSUER), 9),
+				Error::<Test>::ClassNotFound
+			);
 			assert_noop!(
 				Badges::retire_class(signed(OTHER_ISSUER), class),
 				Error::<Test>::NotClassIssuer
 			);
-			assert_noop!(Badges::retire_class(signed(STRANGER), class), Error::<Test>::NotIssuer);
+			assert_noop!(
+				Badges::retire_class(signed(STRANGER), class),
+				Error::<Test>::NotIssuer
+			);
 		});
 	}
 }
@@ -329,15 +405,24 @@ mod issuance {
 	fn issue_errors() {
 		ExtBuilder.build_and_execute(|| {
 			let class = create_class(ISSUER);
-			assert_noop!(Badges::issue(signed(STRANGER), class, spec(1)), Error::<Test>::NotIssuer);
-			assert_noop!(Badges::issue(signed(ISSUER), 9, spec(1)), Error::<Test>::ClassNotFound);
+			assert_noop!(
+				Badges::issue(signed(STRANGER), class, spec(1)),
+				Error::<Test>::NotIssuer
+			);
+			assert_noop!(
+				Badges::issue(signed(ISSUER), 9, spec(1)),
+				Error::<Test>::ClassNotFound
+			);
 			assert_noop!(
 				Badges::issue(signed(OTHER_ISSUER), class, spec(1)),
 				Error::<Test>::NotClassIssuer
 			);
 			let mut past = spec(1);
 			past.expires_at = Some(1_000_000);
-			assert_noop!(Badges::issue(signed(ISSUER), class, past), Error::<Test>::ExpiryInPast);
+			assert_noop!(
+				Badges::issue(signed(ISSUER), class, past),
+				Error::<Test>::ExpiryInPast
+			);
 		});
 	}
 
@@ -355,7 +440,11 @@ mod issuance {
 					evidence: None,
 				})
 				.collect();
-			assert_ok!(Badges::issue_batch(signed(ISSUER), class, specs.try_into().unwrap()));
+			assert_ok!(Badges::issue_batch(
+				signed(ISSUER),
+				class,
+				specs.try_into().unwrap()
+			));
 			assert_eq!(BadgeCount::<Test>::get(), max as u64);
 			assert_eq!(Classes::<Test>::get(class).unwrap().issued, max);
 			assert_eq!(Issuers::<Test>::get(ISSUER).unwrap().issued, max);
@@ -406,6 +495,19 @@ mod issuance {
 	}
 
 	#[test]
+	fn counters_never_overflow() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			crate::Classes::<Test>::mutate(class, |c| c.as_mut().unwrap().issued = u32::MAX);
+			assert_noop!(
+				Badges::issue(signed(ISSUER), class, spec(1)),
+				Error::<Test>::CounterOverflow
+			);
+			crate::Classes::<Test>::mutate(class, |c| c.as_mut().unwrap().issued = 0);
+		});
+	}
+
+	#[test]
 	fn batch_errors() {
 		ExtBuilder.build_and_execute(|| {
 			let class = create_class(ISSUER);
@@ -414,7 +516,11 @@ mod issuance {
 				Error::<Test>::EmptyBatch
 			);
 			assert_noop!(
-				Badges::issue_batch(signed(OTHER_ISSUER), class, vec![spec(1)].try_into().unwrap()),
+				Badges::issue_batch(
+					signed(OTHER_ISSUER),
+					class,
+					vec![spec(1)].try_into().unwrap()
+				),
 				Error::<Test>::NotClassIssuer
 			);
 			assert_noop!(
@@ -435,7 +541,13 @@ mod receipt {
 			let record = crate::Badges::<Test>::get(badge).unwrap();
 			assert_eq!(record.holder, Some(HOLDER));
 			assert_eq!(record.disclosure, Disclosure::Public);
-			System::assert_last_event(Event::BadgeReceived { badge, holder: HOLDER }.into());
+			System::assert_last_event(
+				Event::BadgeReceived {
+					badge,
+					holder: HOLDER,
+				}
+				.into(),
+			);
 			assert!(BadgesByHolder::<Test>::contains_key(HOLDER, badge));
 			assert_eq!(verdict(badge), Verdict::Valid);
 		});
@@ -455,7 +567,13 @@ mod receipt {
 				Error::<Test>::InvalidReceiptProof
 			);
 			assert_eq!(
-				access(STRANGER, crate::Call::receive { badge, proof: seen.clone() }),
+				access(
+					STRANGER,
+					crate::Call::receive {
+						badge,
+						proof: seen.clone()
+					}
+				),
 				Err(custom(Error::<Test>::InvalidReceiptProof))
 			);
 			// The rightful transaction still goes through.
@@ -491,11 +609,20 @@ mod receipt {
 				Error::<Test>::AlreadyReceived
 			);
 			assert_noop!(
-				Badges::receive(signed(STRANGER), badge, proof(&claim_pair(1), &badge, STRANGER)),
+				Badges::receive(
+					signed(STRANGER),
+					badge,
+					proof(&claim_pair(1), &badge, STRANGER)
+				),
 				Error::<Test>::AlreadyReceived
 			);
 			// Revoked and expired badges cannot be received.
-			assert_ok!(Badges::revoke(signed(ISSUER), other, RevocationReason::Unspecified, None));
+			assert_ok!(Badges::revoke(
+				signed(ISSUER),
+				other,
+				RevocationReason::Unspecified,
+				None
+			));
 			assert_noop!(
 				Badges::receive(signed(HOLDER), other, proof(&claim_pair(2), &other, HOLDER)),
 				Error::<Test>::BadgeRevoked
@@ -520,12 +647,19 @@ mod receipt {
 			// `receive`, and it refuses a received badge even with a valid proof for the
 			// new account.
 			assert_noop!(
-				Badges::receive(signed(STRANGER), badge, proof(&claim_pair(1), &badge, STRANGER)),
+				Badges::receive(
+					signed(STRANGER),
+					badge,
+					proof(&claim_pair(1), &badge, STRANGER)
+				),
 				Error::<Test>::AlreadyReceived
 			);
 			let names: Vec<&str> = crate::Call::<Test>::get_call_names().to_vec();
 			assert!(names.iter().all(|n| !n.contains("transfer")), "{names:?}");
-			assert_eq!(crate::Badges::<Test>::get(badge).unwrap().holder, Some(HOLDER));
+			assert_eq!(
+				crate::Badges::<Test>::get(badge).unwrap().holder,
+				Some(HOLDER)
+			);
 		});
 	}
 }
@@ -537,10 +671,18 @@ mod disclosure {
 	fn holder_switches_private_and_back() {
 		ExtBuilder.build_and_execute(|| {
 			let badge = received_badge();
-			assert_ok!(Badges::set_disclosure(signed(HOLDER), badge, Disclosure::Private));
+			assert_ok!(Badges::set_disclosure(
+				signed(HOLDER),
+				badge,
+				Disclosure::Private
+			));
 			System::assert_last_event(
-				Event::DisclosureChanged { badge, holder: HOLDER, disclosure: Disclosure::Private }
-					.into(),
+				Event::DisclosureChanged {
+					badge,
+					holder: HOLDER,
+					disclosure: Disclosure::Private,
+				}
+				.into(),
 			);
 			// Gone from every listing...
 			assert!(Badges::badges_by_holder(HOLDER, None, 10).items.is_empty());
@@ -553,11 +695,24 @@ mod disclosure {
 			assert_eq!(details.holder, None);
 			assert_eq!(details.disclosure, Disclosure::Private);
 
-			assert_ok!(Badges::set_disclosure(signed(HOLDER), badge, Disclosure::Public));
-			assert_eq!(Badges::badges_by_holder(HOLDER, None, 10).items, vec![badge]);
+			assert_ok!(Badges::set_disclosure(
+				signed(HOLDER),
+				badge,
+				Disclosure::Public
+			));
+			assert_eq!(
+				Badges::badges_by_holder(HOLDER, None, 10).items,
+				vec![badge]
+			);
 			assert_eq!(Badges::badges_by_class(0, None, 10).items, vec![badge]);
-			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items, vec![badge]);
-			assert_eq!(Badges::verify(badge, None).details.unwrap().holder, Some(HOLDER));
+			assert_eq!(
+				Badges::badges_by_issuer(ISSUER, None, 10).items,
+				vec![badge]
+			);
+			assert_eq!(
+				Badges::verify(badge, None).details.unwrap().holder,
+				Some(HOLDER)
+			);
 		});
 	}
 
@@ -571,7 +726,13 @@ mod disclosure {
 					Error::<Test>::NotHolder
 				);
 				assert_eq!(
-					access(who, crate::Call::set_disclosure { badge, disclosure: Disclosure::Private }),
+					access(
+						who,
+						crate::Call::set_disclosure {
+							badge,
+							disclosure: Disclosure::Private
+						}
+					),
 					Err(custom(Error::<Test>::NotHolder))
 				);
 			}
@@ -632,7 +793,11 @@ mod revocation {
 				Error::<Test>::AlreadyRevoked
 			);
 			// The holder may still hide a revoked badge.
-			assert_ok!(Badges::set_disclosure(signed(HOLDER), badge, Disclosure::Private));
+			assert_ok!(Badges::set_disclosure(
+				signed(HOLDER),
+				badge,
+				Disclosure::Private
+			));
 		});
 	}
 
@@ -641,13 +806,22 @@ mod revocation {
 		ExtBuilder.build_and_execute(|| {
 			let badge = received_badge();
 			assert_noop!(
-				Badges::revoke(signed(OTHER_ISSUER), badge, RevocationReason::Misconduct, None),
+				Badges::revoke(
+					signed(OTHER_ISSUER),
+					badge,
+					RevocationReason::Misconduct,
+					None
+				),
 				Error::<Test>::NotBadgeIssuer
 			);
 			assert_eq!(
 				access(
 					OTHER_ISSUER,
-					crate::Call::revoke { badge, reason: RevocationReason::Misconduct, reason_digest: None }
+					crate::Call::revoke {
+						badge,
+						reason: RevocationReason::Misconduct,
+						reason_digest: None
+					}
 				),
 				Err(custom(Error::<Test>::NotBadgeIssuer))
 			);
@@ -656,7 +830,12 @@ mod revocation {
 				Error::<Test>::NotIssuer
 			);
 			assert_noop!(
-				Badges::revoke(signed(ISSUER), H256::zero(), RevocationReason::Misconduct, None),
+				Badges::revoke(
+					signed(ISSUER),
+					H256::zero(),
+					RevocationReason::Misconduct,
+					None
+				),
 				Error::<Test>::BadgeNotFound
 			);
 			assert_eq!(verdict(badge), Verdict::Valid);
@@ -688,7 +867,12 @@ mod revocation {
 				.into(),
 			);
 			assert_noop!(
-				Badges::force_revoke(RuntimeOrigin::root(), badge, RevocationReason::Misconduct, None),
+				Badges::force_revoke(
+					RuntimeOrigin::root(),
+					badge,
+					RevocationReason::Misconduct,
+					None
+				),
 				Error::<Test>::AlreadyRevoked
 			);
 			assert_noop!(
@@ -719,7 +903,10 @@ mod verification {
 			receive(badge, 1, HOLDER);
 			assert_eq!(Badges::verify(badge, Some(IMAGE)).verdict, Verdict::Valid);
 			// A changed image is caught.
-			assert_eq!(Badges::verify(badge, Some([8; 32])).verdict, Verdict::DesignMismatch);
+			assert_eq!(
+				Badges::verify(badge, Some([8; 32])).verdict,
+				Verdict::DesignMismatch
+			);
 			Timestamp::set_timestamp(3_000_000);
 			assert_eq!(verdict(badge), Verdict::Expired { at: 3_000_000 });
 			assert_ok!(Badges::suspend_issuer(RuntimeOrigin::root(), ISSUER));
@@ -760,7 +947,9 @@ mod verification {
 			let by_issuer = Badges::badges_by_issuer(ISSUER, None, 1000);
 			assert_eq!(by_issuer.items.len(), 25);
 			assert_eq!(by_issuer.next, None);
-			assert!(Badges::badges_by_issuer(OTHER_ISSUER, None, 10).items.is_empty());
+			assert!(Badges::badges_by_issuer(OTHER_ISSUER, None, 10)
+				.items
+				.is_empty());
 			// Unreceived badges are in nobody's holder listing.
 			assert!(Badges::badges_by_holder(HOLDER, None, 10).items.is_empty());
 		});
@@ -781,11 +970,23 @@ mod transaction_validation {
 			assert_ok!(CheckBadgeAccess::<Test>::check(&ISSUER, &remark));
 			assert_ok!(CheckBadgeAccess::<Test>::check(&TRUSTED, &remark));
 			// Admin calls from anyone but a trusted signer are refused.
-			let register = crate::Call::register_issuer { issuer: 5, profile: profile("x") };
-			assert_eq!(access(ISSUER, register.clone()), Err(custom(Error::<Test>::NotIssuer)));
+			let register = crate::Call::register_issuer {
+				issuer: 5,
+				profile: profile("x"),
+			};
+			assert_eq!(
+				access(ISSUER, register.clone()),
+				Err(custom(Error::<Test>::NotIssuer))
+			);
 			assert_ok!(access(TRUSTED, register));
 			assert_eq!(
-				access(STRANGER, crate::Call::issue { class: 0, spec: spec(1) }),
+				access(
+					STRANGER,
+					crate::Call::issue {
+						class: 0,
+						spec: spec(1)
+					}
+				),
 				Err(custom(Error::<Test>::NotIssuer))
 			);
 		});
@@ -795,30 +996,58 @@ mod transaction_validation {
 	fn authorized_calls_pass_validation() {
 		ExtBuilder.build_and_execute(|| {
 			let class = create_class(ISSUER);
-			assert_ok!(access(ISSUER, crate::Call::issue { class, spec: spec(1) }));
+			assert_ok!(access(
+				ISSUER,
+				crate::Call::issue {
+					class,
+					spec: spec(1)
+				}
+			));
 			assert_eq!(
-				access(OTHER_ISSUER, crate::Call::issue { class, spec: spec(1) }),
+				access(
+					OTHER_ISSUER,
+					crate::Call::issue {
+						class,
+						spec: spec(1)
+					}
+				),
 				Err(custom(Error::<Test>::NotClassIssuer))
 			);
 			let badge = issue(ISSUER, class, 1);
 			assert_eq!(
-				access(ISSUER, crate::Call::issue { class, spec: spec(1) }),
+				access(
+					ISSUER,
+					crate::Call::issue {
+						class,
+						spec: spec(1)
+					}
+				),
 				Err(custom(Error::<Test>::BadgeAlreadyExists))
 			);
 			let good = proof(&claim_pair(1), &badge, HOLDER);
 			assert_ok!(access(HOLDER, crate::Call::receive { badge, proof: good }));
 			assert_ok!(access(
 				ISSUER,
-				crate::Call::revoke { badge, reason: RevocationReason::Unspecified, reason_digest: None }
+				crate::Call::revoke {
+					badge,
+					reason: RevocationReason::Unspecified,
+					reason_digest: None
+				}
 			));
 		});
 	}
 
 	#[test]
 	fn custom_codes_are_error_indices() {
-		assert_eq!(AccessError::code::<Test>(Error::<Test>::IssuerAlreadyExists), 0);
+		assert_eq!(
+			AccessError::code::<Test>(Error::<Test>::IssuerAlreadyExists),
+			0
+		);
 		assert_eq!(AccessError::code::<Test>(Error::<Test>::NotIssuer), 1);
-		assert_eq!(AccessError::code::<Test>(Error::<Test>::CounterOverflow), 21);
+		assert_eq!(
+			AccessError::code::<Test>(Error::<Test>::CounterOverflow),
+			21
+		);
 	}
 }
 
@@ -828,8 +1057,9 @@ fn claim_keys_sign_what_the_runtime_checks() {
 	use codec::Encode;
 	let genesis = [0u8; 32];
 	let badge = H256::repeat_byte(1);
-	let expected =
-		sp_io::hashing::blake2_256(&(b"openbadge/receive".as_slice(), &genesis[..], badge, 10u64).encode());
+	let expected = sp_io::hashing::blake2_256(
+		&(b"openbadge/receive".as_slice(), &genesis[..], badge, 10u64).encode(),
+	);
 	assert_eq!(receipt_payload(&genesis, &badge, &10u64), expected);
 	let pair = sr25519::Pair::from_seed(&[4; 32]);
 	let sig = pair.sign(&expected);

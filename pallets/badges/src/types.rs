@@ -59,7 +59,9 @@ pub const RECEIPT_DOMAIN: &[u8] = b"openbadge/receive";
 
 /// The badge id for `recipient` in `class` (see [`BadgeId`]).
 pub fn badge_id(class: ClassId, recipient: &H256) -> BadgeId {
-	H256(sp_io::hashing::blake2_256(&(BADGE_ID_DOMAIN, class, recipient).encode()))
+	H256(sp_io::hashing::blake2_256(
+		&(BADGE_ID_DOMAIN, class, recipient).encode(),
+	))
 }
 
 /// The bytes a claim key signs to let `receiver` receive `badge` on the chain whose genesis
@@ -77,7 +79,16 @@ pub fn receipt_payload<AccountId: Encode>(
 
 /// Whether an issuer may act.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum IssuerStatus {
 	/// The issuer may create classes, issue and revoke.
@@ -130,7 +141,16 @@ pub enum Criteria<Url> {
 
 /// The kind of achievement (OB 3.0 `achievementType` vocabulary, a common subset).
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum AchievementType {
 	/// `Achievement`: a generic achievement.
@@ -157,7 +177,16 @@ pub enum AchievementType {
 
 /// Whether a class still accepts new badges.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum ClassStatus {
 	/// New badges may be issued.
@@ -196,7 +225,16 @@ pub struct BadgeClass<AccountId, Name, Description, Url> {
 
 /// Why a badge was revoked.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum RevocationReason {
 	/// No reason given.
@@ -217,7 +255,16 @@ pub enum RevocationReason {
 
 /// Who revoked a badge.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum RevokedBy {
 	/// The issuer of the badge.
@@ -228,7 +275,16 @@ pub enum RevokedBy {
 
 /// Lifecycle of a badge. A revoked badge is kept for ever as a tombstone.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum BadgeStatus {
 	/// In force (subject to expiry and the issuer's status).
@@ -248,7 +304,16 @@ pub enum BadgeStatus {
 
 /// Whether a received badge appears in public listings.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum Disclosure {
 	/// Listed by holder, class and issuer; verification shows the holder.
@@ -314,7 +379,16 @@ pub struct BadgeSpec {
 
 /// The verification verdict for a badge, in order of precedence.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum Verdict {
 	/// The badge is in force and (if an image was given) its design matches.

@@ -1,0 +1,847 @@
+//! `badge`: the command line for issuers and verifiers of the Open Badge chain.
+
+mod bulk;
+mod config;
+mod dates;
+mod qr;
+
+use badge_client::{
+	account_of, badge_spec, crypto, AccountId32, AchievementType, BadgeClient, ClassSpec,
+	Error as ClientError, Profile, RevocationReason, Verdict, Wait, H256,
+};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use std::{path::PathBuf, process::ExitCode, str::FromStr, time::Duration};
+
+/// Exit codes, as documented in `--help`.
+mod exit {
+	pub const OK: u8 = 0;
+	pub const NOT_VALID: u8 = 1;
+	pub const INPUT: u8 = 3;
+	pub const REJECTED: u8 = 4;
+	pub const NODE: u8 = 5;
+}
+
+/// What can go wrong, each with its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+	/// Bad input: a file, a flag, a CSV row.
+	#[error("{0}")]
+	Input(String),
+	/// The chain refused the call.
+	#[error("{0}")]
+	Rejected(String),
+	/// The node is unreachable, or did not answer in time.
+	#[error("{0}")]
+	Node(String),
+}
+
+impl CliError {
+	fn code(&self) -> u8 {
+		match self {
+			CliError::Input(_) => exit::INPUT,
+			CliError::Rejected(_) => exit::REJECTED,
+			CliError::Node(_) => exit::NODE,
+		}
+	}
+}
+
+impl From<ClientError> for CliError {
+	fn from(e: ClientError) -> Self {
+		match e {
+			ClientError::Rejected { .. } | ClientError::Invalid(_) | ClientError::Dropped(_) => {
+				CliError::Rejected(e.to_string())
+			}
+			ClientError::InvalidInput(m) => CliError::Input(m),
+			other => CliError::Node(other.to_string()),
+		}
+	}
+}
+
+const AFTER_HELP: &str = "\
+Configuration: flags win over environment variables, which win over the config file
+(--config, $BADGE_CONFIG, or ~/.config/badge/config.toml with keys url, key_file, base_url).
+The signing key (sr25519) comes from --key-file, $BADGE_KEY or key_file: a secret URI
+(//Alice), a mnemonic or a 0x seed. It is never printed.
+
+Exit codes: 0 success (for `verify`: the badge is valid), 1 the badge is not valid,
+2 usage error, 3 bad input, 4 the chain refused the call, 5 node unreachable or timed out.
+
+Examples:
+  badge class create --file class.toml --image badge.png
+  badge issue --class 0 --email applicant@example.jp --expires 2028-03-31
+  badge bulk --class 0 --csv applicants.csv --results issued.csv
+  badge verify 0x5f3a...e1 --image badge.png
+  badge verify qr-photo.png
+  badge qr 0x5f3a...e1 --out badge-qr.svg --base-url https://badges.example.jp";
+
+/// Issue, revoke, list and verify Open Badges on the Open Badge chain.
+#[derive(Parser, Debug)]
+#[command(name = "badge", version, about, after_help = AFTER_HELP)]
+struct Cli {
+	#[command(flatten)]
+	global: Global,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Args, Debug)]
+struct Global {
+	/// Node RPC URL (ws:// or http://).
+	#[arg(long, env = "BADGE_NODE_URL", global = true)]
+	url: Option<String>,
+	/// Config file.
+	#[arg(long, env = "BADGE_CONFIG", global = true)]
+	config: Option<PathBuf>,
+	/// File holding the signing key (secret URI, mnemonic or 0x seed).
+	#[arg(long, global = true)]
+	key_file: Option<PathBuf>,
+	/// Print JSON for scripts instead of text.
+	#[arg(long, global = true)]
+	json: bool,
+	/// Return once transactions are in a block instead of waiting for finality.
+	#[arg(long, global = true)]
+	no_wait_finality: bool,
+	/// Seconds to wait for a transaction before giving up.
+	#[arg(long, default_value_t = 120, global = true)]
+	timeout: u64,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+	/// Print the account of the signing key.
+	Account,
+	/// Issuer profiles (register, suspend and reinstate need the admin key).
+	#[command(subcommand)]
+	Issuer(IssuerCmd),
+	/// Badge classes (achievements).
+	#[command(subcommand)]
+	Class(ClassCmd),
+	/// Issue one badge to an e-mail address (hashed with a salt; never sent to the chain).
+	Issue(IssueArgs),
+	/// Issue badges to every row of a CSV file (email, expires, evidence_url), in batches of the
+	/// chain's maximum size; re-running the same file never issues a badge twice.
+	Bulk(bulk::BulkArgs),
+	/// Revoke a badge you issued (with the admin key and --admin: any badge).
+	Revoke(RevokeArgs),
+	/// List public badges by issuer, class or holder.
+	List(ListArgs),
+	/// Verify a badge by id, disclosure-page URL or QR code image; exit 0 only if valid.
+	Verify(VerifyArgs),
+	/// Write the QR code leading to a badge's disclosure and verification page (SVG or PNG).
+	Qr(qr::QrArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum IssuerCmd {
+	/// Show an issuer (default: the signing key's account).
+	Show {
+		/// Issuer account (SS58).
+		account: Option<String>,
+	},
+	/// Register an issuer (admin key).
+	Register {
+		/// Issuer account (SS58).
+		account: String,
+		/// Organisation name.
+		#[arg(long)]
+		name: String,
+		/// Home page URL.
+		#[arg(long)]
+		url_home: String,
+		/// Organisational contact (role address or form URL).
+		#[arg(long)]
+		contact: Option<String>,
+	},
+	/// Suspend an issuer (admin key).
+	Suspend {
+		/// Issuer account (SS58).
+		account: String,
+	},
+	/// Reinstate a suspended issuer (admin key).
+	Reinstate {
+		/// Issuer account (SS58).
+		account: String,
+	},
+}
+
+#[derive(Subcommand, Debug)]
+enum ClassCmd {
+	/// Create a class from a TOML or JSON description and the badge image, whose digest pins
+	/// the design.
+	Create {
+		/// Description file: name, description, achievement_type, and criteria_url or
+		/// criteria_narrative.
+		#[arg(long)]
+		file: PathBuf,
+		/// The exact badge image (PNG or SVG).
+		#[arg(long)]
+		image: PathBuf,
+	},
+	/// Show a class.
+	Show {
+		/// Class id.
+		class: u32,
+	},
+	/// Retire a class: no new badges; existing ones stay valid.
+	Retire {
+		/// Class id.
+		class: u32,
+	},
+}
+
+#[derive(Args, Debug)]
+struct IssueArgs {
+	/// Class id.
+	#[arg(long)]
+	class: u32,
+	/// Recipient e-mail address.
+	#[arg(long)]
+	email: String,
+	/// Expiry (YYYY-MM-DD, or RFC 3339 in UTC).
+	#[arg(long)]
+	expires: Option<String>,
+	/// Evidence URL (its SHA-256 goes on chain).
+	#[arg(long)]
+	evidence_url: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Reason {
+	Unspecified,
+	IssuedInError,
+	NoLongerEligible,
+	RecipientRequest,
+	Misconduct,
+	Superseded,
+	Other,
+}
+
+impl From<Reason> for RevocationReason {
+	fn from(r: Reason) -> Self {
+		match r {
+			Reason::Unspecified => RevocationReason::Unspecified,
+			Reason::IssuedInError => RevocationReason::IssuedInError,
+			Reason::NoLongerEligible => RevocationReason::NoLongerEligible,
+			Reason::RecipientRequest => RevocationReason::RecipientRequest,
+			Reason::Misconduct => RevocationReason::Misconduct,
+			Reason::Superseded => RevocationReason::Superseded,
+			Reason::Other => RevocationReason::Other,
+		}
+	}
+}
+
+#[derive(Args, Debug)]
+struct RevokeArgs {
+	/// Badge id (0x + 64 hex digits).
+	badge: String,
+	/// Reason code.
+	#[arg(long, value_enum, default_value_t = Reason::Unspecified)]
+	reason: Reason,
+	/// A longer reason kept off chain; its SHA-256 goes on chain.
+	#[arg(long)]
+	reason_text: Option<String>,
+	/// Revoke as the admin origin (sudo), for any issuer's badge.
+	#[arg(long)]
+	admin: bool,
+}
+
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+struct ListArgs {
+	/// Badges of this issuer (SS58).
+	#[arg(long)]
+	issuer: Option<String>,
+	/// Badges of this class.
+	#[arg(long)]
+	class: Option<u32>,
+	/// Badges of this holder (SS58).
+	#[arg(long)]
+	holder: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+	/// A badge id, a disclosure-page URL, or a PNG/JPEG image of its QR code.
+	target: String,
+	/// The badge image shown to you: checked against the class's pinned design.
+	#[arg(long)]
+	image: Option<PathBuf>,
+}
+
+/// Everything a command needs.
+struct Ctx {
+	global: Global,
+	config: config::ConfigFile,
+}
+
+impl Ctx {
+	fn url(&self) -> String {
+		self.global
+			.url
+			.clone()
+			.or_else(|| self.config.url.clone())
+			.unwrap_or_else(|| config::DEFAULT_URL.to_string())
+	}
+
+	fn base_url(&self) -> String {
+		self.config
+			.base_url
+			.clone()
+			.unwrap_or_else(|| config::DEFAULT_BASE_URL.to_string())
+	}
+
+	fn wait(&self) -> Wait {
+		if self.global.no_wait_finality {
+			Wait::InBlock
+		} else {
+			Wait::Finalized
+		}
+	}
+
+	fn key(&self) -> Result<config::SigningKey, CliError> {
+		let env = std::env::var("BADGE_KEY").ok();
+		config::signing_key(
+			self.global.key_file.as_deref(),
+			env.as_deref(),
+			&self.config,
+		)
+	}
+
+	async fn client(&self) -> Result<BadgeClient, CliError> {
+		Ok(BadgeClient::connect(&self.url())
+			.await?
+			.with_timeout(Duration::from_secs(self.global.timeout)))
+	}
+
+	/// Print `value` as JSON, or `text` for people.
+	fn print(&self, value: serde_json::Value, text: impl FnOnce() -> String) {
+		if self.global.json {
+			println!("{value}");
+		} else {
+			println!("{}", text());
+		}
+	}
+}
+
+fn parse_account(s: &str) -> Result<AccountId32, CliError> {
+	AccountId32::from_str(s.trim())
+		.map_err(|_| CliError::Input(format!("`{s}` is not an SS58 account address")))
+}
+
+fn parse_badge_id(s: &str) -> Result<H256, CliError> {
+	let hex_part = s.trim().trim_start_matches("0x");
+	let bytes = hex::decode(hex_part)
+		.map_err(|_| CliError::Input(format!("`{s}` is not a badge id (0x + 64 hex digits)")))?;
+	let bytes: [u8; 32] = bytes
+		.try_into()
+		.map_err(|_| CliError::Input(format!("`{s}` is not a badge id (0x + 64 hex digits)")))?;
+	Ok(H256(bytes))
+}
+
+fn sha256(text: &str) -> [u8; 32] {
+	sp_crypto_hashing::sha2_256(text.as_bytes())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+	let cli = Cli::parse();
+	let config = match config::ConfigFile::load(cli.global.config.as_deref()) {
+		Ok(c) => c,
+		Err(e) => {
+			eprintln!("error: {e}");
+			return ExitCode::from(e.code());
+		}
+	};
+	let ctx = Ctx {
+		global: cli.global,
+		config,
+	};
+	match run(&ctx, cli.command).await {
+		Ok(code) => ExitCode::from(code),
+		Err(e) => {
+			if ctx.global.json {
+				println!(
+					"{}",
+					json!({ "error": e.to_string(), "exitCode": e.code() })
+				);
+			}
+			eprintln!("error: {e}");
+			ExitCode::from(e.code())
+		}
+	}
+}
+
+async fn run(ctx: &Ctx, command: Command) -> Result<u8, CliError> {
+	match command {
+		Command::Account => {
+			let key = ctx.key()?;
+			let account = account_of(&key.pair);
+			ctx.print(json!({ "account": account.to_string() }), || {
+				account.to_string()
+			});
+			Ok(exit::OK)
+		}
+		Command::Issuer(cmd) => issuer(ctx, cmd).await,
+		Command::Class(cmd) => class(ctx, cmd).await,
+		Command::Issue(args) => issue(ctx, args).await,
+		Command::Bulk(args) => bulk::run(ctx, args).await,
+		Command::Revoke(args) => revoke(ctx, args).await,
+		Command::List(args) => list(ctx, args).await,
+		Command::Verify(args) => verify(ctx, args).await,
+		Command::Qr(args) => qr::run(ctx, args),
+	}
+}
+
+async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
+	let client = ctx.client().await?;
+	match cmd {
+		IssuerCmd::Show { account } => {
+			let account = match account {
+				Some(a) => parse_account(&a)?,
+				None => account_of(&ctx.key()?.pair),
+			};
+			let found = client
+				.rpc_call(
+					"badges_issuer",
+					badge_client::subxt::rpcs::rpc_params![account.to_string()],
+				)
+				.await?;
+			if found.is_null() {
+				return Err(CliError::Input(format!(
+					"{account} is not a registered issuer"
+				)));
+			}
+			ctx.print(found.clone(), || {
+				format!(
+					"{}\n  account:  {}\n  url:      {}\n  status:   {}\n  classes:  {}\n  issued:   {}",
+					found["name"].as_str().unwrap_or_default(),
+					account,
+					found["url"].as_str().unwrap_or_default(),
+					found["status"].as_str().unwrap_or_default(),
+					found["classes"],
+					found["issued"],
+				)
+			});
+			Ok(exit::OK)
+		}
+		IssuerCmd::Register {
+			account,
+			name,
+			url_home,
+			contact,
+		} => {
+			let account = parse_account(&account)?;
+			let profile = Profile {
+				name,
+				url: url_home,
+				contact,
+			};
+			client
+				.register_issuer(&ctx.key()?.pair, &account, &profile, ctx.wait())
+				.await?;
+			ctx.print(json!({ "registered": account.to_string() }), || {
+				format!("registered issuer {account}")
+			});
+			Ok(exit::OK)
+		}
+		IssuerCmd::Suspend { account } => {
+			let account = parse_account(&account)?;
+			client
+				.suspend_issuer(&ctx.key()?.pair, &account, ctx.wait())
+				.await?;
+			ctx.print(json!({ "suspended": account.to_string() }), || {
+				format!("suspended {account}")
+			});
+			Ok(exit::OK)
+		}
+		IssuerCmd::Reinstate { account } => {
+			let account = parse_account(&account)?;
+			client
+				.reinstate_issuer(&ctx.key()?.pair, &account, ctx.wait())
+				.await?;
+			ctx.print(json!({ "reinstated": account.to_string() }), || {
+				format!("reinstated {account}")
+			});
+			Ok(exit::OK)
+		}
+	}
+}
+
+/// A class description file.
+#[derive(serde::Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct ClassFile {
+	name: String,
+	description: String,
+	#[serde(default)]
+	criteria_url: Option<String>,
+	#[serde(default)]
+	criteria_narrative: Option<String>,
+	#[serde(default = "default_type")]
+	achievement_type: String,
+}
+
+fn default_type() -> String {
+	"Badge".into()
+}
+
+fn achievement_type(name: &str) -> Result<AchievementType, CliError> {
+	Ok(match name {
+		"Achievement" => AchievementType::Achievement,
+		"Award" => AchievementType::Award,
+		"Badge" => AchievementType::Badge,
+		"Certificate" => AchievementType::Certificate,
+		"CertificateOfCompletion" => AchievementType::CertificateOfCompletion,
+		"Competency" => AchievementType::Competency,
+		"Course" => AchievementType::Course,
+		"License" => AchievementType::License,
+		"Membership" => AchievementType::Membership,
+		"MicroCredential" => AchievementType::MicroCredential,
+		other => {
+			return Err(CliError::Input(format!(
+				"unknown achievement_type `{other}`"
+			)))
+		}
+	})
+}
+
+fn read_class_file(path: &std::path::Path) -> Result<ClassFile, CliError> {
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
+	let parsed = if path.extension().is_some_and(|e| e == "json") {
+		serde_json::from_str(&text).map_err(|e| e.to_string())
+	} else {
+		toml::from_str(&text).map_err(|e| e.to_string())
+	};
+	parsed.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+}
+
+async fn class(ctx: &Ctx, cmd: ClassCmd) -> Result<u8, CliError> {
+	let client = ctx.client().await?;
+	match cmd {
+		ClassCmd::Create { file, image } => {
+			let desc = read_class_file(&file)?;
+			let image_bytes = std::fs::read(&image)
+				.map_err(|e| CliError::Input(format!("cannot read {}: {e}", image.display())))?;
+			let criteria = match (&desc.criteria_url, &desc.criteria_narrative) {
+				(Some(url), None) => badge_client::criteria_url(url),
+				(None, Some(text)) => badge_client::Criteria::NarrativeDigest(sha256(text)),
+				_ => {
+					return Err(CliError::Input(
+						"give exactly one of criteria_url and criteria_narrative".into(),
+					))
+				}
+			};
+			let spec = ClassSpec {
+				name: desc.name.clone(),
+				description: desc.description,
+				criteria,
+				achievement_type: achievement_type(&desc.achievement_type)?,
+				image_digest: crypto::image_digest(&image_bytes),
+			};
+			let id = client
+				.create_class(&ctx.key()?.pair, &spec, ctx.wait())
+				.await?;
+			let digest = format!("0x{}", hex::encode(spec.image_digest));
+			ctx.print(
+				json!({ "class": id, "name": desc.name, "imageDigest": digest }),
+				|| format!("created class {id} ({}), image digest {digest}", desc.name),
+			);
+			Ok(exit::OK)
+		}
+		ClassCmd::Show { class } => {
+			let found = client
+				.rpc_call(
+					"badges_class",
+					badge_client::subxt::rpcs::rpc_params![class],
+				)
+				.await?;
+			if found.is_null() {
+				return Err(CliError::Input(format!("no class {class}")));
+			}
+			ctx.print(found.clone(), || {
+				format!(
+					"{} (class {class})\n  issuer:   {}\n  type:     {}\n  image:    {}\n  retired:  {}\n  issued:   {}\n  {}",
+					found["name"].as_str().unwrap_or_default(),
+					found["issuer"].as_str().unwrap_or_default(),
+					found["achievementType"].as_str().unwrap_or_default(),
+					found["imageDigest"].as_str().unwrap_or_default(),
+					found["retired"],
+					found["issued"],
+					found["description"].as_str().unwrap_or_default(),
+				)
+			});
+			Ok(exit::OK)
+		}
+		ClassCmd::Retire { class } => {
+			client
+				.retire_class(&ctx.key()?.pair, class, ctx.wait())
+				.await?;
+			ctx.print(json!({ "retired": class }), || {
+				format!("retired class {class}")
+			});
+			Ok(exit::OK)
+		}
+	}
+}
+
+/// Salt, claim key and commitment for one recipient, derived from the issuer's key so that the
+/// same input always gives the same badge (and a re-run finds it on chain).
+pub struct Recipient {
+	/// Salt (hex, 32 digits).
+	pub salt: String,
+	/// Claim key.
+	pub claim: crypto::ClaimKey,
+	/// Commitment stored on chain.
+	pub commitment: H256,
+}
+
+/// Derive the recipient material for `email` in `class`.
+pub fn recipient(key: &config::SigningKey, class: u32, email: &str) -> Recipient {
+	let normalized = email.trim().to_lowercase();
+	let mut context = class.to_le_bytes().to_vec();
+	context.extend_from_slice(normalized.as_bytes());
+	let salt_bytes = key.derive(&[b"salt".as_slice(), &context].concat());
+	let salt = hex::encode(&salt_bytes[..16]);
+	let claim = crypto::ClaimKey::from_seed(key.derive(&[b"claim".as_slice(), &context].concat()));
+	let commitment = crypto::recipient_commitment(&normalized, &salt);
+	Recipient {
+		salt,
+		claim,
+		commitment,
+	}
+}
+
+/// Whether `email` looks like an e-mail address (one `@`, text on both sides, no blanks).
+pub fn valid_email(email: &str) -> bool {
+	let email = email.trim();
+	let mut parts = email.split('@');
+	matches!((parts.next(), parts.next(), parts.next()), (Some(l), Some(d), None)
+		if !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+		&& !email.contains(char::is_whitespace)
+}
+
+async fn issue(ctx: &Ctx, args: IssueArgs) -> Result<u8, CliError> {
+	if !valid_email(&args.email) {
+		return Err(CliError::Input(format!(
+			"`{}` is not an e-mail address",
+			args.email
+		)));
+	}
+	let expires = args
+		.expires
+		.as_deref()
+		.map(dates::parse_millis)
+		.transpose()?;
+	let key = ctx.key()?;
+	let client = ctx.client().await?;
+	let r = recipient(&key, args.class, &args.email);
+	let evidence = args.evidence_url.as_deref().map(sha256);
+	let spec = badge_spec(r.commitment, &r.claim, expires, evidence);
+	let badge = client
+		.issue(&key.pair, args.class, spec, ctx.wait())
+		.await?;
+	let id = format!("{badge:?}");
+	ctx.print(
+		json!({
+			"badge": id,
+			"class": args.class,
+			"claimSecret": r.claim.secret_hex(),
+			"salt": r.salt,
+			"identityHash": format!("sha256${}", hex::encode(r.commitment.0)),
+		}),
+		|| {
+			format!(
+				"issued badge {id}\n  claim secret (send to the recipient only): {}\n  salt: {}",
+				r.claim.secret_hex(),
+				r.salt
+			)
+		},
+	);
+	Ok(exit::OK)
+}
+
+async fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8, CliError> {
+	let badge = parse_badge_id(&args.badge)?;
+	let digest = args.reason_text.as_deref().map(sha256);
+	let client = ctx.client().await?;
+	let key = ctx.key()?;
+	if args.admin {
+		client
+			.force_revoke(&key.pair, badge, args.reason.into(), digest, ctx.wait())
+			.await?;
+	} else {
+		client
+			.revoke(&key.pair, badge, args.reason.into(), digest, ctx.wait())
+			.await?;
+	}
+	ctx.print(json!({ "revoked": format!("{badge:?}") }), || {
+		format!("revoked {badge:?}")
+	});
+	Ok(exit::OK)
+}
+
+async fn list(ctx: &Ctx, args: ListArgs) -> Result<u8, CliError> {
+	let client = ctx.client().await?;
+	let mut all = Vec::new();
+	let mut cursor = None;
+	loop {
+		let page = match (&args.issuer, args.class, &args.holder) {
+			(Some(i), _, _) => {
+				client
+					.badges_by_issuer(&parse_account(i)?, cursor, 1000)
+					.await?
+			}
+			(_, Some(c), _) => client.badges_by_class(c, cursor, 1000).await?,
+			(_, _, Some(h)) => {
+				client
+					.badges_by_holder(&parse_account(h)?, cursor, 1000)
+					.await?
+			}
+			_ => unreachable!("clap requires one of --issuer, --class, --holder"),
+		};
+		all.extend(page.items);
+		match page.next {
+			Some(next) => cursor = Some(next),
+			None => break,
+		}
+	}
+	let ids: Vec<String> = all.iter().map(|id| format!("{id:?}")).collect();
+	ctx.print(json!({ "badges": ids }), || ids.join("\n"));
+	Ok(exit::OK)
+}
+
+/// Find the badge id in a verification target: an id, a URL ending in one, or a QR image.
+fn target_badge(target: &str) -> Result<H256, CliError> {
+	let path = std::path::Path::new(target);
+	let lower = target.to_lowercase();
+	if path.is_file() && [".png", ".jpg", ".jpeg"].iter().any(|e| lower.ends_with(e)) {
+		let url = qr::decode_file(path)?;
+		return badge_in_url(&url);
+	}
+	if lower.starts_with("http://") || lower.starts_with("https://") {
+		return badge_in_url(target);
+	}
+	parse_badge_id(target)
+}
+
+fn badge_in_url(url: &str) -> Result<H256, CliError> {
+	url.split(['/', '?', '#', '='])
+		.rev()
+		.find_map(|part| parse_badge_id(part).ok())
+		.ok_or_else(|| CliError::Input(format!("no badge id in `{url}`")))
+}
+
+fn verdict_text(v: &Verdict) -> String {
+	match v {
+		Verdict::Valid => "VALID".into(),
+		Verdict::NotFound => "NOT VALID: no such badge was ever issued".into(),
+		Verdict::Revoked { at, reason, .. } => format!(
+			"NOT VALID: revoked on {} ({reason:?})",
+			dates::format_millis(*at)
+		),
+		Verdict::IssuerSuspended => "NOT VALID: the issuer is suspended".into(),
+		Verdict::Expired { at } => format!("NOT VALID: expired on {}", dates::format_millis(*at)),
+		Verdict::DesignMismatch => {
+			"NOT VALID: the image is not this badge's registered design".into()
+		}
+		Verdict::NotYetReceived => "NOT VALID: not yet received by its recipient".into(),
+	}
+}
+
+async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
+	let badge = target_badge(&args.target)?;
+	let image = match &args.image {
+		Some(path) => Some(crypto::image_digest(&std::fs::read(path).map_err(|e| {
+			CliError::Input(format!("cannot read {}: {e}", path.display()))
+		})?)),
+		None => None,
+	};
+	let client = ctx.client().await?;
+	let json = client.verify_json(badge, image.map(H256)).await?;
+	let typed = client.verify(badge, image).await?;
+	let valid = typed.verdict == Verdict::Valid;
+	ctx.print(json.clone(), || {
+		let mut text = format!("{badge:?}: {}", verdict_text(&typed.verdict));
+		if let Some(d) = json.get("details") {
+			text.push_str(&format!(
+				"\n  badge:   {}\n  issuer:  {} ({})\n  issued:  {}",
+				d["className"].as_str().unwrap_or_default(),
+				d["issuerName"].as_str().unwrap_or_default(),
+				d["issuer"].as_str().unwrap_or_default(),
+				d["issuedAt"]
+					.as_u64()
+					.map(dates::format_millis)
+					.unwrap_or_default(),
+			));
+			if let Some(exp) = d["expiresAt"].as_u64() {
+				text.push_str(&format!("\n  expires: {}", dates::format_millis(exp)));
+			}
+			if d["disclosure"] == "private" {
+				text.push_str("\n  (the holder keeps this badge private)");
+			}
+		}
+		text
+	});
+	Ok(if valid { exit::OK } else { exit::NOT_VALID })
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn emails_are_checked() {
+		assert!(valid_email("applicant@example.jp"));
+		assert!(valid_email(" a.b+c@mail.example.jp "));
+		for bad in [
+			"",
+			"no-at",
+			"@example.jp",
+			"a@",
+			"a@b",
+			"a@@b.jp",
+			"a b@c.jp",
+			"a@.jp",
+		] {
+			assert!(!valid_email(bad), "{bad}");
+		}
+	}
+
+	#[test]
+	fn badge_ids_are_found_in_urls() {
+		let id = format!("0x{}", "ab".repeat(32));
+		let want = parse_badge_id(&id).unwrap();
+		for url in [
+			format!("https://badges.example.jp/badges/{id}"),
+			format!("https://badges.example.jp/badges/{id}?lang=ja"),
+			format!("https://badges.example.jp/verify?badge={id}"),
+		] {
+			assert_eq!(badge_in_url(&url).unwrap(), want, "{url}");
+		}
+		assert!(badge_in_url("https://badges.example.jp/badges/").is_err());
+		assert!(parse_badge_id("0x1234").is_err());
+	}
+
+	#[test]
+	fn recipients_are_derived_deterministically() {
+		let key = config::SigningKey::from_secret("//Issuer").unwrap();
+		let a = recipient(&key, 0, "Applicant@Example.jp");
+		let b = recipient(&key, 0, " applicant@example.jp");
+		assert_eq!(a.commitment, b.commitment);
+		assert_eq!(a.claim.public(), b.claim.public());
+		assert_eq!(a.salt.len(), 32);
+		assert_ne!(
+			recipient(&key, 1, "applicant@example.jp").commitment,
+			a.commitment
+		);
+		let other = config::SigningKey::from_secret("//Other").unwrap();
+		assert_ne!(recipient(&other, 0, "applicant@example.jp").salt, a.salt);
+		// The commitment is the OB identity hash of the e-mail and salt.
+		assert_eq!(
+			a.commitment,
+			crypto::recipient_commitment("applicant@example.jp", &a.salt)
+		);
+	}
+}

@@ -1,0 +1,309 @@
+//! The real `badge` binary against a real `--dev` node.
+
+use badge_client::{crypto::ClaimKey, keypair_from_uri, BadgeClient, Wait, H256};
+use badge_e2e::Node;
+use serde_json::Value;
+use std::{path::Path, process::Command};
+
+/// Runs `badge` with `args`, the node URL and `key` (a secret URI) in the environment.
+struct Badge<'a> {
+	url: String,
+	key: &'a str,
+	dir: &'a Path,
+}
+
+struct Run {
+	code: i32,
+	stdout: String,
+	stderr: String,
+}
+
+impl Run {
+	fn json(&self) -> Value {
+		serde_json::from_str(self.stdout.trim())
+			.unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+	}
+}
+
+impl Badge<'_> {
+	fn run(&self, args: &[&str]) -> Run {
+		let out = Command::new(env!("CARGO_BIN_EXE_badge"))
+			.args(args)
+			.env("BADGE_NODE_URL", &self.url)
+			.env("BADGE_KEY", self.key)
+			.env("BADGE_CONFIG", self.dir.join("no-config.toml"))
+			.env_remove("XDG_CONFIG_HOME")
+			.current_dir(self.dir)
+			.output()
+			.expect("the badge binary runs");
+		Run {
+			code: out.status.code().unwrap_or(-1),
+			stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+			stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+		}
+	}
+
+	fn ok(&self, args: &[&str]) -> Value {
+		let run = self.run(args);
+		assert_eq!(
+			run.code, 0,
+			"badge {args:?} failed:\n{}\n{}",
+			run.stdout, run.stderr
+		);
+		run.json()
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issuers_issue_and_verifiers_verify_with_the_cli() {
+	let node = Node::dev();
+	let dir = tempfile::tempdir().unwrap();
+	// An empty config file: the test sees no developer's settings.
+	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+	let admin = Badge {
+		url: node.ws_url(),
+		key: "//Alice",
+		dir: dir.path(),
+	};
+	let issuer = Badge {
+		url: node.ws_url(),
+		key: "//CliMinistry",
+		dir: dir.path(),
+	};
+
+	let account = issuer.ok(&["--json", "account"])["account"]
+		.as_str()
+		.unwrap()
+		.to_string();
+	admin.ok(&[
+		"--json",
+		"issuer",
+		"register",
+		&account,
+		"--name",
+		"Digital Agency",
+		"--url-home",
+		"https://agency.example.jp",
+	]);
+	let shown = issuer.ok(&["--json", "issuer", "show"]);
+	assert_eq!(shown["name"], "Digital Agency");
+
+	// A class from a TOML description and the image whose digest pins the design.
+	std::fs::write(
+		dir.path().join("class.toml"),
+		"name = \"Digital Promotion Committee member\"\n\
+		 description = \"Appointed to the committee.\"\n\
+		 criteria_narrative = \"Appointed after application and training.\"\n\
+		 achievement_type = \"Membership\"\n",
+	)
+	.unwrap();
+	std::fs::write(dir.path().join("badge.svg"), "<svg>committee</svg>").unwrap();
+	std::fs::write(dir.path().join("forged.svg"), "<svg>committee!</svg>").unwrap();
+	let class = issuer.ok(&[
+		"--json",
+		"class",
+		"create",
+		"--file",
+		"class.toml",
+		"--image",
+		"badge.svg",
+	]);
+	let class_id = class["class"].as_u64().unwrap().to_string();
+
+	// One badge.
+	let issued = issuer.ok(&[
+		"--json",
+		"issue",
+		"--class",
+		&class_id,
+		"--email",
+		"applicant@example.jp",
+		"--expires",
+		"2099-12-31",
+	]);
+	let badge = issued["badge"].as_str().unwrap().to_string();
+	let secret = issued["claimSecret"].as_str().unwrap().to_string();
+	assert!(issued["identityHash"]
+		.as_str()
+		.unwrap()
+		.starts_with("sha256$"));
+
+	// Not received yet: not valid (exit 1), with the reason.
+	let run = issuer.run(&["verify", &badge]);
+	assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+	assert!(run.stdout.contains("not yet received"), "{}", run.stdout);
+
+	// The recipient receives it with the claim secret.
+	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
+	let holder = keypair_from_uri("//CliHolder").unwrap();
+	let id = H256(hex::decode(&badge[2..]).unwrap().try_into().unwrap());
+	client
+		.receive(
+			&holder,
+			id,
+			&ClaimKey::from_secret_hex(&secret).unwrap(),
+			Wait::Finalized,
+		)
+		.await
+		.expect("the recipient receives the badge");
+
+	let run = issuer.run(&["verify", &badge, "--image", "badge.svg"]);
+	assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+	assert!(run.stdout.contains("VALID") && run.stdout.contains("Digital Agency"));
+	let run = issuer.run(&["--json", "verify", &badge, "--image", "forged.svg"]);
+	assert_eq!(run.code, 1);
+	assert_eq!(run.json()["verdict"], "design_mismatch");
+
+	// The QR code leads to the page, and a photo of it verifies.
+	let qr = issuer.ok(&[
+		"--json",
+		"qr",
+		&badge,
+		"--out",
+		"qr.png",
+		"--base-url",
+		"https://badges.example.jp",
+	]);
+	assert_eq!(
+		qr["url"],
+		format!("https://badges.example.jp/badges/{badge}")
+	);
+	let run = issuer.run(&["verify", "qr.png"]);
+	assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+	let run = issuer.run(&[
+		"verify",
+		&format!("https://badges.example.jp/badges/{badge}"),
+	]);
+	assert_eq!(run.code, 0);
+
+	// Bulk issuance: three good rows, one malformed.
+	std::fs::write(
+		dir.path().join("applicants.csv"),
+		"email,expires,evidence_url\n\
+		 m1@example.jp,2099-01-01,https://agency.example.jp/e/1\n\
+		 m2@example.jp,,\n\
+		 not-an-email,,\n\
+		 m3@example.jp,,\n",
+	)
+	.unwrap();
+	let run = issuer.run(&[
+		"--json",
+		"bulk",
+		"--class",
+		&class_id,
+		"--csv",
+		"applicants.csv",
+	]);
+	assert_eq!(
+		run.code, 3,
+		"a malformed row gives exit 3: {}{}",
+		run.stdout, run.stderr
+	);
+	let summary = run.json();
+	assert_eq!(summary["issued"], 3);
+	assert_eq!(summary["rejectedRows"][0]["line"], 4);
+	let results = std::fs::read_to_string(dir.path().join("applicants.results.csv")).unwrap();
+	assert_eq!(
+		results.lines().count(),
+		4,
+		"header and three rows:\n{results}"
+	);
+	assert!(results.lines().skip(1).all(|l| l.ends_with(",issued")));
+
+	// Re-running never issues twice, with or without the results file.
+	let again = issuer
+		.run(&[
+			"--json",
+			"bulk",
+			"--class",
+			&class_id,
+			"--csv",
+			"applicants.csv",
+		])
+		.json();
+	assert_eq!(
+		(again["issued"].as_u64(), again["alreadyIssued"].as_u64()),
+		(Some(0), Some(3))
+	);
+	std::fs::remove_file(dir.path().join("applicants.results.csv")).unwrap();
+	let recovered = issuer
+		.run(&[
+			"--json",
+			"bulk",
+			"--class",
+			&class_id,
+			"--csv",
+			"applicants.csv",
+		])
+		.json();
+	assert_eq!(
+		(
+			recovered["issued"].as_u64(),
+			recovered["alreadyIssued"].as_u64()
+		),
+		(Some(0), Some(3))
+	);
+	let rebuilt = std::fs::read_to_string(dir.path().join("applicants.results.csv")).unwrap();
+	assert_eq!(rebuilt.lines().count(), 4);
+	assert!(rebuilt.contains("already_issued"));
+
+	// Listing and revocation.
+	let listed = issuer.ok(&["--json", "list", "--class", &class_id]);
+	assert_eq!(listed["badges"].as_array().unwrap().len(), 4);
+	issuer.ok(&[
+		"--json",
+		"revoke",
+		&badge,
+		"--reason",
+		"no-longer-eligible",
+		"--reason-text",
+		"left",
+	]);
+	let run = issuer.run(&["verify", &badge]);
+	assert_eq!(run.code, 1);
+	assert!(run.stdout.contains("revoked"), "{}", run.stdout);
+
+	// Another issuer's key is refused by the chain (exit 4), with the error's name.
+	let stranger = Badge {
+		url: node.ws_url(),
+		key: "//Stranger",
+		dir: dir.path(),
+	};
+	let run = stranger.run(&["revoke", &badge]);
+	assert_eq!(run.code, 4, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn errors_have_their_exit_codes() {
+	let dir = tempfile::tempdir().unwrap();
+	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+	let port = std::net::TcpListener::bind("127.0.0.1:0")
+		.unwrap()
+		.local_addr()
+		.unwrap()
+		.port();
+	let nobody = Badge {
+		url: format!("ws://127.0.0.1:{port}"),
+		key: "//Alice",
+		dir: dir.path(),
+	};
+	let run = nobody.run(&["verify", &format!("0x{}", "11".repeat(32))]);
+	assert_eq!(run.code, 5, "unreachable node: {}", run.stderr);
+	assert!(run.stderr.contains("unreachable"), "{}", run.stderr);
+	let run = nobody.run(&["verify", "0x1234"]);
+	assert_eq!(run.code, 3, "bad id: {}", run.stderr);
+	let run = nobody.run(&["frobnicate"]);
+	assert_eq!(run.code, 2, "usage error");
+	let run = nobody.run(&["--help"]);
+	assert_eq!(run.code, 0);
+	assert!(run.stdout.contains("Exit codes") && run.stdout.contains("Examples"));
+	// The signing key is never printed, even when it is bad.
+	let bad_key = Badge {
+		url: nobody.url.clone(),
+		key: "not a key at all",
+		dir: dir.path(),
+	};
+	let run = bad_key.run(&["account"]);
+	assert_eq!(run.code, 3);
+	assert!(!run.stderr.contains("not a key at all"), "{}", run.stderr);
+}
