@@ -25,6 +25,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod baking;
 pub mod crypto;
 mod error;
 

@@ -307,3 +307,53 @@ fn errors_have_their_exit_codes() {
 	assert_eq!(run.code, 3);
 	assert!(!run.stderr.contains("not a key at all"), "{}", run.stderr);
 }
+
+#[test]
+fn credentials_are_baked_into_images_and_read_back() {
+	let dir = tempfile::tempdir().unwrap();
+	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+	let badge = Badge {
+		url: "ws://127.0.0.1:1".into(),
+		key: "//Alice",
+		dir: dir.path(),
+	};
+	// The QR code command gives us a real PNG to bake into.
+	badge.ok(&[
+		"--json",
+		"qr",
+		&format!("0x{}", "22".repeat(32)),
+		"--out",
+		"plain.png",
+		"--size",
+		"200",
+	]);
+	std::fs::write(
+		dir.path().join("plain.svg"),
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>",
+	)
+	.unwrap();
+	let credential = r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","OpenBadgeCredential"]}"#;
+	std::fs::write(dir.path().join("credential.json"), credential).unwrap();
+	for image in ["plain.png", "plain.svg"] {
+		let out = format!("baked-{image}");
+		badge.ok(&[
+			"--json",
+			"bake",
+			"--image",
+			image,
+			"--credential",
+			"credential.json",
+			"--out",
+			&out,
+		]);
+		let run = badge.run(&["extract", &out]);
+		assert_eq!(run.code, 0, "{}", run.stderr);
+		assert_eq!(run.stdout.trim(), credential);
+		// Nothing baked for OB 2.0, and nothing at all in the plain image: exit 3.
+		assert_eq!(badge.run(&["extract", &out, "--ob", "v2"]).code, 3);
+		assert_eq!(badge.run(&["extract", image]).code, 3);
+	}
+	// The error says what was looked for.
+	let run = badge.run(&["extract", "plain.png"]);
+	assert!(run.stderr.contains("no V3 credential"), "{}", run.stderr);
+}
