@@ -7,6 +7,7 @@
 //! issued for them.
 
 use crate::{dates, recipient, valid_email, CliError, Ctx};
+
 use badge_client::{badge_spec, BadgeSpec, Verdict, H256};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};

@@ -2,8 +2,9 @@
 
 mod bulk;
 mod config;
-mod dates;
 mod qr;
+
+use badge_credential::dates;
 
 use badge_client::{
 	account_of, badge_spec, crypto, AccountId32, AchievementType, BadgeClient, ClassSpec,
@@ -43,6 +44,12 @@ impl CliError {
 			CliError::Rejected(_) => exit::REJECTED,
 			CliError::Node(_) => exit::NODE,
 		}
+	}
+}
+
+impl From<dates::DateError> for CliError {
+	fn from(e: dates::DateError) -> Self {
+		CliError::Input(e.to_string())
 	}
 }
 

@@ -1,6 +1,9 @@
 //! Dates as the chain keeps them: milliseconds since the Unix epoch, in UTC.
 
-use crate::CliError;
+/// A date that cannot be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("`{0}` is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")]
+pub struct DateError(pub String);
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -28,12 +31,8 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 }
 
 /// Parse `YYYY-MM-DD` (the end of that day, 23:59:59.999 UTC) or `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn parse_millis(text: &str) -> Result<u64, CliError> {
-	let bad = || {
-		CliError::Input(format!(
-			"`{text}` is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
-		))
-	};
+pub fn parse_millis(text: &str) -> Result<u64, DateError> {
+	let bad = || DateError(text.to_string());
 	let text = text.trim();
 	let (date, time) = match text.split_once('T') {
 		Some((d, t)) => (d, Some(t.strip_suffix('Z').ok_or_else(bad)?)),
@@ -73,17 +72,23 @@ pub fn parse_millis(text: &str) -> Result<u64, CliError> {
 	Ok(millis as u64)
 }
 
-/// `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn format_millis(millis: u64) -> String {
+fn parts(millis: u64) -> (i64, i64, i64, i64, i64, i64) {
 	let secs = (millis / 1000) as i64;
 	let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
 	let rem = secs.rem_euclid(86_400);
-	format!(
-		"{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-		rem / 3600,
-		rem % 3600 / 60,
-		rem % 60
-	)
+	(y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC`, for people.
+pub fn format_millis(millis: u64) -> String {
+	let (y, m, d, h, mi, s) = parts(millis);
+	format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 / XML Schema `dateTime` in UTC), for credentials.
+pub fn format_iso(millis: u64) -> String {
+	let (y, m, d, h, mi, s) = parts(millis);
+	format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
 #[cfg(test)]
@@ -95,6 +100,7 @@ mod tests {
 		assert_eq!(parse_millis("1970-01-01T00:00:00Z").unwrap(), 0);
 		assert_eq!(parse_millis("2028-03-31").unwrap(), 1_838_159_999_999);
 		assert_eq!(format_millis(1_838_159_999_999), "2028-03-31 23:59:59 UTC");
+		assert_eq!(format_iso(1_838_159_999_999), "2028-03-31T23:59:59Z");
 		assert_eq!(
 			parse_millis("2024-02-29T12:30:00Z").unwrap(),
 			1_709_209_800_000

@@ -1,0 +1,19 @@
+//! # badge-credential
+//!
+//! Open Badges documents for badges on the Open Badge chain:
+//!
+//! - [`ob3::credential`]: the OB 3.0 `OpenBadgeCredential` (VC data model 2.0);
+//! - [`proof`]: the `eddsa-rdfc-2022` Data Integrity cryptosuite over canonical N-Quads, checked
+//!   against the specification's known-answer vector;
+//! - [`contexts`]: the JSON-LD contexts, bundled and pinned by SHA-256 (nothing is fetched);
+//! - [`ob2::assertion`]: the OB 2.0 `Assertion` for older backpacks;
+//! - [`dates`]: chain time (ms) to and from ISO 8601.
+//!
+//! Still to come: JSON-LD expansion and RDFC-1.0 canonicalization of our own credentials, which
+//! joins the document and the proof.
+
+pub mod contexts;
+pub mod dates;
+pub mod ob2;
+pub mod ob3;
+pub mod proof;

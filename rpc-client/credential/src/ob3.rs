@@ -1,0 +1,228 @@
+//! The Open Badges 3.0 `OpenBadgeCredential` document for a badge on the chain (unsigned: the
+//! `eddsa-rdfc-2022` proof is added over its canonical form, see [`crate::proof`]).
+
+use crate::{contexts, dates};
+use serde_json::{json, Map, Value};
+
+/// The issuing organisation (OB `Profile`).
+#[derive(Clone, Debug)]
+pub struct IssuerFacts {
+	/// Resolvable id of the profile (an HTTPS URL of the issuer's public page).
+	pub id: String,
+	/// Name.
+	pub name: String,
+	/// Home page.
+	pub url: String,
+	/// Organisational e-mail, if any.
+	pub email: Option<String>,
+}
+
+/// The badge class (OB `Achievement`).
+#[derive(Clone, Debug)]
+pub struct AchievementFacts {
+	/// Resolvable id of the class page.
+	pub id: String,
+	/// Name.
+	pub name: String,
+	/// Description.
+	pub description: String,
+	/// Criteria URL, when the criteria are published at one.
+	pub criteria_url: Option<String>,
+	/// Criteria narrative, when kept as text (its SHA-256 is on chain).
+	pub criteria_narrative: Option<String>,
+	/// OB achievement type, e.g. `Membership`.
+	pub achievement_type: String,
+	/// URL of the badge image (the design pinned on chain).
+	pub image: String,
+}
+
+/// Everything a credential states about one badge.
+#[derive(Clone, Debug)]
+pub struct BadgeFacts {
+	/// The badge's public disclosure and verification page: the credential's id.
+	pub page_url: String,
+	/// The node endpoint that answers `badges_verify` for the badge.
+	pub status_url: String,
+	/// The badge id on chain (`0x…`).
+	pub badge_id: String,
+	/// Issuer.
+	pub issuer: IssuerFacts,
+	/// Class.
+	pub achievement: AchievementFacts,
+	/// `sha256$<hex>` of the recipient's e-mail and salt (the on-chain commitment).
+	pub identity_hash: String,
+	/// The salt, so the recipient can prove the hash is theirs.
+	pub salt: Option<String>,
+	/// The holder's wallet, as a URI, once received.
+	pub holder: Option<String>,
+	/// Issued at (ms since the Unix epoch).
+	pub valid_from: u64,
+	/// Expiry, if any.
+	pub valid_until: Option<u64>,
+}
+
+fn insert_some(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+	if let Some(value) = value {
+		object.insert(key.into(), value);
+	}
+}
+
+/// The unsigned `OpenBadgeCredential` (VC data model 2.0, OB context 3.0.3). Optional values
+/// are omitted, never `null`, as the OB serialization rules ask.
+pub fn credential(f: &BadgeFacts) -> Value {
+	let a = &f.achievement;
+	let mut criteria = Map::new();
+	insert_some(&mut criteria, "id", a.criteria_url.clone().map(Value::from));
+	insert_some(
+		&mut criteria,
+		"narrative",
+		a.criteria_narrative.clone().map(Value::from),
+	);
+	let achievement = json!({
+		"id": a.id,
+		"type": ["Achievement"],
+		"achievementType": a.achievement_type,
+		"name": a.name,
+		"description": a.description,
+		"criteria": criteria,
+		"image": { "id": a.image, "type": "Image" },
+	});
+	let mut identity = json!({
+		"type": "IdentityObject",
+		"identityType": "emailAddress",
+		"hashed": true,
+		"identityHash": f.identity_hash,
+	});
+	insert_some(
+		identity.as_object_mut().expect("an object"),
+		"salt",
+		f.salt.clone().map(Value::from),
+	);
+	let mut subject = json!({
+		"type": ["AchievementSubject"],
+		"identifier": [identity],
+		"achievement": achievement,
+	});
+	insert_some(
+		subject.as_object_mut().expect("an object"),
+		"id",
+		f.holder.clone().map(Value::from),
+	);
+	let mut issuer = json!({ "id": f.issuer.id, "type": ["Profile"], "name": f.issuer.name, "url": f.issuer.url });
+	insert_some(
+		issuer.as_object_mut().expect("an object"),
+		"email",
+		f.issuer.email.clone().map(Value::from),
+	);
+	let mut credential = json!({
+		"@context": [contexts::VC_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
+		"id": f.page_url,
+		"type": ["VerifiableCredential", "OpenBadgeCredential"],
+		"name": a.name,
+		"issuer": issuer,
+		"validFrom": dates::format_iso(f.valid_from),
+		"credentialSubject": subject,
+		"credentialStatus": {
+			"id": f.status_url,
+			"type": "OpenBadgeChainStatus",
+			"badge": f.badge_id,
+		},
+		"credentialSchema": [{
+			"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+			"type": "1EdTechJsonSchemaValidator2019",
+		}],
+	});
+	insert_some(
+		credential.as_object_mut().expect("an object"),
+		"validUntil",
+		f.valid_until.map(|ms| Value::from(dates::format_iso(ms))),
+	);
+	credential
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+	use super::*;
+
+	pub(crate) fn facts() -> BadgeFacts {
+		BadgeFacts {
+			page_url: "https://badges.example.jp/badges/0xab".into(),
+			status_url: "https://node.example.jp".into(),
+			badge_id: "0xab".into(),
+			issuer: IssuerFacts {
+				id: "https://badges.example.jp/issuers/5Grw".into(),
+				name: "Digital Agency".into(),
+				url: "https://agency.example.jp".into(),
+				email: None,
+			},
+			achievement: AchievementFacts {
+				id: "https://badges.example.jp/classes/0".into(),
+				name: "Digital Promotion Committee member".into(),
+				description: "Appointed to the committee.".into(),
+				criteria_url: None,
+				criteria_narrative: Some("Appointed after application and training.".into()),
+				achievement_type: "Membership".into(),
+				image: "https://badges.example.jp/classes/0/image.png".into(),
+			},
+			identity_hash:
+				"sha256$15a4030c73ff156c86d2d8356d7fdb3916318152002dbe10d4ccec6ac9ce606f".into(),
+			salt: Some("q7H2kX9d".into()),
+			holder: None,
+			valid_from: 1_743_465_600_000,
+			valid_until: Some(1_806_537_599_000),
+		}
+	}
+
+	#[test]
+	fn the_credential_has_what_ob_3_requires() {
+		let c = credential(&facts());
+		assert_eq!(c["@context"][0], "https://www.w3.org/ns/credentials/v2");
+		assert!(regex_like_ob_context(c["@context"][1].as_str().unwrap()));
+		assert_eq!(
+			c["type"],
+			json!(["VerifiableCredential", "OpenBadgeCredential"])
+		);
+		assert_eq!(c["validFrom"], "2025-04-01T00:00:00Z");
+		assert_eq!(c["validUntil"], "2027-03-31T23:59:59Z");
+		let subject = &c["credentialSubject"];
+		assert_eq!(subject["type"], json!(["AchievementSubject"]));
+		assert_eq!(subject["identifier"][0]["hashed"], true);
+		assert_eq!(
+			subject["achievement"]["criteria"],
+			json!({"narrative": "Appointed after application and training."})
+		);
+		assert_eq!(c["issuer"]["type"], json!(["Profile"]));
+		// Optional values are left out, never null.
+		assert!(subject.get("id").is_none());
+		assert!(c["issuer"].get("email").is_none());
+		let text = c.to_string();
+		assert!(!text.contains("null"), "{text}");
+	}
+
+	fn regex_like_ob_context(url: &str) -> bool {
+		// ^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$
+		url.strip_prefix("https://purl.imsglobal.org/spec/ob/v3p0/context")
+			.and_then(|rest| rest.strip_suffix(".json"))
+			.is_some_and(|version| {
+				version.is_empty()
+					|| (version.len() == 6
+						&& version.starts_with("-3.")
+						&& version.as_bytes()[3].is_ascii_digit()
+						&& version.as_bytes()[4] == b'.'
+						&& version.as_bytes()[5].is_ascii_digit())
+			})
+	}
+
+	#[test]
+	fn holders_and_expiry_appear_when_known() {
+		let mut f = facts();
+		f.holder = Some("urn:open-badge-chain:account:5Grw".into());
+		f.valid_until = None;
+		let c = credential(&f);
+		assert_eq!(
+			c["credentialSubject"]["id"],
+			"urn:open-badge-chain:account:5Grw"
+		);
+		assert!(c.get("validUntil").is_none());
+	}
+}
