@@ -6,6 +6,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # incrementally. An existing CARGO_TARGET_DIR wins.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/open-badge-chain/target}"
 NODE_BIN="$CARGO_TARGET_DIR/debug/badge-node"
+# A Python environment with openbadgeslib, the independent Open Badges implementation the tests
+# check our baked images against.
+export OB_VENV="${OB_VENV:-$HOME/.cache/open-badge-chain/venv}"
+export OB_PYTHON="$OB_VENV/bin/python"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

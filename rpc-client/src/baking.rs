@@ -203,18 +203,64 @@ fn strip_svg_bake(svg: &str, version: Version) -> String {
 	}
 }
 
-/// The payload baked into an SVG, if any.
+/// The payload baked into an SVG, if any: the `verify` attribute (a compact JWS) or the
+/// element's text (CDATA or escaped), wherever the element stands and whichever tool baked it.
 pub fn extract_svg(svg: &str, version: Version) -> Option<String> {
 	let element = version.svg_element();
-	let start = svg.find(&format!("<{element}"))?;
-	let body_start = start + svg[start..].find('>')? + 1;
-	let body_end = body_start + svg[body_start..].find(&format!("</{element}>"))?;
-	let body = svg[body_start..body_end].trim();
-	let body = body
+	let open = format!("<{element}");
+	let start = svg.match_indices(&open).find_map(|(i, _)| {
+		svg[i + open.len()..]
+			.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/')
+			.then_some(i)
+	})?;
+	let tag_end = start + svg[start..].find('>')?;
+	let tag = &svg[start..tag_end];
+	if let Some(value) = attribute(tag, "verify") {
+		return Some(unescape(value));
+	}
+	if tag.ends_with('/') {
+		return None;
+	}
+	let body_end = tag_end + 1 + svg[tag_end + 1..].find(&format!("</{element}>"))?;
+	let body = svg[tag_end + 1..body_end].trim();
+	let text = match body
 		.strip_prefix("<![CDATA[")
 		.and_then(|b| b.strip_suffix("]]>"))
-		.unwrap_or(body);
-	Some(body.to_string())
+	{
+		Some(raw) => raw.to_string(),
+		None => unescape(body),
+	};
+	(!text.trim().is_empty()).then_some(text)
+}
+
+/// The value of `name="…"` (or `'…'`) in an opening tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+	let mut rest = tag;
+	while let Some(i) = rest.find(name) {
+		let before_ok = rest[..i].ends_with(|c: char| c.is_whitespace());
+		let after = rest[i + name.len()..].trim_start();
+		if before_ok {
+			if let Some(value) = after.strip_prefix('=') {
+				let value = value.trim_start();
+				let quote = value.chars().next()?;
+				if quote == '"' || quote == '\'' {
+					let end = value[1..].find(quote)?;
+					return Some(&value[1..1 + end]);
+				}
+			}
+		}
+		rest = &rest[i + name.len()..];
+	}
+	None
+}
+
+/// Undo XML's predefined entity escapes.
+fn unescape(text: &str) -> String {
+	text.replace("&lt;", "<")
+		.replace("&gt;", ">")
+		.replace("&quot;", "\"")
+		.replace("&apos;", "'")
+		.replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -294,6 +340,22 @@ mod tests {
 		assert!(selfclosing.ends_with("</svg>"), "{selfclosing}");
 		assert_eq!(extract_svg(&selfclosing, Version::V2).unwrap(), "{}");
 		assert!(bake_svg("<html/>", Version::V3, "{}").is_err());
+		// As other tools bake: the element last, namespaced on itself, text escaped, or a JWS
+		// in `verify`.
+		let other = "<svg><rect/><openbadges:credential xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\">{&quot;a&quot;: &quot;&lt;b&gt; &amp; c&quot;}</openbadges:credential></svg>";
+		assert_eq!(
+			extract_svg(other, Version::V3).unwrap(),
+			r#"{"a": "<b> & c"}"#
+		);
+		let jws = "<svg><openbadges:assertion xmlns:openbadges=\"http://openbadges.org\" verify=\"aa.bb.cc\"/></svg>";
+		assert_eq!(extract_svg(jws, Version::V2).unwrap(), "aa.bb.cc");
+		assert_eq!(
+			extract_svg(
+				"<svg><openbadges:credentialx>1</openbadges:credentialx></svg>",
+				Version::V3
+			),
+			None
+		);
 		assert!(bake_svg(svg, Version::V3, "]]>").is_err());
 	}
 }

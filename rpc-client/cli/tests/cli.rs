@@ -357,3 +357,109 @@ fn credentials_are_baked_into_images_and_read_back() {
 	let run = badge.run(&["extract", "plain.png"]);
 	assert!(run.stderr.contains("no V3 credential"), "{}", run.stderr);
 }
+
+/// The Python of the environment `scripts/setup` makes, holding openbadgeslib.
+fn ob_python() -> std::path::PathBuf {
+	let path = std::env::var_os("OB_PYTHON")
+		.map(std::path::PathBuf::from)
+		.unwrap_or_else(|| {
+			let home = std::env::var_os("HOME").expect("HOME is set");
+			std::path::PathBuf::from(home).join(".cache/open-badge-chain/venv/bin/python")
+		});
+	assert!(
+		path.exists(),
+		"{} is missing: run scripts/setup",
+		path.display()
+	);
+	path
+}
+
+fn openbadgeslib(args: &[&str], dir: &Path) -> Run {
+	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/ob_bake.py");
+	let out = Command::new(ob_python())
+		.arg(script)
+		.args(args)
+		.current_dir(dir)
+		.output()
+		.unwrap();
+	Run {
+		code: out.status.code().unwrap_or(-1),
+		stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+		stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+	}
+}
+
+#[test]
+fn baked_images_interoperate_with_openbadgeslib() {
+	let dir = tempfile::tempdir().unwrap();
+	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+	let badge = Badge {
+		url: "ws://127.0.0.1:1".into(),
+		key: "//Alice",
+		dir: dir.path(),
+	};
+	badge.ok(&[
+		"--json",
+		"qr",
+		&format!("0x{}", "33".repeat(32)),
+		"--out",
+		"plain.png",
+		"--size",
+		"120",
+	]);
+	std::fs::write(
+		dir.path().join("plain.svg"),
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>",
+	)
+	.unwrap();
+	let payloads = [
+		(
+			"v3",
+			r#"{"type":["VerifiableCredential","OpenBadgeCredential"],"name":"<A & B>"}"#,
+		),
+		(
+			"v2",
+			r#"{"type":"Assertion","id":"https://badges.example.jp/a/1"}"#,
+		),
+	];
+	for (version, payload) in payloads {
+		std::fs::write(dir.path().join("payload.json"), payload).unwrap();
+		for image in ["plain.png", "plain.svg"] {
+			// We bake, openbadgeslib reads.
+			let ours = format!("ours-{version}-{image}");
+			badge.ok(&[
+				"--json",
+				"bake",
+				"--image",
+				image,
+				"--credential",
+				"payload.json",
+				"--out",
+				&ours,
+				"--ob",
+				version,
+			]);
+			let read = openbadgeslib(&["extract", &ours, version], dir.path());
+			assert_eq!(
+				read.code, 0,
+				"openbadgeslib could not read {ours}: {}",
+				read.stderr
+			);
+			assert_eq!(read.stdout.trim(), payload, "{ours}");
+			// openbadgeslib bakes, we read.
+			let theirs = format!("theirs-{version}-{image}");
+			let baked = openbadgeslib(
+				&["bake", image, &theirs, "payload.json", version],
+				dir.path(),
+			);
+			assert_eq!(
+				baked.code, 0,
+				"openbadgeslib could not bake {image}: {}",
+				baked.stderr
+			);
+			let run = badge.run(&["extract", &theirs, "--ob", version]);
+			assert_eq!(run.code, 0, "{theirs}: {}", run.stderr);
+			assert_eq!(run.stdout.trim(), payload, "{theirs}");
+		}
+	}
+}
