@@ -9,9 +9,10 @@
 //! - [`ob2::assertion`]: the OB 2.0 `Assertion` for older backpacks;
 //! - [`dates`]: chain time (ms) to and from ISO 8601.
 //!
-//! Still to come: JSON-LD expansion and RDFC-1.0 canonicalization of our own credentials, which
-//! joins the document and the proof.
+//! - [`canon`]: JSON-LD expansion and RDFC-1.0 canonicalization (bundled contexts only);
+//! - [`ob3::sign`] and [`ob3::verify`]: the proof on a credential, offline, with `did:key`.
 
+pub mod canon;
 pub mod contexts;
 pub mod dates;
 pub mod ob2;

@@ -4,6 +4,9 @@
 use crate::{contexts, dates};
 use serde_json::{json, Map, Value};
 
+/// The `credentialStatus` type of badges whose status is the chain's verdict.
+pub const CHAIN_STATUS_TYPE: &str = "urn:open-badge-chain:status:badges_verify";
+
 /// The issuing organisation (OB `Profile`).
 #[derive(Clone, Debug)]
 pub struct IssuerFacts {
@@ -43,8 +46,6 @@ pub struct BadgeFacts {
 	pub page_url: String,
 	/// The node endpoint that answers `badges_verify` for the badge.
 	pub status_url: String,
-	/// The badge id on chain (`0x…`).
-	pub badge_id: String,
 	/// Issuer.
 	pub issuer: IssuerFacts,
 	/// Class.
@@ -122,10 +123,12 @@ pub fn credential(f: &BadgeFacts) -> Value {
 		"issuer": issuer,
 		"validFrom": dates::format_iso(f.valid_from),
 		"credentialSubject": subject,
+		// The badge's status lives on chain; verifiers ask a node (`badges_verify`) with the
+		// badge id at the end of the credential's id. The type is an absolute IRI so that it
+		// survives JSON-LD expansion, and is signed.
 		"credentialStatus": {
 			"id": f.status_url,
-			"type": "OpenBadgeChainStatus",
-			"badge": f.badge_id,
+			"type": CHAIN_STATUS_TYPE,
 		},
 		"credentialSchema": [{
 			"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
@@ -140,6 +143,95 @@ pub fn credential(f: &BadgeFacts) -> Value {
 	credential
 }
 
+/// Why a credential does not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+	/// No `proof`, or one that is not an `eddsa-rdfc-2022` `DataIntegrityProof`.
+	#[error("the credential carries no eddsa-rdfc-2022 DataIntegrityProof")]
+	NoProof,
+	/// The verification method is not a `did:key` we can read offline.
+	#[error("the verification method is not a did:key Ed25519 key")]
+	UnknownKey,
+	/// The document cannot be canonicalized.
+	#[error(transparent)]
+	Canon(#[from] crate::canon::CanonError),
+	/// The signature does not verify: the credential was altered or signed by another key.
+	#[error(transparent)]
+	Proof(#[from] crate::proof::ProofError),
+}
+
+/// The `did:key` verification method of an Ed25519 public key.
+pub fn did_key(public_key: &[u8; 32]) -> String {
+	let multikey = crate::proof::multikey(public_key);
+	format!("did:key:{multikey}#{multikey}")
+}
+
+fn proof_options(credential: &Value, verification_method: &str, created: &str) -> Value {
+	json!({
+		"@context": credential["@context"].clone(),
+		"type": "DataIntegrityProof",
+		"cryptosuite": "eddsa-rdfc-2022",
+		"created": created,
+		"verificationMethod": verification_method,
+		"proofPurpose": "assertionMethod",
+	})
+}
+
+/// Add an `eddsa-rdfc-2022` `DataIntegrityProof` by the Ed25519 key with secret `seed`, whose
+/// verification method is its `did:key`; `created` is ms since the Unix epoch.
+pub async fn sign(
+	mut credential: Value,
+	seed: &[u8; 32],
+	created: u64,
+) -> Result<Value, crate::canon::CanonError> {
+	let method = did_key(&crate::proof::public_key(seed));
+	let created = dates::format_iso(created);
+	if let Some(object) = credential.as_object_mut() {
+		object.remove("proof");
+	}
+	let options = proof_options(&credential, &method, &created);
+	let canonical_options = crate::canon::canonical_nquads(&options).await?;
+	let canonical_document = crate::canon::canonical_nquads(&credential).await?;
+	let proof_value = crate::proof::sign(seed, &canonical_options, &canonical_document);
+	let mut proof = options;
+	let proof_object = proof.as_object_mut().expect("an object");
+	proof_object.remove("@context");
+	proof_object.insert("proofValue".into(), Value::from(proof_value));
+	credential["proof"] = proof;
+	Ok(credential)
+}
+
+/// Check a credential's `eddsa-rdfc-2022` proof offline; returns the signer's Ed25519 key.
+pub async fn verify(credential: &Value) -> Result<[u8; 32], VerifyError> {
+	let proof = credential.get("proof").ok_or(VerifyError::NoProof)?;
+	let field = |name: &str| proof.get(name).and_then(Value::as_str);
+	if field("type") != Some("DataIntegrityProof")
+		|| field("cryptosuite") != Some("eddsa-rdfc-2022")
+	{
+		return Err(VerifyError::NoProof);
+	}
+	let method = field("verificationMethod").ok_or(VerifyError::UnknownKey)?;
+	let multikey = method
+		.strip_prefix("did:key:")
+		.and_then(|rest| rest.split('#').next())
+		.ok_or(VerifyError::UnknownKey)?;
+	let key = crate::proof::from_multikey(multikey).map_err(|_| VerifyError::UnknownKey)?;
+	let proof_value = field("proofValue").ok_or(VerifyError::NoProof)?;
+	let mut options = proof.clone();
+	let options_object = options.as_object_mut().ok_or(VerifyError::NoProof)?;
+	options_object.remove("proofValue");
+	options_object.insert("@context".into(), credential["@context"].clone());
+	let mut unsecured = credential.clone();
+	unsecured
+		.as_object_mut()
+		.expect("has a proof, so an object")
+		.remove("proof");
+	let canonical_options = crate::canon::canonical_nquads(&options).await?;
+	let canonical_document = crate::canon::canonical_nquads(&unsecured).await?;
+	crate::proof::verify(&key, &canonical_options, &canonical_document, proof_value)?;
+	Ok(key)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
 	use super::*;
@@ -148,7 +240,6 @@ pub(crate) mod tests {
 		BadgeFacts {
 			page_url: "https://badges.example.jp/badges/0xab".into(),
 			status_url: "https://node.example.jp".into(),
-			badge_id: "0xab".into(),
 			issuer: IssuerFacts {
 				id: "https://badges.example.jp/issuers/5Grw".into(),
 				name: "Digital Agency".into(),
@@ -211,6 +302,55 @@ pub(crate) mod tests {
 						&& version.as_bytes()[4] == b'.'
 						&& version.as_bytes()[5].is_ascii_digit())
 			})
+	}
+
+	fn block_on<F: std::future::Future>(f: F) -> F::Output {
+		tokio::runtime::Builder::new_current_thread()
+			.build()
+			.unwrap()
+			.block_on(f)
+	}
+
+	#[test]
+	fn signed_credentials_verify_and_edits_are_caught() {
+		let seed = [7u8; 32];
+		let signed = block_on(sign(credential(&facts()), &seed, 1_743_465_600_000)).unwrap();
+		let proof = &signed["proof"];
+		assert_eq!(proof["cryptosuite"], "eddsa-rdfc-2022");
+		assert!(proof["verificationMethod"]
+			.as_str()
+			.unwrap()
+			.starts_with("did:key:z6Mk"));
+		assert!(proof["proofValue"].as_str().unwrap().starts_with('z'));
+		assert_eq!(
+			block_on(verify(&signed)).unwrap(),
+			crate::proof::public_key(&seed)
+		);
+
+		let mut edited = signed.clone();
+		edited["credentialSubject"]["achievement"]["name"] = "Committee chair".into();
+		assert!(matches!(
+			block_on(verify(&edited)),
+			Err(VerifyError::Proof(_))
+		));
+		let mut later = signed.clone();
+		later["validUntil"] = "2099-12-31T23:59:59Z".into();
+		assert!(matches!(
+			block_on(verify(&later)),
+			Err(VerifyError::Proof(_))
+		));
+		let mut unsigned = signed.clone();
+		unsigned.as_object_mut().unwrap().remove("proof");
+		assert!(matches!(
+			block_on(verify(&unsigned)),
+			Err(VerifyError::NoProof)
+		));
+		// Signing again replaces the proof rather than signing it.
+		let resigned = block_on(sign(signed, &seed, 1_743_465_600_000)).unwrap();
+		assert_eq!(
+			block_on(verify(&resigned)).unwrap(),
+			crate::proof::public_key(&seed)
+		);
 	}
 
 	#[test]
