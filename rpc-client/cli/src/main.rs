@@ -2,6 +2,7 @@
 
 mod bulk;
 mod config;
+mod credential;
 mod qr;
 
 use badge_credential::dates;
@@ -137,6 +138,9 @@ enum Command {
 	Verify(VerifyArgs),
 	/// Write the QR code leading to a badge's disclosure and verification page (SVG or PNG).
 	Qr(qr::QrArgs),
+	/// Export a badge as a signed Open Badges 3.0 credential (eddsa-rdfc-2022), optionally baked
+	/// into the badge image.
+	Credential(credential::CredentialArgs),
 	/// Embed a credential (JSON or compact JWS) in a badge image (PNG or SVG).
 	Bake(BakeArgs),
 	/// Print the credential baked into a badge image.
@@ -443,6 +447,7 @@ async fn run(ctx: &Ctx, command: Command) -> Result<u8, CliError> {
 		Command::List(args) => list(ctx, args).await,
 		Command::Verify(args) => verify(ctx, args).await,
 		Command::Qr(args) => qr::run(ctx, args),
+		Command::Credential(args) => credential::export(ctx, args).await,
 		Command::Bake(args) => bake(ctx, args),
 		Command::Extract(args) => extract(args),
 	}
@@ -668,6 +673,12 @@ pub fn recipient(key: &config::SigningKey, class: u32, email: &str) -> Recipient
 	}
 }
 
+/// The on-chain commitment and the OB `identityHash` of an e-mail address and salt.
+pub fn recipient_identity(email: &str, salt: &str) -> (H256, String) {
+	let commitment = crypto::recipient_commitment(email, salt);
+	(commitment, format!("sha256${}", hex::encode(commitment.0)))
+}
+
 /// Whether `email` looks like an e-mail address (one `@`, text on both sides, no blanks).
 pub fn valid_email(email: &str) -> bool {
 	let email = email.trim();
@@ -781,7 +792,8 @@ fn target_badge(target: &str) -> Result<H256, CliError> {
 	parse_badge_id(target)
 }
 
-fn badge_in_url(url: &str) -> Result<H256, CliError> {
+/// The badge id in a URL (its last path segment or query value that is one).
+pub fn badge_in_url(url: &str) -> Result<H256, CliError> {
 	url.split(['/', '?', '#', '='])
 		.rev()
 		.find_map(|part| parse_badge_id(part).ok())
@@ -806,7 +818,24 @@ fn verdict_text(v: &Verdict) -> String {
 }
 
 async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
-	let badge = target_badge(&args.target)?;
+	// A credential file, or an image with a credential baked in: check its proof first.
+	let mut proof_note = None;
+	if let Some(found) = credential::in_target(&args.target)? {
+		match credential::check(&found).await {
+			Ok(note) => proof_note = Some(note),
+			Err(reason) => {
+				ctx.print(
+					json!({ "valid": false, "verdict": "altered", "reason": reason }),
+					|| format!("{}: NOT VALID: {reason}", args.target),
+				);
+				return Ok(exit::NOT_VALID);
+			}
+		}
+	}
+	let badge = match &proof_note {
+		Some(note) => note.badge,
+		None => target_badge(&args.target)?,
+	};
 	let image = match &args.image {
 		Some(path) => Some(crypto::image_digest(&std::fs::read(path).map_err(|e| {
 			CliError::Input(format!("cannot read {}: {e}", path.display()))
@@ -817,6 +846,21 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
 	let json = client.verify_json(badge, image.map(H256)).await?;
 	let typed = client.verify(badge, image).await?;
 	let valid = typed.verdict == Verdict::Valid;
+	if let Some(note) = &proof_note {
+		// The credential must name the issuer the chain knows for this badge.
+		let chain_issuer = json["details"]["issuer"].as_str().unwrap_or_default();
+		if !note.issuer_id.ends_with(chain_issuer) || chain_issuer.is_empty() {
+			ctx.print(
+				json!({ "valid": false, "verdict": "issuer_mismatch" }),
+				|| {
+					format!(
+						"{badge:?}: NOT VALID: the credential names another issuer than the chain"
+					)
+				},
+			);
+			return Ok(exit::NOT_VALID);
+		}
+	}
 	ctx.print(json.clone(), || {
 		let mut text = format!("{badge:?}: {}", verdict_text(&typed.verdict));
 		if let Some(d) = json.get("details") {
@@ -837,12 +881,16 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
 				text.push_str("\n  (the holder keeps this badge private)");
 			}
 		}
+		if let Some(note) = &proof_note {
+			text.push_str(&format!("\n  credential: proof verified ({})", note.method));
+		}
 		text
 	});
 	Ok(if valid { exit::OK } else { exit::NOT_VALID })
 }
 
-fn is_svg(path: &std::path::Path) -> bool {
+/// Whether a path names an SVG file.
+pub fn is_svg(path: &std::path::Path) -> bool {
 	path.extension()
 		.is_some_and(|e| e.eq_ignore_ascii_case("svg"))
 }

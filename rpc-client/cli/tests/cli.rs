@@ -176,6 +176,79 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 	]);
 	assert_eq!(run.code, 0);
 
+	// A signed Open Badges 3.0 credential, as a file and baked into the image.
+	let salt = issued["salt"].as_str().unwrap().to_string();
+	let wrong = issuer.run(&[
+		"credential",
+		&badge,
+		"--email",
+		"someone@example.jp",
+		"--salt",
+		&salt,
+	]);
+	assert_eq!(
+		wrong.code, 3,
+		"another recipient's e-mail is refused: {}",
+		wrong.stderr
+	);
+	issuer.ok(&[
+		"--json",
+		"credential",
+		&badge,
+		"--email",
+		"applicant@example.jp",
+		"--salt",
+		&salt,
+		"--base-url",
+		"https://badges.example.jp",
+		"--out",
+		"credential.json",
+		"--bake-into",
+		"badge.svg",
+		"--baked-out",
+		"baked.svg",
+	]);
+	let credential: Value =
+		serde_json::from_slice(&std::fs::read(dir.path().join("credential.json")).unwrap())
+			.unwrap();
+	assert_eq!(credential["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+	assert_eq!(
+		credential["id"],
+		format!("https://badges.example.jp/badges/{badge}")
+	);
+	for target in ["credential.json", "baked.svg"] {
+		let run = issuer.run(&["verify", target]);
+		assert_eq!(run.code, 0, "{target}: {}{}", run.stdout, run.stderr);
+		assert!(run.stdout.contains("proof verified"), "{}", run.stdout);
+	}
+	// openbadgeslib accepts it too.
+	let method = credential["proof"]["verificationMethod"].as_str().unwrap();
+	let multikey = method
+		.trim_start_matches("did:key:")
+		.split('#')
+		.next()
+		.unwrap();
+	let public = hex::encode(badge_credential::proof::from_multikey(multikey).unwrap());
+	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/ob_ldp.py");
+	let out = Command::new(ob_python())
+		.arg(script)
+		.args(["verify", "credential.json", &public])
+		.current_dir(dir.path())
+		.output()
+		.unwrap();
+	let said = String::from_utf8_lossy(&out.stdout);
+	assert!(
+		out.status.success() && said.contains("ob3: valid"),
+		"openbadgeslib: {said}"
+	);
+	// An edited credential fails, with the reason.
+	let mut edited = credential.clone();
+	edited["credentialSubject"]["achievement"]["name"] = "Committee chair".into();
+	std::fs::write(dir.path().join("edited.json"), edited.to_string()).unwrap();
+	let run = issuer.run(&["verify", "edited.json"]);
+	assert_eq!(run.code, 1);
+	assert!(run.stdout.contains("altered"), "{}", run.stdout);
+
 	// Bulk issuance: three good rows, one malformed.
 	std::fs::write(
 		dir.path().join("applicants.csv"),
@@ -261,6 +334,10 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 	]);
 	let run = issuer.run(&["verify", &badge]);
 	assert_eq!(run.code, 1);
+	assert!(run.stdout.contains("revoked"), "{}", run.stdout);
+	// The credential's proof still holds, but the chain says revoked.
+	let run = issuer.run(&["verify", "credential.json"]);
+	assert_eq!(run.code, 1, "{}", run.stdout);
 	assert!(run.stdout.contains("revoked"), "{}", run.stdout);
 
 	// Another issuer's key is refused by the chain (exit 4), with the error's name.

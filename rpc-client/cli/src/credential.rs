@@ -1,0 +1,211 @@
+//! `badge credential`: a badge as a signed Open Badges 3.0 credential; and reading credentials
+//! back for `badge verify`.
+
+use crate::{parse_badge_id, recipient_identity, CliError, Ctx};
+use badge_client::{baking, crypto, H256};
+use badge_credential::ob3;
+use clap::Args;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `badge credential`.
+#[derive(Args, Debug)]
+pub struct CredentialArgs {
+	/// Badge id.
+	badge: String,
+	/// The recipient's e-mail address (as issued).
+	#[arg(long)]
+	email: String,
+	/// The salt it was issued with (from `badge issue` or the bulk results file).
+	#[arg(long)]
+	salt: String,
+	/// Base URL of the public badge pages [default: config `base_url`].
+	#[arg(long)]
+	base_url: Option<String>,
+	/// Write the credential JSON here (default: standard output).
+	#[arg(long)]
+	out: Option<PathBuf>,
+	/// Also bake the credential into this badge image (PNG or SVG) ...
+	#[arg(long, requires = "baked_out")]
+	bake_into: Option<PathBuf>,
+	/// ... and write the baked image here.
+	#[arg(long)]
+	baked_out: Option<PathBuf>,
+}
+
+/// The Ed25519 seed an issuer signs credentials with, derived from its signing key.
+pub fn credential_seed(key: &crate::config::SigningKey) -> [u8; 32] {
+	key.derive(b"credential/ed25519")
+}
+
+fn page(base: &str, kind: &str, id: &str) -> String {
+	format!("{}/{kind}/{id}", base.trim_end_matches('/'))
+}
+
+/// `badge credential`.
+pub async fn export(ctx: &Ctx, args: CredentialArgs) -> Result<u8, CliError> {
+	let badge = parse_badge_id(&args.badge)?;
+	let key = ctx.key()?;
+	let client = ctx.client().await?;
+	let verdict = client.verify_json(badge, None).await?;
+	let details = verdict
+		.get("details")
+		.ok_or_else(|| CliError::Input(format!("{badge:?} was never issued")))?;
+	let class_id = details["class"].as_u64().unwrap_or_default() as u32;
+	let (commitment, identity_hash) = recipient_identity(&args.email, &args.salt);
+	if crypto::badge_id(class_id, &commitment) != badge {
+		return Err(CliError::Input(
+			"this e-mail address and salt are not the recipient of this badge".into(),
+		));
+	}
+	let class = client
+		.rpc_call(
+			"badges_class",
+			badge_client::subxt::rpcs::rpc_params![class_id],
+		)
+		.await?;
+	let issuer_account = details["issuer"].as_str().unwrap_or_default().to_string();
+	let issuer = client
+		.rpc_call(
+			"badges_issuer",
+			badge_client::subxt::rpcs::rpc_params![issuer_account.clone()],
+		)
+		.await?;
+	let base = args.base_url.clone().unwrap_or_else(|| ctx.base_url());
+	let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+	let class_page = page(&base, "classes", &class_id.to_string());
+	let facts = ob3::BadgeFacts {
+		page_url: page(&base, "badges", &format!("{badge:?}")),
+		status_url: ctx.url(),
+		issuer: ob3::IssuerFacts {
+			id: page(&base, "issuers", &issuer_account),
+			name: text(&issuer["name"]),
+			url: text(&issuer["url"]),
+			email: issuer["contact"]
+				.as_str()
+				.and_then(|c| c.strip_prefix("mailto:"))
+				.map(String::from),
+		},
+		achievement: ob3::AchievementFacts {
+			id: class_page.clone(),
+			name: text(&class["name"]),
+			description: text(&class["description"]),
+			// A narrative is kept off chain (only its digest is on it): point at the class page.
+			criteria_url: Some(
+				class["criteriaUrl"]
+					.as_str()
+					.map(String::from)
+					.unwrap_or(format!("{class_page}#criteria")),
+			),
+			criteria_narrative: None,
+			achievement_type: text(&class["achievementType"]),
+			image: format!("{class_page}/image"),
+		},
+		identity_hash,
+		salt: Some(args.salt.clone()),
+		holder: details["holder"]
+			.as_str()
+			.map(|h| format!("urn:open-badge-chain:account:{h}")),
+		valid_from: details["issuedAt"].as_u64().unwrap_or_default(),
+		valid_until: details["expiresAt"].as_u64(),
+	};
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or_default();
+	let signed = ob3::sign(ob3::credential(&facts), &credential_seed(&key), now)
+		.await
+		.map_err(|e| CliError::Input(e.to_string()))?;
+	let pretty = serde_json::to_string_pretty(&signed).expect("JSON serializes");
+	match &args.out {
+		Some(path) => std::fs::write(path, &pretty)
+			.map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?,
+		None if args.bake_into.is_none() => println!("{pretty}"),
+		None => {}
+	}
+	if let (Some(image), Some(out)) = (&args.bake_into, &args.baked_out) {
+		let compact = signed.to_string();
+		let bytes = std::fs::read(image)
+			.map_err(|e| CliError::Input(format!("cannot read {}: {e}", image.display())))?;
+		let baked = if crate::is_svg(image) {
+			let svg = String::from_utf8(bytes)
+				.map_err(|_| CliError::Input("the SVG is not UTF-8 text".into()))?;
+			baking::bake_svg(&svg, baking::Version::V3, &compact)?.into_bytes()
+		} else {
+			baking::bake_png(&bytes, baking::Version::V3, &compact)?
+		};
+		std::fs::write(out, baked)
+			.map_err(|e| CliError::Input(format!("cannot write {}: {e}", out.display())))?;
+	}
+	if args.out.is_some() || args.bake_into.is_some() {
+		ctx.print(
+			json!({ "credential": signed["id"], "method": signed["proof"]["verificationMethod"] }),
+			|| {
+				format!(
+					"signed credential {}",
+					signed["id"].as_str().unwrap_or_default()
+				)
+			},
+		);
+	}
+	Ok(crate::exit::OK)
+}
+
+/// A credential found in a verification target: a `.json` file, or a PNG/SVG with one baked in.
+pub fn in_target(target: &str) -> Result<Option<Value>, CliError> {
+	let path = Path::new(target);
+	if !path.is_file() {
+		return Ok(None);
+	}
+	let lower = target.to_lowercase();
+	let bytes = std::fs::read(path)
+		.map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
+	let text = if lower.ends_with(".json") || lower.ends_with(".jsonld") {
+		Some(String::from_utf8_lossy(&bytes).into_owned())
+	} else if lower.ends_with(".svg") {
+		baking::extract_svg(&String::from_utf8_lossy(&bytes), baking::Version::V3)
+	} else if lower.ends_with(".png") {
+		baking::extract_png(&bytes, baking::Version::V3)
+			.ok()
+			.flatten()
+	} else {
+		None
+	};
+	match text {
+		Some(text) => serde_json::from_str(&text)
+			.map(Some)
+			.map_err(|e| CliError::Input(format!("{target}: not a credential: {e}"))),
+		None => Ok(None),
+	}
+}
+
+/// What a valid proof tells: the badge, the issuer the credential names, the signing key.
+pub struct ProofNote {
+	/// The badge id at the end of the credential's id.
+	pub badge: H256,
+	/// The credential's `issuer.id`.
+	pub issuer_id: String,
+	/// The verification method.
+	pub method: String,
+}
+
+/// Check a credential's proof offline; `Err` carries the reason it is not valid.
+pub async fn check(credential: &Value) -> Result<ProofNote, String> {
+	ob3::verify(credential).await.map_err(|e| match e {
+		ob3::VerifyError::Proof(_) => "the credential was altered or not signed by its key".into(),
+		other => other.to_string(),
+	})?;
+	let id = credential["id"].as_str().unwrap_or_default();
+	let badge = crate::badge_in_url(id).map_err(|e| e.to_string())?;
+	Ok(ProofNote {
+		badge,
+		issuer_id: credential["issuer"]["id"]
+			.as_str()
+			.unwrap_or_default()
+			.to_string(),
+		method: credential["proof"]["verificationMethod"]
+			.as_str()
+			.unwrap_or_default()
+			.to_string(),
+	})
+}
