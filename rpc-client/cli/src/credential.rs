@@ -31,6 +31,10 @@ pub struct CredentialArgs {
 	/// ... and write the baked image here.
 	#[arg(long)]
 	baked_out: Option<PathBuf>,
+	/// Also write the Open Badges 2.0 hosted assertion (for older backpacks) here; it must be
+	/// served at `<base-url>/badges/<id>/assertion.json`.
+	#[arg(long)]
+	ob2_out: Option<PathBuf>,
 }
 
 /// The Ed25519 seed an issuer signs credentials with, derived from its signing key.
@@ -120,7 +124,7 @@ pub async fn export(ctx: &Ctx, args: CredentialArgs) -> Result<u8, CliError> {
 	match &args.out {
 		Some(path) => std::fs::write(path, &pretty)
 			.map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?,
-		None if args.bake_into.is_none() => println!("{pretty}"),
+		None if args.bake_into.is_none() && args.ob2_out.is_none() => println!("{pretty}"),
 		None => {}
 	}
 	if let (Some(image), Some(out)) = (&args.bake_into, &args.baked_out) {
@@ -137,7 +141,20 @@ pub async fn export(ctx: &Ctx, args: CredentialArgs) -> Result<u8, CliError> {
 		std::fs::write(out, baked)
 			.map_err(|e| CliError::Input(format!("cannot write {}: {e}", out.display())))?;
 	}
-	if args.out.is_some() || args.bake_into.is_some() {
+	if let Some(path) = &args.ob2_out {
+		let page = facts.page_url.clone();
+		let assertion = badge_credential::ob2::assertion(
+			&facts,
+			&format!("{page}/assertion.json"),
+			&format!("{class_page}/badgeclass.json"),
+		);
+		std::fs::write(
+			path,
+			serde_json::to_string_pretty(&assertion).expect("JSON serializes"),
+		)
+		.map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+	}
+	if args.out.is_some() || args.bake_into.is_some() || args.ob2_out.is_some() {
 		ctx.print(
 			json!({ "credential": signed["id"], "method": signed["proof"]["verificationMethod"] }),
 			|| {

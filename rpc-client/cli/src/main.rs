@@ -210,6 +210,18 @@ enum IssuerCmd {
 		#[arg(long)]
 		contact: Option<String>,
 	},
+	/// Replace the signing issuer's own public profile.
+	Update {
+		/// Organisation name.
+		#[arg(long)]
+		name: String,
+		/// Home page URL.
+		#[arg(long)]
+		url_home: String,
+		/// Organisational contact (role address or form URL).
+		#[arg(long)]
+		contact: Option<String>,
+	},
 	/// Suspend an issuer (admin key).
 	Suspend {
 		/// Issuer account (SS58).
@@ -502,6 +514,24 @@ async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 				.await?;
 			ctx.print(json!({ "registered": account.to_string() }), || {
 				format!("registered issuer {account}")
+			});
+			Ok(exit::OK)
+		}
+		IssuerCmd::Update {
+			name,
+			url_home,
+			contact,
+		} => {
+			let profile = Profile {
+				name,
+				url: url_home,
+				contact,
+			};
+			client
+				.update_issuer_profile(&ctx.key()?.pair, &profile, ctx.wait())
+				.await?;
+			ctx.print(json!({ "updated": profile.name }), || {
+				"profile updated".to_string()
 			});
 			Ok(exit::OK)
 		}

@@ -87,6 +87,20 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 	]);
 	let shown = issuer.ok(&["--json", "issuer", "show"]);
 	assert_eq!(shown["name"], "Digital Agency");
+	issuer.ok(&[
+		"--json",
+		"issuer",
+		"update",
+		"--name",
+		"Digital Agency of Japan",
+		"--url-home",
+		"https://agency.example.jp",
+		"--contact",
+		"mailto:badges@agency.example.jp",
+	]);
+	let shown = issuer.ok(&["--json", "issuer", "show"]);
+	assert_eq!(shown["name"], "Digital Agency of Japan");
+	assert_eq!(shown["contact"], "mailto:badges@agency.example.jp");
 
 	// A class from a TOML description and the image whose digest pins the design.
 	std::fs::write(
@@ -149,7 +163,7 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 
 	let run = issuer.run(&["verify", &badge, "--image", "badge.svg"]);
 	assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-	assert!(run.stdout.contains("VALID") && run.stdout.contains("Digital Agency"));
+	assert!(run.stdout.contains("VALID") && run.stdout.contains("Digital Agency of Japan"));
 	let run = issuer.run(&["--json", "verify", &badge, "--image", "forged.svg"]);
 	assert_eq!(run.code, 1);
 	assert_eq!(run.json()["verdict"], "design_mismatch");
