@@ -29,6 +29,23 @@ pub fn node_binary() -> PathBuf {
 	node
 }
 
+/// The Python of the environment `scripts/setup` makes, which holds openbadgeslib (an Open
+/// Badges implementation we did not write): `$OB_PYTHON`, else its default place.
+pub fn ob_python() -> PathBuf {
+	let path = std::env::var_os("OB_PYTHON")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| {
+			PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
+				.join(".cache/open-badge-chain/venv/bin/python")
+		});
+	assert!(
+		path.exists(),
+		"{} is missing: run scripts/setup",
+		path.display()
+	);
+	path
+}
+
 /// A running node, killed (SIGKILL) and its directory removed on drop.
 pub struct Node {
 	child: Child,

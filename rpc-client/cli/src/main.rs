@@ -1009,6 +1009,33 @@ mod tests {
 	}
 
 	#[test]
+	fn class_files_are_read_as_toml_or_json() {
+		let dir = tempfile::tempdir().unwrap();
+		let json = dir.path().join("class.json");
+		std::fs::write(
+			&json,
+			r#"{"name": "N", "description": "D", "criteria_url": "https://c.example", "achievement_type": "Certificate"}"#,
+		)
+		.unwrap();
+		let parsed = read_class_file(&json).unwrap();
+		assert_eq!(parsed.criteria_url.as_deref(), Some("https://c.example"));
+		assert!(matches!(
+			achievement_type(&parsed.achievement_type),
+			Ok(AchievementType::Certificate)
+		));
+		let toml = dir.path().join("class.toml");
+		std::fs::write(
+			&toml,
+			"name = \"N\"\ndescription = \"D\"\ncriteria_narrative = \"x\"\n",
+		)
+		.unwrap();
+		assert_eq!(read_class_file(&toml).unwrap().achievement_type, "Badge");
+		std::fs::write(&toml, "name = \"N\"\nunknown = 1\n").unwrap();
+		assert!(matches!(read_class_file(&toml), Err(CliError::Input(_))));
+		assert!(achievement_type("Diploma").is_err());
+	}
+
+	#[test]
 	fn recipients_are_derived_deterministically() {
 		let key = config::SigningKey::from_secret("//Issuer").unwrap();
 		let a = recipient(&key, 0, "Applicant@Example.jp");

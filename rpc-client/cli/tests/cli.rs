@@ -1,7 +1,7 @@
 //! The real `badge` binary against a real `--dev` node.
 
 use badge_client::{crypto::ClaimKey, keypair_from_uri, BadgeClient, Wait, H256};
-use badge_e2e::Node;
+use badge_e2e::{ob_python, Node};
 use serde_json::Value;
 use std::{path::Path, process::Command};
 
@@ -388,6 +388,17 @@ fn errors_have_their_exit_codes() {
 	let run = nobody.run(&["--help"]);
 	assert_eq!(run.code, 0);
 	assert!(run.stdout.contains("Exit codes") && run.stdout.contains("Examples"));
+	// A key from a file gives the same account as the same secret in the environment.
+	std::fs::write(dir.path().join("issuer.key"), "//Alice\n").unwrap();
+	let from_env = nobody.run(&["--json", "account"]).json();
+	let from_file = nobody
+		.run(&["--json", "--key-file", "issuer.key", "account"])
+		.json();
+	assert_eq!(from_env, from_file);
+	assert_eq!(
+		from_file["account"],
+		"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+	);
 	// The signing key is never printed, even when it is bad.
 	let bad_key = Badge {
 		url: nobody.url.clone(),
@@ -399,17 +410,12 @@ fn errors_have_their_exit_codes() {
 	assert!(!run.stderr.contains("not a key at all"), "{}", run.stderr);
 }
 
-#[test]
-fn credentials_are_baked_into_images_and_read_back() {
+/// A temporary directory with an empty config and two plain badge images, `plain.png` (a QR
+/// code the CLI draws) and `plain.svg`, and a `badge` that talks to no node.
+fn image_workspace() -> tempfile::TempDir {
 	let dir = tempfile::tempdir().unwrap();
 	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
-	let badge = Badge {
-		url: "ws://127.0.0.1:1".into(),
-		key: "//Alice",
-		dir: dir.path(),
-	};
-	// The QR code command gives us a real PNG to bake into.
-	badge.ok(&[
+	offline(dir.path()).ok(&[
 		"--json",
 		"qr",
 		&format!("0x{}", "22".repeat(32)),
@@ -423,6 +429,21 @@ fn credentials_are_baked_into_images_and_read_back() {
 		"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>",
 	)
 	.unwrap();
+	dir
+}
+
+fn offline(dir: &Path) -> Badge<'_> {
+	Badge {
+		url: "ws://127.0.0.1:1".into(),
+		key: "//Alice",
+		dir,
+	}
+}
+
+#[test]
+fn credentials_are_baked_into_images_and_read_back() {
+	let dir = image_workspace();
+	let badge = offline(dir.path());
 	let credential = r#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","OpenBadgeCredential"]}"#;
 	std::fs::write(dir.path().join("credential.json"), credential).unwrap();
 	for image in ["plain.png", "plain.svg"] {
@@ -449,22 +470,6 @@ fn credentials_are_baked_into_images_and_read_back() {
 	assert!(run.stderr.contains("no V3 credential"), "{}", run.stderr);
 }
 
-/// The Python of the environment `scripts/setup` makes, holding openbadgeslib.
-fn ob_python() -> std::path::PathBuf {
-	let path = std::env::var_os("OB_PYTHON")
-		.map(std::path::PathBuf::from)
-		.unwrap_or_else(|| {
-			let home = std::env::var_os("HOME").expect("HOME is set");
-			std::path::PathBuf::from(home).join(".cache/open-badge-chain/venv/bin/python")
-		});
-	assert!(
-		path.exists(),
-		"{} is missing: run scripts/setup",
-		path.display()
-	);
-	path
-}
-
 fn openbadgeslib(args: &[&str], dir: &Path) -> Run {
 	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/ob_bake.py");
 	let out = Command::new(ob_python())
@@ -482,27 +487,8 @@ fn openbadgeslib(args: &[&str], dir: &Path) -> Run {
 
 #[test]
 fn baked_images_interoperate_with_openbadgeslib() {
-	let dir = tempfile::tempdir().unwrap();
-	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
-	let badge = Badge {
-		url: "ws://127.0.0.1:1".into(),
-		key: "//Alice",
-		dir: dir.path(),
-	};
-	badge.ok(&[
-		"--json",
-		"qr",
-		&format!("0x{}", "33".repeat(32)),
-		"--out",
-		"plain.png",
-		"--size",
-		"120",
-	]);
-	std::fs::write(
-		dir.path().join("plain.svg"),
-		"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>",
-	)
-	.unwrap();
+	let dir = image_workspace();
+	let badge = offline(dir.path());
 	let payloads = [
 		(
 			"v3",

@@ -2,22 +2,8 @@
 //! pyld), run offline from the environment `scripts/setup` makes.
 
 use badge_credential::{canon, ob3, proof};
+use badge_e2e::ob_python;
 use std::{path::PathBuf, process::Command};
-
-fn ob_python() -> PathBuf {
-	let path = std::env::var_os("OB_PYTHON")
-		.map(PathBuf::from)
-		.unwrap_or_else(|| {
-			PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
-				.join(".cache/open-badge-chain/venv/bin/python")
-		});
-	assert!(
-		path.exists(),
-		"{} is missing: run scripts/setup",
-		path.display()
-	);
-	path
-}
 
 fn run(args: &[&str]) -> (i32, String) {
 	let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/ob_ldp.py");
