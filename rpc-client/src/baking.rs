@@ -46,8 +46,11 @@ impl Version {
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
 
-/// The chunks of a PNG: `(type, data)`, checked for structure and CRCs.
-fn png_chunks(png: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, Error> {
+/// A PNG chunk: its type and data.
+type Chunk<'a> = ([u8; 4], &'a [u8]);
+
+/// The chunks of a PNG, checked for structure and CRCs.
+fn png_chunks(png: &[u8]) -> Result<Vec<Chunk<'_>>, Error> {
 	let bad = |why: &str| Error::InvalidInput(format!("not a valid PNG: {why}"));
 	let mut rest = png
 		.strip_prefix(&PNG_SIGNATURE[..])
@@ -73,9 +76,10 @@ fn png_chunks(png: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, Error> {
 			break;
 		}
 	}
-	match chunks.first() {
-		Some((kind, _)) if kind == b"IHDR" => Ok(chunks),
-		_ => Err(bad("IHDR is not the first chunk")),
+	if chunks.first().is_some_and(|(kind, _)| kind == b"IHDR") {
+		Ok(chunks)
+	} else {
+		Err(bad("IHDR is not the first chunk"))
 	}
 }
 

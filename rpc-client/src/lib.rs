@@ -286,7 +286,7 @@ impl BadgeClient {
 		wait: Wait,
 	) -> Result<Landed, Error> {
 		let call = AdminCall::register_issuer {
-			issuer: issuer.clone(),
+			issuer: *issuer,
 			profile: chain_profile(profile),
 		};
 		self.admin(admin, call, wait).await
@@ -299,14 +299,8 @@ impl BadgeClient {
 		issuer: &AccountId32,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		self.admin(
-			admin,
-			AdminCall::suspend_issuer {
-				issuer: issuer.clone(),
-			},
-			wait,
-		)
-		.await
+		self.admin(admin, AdminCall::suspend_issuer { issuer: *issuer }, wait)
+			.await
 	}
 
 	/// Reinstate a suspended `issuer` (admin only).
@@ -316,14 +310,8 @@ impl BadgeClient {
 		issuer: &AccountId32,
 		wait: Wait,
 	) -> Result<Landed, Error> {
-		self.admin(
-			admin,
-			AdminCall::reinstate_issuer {
-				issuer: issuer.clone(),
-			},
-			wait,
-		)
-		.await
+		self.admin(admin, AdminCall::reinstate_issuer { issuer: *issuer }, wait)
+			.await
 	}
 
 	/// Revoke any badge (admin only).
@@ -502,11 +490,10 @@ impl BadgeClient {
 		limit: u32,
 	) -> Result<Page, Error> {
 		let at = self.api.at_current_block().await?;
-		let call = runtime::runtime_apis().badges_api().badges_by_holder(
-			holder.clone(),
-			start_after,
-			limit,
-		);
+		let call =
+			runtime::runtime_apis()
+				.badges_api()
+				.badges_by_holder(*holder, start_after, limit);
 		Ok(at.runtime_apis().call(call).await?)
 	}
 
@@ -532,11 +519,10 @@ impl BadgeClient {
 		limit: u32,
 	) -> Result<Page, Error> {
 		let at = self.api.at_current_block().await?;
-		let call = runtime::runtime_apis().badges_api().badges_by_issuer(
-			issuer.clone(),
-			start_after,
-			limit,
-		);
+		let call =
+			runtime::runtime_apis()
+				.badges_api()
+				.badges_by_issuer(*issuer, start_after, limit);
 		Ok(at.runtime_apis().call(call).await?)
 	}
 

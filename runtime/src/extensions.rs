@@ -155,8 +155,7 @@ mod tests {
 			assert!(valid.requires.is_empty());
 			CheckNonce::<Runtime>(0)
 				.validate_and_prepare(origin.clone(), &call, &info, 0, 0)
-				.expect("prepare bumps the nonce")
-				.0;
+				.expect("prepare bumps the nonce");
 			assert_eq!(frame_system::Account::<Runtime>::get(&who).nonce, 1);
 			// Replays are stale; gaps wait for their predecessor.
 			assert_eq!(

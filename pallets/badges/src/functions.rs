@@ -451,7 +451,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let class_digest = Classes::<T>::get(record.class).map(|c| c.image_digest);
 		let issuer_active =
-			Issuers::<T>::get(&record.issuer).map_or(false, |i| i.status == IssuerStatus::Active);
+			Issuers::<T>::get(&record.issuer).is_some_and(|i| i.status == IssuerStatus::Active);
 		let verdict = match record.status {
 			BadgeStatus::Revoked {
 				at,

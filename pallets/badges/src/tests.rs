@@ -563,17 +563,11 @@ mod receipt {
 			// ...a front-runner replays it from its own account: refused, in the pool and in a
 			// block.
 			assert_noop!(
-				Badges::receive(signed(STRANGER), badge, seen.clone()),
+				Badges::receive(signed(STRANGER), badge, seen),
 				Error::<Test>::InvalidReceiptProof
 			);
 			assert_eq!(
-				access(
-					STRANGER,
-					crate::Call::receive {
-						badge,
-						proof: seen.clone()
-					}
-				),
+				access(STRANGER, crate::Call::receive { badge, proof: seen }),
 				Err(custom(Error::<Test>::InvalidReceiptProof))
 			);
 			// The rightful transaction still goes through.
@@ -588,7 +582,7 @@ mod receipt {
 			let badge = issue(ISSUER, class, 1);
 			let good = proof(&claim_pair(1), &badge, HOLDER);
 			assert_noop!(
-				Badges::receive(signed(HOLDER), H256::zero(), good.clone()),
+				Badges::receive(signed(HOLDER), H256::zero(), good),
 				Error::<Test>::BadgeNotFound
 			);
 			// Signed by another claim key.
@@ -602,7 +596,7 @@ mod receipt {
 				Badges::receive(signed(HOLDER), badge, proof(&claim_pair(1), &other, HOLDER)),
 				Error::<Test>::InvalidReceiptProof
 			);
-			assert_ok!(Badges::receive(signed(HOLDER), badge, good.clone()));
+			assert_ok!(Badges::receive(signed(HOLDER), badge, good));
 			// Received once only, by anyone.
 			assert_noop!(
 				Badges::receive(signed(HOLDER), badge, good),

@@ -56,8 +56,11 @@ const RESULT_HEADER: [&str; 8] = [
 	"status",
 ];
 
-/// Read and check the input; returns good rows and `(line, problem)` for bad ones.
-fn read_rows(path: &Path) -> Result<(Vec<Row>, Vec<(u64, String)>), CliError> {
+/// A rejected input row: its line and the problem.
+type BadRow = (u64, String);
+
+/// Read and check the input; returns good rows and the bad ones.
+fn read_rows(path: &Path) -> Result<(Vec<Row>, Vec<BadRow>), CliError> {
 	let mut reader = csv::ReaderBuilder::new()
 		.trim(csv::Trim::All)
 		.flexible(false)

@@ -45,7 +45,7 @@ pub fn parse_millis(text: &str) -> Result<u64, DateError> {
 	let [y, m, d] = parts[..] else {
 		return Err(bad());
 	};
-	if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > 31 {
+	if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
 		return Err(bad());
 	}
 	let days = days_from_civil(y, m, d);
