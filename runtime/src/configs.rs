@@ -1,9 +1,11 @@
 //! Configuration of every pallet in the runtime.
 
 use crate::{
-	AccountId, Aura, Block, Hash, Nonce, OriginCaller, PalletInfo, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, RuntimeTask, Timestamp, SLOT_DURATION, VERSION,
+	AccountId, Aura, Block, BlockNumber, Council, Hash, Nonce, OriginCaller, PalletInfo, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask, Timestamp, MINUTES, SLOT_DURATION,
+	VERSION,
 };
+use frame_support::traits::EitherOfDiverse;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -96,16 +98,64 @@ impl pallet_utility::Config for Runtime {
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
 }
 
-/// Accounts that may sign any call: the sudo key (the consortium's council members later).
+/// The consortium council: one member per ministry or member organisation.
+pub type CouncilCollective = pallet_collective::Instance1;
+
+/// At least two thirds of the council, by motion; or Root (the sudo key, on the dev chain only).
+pub type CouncilTwoThirdsOrRoot = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
+>;
+
+parameter_types! {
+	/// How long a council motion stays open.
+	pub const CouncilMotionDuration: BlockNumber = 30 * MINUTES;
+	/// The heaviest call a motion may dispatch: half a block.
+	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = CouncilMotionDuration;
+	type MaxProposals = ConstU32<100>;
+	type MaxMembers = ConstU32<32>;
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	// Membership changes go through `CouncilMembership`, never straight to the collective.
+	type SetMembersOrigin = EnsureRoot<AccountId>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = CouncilTwoThirdsOrRoot;
+	type KillOrigin = CouncilTwoThirdsOrRoot;
+	// No deposits: nobody needs tokens; only members may propose.
+	type Consideration = ();
+}
+
+impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = CouncilTwoThirdsOrRoot;
+	type RemoveOrigin = CouncilTwoThirdsOrRoot;
+	type SwapOrigin = CouncilTwoThirdsOrRoot;
+	type ResetOrigin = CouncilTwoThirdsOrRoot;
+	type PrimeOrigin = CouncilTwoThirdsOrRoot;
+	type MembershipInitialized = Council;
+	type MembershipChanged = Council;
+	type MaxMembers = ConstU32<32>;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+/// Accounts that may sign any call: council members (they propose and vote) and the sudo key.
 pub struct TrustedSigners;
 impl Contains<AccountId> for TrustedSigners {
 	fn contains(who: &AccountId) -> bool {
-		pallet_sudo::Key::<Runtime>::get().as_ref() == Some(who)
+		pallet_collective::Pallet::<Runtime, CouncilCollective>::is_member(who)
+			|| pallet_sudo::Key::<Runtime>::get().as_ref() == Some(who)
 	}
 }
 
 impl pallet_badges::Config for Runtime {
-	type AdminOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = CouncilTwoThirdsOrRoot;
 	type Time = Timestamp;
 	type TrustedSigners = TrustedSigners;
 	type MaxNameLength = ConstU32<128>;

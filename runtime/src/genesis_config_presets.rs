@@ -1,7 +1,7 @@
 //! Genesis presets: the chain specs are generated from these (by the node's `build-spec` and by
 //! `chain-spec-builder`), so both always agree.
 
-use crate::{AccountId, BadgesConfig, RuntimeGenesisConfig, SudoConfig};
+use crate::{AccountId, BadgesConfig, CouncilMembershipConfig, RuntimeGenesisConfig, SudoConfig};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -13,12 +13,15 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// Name of the four-validator loopback preset.
 pub const LOCAL_TESTNET_RUNTIME_PRESET: &str = "local_testnet";
 
-/// The genesis of a chain with these validators, sudo key and genesis issuers.
+/// The genesis of a chain with these validators, sudo key, council and genesis issuers.
 fn testnet_genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	root: AccountId,
+	council: Vec<AccountId>,
 	issuers: Vec<(AccountId, Vec<u8>, Vec<u8>)>,
 ) -> Value {
+	let council: frame_support::BoundedVec<_, _> =
+		council.try_into().expect("at most 32 council members; qed");
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		aura: pallet_aura::GenesisConfig {
 			authorities: authorities
@@ -33,6 +36,7 @@ fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		council_membership: CouncilMembershipConfig { members: council },
 		badges: BadgesConfig { issuers },
 	})
 }
@@ -51,16 +55,19 @@ fn dev_authority(name: Sr25519Keyring) -> (AuraId, GrandpaId) {
 	(name.public().into(), grandpa.public().into())
 }
 
-/// `development`: one validator (Alice), Alice as sudo. Dev keys: never for a real network.
+/// `development`: one validator (Alice), Alice as sudo and sole council member. Dev keys: never
+/// for a real network.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![dev_authority(Sr25519Keyring::Alice)],
 		Sr25519Keyring::Alice.to_account_id(),
+		vec![Sr25519Keyring::Alice.to_account_id()],
 		vec![],
 	)
 }
 
-/// `local_testnet`: four validators (Alice, Bob, Charlie, Dave) on loopback, Alice as sudo.
+/// `local_testnet`: four validators (Alice, Bob, Charlie, Dave) on loopback, the same four as
+/// the council, Alice as sudo.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
 		[
@@ -73,6 +80,15 @@ pub fn local_config_genesis() -> Value {
 		.map(dev_authority)
 		.collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		[
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.into_iter()
+		.map(|k| k.to_account_id())
+		.collect(),
 		vec![],
 	)
 }

@@ -1,7 +1,9 @@
 //! The Open Badge chain runtime.
 //!
 //! Aura block production and GRANDPA finality, a chain timestamp, the badge registry
-//! ([`pallet_badges`]), `utility` for batching and `sudo` as the admin origin of the dev chain.
+//! ([`pallet_badges`]), a consortium council (`pallet_collective` fed by `pallet_membership`)
+//! whose two-thirds motions are the badge admin origin, `utility` for batching, and `sudo`,
+//! which on the dev chain can act as admin too.
 //! There are no balances and no fees: [`pallet_badges::CheckBadgeAccess`] keeps accounts with
 //! no business on the chain out of the transaction pool instead.
 //!
@@ -185,6 +187,12 @@ mod runtime {
 
 	#[runtime::pallet_index(5)]
 	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(6)]
+	pub type Council = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(7)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
 
 	#[runtime::pallet_index(10)]
 	pub type Badges = pallet_badges;
