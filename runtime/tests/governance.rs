@@ -31,18 +31,22 @@ fn register(issuer: AccountId) -> RuntimeCall {
 	})
 }
 
+/// A council of Alice, Bob and Charlie.
+fn three_members() -> [AccountId; 3] {
+	[
+		Alice.to_account_id(),
+		Bob.to_account_id(),
+		Charlie.to_account_id(),
+	]
+}
+
 fn is_issuer(who: &AccountId) -> bool {
 	pallet_badges::Issuers::<Runtime>::contains_key(who)
 }
 
 #[test]
 fn two_thirds_of_the_council_register_an_issuer() {
-	let members = [
-		Alice.to_account_id(),
-		Bob.to_account_id(),
-		Charlie.to_account_id(),
-	];
-	ext(&members).execute_with(|| {
+	ext(&three_members()).execute_with(|| {
 		let call = register(Ferdie.to_account_id());
 		let length = call.encoded_size() as u32;
 		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
@@ -93,12 +97,7 @@ fn two_thirds_of_the_council_register_an_issuer() {
 
 #[test]
 fn one_member_cannot_pass_a_motion_alone() {
-	let members = [
-		Alice.to_account_id(),
-		Bob.to_account_id(),
-		Charlie.to_account_id(),
-	];
-	ext(&members).execute_with(|| {
+	ext(&three_members()).execute_with(|| {
 		let call = register(Ferdie.to_account_id());
 		let length = call.encoded_size() as u32;
 		// A threshold of one executes at once, with the origin "1 of 3": not two thirds.

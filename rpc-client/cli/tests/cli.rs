@@ -263,6 +263,16 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 	assert_eq!(run.code, 1);
 	assert!(run.stdout.contains("altered"), "{}", run.stdout);
 
+	let bulk = || {
+		issuer.run(&[
+			"--json",
+			"bulk",
+			"--class",
+			&class_id,
+			"--csv",
+			"applicants.csv",
+		])
+	};
 	// Bulk issuance: three good rows, one malformed.
 	std::fs::write(
 		dir.path().join("applicants.csv"),
@@ -273,14 +283,7 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 		 m3@example.jp,,\n",
 	)
 	.unwrap();
-	let run = issuer.run(&[
-		"--json",
-		"bulk",
-		"--class",
-		&class_id,
-		"--csv",
-		"applicants.csv",
-	]);
+	let run = bulk();
 	assert_eq!(
 		run.code, 3,
 		"a malformed row gives exit 3: {}{}",
@@ -298,31 +301,13 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 	assert!(results.lines().skip(1).all(|l| l.ends_with(",issued")));
 
 	// Re-running never issues twice, with or without the results file.
-	let again = issuer
-		.run(&[
-			"--json",
-			"bulk",
-			"--class",
-			&class_id,
-			"--csv",
-			"applicants.csv",
-		])
-		.json();
+	let again = bulk().json();
 	assert_eq!(
 		(again["issued"].as_u64(), again["alreadyIssued"].as_u64()),
 		(Some(0), Some(3))
 	);
 	std::fs::remove_file(dir.path().join("applicants.results.csv")).unwrap();
-	let recovered = issuer
-		.run(&[
-			"--json",
-			"bulk",
-			"--class",
-			&class_id,
-			"--csv",
-			"applicants.csv",
-		])
-		.json();
+	let recovered = bulk().json();
 	assert_eq!(
 		(
 			recovered["issued"].as_u64(),
