@@ -18,7 +18,7 @@ fn properties() -> sc_service::Properties {
 	properties
 }
 
-/// `dev`: one validator (Alice) that finalizes alone; Alice is sudo.
+/// `dev`: one validator (Alice) that finalizes alone; Alice is the council of one.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Open Badge Development")
@@ -29,7 +29,8 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// `local`: four validators (Alice, Bob, Charlie, Dave) on loopback; Alice is sudo.
+/// `local`: four validators (Alice, Bob, Charlie, Dave) on loopback, also the council; only
+/// their four nodes (network keys 1 to 4) are authorized.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Open Badge Local Testnet")

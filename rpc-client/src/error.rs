@@ -43,6 +43,26 @@ pub enum Error {
 	/// An expected event was missing from the transaction's events.
 	#[error("the transaction emitted no {0} event")]
 	MissingEvent(&'static str),
+	/// A council motion was proposed and awaits votes: members vote, then one closes it.
+	#[error("council motion #{index} ({hash:?}) is open: it needs {threshold} ayes, then a close")]
+	MotionOpen {
+		/// The motion's index.
+		index: u32,
+		/// The proposed call's hash.
+		hash: subxt::utils::H256,
+		/// Ayes needed.
+		threshold: u32,
+	},
+	/// A council motion was closed without enough ayes (disapproved).
+	#[error("council motion {hash:?} failed: {yes} ayes, {no} nays")]
+	MotionFailed {
+		/// The proposed call's hash.
+		hash: subxt::utils::H256,
+		/// Ayes.
+		yes: u32,
+		/// Nays.
+		no: u32,
+	},
 	/// Input that cannot be used (bad key, bad hex, ...).
 	#[error("invalid input: {0}")]
 	InvalidInput(String),
@@ -74,6 +94,8 @@ from_subxt!(
 	subxt::error::TransactionEventsError,
 	subxt::error::TransactionProgressError,
 	subxt::error::TransactionStatusError,
+	subxt::error::StorageError,
+	subxt::error::StorageValueError,
 );
 
 /// Index of the badge pallet's "no business on this chain" custom validity code.
@@ -143,7 +165,7 @@ impl Error {
 		}
 	}
 
-	/// Classify the inner error of a `sudo` call, as reported by its `Sudid` event.
+	/// Classify the error of a call dispatched by a council motion (its `Executed` event).
 	pub(crate) fn from_runtime_dispatch_error(
 		e: crate::runtime::runtime_types::sp_runtime::DispatchError,
 		metadata: &subxt::ArcMetadata,

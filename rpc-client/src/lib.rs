@@ -5,6 +5,8 @@
 //! - [`BadgeClient::connect`] to a node (`ws://` or `http://`);
 //! - typed calls for every badge extrinsic, signed with sr25519 keys, waiting for inclusion or
 //!   finality ([`Wait`]);
+//! - council motions for every admin act ([`BadgeClient::propose`], [`Governed`]), the validator
+//!   set and node authorization, session keys;
 //! - typed verification and listings through the runtime API ([`BadgeClient::verify`]), and the
 //!   node's JSON-RPC view of the same verdict ([`BadgeClient::verify_json`]);
 //! - off-chain helpers in [`crypto`]: recipient commitments, deterministic badge ids, claim keys
@@ -28,8 +30,10 @@
 pub mod baking;
 pub mod crypto;
 mod error;
+mod governance;
 
 pub use error::Error;
+pub use governance::{two_thirds, Governed, Motion};
 pub use subxt;
 pub use subxt::utils::{AccountId32, H256};
 pub use subxt_signer::{sr25519::Keypair, SecretUri};
@@ -239,52 +243,29 @@ impl BadgeClient {
 			.map_err(|_| Error::Timeout(self.timeout))?
 	}
 
-	/// Dispatch `call` as the admin origin through `sudo` (the dev chain's admin).
-	pub async fn sudo(
-		&self,
-		admin: &Keypair,
-		call: runtime::runtime_types::badge_runtime::RuntimeCall,
-		wait: Wait,
-	) -> Result<Landed, Error> {
-		let landed = self
-			.submit(&runtime::tx().sudo().sudo(call), admin, wait)
-			.await?;
-		// `sudo` succeeds even when the inner call fails; surface the inner error.
-		if let Some(done) = landed
-			.events
-			.find_first::<runtime::sudo::events::Sudid>()
-			.transpose()?
-		{
-			if let Err(e) = done.sudo_result {
-				return Err(Error::from_runtime_dispatch_error(e, &landed.metadata));
-			}
-		}
-		Ok(landed)
-	}
-
-	/// Dispatch a badge pallet call as the admin origin (through `sudo`).
+	/// Propose a badge pallet call to the council as `member` ([`BadgeClient::propose`]).
 	async fn admin(
 		&self,
-		admin: &Keypair,
+		member: &Keypair,
 		call: runtime::runtime_types::pallet_badges::pallet::Call,
 		wait: Wait,
-	) -> Result<Landed, Error> {
-		self.sudo(
-			admin,
+	) -> Result<Governed, Error> {
+		self.propose(
+			member,
 			runtime::runtime_types::badge_runtime::RuntimeCall::Badges(call),
 			wait,
 		)
 		.await
 	}
 
-	/// Register `issuer` (admin only).
+	/// Register `issuer` (a council motion: done at once by a council of one, else opened for votes).
 	pub async fn register_issuer(
 		&self,
 		admin: &Keypair,
 		issuer: &AccountId32,
 		profile: &Profile,
 		wait: Wait,
-	) -> Result<Landed, Error> {
+	) -> Result<Governed, Error> {
 		let call = AdminCall::register_issuer {
 			issuer: *issuer,
 			profile: chain_profile(profile),
@@ -292,29 +273,29 @@ impl BadgeClient {
 		self.admin(admin, call, wait).await
 	}
 
-	/// Suspend `issuer` (admin only).
+	/// Suspend `issuer` (a council motion: done at once by a council of one, else opened for votes).
 	pub async fn suspend_issuer(
 		&self,
 		admin: &Keypair,
 		issuer: &AccountId32,
 		wait: Wait,
-	) -> Result<Landed, Error> {
+	) -> Result<Governed, Error> {
 		self.admin(admin, AdminCall::suspend_issuer { issuer: *issuer }, wait)
 			.await
 	}
 
-	/// Reinstate a suspended `issuer` (admin only).
+	/// Reinstate a suspended `issuer` (a council motion: done at once by a council of one, else opened for votes).
 	pub async fn reinstate_issuer(
 		&self,
 		admin: &Keypair,
 		issuer: &AccountId32,
 		wait: Wait,
-	) -> Result<Landed, Error> {
+	) -> Result<Governed, Error> {
 		self.admin(admin, AdminCall::reinstate_issuer { issuer: *issuer }, wait)
 			.await
 	}
 
-	/// Revoke any badge (admin only).
+	/// Revoke any badge (a council motion: done at once by a council of one, else opened for votes).
 	pub async fn force_revoke(
 		&self,
 		admin: &Keypair,
@@ -322,7 +303,7 @@ impl BadgeClient {
 		reason: RevocationReason,
 		reason_digest: Option<[u8; 32]>,
 		wait: Wait,
-	) -> Result<Landed, Error> {
+	) -> Result<Governed, Error> {
 		self.admin(
 			admin,
 			AdminCall::force_revoke {

@@ -1,6 +1,8 @@
 //! The runtime APIs: the standard ones a node needs, and [`pallet_badges::runtime_api::BadgesApi`]
 //! for verifiers.
 
+#[cfg(feature = "runtime-benchmarks")]
+use crate::Consortium;
 use crate::{
 	AccountId, Aura, Badges, Block, ClassInfo, Executive, Grandpa, InherentDataExt, IssuerInfo,
 	Nonce, Runtime, RuntimeGenesisConfig, SessionKeys, System, VERSION,

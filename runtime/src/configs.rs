@@ -1,10 +1,11 @@
 //! Configuration of every pallet in the runtime.
 
 use crate::{
-	AccountId, Aura, Block, BlockNumber, Council, Hash, Nonce, OriginCaller, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask, Timestamp, MINUTES, SLOT_DURATION,
-	VERSION,
+	no_deposits::NoDeposits, AccountId, Aura, Block, BlockNumber, Consortium, Council,
+	Hash, Nonce, OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin,
+	RuntimeTask, SessionKeys, Timestamp, MINUTES, SLOT_DURATION, VERSION,
 };
+use alloc::vec::Vec;
 use frame_support::traits::EitherOfDiverse;
 use frame_support::{
 	derive_impl,
@@ -85,12 +86,6 @@ impl pallet_timestamp::Config for Runtime {
 	type WeightInfo = ();
 }
 
-impl pallet_sudo::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
-}
-
 impl pallet_utility::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
@@ -101,7 +96,8 @@ impl pallet_utility::Config for Runtime {
 /// The consortium council: one member per ministry or member organisation.
 pub type CouncilCollective = pallet_collective::Instance1;
 
-/// At least two thirds of the council, by motion; or Root (the sudo key, on the dev chain only).
+/// At least two thirds of the council, by motion; or Root, which only the council reaches (through
+/// `consortium.enact`, for the calls it allows). There is no sudo key.
 pub type CouncilTwoThirdsOrRoot = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
@@ -145,13 +141,82 @@ impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
 	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
 }
 
-/// Accounts that may sign any call: council members (they propose and vote) and the sudo key.
+/// Accounts that may sign any call: council members (they propose and vote) and validators (they
+/// set their session keys).
 pub struct TrustedSigners;
 impl Contains<AccountId> for TrustedSigners {
 	fn contains(who: &AccountId) -> bool {
 		pallet_collective::Pallet::<Runtime, CouncilCollective>::is_member(who)
-			|| pallet_sudo::Key::<Runtime>::get().as_ref() == Some(who)
+			|| Consortium::is_validator(who)
 	}
+}
+
+/// The validators `pallet_session` uses in the current session.
+pub struct SessionValidators;
+impl frame_support::traits::Get<Vec<AccountId>> for SessionValidators {
+	fn get() -> Vec<AccountId> {
+		pallet_session::Validators::<Runtime>::get()
+	}
+}
+
+/// The Root calls the council may enact: authorizing a runtime upgrade (anyone may then submit
+/// the code with `system.apply_authorized_upgrade`) and recovering a stalled GRANDPA.
+pub struct EnactableCalls;
+impl Contains<RuntimeCall> for EnactableCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::System(
+				frame_system::Call::authorize_upgrade { .. }
+					| frame_system::Call::authorize_upgrade_without_checks { .. }
+			) | RuntimeCall::Grandpa(pallet_grandpa::Call::note_stalled { .. })
+		)
+	}
+}
+
+impl pallet_consortium::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type ValidatorOrigin = CouncilTwoThirdsOrRoot;
+	type EnactOrigin = pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
+	type EnactableCalls = EnactableCalls;
+	type SessionValidators = SessionValidators;
+	type MaxValidators = ConstU32<32>;
+	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
+	type ShouldEndSession = pallet_session::PeriodicSessions<
+		pallet_consortium::SessionLengthOf<Runtime>,
+		frame_support::traits::ConstU32<0>,
+	>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<
+		pallet_consortium::SessionLengthOf<Runtime>,
+		frame_support::traits::ConstU32<0>,
+	>;
+	type SessionManager = Consortium;
+	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	// No offence reporting on this chain: nothing disables a validator but the council.
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	// No tokens: keys cost no deposit.
+	type Currency = NoDeposits;
+	type KeyDeposit = frame_support::traits::ConstU128<0>;
+}
+
+impl pallet_node_authorization::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type MaxWellKnownNodes = ConstU32<64>;
+	type MaxPeerIdLength = ConstU32<128>;
+	type AddOrigin = CouncilTwoThirdsOrRoot;
+	type RemoveOrigin = CouncilTwoThirdsOrRoot;
+	type SwapOrigin = CouncilTwoThirdsOrRoot;
+	type ResetOrigin = CouncilTwoThirdsOrRoot;
+	// The pallet ships no benchmarks; these are its authors' flat estimates.
+	type WeightInfo = ();
 }
 
 impl pallet_badges::Config for Runtime {

@@ -1,14 +1,18 @@
 //! The Open Badge chain runtime.
 //!
-//! Aura block production and GRANDPA finality, a chain timestamp, the badge registry
-//! ([`pallet_badges`]), a consortium council (`pallet_collective` fed by `pallet_membership`)
-//! whose two-thirds motions are the badge admin origin, `utility` for batching, and `sudo`,
-//! which on the dev chain can act as admin too.
+//! Aura block production and GRANDPA finality over a validator set that `pallet_session` rotates
+//! and our [`pallet_consortium`] manages; a consortium council (`pallet_collective` fed by
+//! `pallet_membership`) whose two-thirds motions are the only admin: they add and remove council
+//! members, validators and authorized nodes (`pallet_node_authorization`), register badge
+//! issuers, and enact the few Root calls a chain needs (runtime upgrades, stalled finality)
+//! through [`pallet_consortium::Pallet::enact`]. There is no sudo. A chain timestamp, `utility`
+//! for batching, and the badge registry ([`pallet_badges`]).
 //! There are no balances and no fees: [`pallet_badges::CheckBadgeAccess`] keeps accounts with
 //! no business on the chain out of the transaction pool instead.
 //!
 //! Layout: [`configs`] (pallet configuration), [`apis`] (runtime APIs), [`genesis_config_presets`]
-//! (chain-spec presets), [`extensions`] (transaction extensions of our own).
+//! (chain-spec presets), [`extensions`] (transaction extensions of our own), [`no_deposits`] (the
+//! zero currency `pallet_session` asks for).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`-style macros expand to items without docs.
@@ -29,6 +33,7 @@ pub mod apis;
 pub mod configs;
 pub mod extensions;
 pub mod genesis_config_presets;
+pub mod no_deposits;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -152,7 +157,8 @@ pub type Executive = frame_executive::Executive<
 	Migrations,
 >;
 
-/// The runtime: pallet indices are append-only.
+/// The runtime. Pallet indices are append-only once a network runs (they were renumbered once,
+/// before any network, when sudo left and the validator set came).
 #[frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
@@ -176,23 +182,31 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
 
+	// The session manager and the session pallet come before Aura and GRANDPA: a session
+	// boundary hands them the new authorities in the same block's `on_initialize`.
 	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+	pub type Consortium = pallet_consortium;
 
 	#[runtime::pallet_index(3)]
-	pub type Grandpa = pallet_grandpa;
+	pub type Session = pallet_session;
 
 	#[runtime::pallet_index(4)]
-	pub type Sudo = pallet_sudo;
+	pub type Aura = pallet_aura;
 
 	#[runtime::pallet_index(5)]
-	pub type Utility = pallet_utility;
+	pub type Grandpa = pallet_grandpa;
 
 	#[runtime::pallet_index(6)]
 	pub type Council = pallet_collective<Instance1>;
 
 	#[runtime::pallet_index(7)]
 	pub type CouncilMembership = pallet_membership<Instance1>;
+
+	#[runtime::pallet_index(8)]
+	pub type NodeAuthorization = pallet_node_authorization;
+
+	#[runtime::pallet_index(9)]
+	pub type Utility = pallet_utility;
 
 	#[runtime::pallet_index(10)]
 	pub type Badges = pallet_badges;

@@ -49,73 +49,51 @@ pub fn ob_python() -> PathBuf {
 /// A running node, killed (SIGKILL) and its directory removed on drop.
 pub struct Node {
 	child: Child,
+	args: Vec<String>,
 	/// Port of the JSON-RPC (HTTP and WebSocket) server.
 	pub rpc_port: u16,
 	/// The node's data directory.
 	pub base_path: tempfile::TempDir,
 	/// Log lines seen so far (stderr of the node).
-	pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+	pub log: Log,
 }
 
+/// A node's log lines, shared with the thread that reads them.
+pub type Log = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
 impl Node {
-	/// Start a `--dev` node (one validator, Alice; sudo Alice) on free ports.
+	/// Start a `--dev` node (one validator, Alice, the council of one) on free ports.
 	pub fn dev() -> Node {
-		Self::start(&["--dev"])
+		Self::start(&["--dev", "--port", "0"])
 	}
 
-	/// Start a node with `args` (plus free ports, a temp base path, no telemetry, no mDNS).
+	/// Start a node with `args` (plus a free RPC port, a temp base path, no telemetry, no mDNS).
+	/// `args` choose the p2p port (`--port 0` for any).
 	pub fn start(args: &[&str]) -> Node {
 		let base_path = tempfile::tempdir().expect("a temporary directory");
-		let mut child = Command::new(node_binary())
-			.args(args)
-			.arg("--base-path")
-			.arg(base_path.path())
-			.args([
-				"--rpc-port",
-				"0",
-				"--port",
-				"0",
-				"--no-telemetry",
-				"--no-mdns",
-				"--no-prometheus",
-				"--rpc-max-connections",
-				"1000",
-			])
-			.stdout(Stdio::null())
-			.stderr(Stdio::piped())
-			.spawn()
-			.expect("the node binary starts");
-		let stderr = child.stderr.take().expect("stderr is piped");
-		let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-		let (port_tx, port_rx) = mpsc::channel();
-		let log_writer = log.clone();
-		std::thread::spawn(move || {
-			let mut port_tx = Some(port_tx);
-			for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-				if let Some(port) = rpc_port_of(&line) {
-					if let Some(tx) = port_tx.take() {
-						let _ = tx.send(port);
-					}
-				}
-				log_writer.lock().expect("log lock").push(line);
-			}
-		});
-		let rpc_port = match port_rx.recv_timeout(Duration::from_secs(120)) {
-			Ok(port) => port,
-			Err(_) => {
-				let _ = child.kill();
-				panic!(
-					"the node did not report its RPC port in 120 s; log:\n{}",
-					log.lock().expect("log lock").join("\n")
-				);
-			}
-		};
+		let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+		let (child, rpc_port, log) = spawn(&args, &base_path);
 		Node {
 			child,
+			args,
 			rpc_port,
 			base_path,
 			log,
 		}
+	}
+
+	/// Kill the node with SIGKILL (a crash, a pulled plug), keeping its data.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+
+	/// Start the killed node again with the same arguments and data (on a new RPC port).
+	pub fn restart(&mut self) {
+		let (child, rpc_port, log) = spawn(&self.args, &self.base_path);
+		self.child = child;
+		self.rpc_port = rpc_port;
+		self.log = log;
 	}
 
 	/// The WebSocket URL of the node's RPC server.
@@ -126,6 +104,17 @@ impl Node {
 	/// The HTTP URL of the node's RPC server.
 	pub fn http_url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// The node's peer id, from its log (`Local node identity is: …`).
+	pub fn peer_id(&self) -> String {
+		self.log
+			.lock()
+			.expect("log lock")
+			.iter()
+			.find_map(|l| l.split("Local node identity is: ").nth(1))
+			.map(|id| id.trim().to_string())
+			.expect("the node logged its identity before its RPC port")
 	}
 
 	/// Wait until the node's log shows a block at least `number` finalized.
@@ -147,6 +136,214 @@ impl Node {
 		}
 		panic!("block #{number} was not finalized within {timeout:?}");
 	}
+}
+
+/// Spawn the node binary with `args` in `base_path`; wait until it reports its RPC port.
+fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
+	let mut child = Command::new(node_binary())
+		.args(args)
+		.arg("--base-path")
+		.arg(base_path.path())
+		.args([
+			"--rpc-port",
+			"0",
+			"--no-telemetry",
+			"--no-mdns",
+			"--no-prometheus",
+			"--rpc-max-connections",
+			"1000",
+		])
+		.stdout(Stdio::null())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("the node binary starts");
+	let stderr = child.stderr.take().expect("stderr is piped");
+	let log: Log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+	let (port_tx, port_rx) = mpsc::channel();
+	let log_writer = log.clone();
+	std::thread::spawn(move || {
+		let mut port_tx = Some(port_tx);
+		for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+			if let Some(port) = rpc_port_of(&line) {
+				if let Some(tx) = port_tx.take() {
+					let _ = tx.send(port);
+				}
+			}
+			log_writer.lock().expect("log lock").push(line);
+		}
+	});
+	let rpc_port = match port_rx.recv_timeout(Duration::from_secs(120)) {
+		Ok(port) => port,
+		Err(_) => {
+			let _ = child.kill();
+			panic!(
+				"the node did not report its RPC port in 120 s; log:\n{}",
+				log.lock().expect("log lock").join("\n")
+			);
+		}
+	};
+	(child, rpc_port, log)
+}
+
+/// A free TCP port on loopback (bound, then released for the node to take).
+pub fn free_port() -> u16 {
+	std::net::TcpListener::bind("127.0.0.1:0")
+		.and_then(|l| l.local_addr())
+		.expect("a free port")
+		.port()
+}
+
+/// The four validators of the `local` chain: dev keys of Alice, Bob, Charlie and Dave, network
+/// keys 1 to 4 (public knowledge, loopback only), and the peer ids those keys give.
+pub const LOCAL_VALIDATORS: [(&str, &str); 4] = [
+	("alice", "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"),
+	("bob", "12D3KooWHdiAxVd8uMQR1hGWXccidmfCwLqcMpGwR6QcTP6QRMuD"),
+	("charlie", "12D3KooWSCufgHzV4fCwRijfH2k3abrpAJxTKxEvN1FDuRXA2U9x"),
+	("dave", "12D3KooWSsChzF81YDUKpe9Uk5AHV5oqAaXAcWNSPYgoLauUk4st"),
+];
+
+/// The network key (64 hex digits) numbered `n`.
+pub fn node_key(n: u8) -> String {
+	format!("{n:064x}")
+}
+
+/// A four-validator consortium on loopback (`--chain local`).
+pub struct Consortium {
+	/// The validators' nodes, Alice's first.
+	pub nodes: Vec<Node>,
+	/// Their p2p ports, in the same order.
+	pub p2p_ports: Vec<u16>,
+}
+
+impl Consortium {
+	/// Start the four validators of the `local` chain, each knowing the others as bootnodes.
+	pub fn local() -> Consortium {
+		let p2p_ports: Vec<u16> = (0..4).map(|_| free_port()).collect();
+		let bootnodes = Self::bootnodes_of(&p2p_ports);
+		let nodes = LOCAL_VALIDATORS
+			.iter()
+			.enumerate()
+			.map(|(i, (name, _))| {
+				let port = p2p_ports[i].to_string();
+				let key = node_key(i as u8 + 1);
+				let mut args = vec![
+					"--chain", "local", "--validator", "--node-key", &key, "--port", &port,
+					"--listen-addr",
+				];
+				let listen = format!("/ip4/127.0.0.1/tcp/{port}");
+				let name_flag = format!("--{name}");
+				args.push(&listen);
+				args.push(&name_flag);
+				args.push("--bootnodes");
+				let others: Vec<&str> = bootnodes
+					.iter()
+					.enumerate()
+					.filter(|(j, _)| *j != i)
+					.map(|(_, b)| b.as_str())
+					.collect();
+				args.extend(others);
+				Node::start(&args)
+			})
+			.collect();
+		Consortium { nodes, p2p_ports }
+	}
+
+	fn bootnodes_of(ports: &[u16]) -> Vec<String> {
+		ports
+			.iter()
+			.zip(LOCAL_VALIDATORS)
+			.map(|(port, (_, peer))| format!("/ip4/127.0.0.1/tcp/{port}/p2p/{peer}"))
+			.collect()
+	}
+
+	/// The validators' multiaddresses, to pass with `--bootnodes`.
+	pub fn bootnodes(&self) -> Vec<String> {
+		Self::bootnodes_of(&self.p2p_ports)
+	}
+
+	/// Start another node of the `local` chain (`extra` arguments, e.g. a network key) that
+	/// knows the validators as bootnodes.
+	pub fn start_peer(&self, extra: &[&str]) -> Node {
+		let port = free_port().to_string();
+		let listen = format!("/ip4/127.0.0.1/tcp/{port}");
+		let bootnodes = self.bootnodes();
+		let mut args = vec!["--chain", "local", "--port", &port, "--listen-addr", &listen];
+		args.extend_from_slice(extra);
+		args.push("--bootnodes");
+		args.extend(bootnodes.iter().map(String::as_str));
+		Node::start(&args)
+	}
+}
+
+/// A JSON-RPC call over HTTP.
+pub async fn rpc<R: serde::de::DeserializeOwned>(
+	url: &str,
+	method: &str,
+	params: Vec<serde_json::Value>,
+) -> Result<R, String> {
+	use jsonrpsee::core::client::ClientT;
+	let client = jsonrpsee::http_client::HttpClientBuilder::default()
+		.build(url)
+		.map_err(|e| e.to_string())?;
+	let mut array = jsonrpsee::core::params::ArrayParams::new();
+	for p in params {
+		array.insert(p).map_err(|e| e.to_string())?;
+	}
+	client
+		.request(method, array)
+		.await
+		.map_err(|e| e.to_string())
+}
+
+/// The number of a block header's JSON.
+fn header_number(header: &serde_json::Value) -> u32 {
+	let hex = header["number"].as_str().unwrap_or("0x0");
+	u32::from_str_radix(hex.trim_start_matches("0x"), 16).unwrap_or(0)
+}
+
+/// The node's finalized block number and hash.
+pub async fn finalized(url: &str) -> Result<(u32, String), String> {
+	let hash: String = rpc(url, "chain_getFinalizedHead", vec![]).await?;
+	let header: serde_json::Value =
+		rpc(url, "chain_getHeader", vec![serde_json::json!(hash)]).await?;
+	Ok((header_number(&header), hash))
+}
+
+/// The node's best block number.
+pub async fn best(url: &str) -> Result<u32, String> {
+	let header: serde_json::Value = rpc(url, "chain_getHeader", vec![]).await?;
+	Ok(header_number(&header))
+}
+
+/// The hash of block `number` on the node's chain, if it has it.
+pub async fn block_hash(url: &str, number: u32) -> Result<Option<String>, String> {
+	rpc(url, "chain_getBlockHash", vec![serde_json::json!(number)]).await
+}
+
+/// Poll `check` every 250 ms until it returns `Some`, or panic after `timeout` naming `what`.
+pub async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = Option<T>>,
+{
+	let deadline = Instant::now() + timeout;
+	loop {
+		if let Some(found) = check().await {
+			return found;
+		}
+		if Instant::now() > deadline {
+			panic!("timed out after {timeout:?} waiting for {what}");
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}
+
+/// Wait until the node at `url` has finalized block `number` or later.
+pub async fn wait_finalized(url: &str, number: u32, timeout: Duration) -> (u32, String) {
+	poll(&format!("{url} to finalize #{number}"), timeout, || async {
+		finalized(url).await.ok().filter(|(n, _)| *n >= number)
+	})
+	.await
 }
 
 impl Drop for Node {

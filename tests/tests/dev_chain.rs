@@ -349,6 +349,24 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		.register_issuer(&stranger, &account_of(&stranger), &profile, Wait::InBlock)
 		.await;
 	assert!(
+		matches!(&refused, Err(Error::InvalidInput(m)) if m.contains("not a council member")),
+		"the client refuses a non-member's motion: {:?}",
+		refused.err()
+	);
+	// Submitted anyway, the motion never reaches a block: the pool refuses the stranger.
+	let call = badge_client::runtime::runtime_types::badge_runtime::RuntimeCall::Badges(
+		badge_client::runtime::runtime_types::pallet_badges::pallet::Call::suspend_issuer {
+			issuer: account_of(&issuer),
+		},
+	);
+	let refused = client
+		.submit(
+			&badge_client::runtime::tx().council().propose(1, call, 64),
+			&stranger,
+			Wait::InBlock,
+		)
+		.await;
+	assert!(
 		matches!(refused, Err(Error::Invalid(_))),
 		"got {:?}",
 		refused.err()

@@ -66,10 +66,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_issuer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `47`
+		//  Measured:  `48`
 		//  Estimated: `4177`
-		// Minimum execution time: 129_853_000 picoseconds.
-		Weight::from_parts(138_867_000, 4177)
+		// Minimum execution time: 137_325_000 picoseconds.
+		Weight::from_parts(143_094_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 132_178_000 picoseconds.
-		Weight::from_parts(140_360_000, 4177)
+		// Minimum execution time: 137_736_000 picoseconds.
+		Weight::from_parts(144_345_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 110_555_000 picoseconds.
-		Weight::from_parts(117_014_000, 4177)
+		// Minimum execution time: 114_852_000 picoseconds.
+		Weight::from_parts(119_879_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 113_299_000 picoseconds.
-		Weight::from_parts(119_358_000, 4177)
+		// Minimum execution time: 115_583_000 picoseconds.
+		Weight::from_parts(121_411_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,10 +116,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	fn create_class() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `788`
+		//  Measured:  `789`
 		//  Estimated: `4177`
-		// Minimum execution time: 164_155_000 picoseconds.
-		Weight::from_parts(172_758_000, 4177)
+		// Minimum execution time: 167_870_000 picoseconds.
+		Weight::from_parts(176_082_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -131,10 +131,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn retire_class() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2341`
+		//  Measured:  `2342`
 		//  Estimated: `4978`
-		// Minimum execution time: 165_948_000 picoseconds.
-		Weight::from_parts(176_563_000, 4978)
+		// Minimum execution time: 170_223_000 picoseconds.
+		Weight::from_parts(178_286_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -154,10 +154,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::BadgesByClass` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn issue() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2341`
+		//  Measured:  `2342`
 		//  Estimated: `4978`
-		// Minimum execution time: 377_864_000 picoseconds.
-		Weight::from_parts(440_607_000, 4978)
+		// Minimum execution time: 335_961_000 picoseconds.
+		Weight::from_parts(365_364_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -178,12 +178,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 500]`.
 	fn issue_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2341`
+		//  Measured:  `2342`
 		//  Estimated: `4978 + n * (2751 ±0)`
-		// Minimum execution time: 376_271_000 picoseconds.
-		Weight::from_parts(396_181_000, 4978)
-			// Standard Error: 135_132
-			.saturating_add(Weight::from_parts(110_033_720, 0).saturating_mul(n.into()))
+		// Minimum execution time: 350_793_000 picoseconds.
+		Weight::from_parts(532_886_206, 4978)
+			// Standard Error: 239_249
+			.saturating_add(Weight::from_parts(110_784_362, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -202,10 +202,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn receive() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1147`
+		//  Measured:  `1148`
 		//  Estimated: `4177`
-		// Minimum execution time: 329_822_000 picoseconds.
-		Weight::from_parts(385_765_000, 4177)
+		// Minimum execution time: 284_064_000 picoseconds.
+		Weight::from_parts(355_530_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -221,8 +221,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `449`
 		//  Estimated: `3741`
-		// Minimum execution time: 225_076_000 picoseconds.
-		Weight::from_parts(251_695_000, 3741)
+		// Minimum execution time: 200_749_000 picoseconds.
+		Weight::from_parts(250_834_000, 3741)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -234,10 +234,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1158`
+		//  Measured:  `1159`
 		//  Estimated: `4177`
-		// Minimum execution time: 210_664_000 picoseconds.
-		Weight::from_parts(249_162_000, 4177)
+		// Minimum execution time: 194_430_000 picoseconds.
+		Weight::from_parts(243_553_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -247,10 +247,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn force_revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `454`
+		//  Measured:  `455`
 		//  Estimated: `3741`
-		// Minimum execution time: 150_244_000 picoseconds.
-		Weight::from_parts(190_704_000, 3741)
+		// Minimum execution time: 145_857_000 picoseconds.
+		Weight::from_parts(189_653_000, 3741)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -264,10 +264,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn check_badge_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1147`
+		//  Measured:  `1148`
 		//  Estimated: `4177`
-		// Minimum execution time: 181_701_000 picoseconds.
-		Weight::from_parts(222_022_000, 4177)
+		// Minimum execution time: 179_348_000 picoseconds.
+		Weight::from_parts(220_729_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
@@ -275,43 +275,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_issuer() -> Weight {
-		Weight::from_parts(138_867_000, 4177)
+		Weight::from_parts(143_094_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_issuer_profile() -> Weight {
-		Weight::from_parts(140_360_000, 4177)
+		Weight::from_parts(144_345_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn suspend_issuer() -> Weight {
-		Weight::from_parts(117_014_000, 4177)
+		Weight::from_parts(119_879_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_issuer() -> Weight {
-		Weight::from_parts(119_358_000, 4177)
+		Weight::from_parts(121_411_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_class() -> Weight {
-		Weight::from_parts(172_758_000, 4177)
+		Weight::from_parts(176_082_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn retire_class() -> Weight {
-		Weight::from_parts(176_563_000, 4978)
+		Weight::from_parts(178_286_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn issue() -> Weight {
-		Weight::from_parts(440_607_000, 4978)
+		Weight::from_parts(365_364_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn issue_batch(n: u32, ) -> Weight {
-		Weight::from_parts(396_181_000, 4978)
-			.saturating_add(Weight::from_parts(110_033_720, 0).saturating_mul(n.into()))
+		Weight::from_parts(532_886_206, 4978)
+			.saturating_add(Weight::from_parts(110_784_362, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -319,27 +319,27 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2751).saturating_mul(n.into()))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(385_765_000, 4177)
+		Weight::from_parts(355_530_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_disclosure() -> Weight {
-		Weight::from_parts(251_695_000, 3741)
+		Weight::from_parts(250_834_000, 3741)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(249_162_000, 4177)
+		Weight::from_parts(243_553_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_revoke() -> Weight {
-		Weight::from_parts(190_704_000, 3741)
+		Weight::from_parts(189_653_000, 3741)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_badge_access() -> Weight {
-		Weight::from_parts(222_022_000, 4177)
+		Weight::from_parts(220_729_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 }

@@ -2,6 +2,7 @@
 
 mod bulk;
 mod config;
+mod council;
 mod credential;
 mod qr;
 
@@ -57,7 +58,11 @@ impl From<dates::DateError> for CliError {
 impl From<ClientError> for CliError {
 	fn from(e: ClientError) -> Self {
 		match e {
-			ClientError::Rejected { .. } | ClientError::Invalid(_) | ClientError::Dropped(_) => {
+			ClientError::Rejected { .. }
+			| ClientError::Invalid(_)
+			| ClientError::Dropped(_)
+			| ClientError::MotionFailed { .. }
+			| ClientError::MotionOpen { .. } => {
 				CliError::Rejected(e.to_string())
 			}
 			ClientError::InvalidInput(m) => CliError::Input(m),
@@ -119,7 +124,7 @@ struct Global {
 enum Command {
 	/// Print the account of the signing key.
 	Account,
-	/// Issuer profiles (register, suspend and reinstate need the admin key).
+	/// Issuer profiles (register, suspend and reinstate are council motions: a member's key).
 	#[command(subcommand)]
 	Issuer(IssuerCmd),
 	/// Badge classes (achievements).
@@ -130,7 +135,7 @@ enum Command {
 	/// Issue badges to every row of a CSV file (email, expires, evidence_url), in batches of the
 	/// chain's maximum size; re-running the same file never issues a badge twice.
 	Bulk(bulk::BulkArgs),
-	/// Revoke a badge you issued (with the admin key and --admin: any badge).
+	/// Revoke a badge you issued (with --admin, a council member proposes revoking any badge).
 	Revoke(RevokeArgs),
 	/// List public badges by issuer, class or holder.
 	List(ListArgs),
@@ -145,6 +150,12 @@ enum Command {
 	Bake(BakeArgs),
 	/// Print the credential baked into a badge image.
 	Extract(ExtractArgs),
+	/// Council members and motions: vote on and close motions (members' keys).
+	#[command(subcommand)]
+	Council(council::CouncilCmd),
+	/// The validator set: list, propose adding or removing one, set your session keys.
+	#[command(subcommand)]
+	Validator(council::ValidatorCmd),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -462,6 +473,8 @@ async fn run(ctx: &Ctx, command: Command) -> Result<u8, CliError> {
 		Command::Credential(args) => credential::export(ctx, args).await,
 		Command::Bake(args) => bake(ctx, args),
 		Command::Extract(args) => extract(args),
+		Command::Council(cmd) => council::council(ctx, cmd).await,
+		Command::Validator(cmd) => council::validator(ctx, cmd).await,
 	}
 }
 
@@ -509,10 +522,10 @@ async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 				url: url_home,
 				contact,
 			};
-			client
+			let governed = client
 				.register_issuer(&ctx.key()?.pair, &account, &profile, ctx.wait())
 				.await?;
-			ctx.print(json!({ "registered": account.to_string() }), || {
+			report_governed(ctx, governed, json!({ "registered": account.to_string() }), || {
 				format!("registered issuer {account}")
 			});
 			Ok(exit::OK)
@@ -537,20 +550,20 @@ async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 		}
 		IssuerCmd::Suspend { account } => {
 			let account = parse_account(&account)?;
-			client
+			let governed = client
 				.suspend_issuer(&ctx.key()?.pair, &account, ctx.wait())
 				.await?;
-			ctx.print(json!({ "suspended": account.to_string() }), || {
+			report_governed(ctx, governed, json!({ "suspended": account.to_string() }), || {
 				format!("suspended {account}")
 			});
 			Ok(exit::OK)
 		}
 		IssuerCmd::Reinstate { account } => {
 			let account = parse_account(&account)?;
-			client
+			let governed = client
 				.reinstate_issuer(&ctx.key()?.pair, &account, ctx.wait())
 				.await?;
-			ctx.print(json!({ "reinstated": account.to_string() }), || {
+			report_governed(ctx, governed, json!({ "reinstated": account.to_string() }), || {
 				format!("reinstated {account}")
 			});
 			Ok(exit::OK)
@@ -758,15 +771,53 @@ async fn issue(ctx: &Ctx, args: IssueArgs) -> Result<u8, CliError> {
 	Ok(exit::OK)
 }
 
+/// Print what an admin act (a council motion) did: done, or proposed and awaiting votes.
+fn report_governed(
+	ctx: &Ctx,
+	governed: badge_client::Governed,
+	done: serde_json::Value,
+	done_text: impl FnOnce() -> String,
+) {
+	match governed {
+		badge_client::Governed::Done(_) => ctx.print(done, done_text),
+		badge_client::Governed::Proposed(motion) => ctx.print(
+			json!({
+				"proposed": {
+					"index": motion.index,
+					"hash": format!("{:?}", motion.hash),
+					"threshold": motion.threshold,
+				}
+			}),
+			|| {
+				format!(
+					"council motion #{} proposed ({:?}); it needs {} ayes: members run \
+					 `badge council vote {:?} {}` and then one runs `badge council close {:?} {}`",
+					motion.index,
+					motion.hash,
+					motion.threshold,
+					motion.hash,
+					motion.index,
+					motion.hash,
+					motion.index
+				)
+			},
+		),
+	}
+}
+
 async fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8, CliError> {
 	let badge = parse_badge_id(&args.badge)?;
 	let digest = args.reason_text.as_deref().map(sha256);
 	let client = ctx.client().await?;
 	let key = ctx.key()?;
 	if args.admin {
-		client
+		let governed = client
 			.force_revoke(&key.pair, badge, args.reason.into(), digest, ctx.wait())
 			.await?;
+		report_governed(ctx, governed, json!({ "revoked": format!("{badge:?}") }), || {
+			format!("revoked {badge:?}")
+		});
+		return Ok(exit::OK);
 	} else {
 		client
 			.revoke(&key.pair, badge, args.reason.into(), digest, ctx.wait())
