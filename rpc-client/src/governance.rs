@@ -8,7 +8,10 @@
 use crate::{
 	account_of, runtime, AccountId32, BadgeClient, Error, Keypair, Landed, Wait, H256,
 };
-use runtime::runtime_types::badge_runtime::RuntimeCall;
+use runtime::runtime_types::{
+	badge_runtime::RuntimeCall, pallet_consortium::pallet::Call as Consortium,
+	pallet_node_authorization::pallet::Call as Nodes, pallet_utility::pallet::Call as Utility,
+};
 
 /// What a motion did.
 pub enum Governed {
@@ -52,6 +55,22 @@ pub struct Motion {
 /// The length bound given with motions: admin calls are small (a runtime upgrade's code travels
 /// in `system.apply_authorized_upgrade`, outside any motion).
 const LENGTH_BOUND: u32 = 64 * 1024;
+
+/// Whether the motion's call was dispatched in `landed` (a council `Executed` event); the call's
+/// own error if it failed.
+fn executed(landed: &Landed) -> Result<bool, Error> {
+	match landed
+		.events
+		.find_first::<runtime::council::events::Executed>()
+		.transpose()?
+	{
+		Some(done) => match done.result {
+			Ok(()) => Ok(true),
+			Err(e) => Err(Error::from_runtime_dispatch_error(e, &landed.metadata)),
+		},
+		None => Ok(false),
+	}
+}
 
 /// The two-thirds threshold of a council of `members`.
 pub fn two_thirds(members: u32) -> u32 {
@@ -120,14 +139,7 @@ impl BadgeClient {
 			.council()
 			.propose(threshold, call, LENGTH_BOUND);
 		let landed = self.submit(&tx, member, wait).await?;
-		if let Some(executed) = landed
-			.events
-			.find_first::<runtime::council::events::Executed>()
-			.transpose()?
-		{
-			if let Err(e) = executed.result {
-				return Err(Error::from_runtime_dispatch_error(e, &landed.metadata));
-			}
+		if executed(&landed)? {
 			return Ok(Governed::Done(landed));
 		}
 		let proposed = landed
@@ -177,14 +189,7 @@ impl BadgeClient {
 			.council()
 			.close(hash, index, weight, LENGTH_BOUND);
 		let landed = self.submit(&tx, member, wait).await?;
-		if let Some(executed) = landed
-			.events
-			.find_first::<runtime::council::events::Executed>()
-			.transpose()?
-		{
-			if let Err(e) = executed.result {
-				return Err(Error::from_runtime_dispatch_error(e, &landed.metadata));
-			}
+		if executed(&landed)? {
 			return Ok(Governed::Done(landed));
 		}
 		if let Some(closed) = landed
@@ -329,10 +334,6 @@ impl BadgeClient {
 	/// The call that adds `validator` and authorizes its node `peer_id` (bytes of the peer id),
 	/// for one motion.
 	pub fn join_call(validator: &AccountId32, peer_id: Option<Vec<u8>>) -> RuntimeCall {
-		use runtime::runtime_types::{
-			pallet_consortium::pallet::Call as Consortium,
-			pallet_node_authorization::pallet::Call as Nodes, pallet_utility::pallet::Call as Utility,
-		};
 		let mut calls = vec![RuntimeCall::Consortium(Consortium::add_validator {
 			validator: *validator,
 		})];
@@ -347,10 +348,6 @@ impl BadgeClient {
 
 	/// The call that removes `validator` and its node `peer_id`, for one motion.
 	pub fn leave_call(validator: &AccountId32, peer_id: Option<Vec<u8>>) -> RuntimeCall {
-		use runtime::runtime_types::{
-			pallet_consortium::pallet::Call as Consortium,
-			pallet_node_authorization::pallet::Call as Nodes, pallet_utility::pallet::Call as Utility,
-		};
 		let mut calls = vec![RuntimeCall::Consortium(Consortium::remove_validator {
 			validator: *validator,
 		})];
