@@ -5,9 +5,7 @@
 //! A council of one (the dev chain) passes its motion as it proposes it. These helpers wrap the
 //! collective's `propose`, `vote` and `close` and report what happened as a [`Governed`].
 
-use crate::{
-	account_of, runtime, AccountId32, BadgeClient, Error, Keypair, Landed, Wait, H256,
-};
+use crate::{account_of, runtime, AccountId32, BadgeClient, Error, Keypair, Landed, Wait, H256};
 use runtime::runtime_types::{
 	badge_runtime::RuntimeCall, pallet_consortium::pallet::Call as Consortium,
 	pallet_node_authorization::pallet::Call as Nodes, pallet_utility::pallet::Call as Utility,
@@ -269,7 +267,10 @@ impl BadgeClient {
 		let at = self.api.at_current_block().await?;
 		Ok(at
 			.storage()
-			.fetch(runtime::storage().node_authorization().well_known_nodes(), ())
+			.fetch(
+				runtime::storage().node_authorization().well_known_nodes(),
+				(),
+			)
 			.await?
 			.decode()?
 			.into_iter()

@@ -1,9 +1,9 @@
 //! Configuration of every pallet in the runtime.
 
 use crate::{
-	no_deposits::NoDeposits, AccountId, Aura, Block, BlockNumber, Consortium, Council,
-	Hash, Nonce, OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin,
-	RuntimeTask, SessionKeys, Timestamp, MINUTES, SLOT_DURATION, VERSION,
+	no_deposits::NoDeposits, AccountId, Aura, Block, BlockNumber, Consortium, Council, Hash, Nonce,
+	OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask,
+	SessionKeys, Timestamp, MINUTES, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::traits::EitherOfDiverse;
@@ -177,7 +177,8 @@ impl Contains<RuntimeCall> for EnactableCalls {
 impl pallet_consortium::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type ValidatorOrigin = CouncilTwoThirdsOrRoot;
-	type EnactOrigin = pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
+	type EnactOrigin =
+		pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
 	type EnactableCalls = EnactableCalls;
 	type SessionValidators = SessionValidators;
 	type MaxValidators = ConstU32<32>;

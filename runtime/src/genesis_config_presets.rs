@@ -111,7 +111,11 @@ impl ConsortiumGenesis {
 		build_struct_json_patch!(RuntimeGenesisConfig {
 			session: SessionConfig { keys },
 			consortium: ConsortiumConfig {
-				validators: self.members.iter().map(|m| m.account.clone()).collect::<Vec<_>>(),
+				validators: self
+					.members
+					.iter()
+					.map(|m| m.account.clone())
+					.collect::<Vec<_>>(),
 				session_length: self.session_length,
 				min_validators: self.min_validators,
 			},

@@ -4,9 +4,8 @@
 //! else, authorizes runtime upgrades and recovers a stalled GRANDPA. There is no sudo.
 
 use badge_runtime::{
-	configs::CouncilCollective, genesis_config_presets, AccountId, Grandpa, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, Session, SessionKeys,
-	System,
+	configs::CouncilCollective, genesis_config_presets, AccountId, Grandpa, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, Session, SessionKeys, System,
 };
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok, weights::Weight};
@@ -117,7 +116,10 @@ fn local_genesis_has_four_validators_four_authorized_nodes_and_no_sudo() {
 		let members = [Alice, Bob, Charlie, Dave];
 		assert_eq!(
 			validators(),
-			members.iter().map(|m| m.to_account_id()).collect::<Vec<_>>()
+			members
+				.iter()
+				.map(|m| m.to_account_id())
+				.collect::<Vec<_>>()
 		);
 		assert_eq!(
 			aura_authorities(),
@@ -129,10 +131,16 @@ fn local_genesis_has_four_validators_four_authorized_nodes_and_no_sudo() {
 			pallet_node_authorization::WellKnownNodes::<Runtime>::get().len(),
 			4
 		);
-		assert_eq!(pallet_collective::Members::<Runtime, CouncilCollective>::get().len(), 4);
+		assert_eq!(
+			pallet_collective::Members::<Runtime, CouncilCollective>::get().len(),
+			4
+		);
 		let metadata = badge_runtime::Runtime::metadata_at_version(16).unwrap();
 		let text = format!("{:?}", &*metadata);
-		assert!(!text.contains("pallet_sudo"), "no sudo pallet in the runtime");
+		assert!(
+			!text.contains("pallet_sudo"),
+			"no sudo pallet in the runtime"
+		);
 		pallet_consortium::Pallet::<Runtime>::do_try_state().unwrap();
 	});
 }
@@ -142,21 +150,22 @@ fn a_fifth_member_joins_from_the_session_after_next_and_leaves_the_same_way() {
 	local().execute_with(|| {
 		let eve = Eve.to_account_id();
 		// The council adds Eve's validator and authorizes her node in one motion.
-		assert_ok!(motion(RuntimeCall::Utility(pallet_utility::Call::batch_all {
-			calls: vec![
-				RuntimeCall::Consortium(pallet_consortium::Call::add_validator {
-					validator: eve.clone()
-				}),
-				RuntimeCall::NodeAuthorization(
-					pallet_node_authorization::Call::add_well_known_node {
-						node: eve_node(),
-						owner: eve.clone().into(),
-					}
-				),
-			]
-		})));
-		assert!(pallet_node_authorization::WellKnownNodes::<Runtime>::get()
-			.contains(&eve_node()));
+		assert_ok!(motion(RuntimeCall::Utility(
+			pallet_utility::Call::batch_all {
+				calls: vec![
+					RuntimeCall::Consortium(pallet_consortium::Call::add_validator {
+						validator: eve.clone()
+					}),
+					RuntimeCall::NodeAuthorization(
+						pallet_node_authorization::Call::add_well_known_node {
+							node: eve_node(),
+							owner: eve.clone().into(),
+						}
+					),
+				]
+			}
+		)));
+		assert!(pallet_node_authorization::WellKnownNodes::<Runtime>::get().contains(&eve_node()));
 		// Eve generates session keys (as `author_rotateKeysWithOwner` does on her node) and
 		// sets them: her account exists (a provider reference came with the validator seat).
 		let generated = SessionKeys::generate(&eve.encode(), None);
@@ -178,16 +187,20 @@ fn a_fifth_member_joins_from_the_session_after_next_and_leaves_the_same_way() {
 			.any(|(k, _)| k == &keys.grandpa));
 
 		// Removal works the same way round.
-		assert_ok!(motion(RuntimeCall::Utility(pallet_utility::Call::batch_all {
-			calls: vec![
-				RuntimeCall::Consortium(pallet_consortium::Call::remove_validator {
-					validator: eve.clone()
-				}),
-				RuntimeCall::NodeAuthorization(
-					pallet_node_authorization::Call::remove_well_known_node { node: eve_node() }
-				),
-			]
-		})));
+		assert_ok!(motion(RuntimeCall::Utility(
+			pallet_utility::Call::batch_all {
+				calls: vec![
+					RuntimeCall::Consortium(pallet_consortium::Call::remove_validator {
+						validator: eve.clone()
+					}),
+					RuntimeCall::NodeAuthorization(
+						pallet_node_authorization::Call::remove_well_known_node {
+							node: eve_node()
+						}
+					),
+				]
+			}
+		)));
 		rotate();
 		assert!(aura_authorities().contains(&keys.aura));
 		rotate();
@@ -244,11 +257,13 @@ fn the_council_authorizes_a_runtime_upgrade_and_anyone_applies_it() {
 		);
 		// The usual way: authorized with the version check (applying it then needs a newer
 		// runtime, which the node checks with its executor).
-		assert_ok!(motion(RuntimeCall::Consortium(pallet_consortium::Call::enact {
-			call: Box::new(RuntimeCall::System(frame_system::Call::authorize_upgrade {
-				code_hash
-			}))
-		})));
+		assert_ok!(motion(RuntimeCall::Consortium(
+			pallet_consortium::Call::enact {
+				call: Box::new(RuntimeCall::System(frame_system::Call::authorize_upgrade {
+					code_hash
+				}))
+			}
+		)));
 		assert!(System::events().iter().any(|r| matches!(
 			r.event,
 			RuntimeEvent::System(frame_system::Event::UpgradeAuthorized {
@@ -257,11 +272,13 @@ fn the_council_authorizes_a_runtime_upgrade_and_anyone_applies_it() {
 			})
 		)));
 		// Without the version check (an emergency), the code is applied.
-		assert_ok!(motion(RuntimeCall::Consortium(pallet_consortium::Call::enact {
-			call: Box::new(RuntimeCall::System(
-				frame_system::Call::authorize_upgrade_without_checks { code_hash }
-			))
-		})));
+		assert_ok!(motion(RuntimeCall::Consortium(
+			pallet_consortium::Call::enact {
+				call: Box::new(RuntimeCall::System(
+					frame_system::Call::authorize_upgrade_without_checks { code_hash }
+				))
+			}
+		)));
 		System::reset_events();
 		assert_ok!(frame_system::Pallet::<Runtime>::apply_authorized_upgrade(
 			RuntimeOrigin::signed(Eve.to_account_id()),
@@ -277,12 +294,14 @@ fn the_council_authorizes_a_runtime_upgrade_and_anyone_applies_it() {
 #[test]
 fn the_council_recovers_a_stalled_finality_but_may_not_enact_anything_else() {
 	local().execute_with(|| {
-		assert_ok!(motion(RuntimeCall::Consortium(pallet_consortium::Call::enact {
-			call: Box::new(RuntimeCall::Grandpa(pallet_grandpa::Call::note_stalled {
-				delay: 5,
-				best_finalized_block_number: 1,
-			}))
-		})));
+		assert_ok!(motion(RuntimeCall::Consortium(
+			pallet_consortium::Call::enact {
+				call: Box::new(RuntimeCall::Grandpa(pallet_grandpa::Call::note_stalled {
+					delay: 5,
+					best_finalized_block_number: 1,
+				}))
+			}
+		)));
 		assert_eq!(pallet_grandpa::Stalled::<Runtime>::get(), Some((5, 1)));
 		let refused = motion(RuntimeCall::Consortium(pallet_consortium::Call::enact {
 			call: Box::new(RuntimeCall::System(frame_system::Call::set_storage {

@@ -196,10 +196,22 @@ pub fn free_port() -> u16 {
 /// The four validators of the `local` chain: dev keys of Alice, Bob, Charlie and Dave, network
 /// keys 1 to 4 (public knowledge, loopback only), and the peer ids those keys give.
 pub const LOCAL_VALIDATORS: [(&str, &str); 4] = [
-	("alice", "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"),
-	("bob", "12D3KooWHdiAxVd8uMQR1hGWXccidmfCwLqcMpGwR6QcTP6QRMuD"),
-	("charlie", "12D3KooWSCufgHzV4fCwRijfH2k3abrpAJxTKxEvN1FDuRXA2U9x"),
-	("dave", "12D3KooWSsChzF81YDUKpe9Uk5AHV5oqAaXAcWNSPYgoLauUk4st"),
+	(
+		"alice",
+		"12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp",
+	),
+	(
+		"bob",
+		"12D3KooWHdiAxVd8uMQR1hGWXccidmfCwLqcMpGwR6QcTP6QRMuD",
+	),
+	(
+		"charlie",
+		"12D3KooWSCufgHzV4fCwRijfH2k3abrpAJxTKxEvN1FDuRXA2U9x",
+	),
+	(
+		"dave",
+		"12D3KooWSsChzF81YDUKpe9Uk5AHV5oqAaXAcWNSPYgoLauUk4st",
+	),
 ];
 
 /// The network key (64 hex digits) numbered `n`.
@@ -227,7 +239,13 @@ impl Consortium {
 				let port = p2p_ports[i].to_string();
 				let key = node_key(i as u8 + 1);
 				let mut args = vec![
-					"--chain", "local", "--validator", "--node-key", &key, "--port", &port,
+					"--chain",
+					"local",
+					"--validator",
+					"--node-key",
+					&key,
+					"--port",
+					&port,
 					"--listen-addr",
 				];
 				let listen = format!("/ip4/127.0.0.1/tcp/{port}");
@@ -267,7 +285,14 @@ impl Consortium {
 		let port = free_port().to_string();
 		let listen = format!("/ip4/127.0.0.1/tcp/{port}");
 		let bootnodes = self.bootnodes();
-		let mut args = vec!["--chain", "local", "--port", &port, "--listen-addr", &listen];
+		let mut args = vec![
+			"--chain",
+			"local",
+			"--port",
+			&port,
+			"--listen-addr",
+			&listen,
+		];
 		args.extend_from_slice(extra);
 		args.push("--bootnodes");
 		args.extend(bootnodes.iter().map(String::as_str));

@@ -55,8 +55,10 @@ mod benchmarks {
 	fn enact() -> Result<(), BenchmarkError> {
 		let origin =
 			T::EnactOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let call: <T as Config>::RuntimeCall =
-			frame_system::Call::<T>::authorize_upgrade { code_hash: T::Hash::default() }.into();
+		let call: <T as Config>::RuntimeCall = frame_system::Call::<T>::authorize_upgrade {
+			code_hash: T::Hash::default(),
+		}
+		.into();
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, Box::new(call));

@@ -234,7 +234,10 @@ pub mod pallet {
 			let info = call.get_dispatch_info();
 			(T::WeightInfo::enact().saturating_add(info.call_weight), info.class)
 		})]
-		pub fn enact(origin: OriginFor<T>, call: Box<<T as Config>::RuntimeCall>) -> DispatchResult {
+		pub fn enact(
+			origin: OriginFor<T>,
+			call: Box<<T as Config>::RuntimeCall>,
+		) -> DispatchResult {
 			T::EnactOrigin::ensure_origin(origin)?;
 			Self::do_enact(*call)
 		}

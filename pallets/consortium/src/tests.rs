@@ -10,7 +10,10 @@ fn set() -> Vec<u64> {
 }
 
 fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event was deposited").event
+	System::events()
+		.pop()
+		.expect("an event was deposited")
+		.event
 }
 
 #[test]
@@ -193,9 +196,7 @@ fn an_enacted_calls_error_is_the_enact_error() {
 #[test]
 fn try_state_catches_a_broken_set() {
 	run(|| {
-		Validators::<Test>::put(
-			crate::ValidatorsOf::<Test>::try_from(vec![1, 1, 2, 3]).unwrap(),
-		);
+		Validators::<Test>::put(crate::ValidatorsOf::<Test>::try_from(vec![1, 1, 2, 3]).unwrap());
 		assert!(Consortium::do_try_state().is_err());
 		Validators::<Test>::put(crate::ValidatorsOf::<Test>::try_from(vec![1, 2]).unwrap());
 		assert!(Consortium::do_try_state().is_err());

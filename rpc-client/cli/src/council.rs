@@ -104,14 +104,17 @@ pub async fn council(ctx: &Ctx, cmd: CouncilCmd) -> Result<u8, CliError> {
 		CouncilCmd::Members => {
 			let members = client.council_members().await?;
 			let list: Vec<String> = members.iter().map(|m| m.to_string()).collect();
-			ctx.print(json!({ "members": list, "threshold": badge_client::two_thirds(members.len() as u32) }), || {
-				format!(
-					"{} members; a motion needs {} ayes\n{}",
-					list.len(),
-					badge_client::two_thirds(list.len() as u32),
-					list.join("\n")
-				)
-			});
+			ctx.print(
+				json!({ "members": list, "threshold": badge_client::two_thirds(members.len() as u32) }),
+				|| {
+					format!(
+						"{} members; a motion needs {} ayes\n{}",
+						list.len(),
+						badge_client::two_thirds(list.len() as u32),
+						list.join("\n")
+					)
+				},
+			);
 		}
 		CouncilCmd::Motions => {
 			let motions = client.motions().await?;
@@ -179,7 +182,11 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 				|| {
 					let mut out = format!("validators ({}):\n", decided.len());
 					for v in &decided {
-						let mark = if session.contains(v) { "" } else { "  (not yet in this session)" };
+						let mark = if session.contains(v) {
+							""
+						} else {
+							"  (not yet in this session)"
+						};
 						out.push_str(&format!("{v}{mark}\n"));
 					}
 					out.push_str(&format!("session {index}: {} validators", session.len()));
@@ -191,21 +198,37 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 			let account = parse_account(&account)?;
 			let peer = peer_id.as_deref().map(parse_peer_id).transpose()?;
 			let governed = client
-				.propose(&ctx.key()?.pair, BadgeClient::join_call(&account, peer), ctx.wait())
+				.propose(
+					&ctx.key()?.pair,
+					BadgeClient::join_call(&account, peer),
+					ctx.wait(),
+				)
 				.await?;
-			report_governed(ctx, governed, json!({ "added": account.to_string() }), || {
-				format!("added validator {account}; it takes part from the session after next once its keys are set")
-			});
+			report_governed(
+				ctx,
+				governed,
+				json!({ "added": account.to_string() }),
+				|| {
+					format!("added validator {account}; it takes part from the session after next once its keys are set")
+				},
+			);
 		}
 		ValidatorCmd::Remove { account, peer_id } => {
 			let account = parse_account(&account)?;
 			let peer = peer_id.as_deref().map(parse_peer_id).transpose()?;
 			let governed = client
-				.propose(&ctx.key()?.pair, BadgeClient::leave_call(&account, peer), ctx.wait())
+				.propose(
+					&ctx.key()?.pair,
+					BadgeClient::leave_call(&account, peer),
+					ctx.wait(),
+				)
 				.await?;
-			report_governed(ctx, governed, json!({ "removed": account.to_string() }), || {
-				format!("removed validator {account}; it stops from the session after next")
-			});
+			report_governed(
+				ctx,
+				governed,
+				json!({ "removed": account.to_string() }),
+				|| format!("removed validator {account}; it stops from the session after next"),
+			);
 		}
 		ValidatorCmd::SetKeys { node } => {
 			let key = ctx.key()?;
@@ -216,9 +239,10 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 				.set_session_keys(&key.pair, &keys, &proof, ctx.wait())
 				.await?;
 			let keys_hex = format!("0x{}", hex::encode(&keys));
-			ctx.print(json!({ "session_keys": keys_hex, "account": owner.to_string() }), || {
-				format!("session keys {keys_hex} set for {owner}")
-			});
+			ctx.print(
+				json!({ "session_keys": keys_hex, "account": owner.to_string() }),
+				|| format!("session keys {keys_hex} set for {owner}"),
+			);
 		}
 	}
 	Ok(crate::exit::OK)

@@ -62,9 +62,7 @@ impl From<ClientError> for CliError {
 			| ClientError::Invalid(_)
 			| ClientError::Dropped(_)
 			| ClientError::MotionFailed { .. }
-			| ClientError::MotionOpen { .. } => {
-				CliError::Rejected(e.to_string())
-			}
+			| ClientError::MotionOpen { .. } => CliError::Rejected(e.to_string()),
 			ClientError::InvalidInput(m) => CliError::Input(m),
 			other => CliError::Node(other.to_string()),
 		}
@@ -525,9 +523,12 @@ async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 			let governed = client
 				.register_issuer(&ctx.key()?.pair, &account, &profile, ctx.wait())
 				.await?;
-			report_governed(ctx, governed, json!({ "registered": account.to_string() }), || {
-				format!("registered issuer {account}")
-			});
+			report_governed(
+				ctx,
+				governed,
+				json!({ "registered": account.to_string() }),
+				|| format!("registered issuer {account}"),
+			);
 			Ok(exit::OK)
 		}
 		IssuerCmd::Update {
@@ -553,9 +554,12 @@ async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 			let governed = client
 				.suspend_issuer(&ctx.key()?.pair, &account, ctx.wait())
 				.await?;
-			report_governed(ctx, governed, json!({ "suspended": account.to_string() }), || {
-				format!("suspended {account}")
-			});
+			report_governed(
+				ctx,
+				governed,
+				json!({ "suspended": account.to_string() }),
+				|| format!("suspended {account}"),
+			);
 			Ok(exit::OK)
 		}
 		IssuerCmd::Reinstate { account } => {
@@ -563,9 +567,12 @@ async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 			let governed = client
 				.reinstate_issuer(&ctx.key()?.pair, &account, ctx.wait())
 				.await?;
-			report_governed(ctx, governed, json!({ "reinstated": account.to_string() }), || {
-				format!("reinstated {account}")
-			});
+			report_governed(
+				ctx,
+				governed,
+				json!({ "reinstated": account.to_string() }),
+				|| format!("reinstated {account}"),
+			);
 			Ok(exit::OK)
 		}
 	}
@@ -814,9 +821,12 @@ async fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8, CliError> {
 		let governed = client
 			.force_revoke(&key.pair, badge, args.reason.into(), digest, ctx.wait())
 			.await?;
-		report_governed(ctx, governed, json!({ "revoked": format!("{badge:?}") }), || {
-			format!("revoked {badge:?}")
-		});
+		report_governed(
+			ctx,
+			governed,
+			json!({ "revoked": format!("{badge:?}") }),
+			|| format!("revoked {badge:?}"),
+		);
 		return Ok(exit::OK);
 	} else {
 		client
