@@ -11,6 +11,36 @@ use runtime::runtime_types::{
 	pallet_node_authorization::pallet::Call as Nodes, pallet_utility::pallet::Call as Utility,
 };
 
+/// The bytes of a base58 peer id (`12D3KooW…`, as a node logs it and `key inspect-node-key`
+/// prints it): what node authorization stores.
+pub fn peer_id_bytes(peer_id: &str) -> Result<Vec<u8>, Error> {
+	const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+	let s = peer_id.trim();
+	let bad = || Error::InvalidInput(format!("`{s}` is not a peer id (base58, 12D3KooW…)"));
+	// Big-endian base-256 digits of the base-58 number.
+	let mut bytes: Vec<u8> = Vec::new();
+	for c in s.bytes() {
+		let mut carry = ALPHABET.iter().position(|a| *a == c).ok_or_else(bad)? as u32;
+		for b in bytes.iter_mut().rev() {
+			carry += (*b as u32) * 58;
+			*b = (carry & 0xff) as u8;
+			carry >>= 8;
+		}
+		while carry > 0 {
+			bytes.insert(0, (carry & 0xff) as u8);
+			carry >>= 8;
+		}
+	}
+	let zeros = s.bytes().take_while(|c| *c == b'1').count();
+	let mut out = vec![0u8; zeros];
+	out.extend(bytes);
+	// An ed25519 peer id: identity multihash (0x00, length 0x24) of a protobuf public key.
+	if out.len() < 6 || out[0] != 0x00 || out[1] as usize != out.len() - 2 {
+		return Err(bad());
+	}
+	Ok(out)
+}
+
 /// What a motion did.
 pub enum Governed {
 	/// The call was dispatched and succeeded (in the block of `Landed`).
@@ -29,6 +59,15 @@ impl Governed {
 				hash: motion.hash,
 				threshold: motion.threshold,
 			}),
+		}
+	}
+}
+
+impl std::fmt::Debug for Governed {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Governed::Done(landed) => f.debug_tuple("Done").field(&landed.block).finish(),
+			Governed::Proposed(motion) => f.debug_tuple("Proposed").field(motion).finish(),
 		}
 	}
 }
@@ -339,12 +378,18 @@ impl BadgeClient {
 			validator: *validator,
 		})];
 		if let Some(peer) = peer_id {
-			calls.push(RuntimeCall::NodeAuthorization(Nodes::add_well_known_node {
-				node: runtime::runtime_types::sp_core::OpaquePeerId(peer),
-				owner: subxt::utils::MultiAddress::Id(*validator),
-			}));
+			calls.push(Self::authorize_node_call(peer, validator));
 		}
 		RuntimeCall::Utility(Utility::batch_all { calls })
+	}
+
+	/// The call that authorizes node `peer_id` (bytes of the peer id), run by `owner`, to take
+	/// part in the network without being a validator (a verifier's or explorer's RPC node).
+	pub fn authorize_node_call(peer_id: Vec<u8>, owner: &AccountId32) -> RuntimeCall {
+		RuntimeCall::NodeAuthorization(Nodes::add_well_known_node {
+			node: runtime::runtime_types::sp_core::OpaquePeerId(peer_id),
+			owner: subxt::utils::MultiAddress::Id(*owner),
+		})
 	}
 
 	/// The call that removes `validator` and its node `peer_id`, for one motion.
@@ -365,7 +410,18 @@ impl BadgeClient {
 
 #[cfg(test)]
 mod tests {
-	use super::two_thirds;
+	use super::{peer_id_bytes, two_thirds};
+
+	#[test]
+	fn peer_ids_decode_to_their_multihash_bytes() {
+		let bytes = peer_id_bytes("12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp").unwrap();
+		assert_eq!(
+			hex::encode(bytes),
+			"0024080112204cb5abf6ad79fbf5abbccafcc269d85cd2651ed4b885b5869f241aedf0a5ba29"
+		);
+		assert!(peer_id_bytes("not-a-peer-id").is_err());
+		assert!(peer_id_bytes("12D3Koo").is_err());
+	}
 
 	#[test]
 	fn two_thirds_rounds_up_and_a_council_of_one_passes_alone() {

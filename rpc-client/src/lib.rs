@@ -33,7 +33,7 @@ mod error;
 mod governance;
 
 pub use error::Error;
-pub use governance::{two_thirds, Governed, Motion};
+pub use governance::{peer_id_bytes, two_thirds, Governed, Motion};
 pub use subxt;
 pub use subxt::utils::{AccountId32, H256};
 pub use subxt_signer::{sr25519::Keypair, SecretUri};

@@ -117,6 +117,18 @@ impl Node {
 			.expect("the node logged its identity before its RPC port")
 	}
 
+	/// The node's p2p multiaddress with its peer id (for `--bootnodes`), from its
+	/// `--listen-addr` argument.
+	pub fn multiaddr(&self) -> String {
+		let listen = self
+			.args
+			.iter()
+			.skip_while(|a| *a != "--listen-addr")
+			.nth(1)
+			.expect("the node was started with --listen-addr");
+		format!("{listen}/p2p/{}", self.peer_id())
+	}
+
 	/// Wait until the node's log shows a block at least `number` finalized.
 	pub fn wait_for_finalized(&self, number: u32, timeout: Duration) {
 		let deadline = Instant::now() + timeout;
@@ -244,8 +256,6 @@ impl Consortium {
 					"--validator",
 					"--node-key",
 					&key,
-					"--port",
-					&port,
 					"--listen-addr",
 				];
 				let listen = format!("/ip4/127.0.0.1/tcp/{port}");
@@ -280,7 +290,8 @@ impl Consortium {
 	}
 
 	/// Start another node of the `local` chain (`extra` arguments, e.g. a network key) that
-	/// knows the validators as bootnodes.
+	/// knows the validators as bootnodes. Like every node of the consortium it runs offchain
+	/// workers, which keep its peers to the council's authorized nodes.
 	pub fn start_peer(&self, extra: &[&str]) -> Node {
 		let port = free_port().to_string();
 		let listen = format!("/ip4/127.0.0.1/tcp/{port}");
@@ -288,10 +299,10 @@ impl Consortium {
 		let mut args = vec![
 			"--chain",
 			"local",
-			"--port",
-			&port,
 			"--listen-addr",
 			&listen,
+			"--offchain-worker",
+			"always",
 		];
 		args.extend_from_slice(extra);
 		args.push("--bootnodes");

@@ -69,35 +69,6 @@ fn parse_hash(s: &str) -> Result<H256, CliError> {
 		.map_err(|_| CliError::Input(format!("`{s}` is not a motion hash (0x + 64 hex digits)")))
 }
 
-/// The bytes of a base58 peer id (`12D3KooW…`).
-pub fn parse_peer_id(s: &str) -> Result<Vec<u8>, CliError> {
-	const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-	let s = s.trim();
-	let bad = || CliError::Input(format!("`{s}` is not a peer id (base58, 12D3KooW…)"));
-	// Big-endian base-256 digits of the base-58 number.
-	let mut bytes: Vec<u8> = Vec::new();
-	for c in s.bytes() {
-		let mut carry = ALPHABET.iter().position(|a| *a == c).ok_or_else(bad)? as u32;
-		for b in bytes.iter_mut().rev() {
-			carry += (*b as u32) * 58;
-			*b = (carry & 0xff) as u8;
-			carry >>= 8;
-		}
-		while carry > 0 {
-			bytes.insert(0, (carry & 0xff) as u8);
-			carry >>= 8;
-		}
-	}
-	let zeros = s.bytes().take_while(|c| *c == b'1').count();
-	let mut out = vec![0u8; zeros];
-	out.extend(bytes);
-	// An ed25519 peer id: identity multihash (0x00, length 0x24) of a protobuf public key.
-	if out.len() < 6 || out[0] != 0x00 || out[1] as usize != out.len() - 2 {
-		return Err(bad());
-	}
-	Ok(out)
-}
-
 pub async fn council(ctx: &Ctx, cmd: CouncilCmd) -> Result<u8, CliError> {
 	let client = ctx.client().await?;
 	match cmd {
@@ -196,7 +167,10 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 		}
 		ValidatorCmd::Add { account, peer_id } => {
 			let account = parse_account(&account)?;
-			let peer = peer_id.as_deref().map(parse_peer_id).transpose()?;
+			let peer = peer_id
+				.as_deref()
+				.map(badge_client::peer_id_bytes)
+				.transpose()?;
 			let governed = client
 				.propose(
 					&ctx.key()?.pair,
@@ -215,7 +189,10 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 		}
 		ValidatorCmd::Remove { account, peer_id } => {
 			let account = parse_account(&account)?;
-			let peer = peer_id.as_deref().map(parse_peer_id).transpose()?;
+			let peer = peer_id
+				.as_deref()
+				.map(badge_client::peer_id_bytes)
+				.transpose()?;
 			let governed = client
 				.propose(
 					&ctx.key()?.pair,
@@ -246,20 +223,4 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 		}
 	}
 	Ok(crate::exit::OK)
-}
-
-#[cfg(test)]
-mod tests {
-	use super::parse_peer_id;
-
-	#[test]
-	fn peer_ids_decode_to_their_multihash_bytes() {
-		let bytes = parse_peer_id("12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp").unwrap();
-		assert_eq!(
-			hex::encode(bytes),
-			"0024080112204cb5abf6ad79fbf5abbccafcc269d85cd2651ed4b885b5869f241aedf0a5ba29"
-		);
-		assert!(parse_peer_id("not-a-peer-id").is_err());
-		assert!(parse_peer_id("12D3Koo").is_err());
-	}
 }

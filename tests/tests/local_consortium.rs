@@ -1,0 +1,369 @@
+//! A four-validator consortium of real node processes on loopback (`--chain local`, 2 s blocks,
+//! 10-block sessions):
+//!
+//! - blocks are produced and finalized; a badge issued through one node verifies through every
+//!   other and through a council-authorized, non-validator RPC node; a node the council did not
+//!   authorize gets nothing;
+//! - only the council governs: a non-member cannot propose, one member cannot pass a motion;
+//! - finality survives one lost validator, stops (losing nothing) with two, resumes with three;
+//! - a fifth organisation joins by motion, sets keys on its own node, authors blocks, leaves.
+//!
+//! The tests take turns (one consortium at a time on this machine's cores).
+
+use badge_client::runtime::runtime_types::badge_runtime::RuntimeCall;
+use badge_client::{
+	account_of, dev, peer_id_bytes, BadgeClient, ClassSpec, Error, Governed, Profile, Wait, H256,
+};
+use badge_e2e::{best, block_hash, finalized, node_key, poll, rpc, wait_finalized, Consortium};
+use std::time::Duration;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// One consortium at a time: four debug nodes already keep two cores busy.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The verdict name the node's JSON-RPC gives for `badge`.
+async fn verdict_via(url: &str, badge: H256) -> String {
+	let json: serde_json::Value = rpc(url, "badges_verify", vec![serde_json::json!(badge)])
+		.await
+		.expect("badges_verify answers");
+	json["verdict"].as_str().unwrap_or_default().to_string()
+}
+
+/// The number of peers the node at `url` is connected to.
+async fn peers(url: &str) -> u64 {
+	let health: serde_json::Value = rpc(url, "system_health", vec![])
+		.await
+		.expect("system_health answers");
+	health["peers"].as_u64().unwrap_or(0)
+}
+
+/// Three of the four council members pass a motion (the threshold), through `council`.
+async fn pass(council: &BadgeClient, call: RuntimeCall) {
+	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
+	council
+		.pass_motion(&[&alice, &bob, &charlie], call, Wait::Finalized)
+		.await
+		.expect("three of four members pass the motion");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_validators_finalize_and_every_authorized_node_verifies_a_badge_issued_through_one() {
+	let _turn = ONE_AT_A_TIME.lock().await;
+	let consortium = Consortium::local();
+	for node in &consortium.nodes {
+		wait_finalized(&node.http_url(), 2, 2 * MINUTE).await;
+	}
+	let via_alice = BadgeClient::connect(&consortium.nodes[0].ws_url())
+		.await
+		.unwrap();
+	let issuer = dev::ferdie();
+	let profile = Profile {
+		name: "Digital Agency".into(),
+		url: "https://agency.example.jp".into(),
+		contact: None,
+	};
+
+	// Someone outside the council cannot even propose; nor can they act as the admin.
+	let outsider = dev::eve();
+	let refused = via_alice
+		.register_issuer(&outsider, &account_of(&issuer), &profile, Wait::InBlock)
+		.await;
+	assert!(
+		matches!(refused, Err(Error::InvalidInput(_))),
+		"a non-member is refused: {refused:?}"
+	);
+	let refused = via_alice
+		.propose(
+			&outsider,
+			BadgeClient::join_call(&account_of(&outsider), None),
+			Wait::InBlock,
+		)
+		.await;
+	assert!(
+		matches!(refused, Err(Error::InvalidInput(_) | Error::Invalid(_))),
+		"a non-member cannot propose adding a validator: {refused:?}"
+	);
+
+	// One member alone cannot pass a motion: it stays open until three of four say aye.
+	let motion = match via_alice
+		.register_issuer(&dev::alice(), &account_of(&issuer), &profile, Wait::InBlock)
+		.await
+		.expect("Alice proposes")
+	{
+		Governed::Proposed(motion) => motion,
+		Governed::Done(_) => panic!("one of four members passed a motion"),
+	};
+	assert_eq!(motion.threshold, 3, "three of four members must agree");
+	for member in [dev::alice(), dev::bob()] {
+		via_alice
+			.vote(&member, motion.hash, motion.index, true, Wait::InBlock)
+			.await
+			.expect("members vote");
+	}
+	let early = via_alice
+		.close(&dev::alice(), motion.hash, motion.index, Wait::InBlock)
+		.await;
+	assert!(early.is_err(), "two ayes of four do not pass: {early:?}");
+	via_alice
+		.vote(
+			&dev::charlie(),
+			motion.hash,
+			motion.index,
+			true,
+			Wait::InBlock,
+		)
+		.await
+		.expect("a third member votes");
+	via_alice
+		.close(&dev::alice(), motion.hash, motion.index, Wait::Finalized)
+		.await
+		.expect("the motion closes")
+		.done()
+		.expect("three of four members register the issuer");
+
+	// The issuer works through Bob's node.
+	let via_bob = BadgeClient::connect(&consortium.nodes[1].ws_url())
+		.await
+		.unwrap();
+	let class = via_bob
+		.create_class(
+			&issuer,
+			&ClassSpec {
+				name: "Digital Promotion Committee member".into(),
+				description: "Appointed member".into(),
+				criteria: badge_client::criteria_url("https://agency.example.jp/criteria"),
+				achievement_type: badge_client::AchievementType::Achievement,
+				image_digest: badge_client::crypto::image_digest(b"<svg/>"),
+			},
+			Wait::Finalized,
+		)
+		.await
+		.expect("the issuer creates a class");
+	let claim = badge_client::crypto::ClaimKey::generate();
+	let recipient = badge_client::crypto::recipient_commitment("member@example.jp", "salt");
+	let badge = via_bob
+		.issue(
+			&issuer,
+			class,
+			badge_client::badge_spec(recipient, &claim, None, None),
+			Wait::Finalized,
+		)
+		.await
+		.expect("the issuer issues a badge");
+
+	// A verifier's full node (not a validator, network key 5) and a stranger's (key 6). The
+	// council authorizes the verifier's node only.
+	let verifier_key = node_key(5);
+	let verifier = consortium.start_peer(&["--node-key", &verifier_key]);
+	let authorize = BadgeClient::authorize_node_call(
+		peer_id_bytes(&verifier.peer_id()).unwrap(),
+		&account_of(&dev::alice()),
+	);
+	pass(&via_alice, authorize).await;
+
+	// Every validator and the verifier's node agree on the finalized chain and the verdict.
+	let (target, target_hash) = finalized(&consortium.nodes[1].http_url()).await.unwrap();
+	for url in consortium
+		.nodes
+		.iter()
+		.map(|n| n.http_url())
+		.chain([verifier.http_url()])
+	{
+		wait_finalized(&url, target, 2 * MINUTE).await;
+		assert_eq!(
+			block_hash(&url, target).await.unwrap(),
+			Some(target_hash.clone()),
+			"{url} finalized the same chain"
+		);
+		assert_eq!(
+			verdict_via(&url, badge).await,
+			"not_yet_received",
+			"{url} sees the issued badge"
+		);
+	}
+
+	// A stranger's node (network key 6, never authorized) is refused by every node, the
+	// verifier's included: no peers and no blocks while the consortium finalizes five more.
+	let stranger_key = node_key(6);
+	let verifier_addr = verifier.multiaddr();
+	let stranger =
+		consortium.start_peer(&["--node-key", &stranger_key, "--bootnodes", &verifier_addr]);
+	let (now, _) = finalized(&consortium.nodes[0].http_url()).await.unwrap();
+	wait_finalized(&consortium.nodes[0].http_url(), now + 5, MINUTE).await;
+	assert_eq!(
+		peers(&stranger.http_url()).await,
+		0,
+		"an unauthorized node has no peers"
+	);
+	assert_eq!(
+		best(&stranger.http_url()).await.unwrap(),
+		0,
+		"an unauthorized node syncs nothing"
+	);
+	assert_eq!(
+		verdict_via(&stranger.http_url(), badge).await,
+		"not_found",
+		"an unauthorized node knows no badge"
+	);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finality_survives_one_lost_validator_and_stops_without_losing_blocks_at_two() {
+	let _turn = ONE_AT_A_TIME.lock().await;
+	let mut consortium = Consortium::local();
+	let alice = consortium.nodes[0].http_url();
+	wait_finalized(&alice, 3, 2 * MINUTE).await;
+
+	// Dave's node dies: the other three (of four) still finalize.
+	consortium.nodes[3].kill();
+	let (before, before_hash) = finalized(&alice).await.unwrap();
+	wait_finalized(&alice, before + 3, 2 * MINUTE).await;
+
+	// Dave comes back, catches up, and agrees on what was finalized meanwhile.
+	consortium.nodes[3].restart();
+	let dave = consortium.nodes[3].http_url();
+	let (now, now_hash) = finalized(&alice).await.unwrap();
+	wait_finalized(&dave, now, 2 * MINUTE).await;
+	assert_eq!(
+		block_hash(&dave, before).await.unwrap(),
+		Some(before_hash.clone()),
+		"the block finalized before Dave died is on his node"
+	);
+	assert_eq!(
+		block_hash(&dave, now).await.unwrap(),
+		Some(now_hash),
+		"the block finalized while Dave was down is the same on his node"
+	);
+
+	// Charlie and Dave die: two of four cannot finalize (GRANDPA needs three); blocks go on.
+	consortium.nodes[2].kill();
+	consortium.nodes[3].kill();
+	let best_then = best(&alice).await.unwrap();
+	poll("Alice and Bob to author two blocks", 2 * MINUTE, || async {
+		(best(&alice).await.ok()? >= best_then + 2).then_some(())
+	})
+	.await;
+	// Votes cast before the kill may still land; after that, nothing more is finalized.
+	let (stalled_at, stalled_hash) = finalized(&alice).await.unwrap();
+	let best_then = best(&alice).await.unwrap();
+	poll(
+		"Alice and Bob to author four more blocks",
+		2 * MINUTE,
+		|| async { (best(&alice).await.ok()? >= best_then + 4).then_some(()) },
+	)
+	.await;
+	let (still, _) = finalized(&alice).await.unwrap();
+	assert_eq!(
+		still, stalled_at,
+		"finality stalls with two of four validators"
+	);
+	// Nothing finalized is lost.
+	assert_eq!(
+		block_hash(&alice, stalled_at).await.unwrap(),
+		Some(stalled_hash)
+	);
+	assert_eq!(block_hash(&alice, before).await.unwrap(), Some(before_hash));
+
+	// Charlie returns: three of four, and finality resumes past the stall.
+	consortium.nodes[2].restart();
+	let best_now = best(&alice).await.unwrap();
+	wait_finalized(&alice, best_now, 3 * MINUTE).await;
+	let charlie = consortium.nodes[2].http_url();
+	wait_finalized(&charlie, best_now, MINUTE).await;
+}
+
+/// Lines of a node's log saying it authored a block.
+fn authored(node: &badge_e2e::Node) -> usize {
+	node.log
+		.lock()
+		.expect("log lock")
+		.iter()
+		.filter(|l| l.contains("Pre-sealed block for proposal"))
+		.count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifth_organisation_joins_by_motion_authors_blocks_and_leaves() {
+	let _turn = ONE_AT_A_TIME.lock().await;
+	let consortium = Consortium::local();
+	let alice = consortium.nodes[0].http_url();
+	wait_finalized(&alice, 2, 2 * MINUTE).await;
+	let council = BadgeClient::connect(&consortium.nodes[0].ws_url())
+		.await
+		.unwrap();
+
+	// Eve's organisation runs a validator node with a fresh network key (number 5) and, on
+	// loopback, unsafe RPC methods for key rotation (the runbook's steps).
+	let eve = dev::eve();
+	let eve_key = node_key(5);
+	let eve_node = consortium.start_peer(&["--validator", "--node-key", &eve_key]);
+	let eve_peer = peer_id_bytes(&eve_node.peer_id()).unwrap();
+
+	// One motion adds her validator and authorizes her node.
+	pass(
+		&council,
+		BadgeClient::join_call(&account_of(&eve), Some(eve_peer)),
+	)
+	.await;
+	assert!(council
+		.validators()
+		.await
+		.unwrap()
+		.contains(&account_of(&eve)));
+
+	// Her node syncs and generates session keys for her account in its keystore; she
+	// registers them through a consortium node (as `badge validator set-keys` does).
+	let eve_url = eve_node.http_url();
+	let (now, _) = finalized(&alice).await.unwrap();
+	wait_finalized(&eve_url, now, 2 * MINUTE).await;
+	let own_node = BadgeClient::connect(&eve_node.ws_url()).await.unwrap();
+	let (keys, proof) = own_node.rotate_keys_for(&account_of(&eve)).await.unwrap();
+	council
+		.set_session_keys(&eve, &keys, &proof, Wait::Finalized)
+		.await
+		.expect("Eve sets her session keys");
+
+	// From a later session she is a validator and her node authors blocks.
+	poll("Eve in the session's validators", 3 * MINUTE, || async {
+		council
+			.session_validators()
+			.await
+			.ok()?
+			.contains(&account_of(&eve))
+			.then_some(())
+	})
+	.await;
+	poll("Eve's node to author a block", 2 * MINUTE, || async {
+		(authored(&eve_node) > 0).then_some(())
+	})
+	.await;
+	// Five validators: four still finalize (GRANDPA needs four of five) including hers.
+	let (now, _) = finalized(&alice).await.unwrap();
+	wait_finalized(&eve_url, now + 2, MINUTE).await;
+
+	// She leaves by another motion; from a later session her node authors no more.
+	pass(&council, BadgeClient::leave_call(&account_of(&eve), None)).await;
+	poll(
+		"Eve out of the session's validators",
+		3 * MINUTE,
+		|| async {
+			(!council
+				.session_validators()
+				.await
+				.ok()?
+				.contains(&account_of(&eve)))
+			.then_some(())
+		},
+	)
+	.await;
+	let after_leaving = authored(&eve_node);
+	let (now, _) = finalized(&alice).await.unwrap();
+	// Two full rounds of the four remaining validators.
+	wait_finalized(&alice, now + 8, 2 * MINUTE).await;
+	assert_eq!(
+		authored(&eve_node),
+		after_leaving,
+		"a removed validator authors no more blocks"
+	);
+}
