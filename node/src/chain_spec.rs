@@ -6,7 +6,7 @@ use sc_service::ChainType;
 /// The node's chain spec type (no client extensions).
 pub type ChainSpec = sc_service::GenericChainSpec;
 
-fn wasm() -> Result<&'static [u8], String> {
+pub(crate) fn wasm() -> Result<&'static [u8], String> {
 	badge_runtime::WASM_BINARY.ok_or_else(|| {
 		"The runtime WASM is not available: this binary was built with SKIP_WASM_BUILD".to_string()
 	})

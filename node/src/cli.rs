@@ -14,6 +14,10 @@ pub enum Subcommand {
 	/// Export the chain specification of `--chain`.
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
+	/// Write the chain spec of a consortium from a description of its member organisations
+	/// (fresh keys only; see `chain-specs/consortium.toml`).
+	ConsortiumSpec(crate::consortium_spec::ConsortiumSpecCmd),
+
 	/// Validate blocks.
 	CheckBlock(sc_cli::CheckBlockCmd),
 

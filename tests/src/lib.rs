@@ -29,6 +29,20 @@ pub fn node_binary() -> PathBuf {
 	node
 }
 
+/// The `badge` CLI binary: `$BADGE_CLI_BIN`, else `badge` next to the node binary.
+pub fn cli_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("BADGE_CLI_BIN") {
+		return PathBuf::from(path);
+	}
+	let cli = node_binary().with_file_name("badge");
+	assert!(
+		cli.exists(),
+		"{} not found: build it first (`cargo build --workspace`) or set BADGE_CLI_BIN",
+		cli.display()
+	);
+	cli
+}
+
 /// The Python of the environment `scripts/setup` makes, which holds openbadgeslib (an Open
 /// Badges implementation we did not write): `$OB_PYTHON`, else its default place.
 pub fn ob_python() -> PathBuf {

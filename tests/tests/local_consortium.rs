@@ -6,7 +6,8 @@
 //!   authorize gets nothing;
 //! - only the council governs: a non-member cannot propose, one member cannot pass a motion;
 //! - finality survives one lost validator, stops (losing nothing) with two, resumes with three;
-//! - a fifth organisation joins by motion, sets keys on its own node, authors blocks, leaves.
+//! - a fifth organisation follows the README's runbook with `badge-node key` and the `badge`
+//!   CLI: joins by motion, sets keys generated in its own node, authors blocks, leaves.
 //!
 //! The tests take turns (one consortium at a time on this machine's cores).
 
@@ -283,54 +284,106 @@ fn authored(node: &badge_e2e::Node) -> usize {
 		.count()
 }
 
+/// Run the `badge` CLI against `url` signing with `key` (a secret URI), with `--json`; its
+/// JSON output, after checking it succeeded.
+fn badge(url: &str, key: &str, args: &[&str]) -> serde_json::Value {
+	let output = std::process::Command::new(badge_e2e::cli_binary())
+		.args(args)
+		.arg("--json")
+		.env("BADGE_NODE_URL", url)
+		.env("BADGE_KEY", key)
+		.env_remove("BADGE_CONFIG")
+		.output()
+		.expect("the badge CLI runs");
+	assert!(
+		output.status.success(),
+		"badge {args:?} failed: {}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	serde_json::from_slice(&output.stdout).expect("--json prints JSON")
+}
+
+/// A council motion through the CLI, as the runbook has it: Alice proposes with `args`; she,
+/// Bob and Charlie vote aye (proposing is not voting); she closes.
+fn motion_via_cli(url: &str, args: &[&str]) {
+	let proposed = badge(url, "//Alice", args);
+	let hash = proposed["proposed"]["hash"]
+		.as_str()
+		.expect("a motion opened");
+	let index = proposed["proposed"]["index"].to_string();
+	assert_eq!(proposed["proposed"]["threshold"], 3);
+	for member in ["//Alice", "//Bob", "//Charlie"] {
+		badge(url, member, &["council", "vote", hash, &index]);
+	}
+	let closed = badge(url, "//Alice", &["council", "close", hash, &index]);
+	assert!(
+		closed.get("executed").is_some(),
+		"the motion passed: {closed}"
+	);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fifth_organisation_joins_by_motion_authors_blocks_and_leaves() {
+async fn a_fifth_organisation_joins_by_the_runbook_authors_blocks_and_leaves() {
 	let _turn = ONE_AT_A_TIME.lock().await;
 	let consortium = Consortium::local();
 	let alice = consortium.nodes[0].http_url();
+	let council_url = consortium.nodes[0].ws_url();
 	wait_finalized(&alice, 2, 2 * MINUTE).await;
-	let council = BadgeClient::connect(&consortium.nodes[0].ws_url())
-		.await
-		.unwrap();
+	let council = BadgeClient::connect(&council_url).await.unwrap();
+	let eve = account_of(&dev::eve()).to_string();
 
-	// Eve's organisation runs a validator node with a fresh network key (number 5) and, on
-	// loopback, unsafe RPC methods for key rotation (the runbook's steps).
-	let eve = dev::eve();
-	let eve_key = node_key(5);
-	let eve_node = consortium.start_peer(&["--validator", "--node-key", &eve_key]);
-	let eve_peer = peer_id_bytes(&eve_node.peer_id()).unwrap();
+	// Runbook step 1: Eve's organisation generates its node's network key and starts it as a
+	// validator (RPC on localhost, where unsafe methods are allowed).
+	let keys = tempfile::tempdir().unwrap();
+	let key_file = keys.path().join("node.key");
+	let generated = std::process::Command::new(badge_e2e::node_binary())
+		.args(["key", "generate-node-key", "--file"])
+		.arg(&key_file)
+		.output()
+		.expect("badge-node key generate-node-key runs");
+	assert!(generated.status.success());
+	let peer_id = String::from_utf8_lossy(&generated.stderr)
+		.trim()
+		.to_string();
+	let key_path = key_file.to_str().unwrap();
+	let eve_node = consortium.start_peer(&["--validator", "--node-key-file", key_path]);
+	assert_eq!(
+		eve_node.peer_id(),
+		peer_id,
+		"the node runs with the generated key"
+	);
 
-	// One motion adds her validator and authorizes her node.
-	pass(
-		&council,
-		BadgeClient::join_call(&account_of(&eve), Some(eve_peer)),
-	)
-	.await;
-	assert!(council
-		.validators()
-		.await
+	// Steps 2 and 3: the council adds her validator and authorizes her node in one motion.
+	motion_via_cli(
+		&council_url,
+		&["validator", "add", &eve, "--peer-id", &peer_id],
+	);
+	let listed = badge(&council_url, "//Alice", &["validator", "list"]);
+	assert!(listed["validators"]
+		.as_array()
 		.unwrap()
-		.contains(&account_of(&eve)));
+		.iter()
+		.any(|v| v == &eve));
 
-	// Her node syncs and generates session keys for her account in its keystore; she
-	// registers them through a consortium node (as `badge validator set-keys` does).
+	// Step 4: once her node has synced, she generates session keys inside it and registers
+	// them (`badge validator set-keys --node`).
 	let eve_url = eve_node.http_url();
 	let (now, _) = finalized(&alice).await.unwrap();
 	wait_finalized(&eve_url, now, 2 * MINUTE).await;
-	let own_node = BadgeClient::connect(&eve_node.ws_url()).await.unwrap();
-	let (keys, proof) = own_node.rotate_keys_for(&account_of(&eve)).await.unwrap();
-	council
-		.set_session_keys(&eve, &keys, &proof, Wait::Finalized)
-		.await
-		.expect("Eve sets her session keys");
+	let set = badge(
+		&council_url,
+		"//Eve",
+		&["validator", "set-keys", "--node", &eve_node.ws_url()],
+	);
+	assert_eq!(set["account"], serde_json::json!(eve));
 
-	// From a later session she is a validator and her node authors blocks.
+	// Step 5: from a later session she is a validator and her node authors blocks.
 	poll("Eve in the session's validators", 3 * MINUTE, || async {
 		council
 			.session_validators()
 			.await
 			.ok()?
-			.contains(&account_of(&eve))
+			.contains(&account_of(&dev::eve()))
 			.then_some(())
 	})
 	.await;
@@ -338,12 +391,12 @@ async fn a_fifth_organisation_joins_by_motion_authors_blocks_and_leaves() {
 		(authored(&eve_node) > 0).then_some(())
 	})
 	.await;
-	// Five validators: four still finalize (GRANDPA needs four of five) including hers.
+	// Five validators: four of them must finalize, and her node follows.
 	let (now, _) = finalized(&alice).await.unwrap();
 	wait_finalized(&eve_url, now + 2, MINUTE).await;
 
 	// She leaves by another motion; from a later session her node authors no more.
-	pass(&council, BadgeClient::leave_call(&account_of(&eve), None)).await;
+	motion_via_cli(&council_url, &["validator", "remove", &eve]);
 	poll(
 		"Eve out of the session's validators",
 		3 * MINUTE,
@@ -352,11 +405,14 @@ async fn a_fifth_organisation_joins_by_motion_authors_blocks_and_leaves() {
 				.session_validators()
 				.await
 				.ok()?
-				.contains(&account_of(&eve)))
+				.contains(&account_of(&dev::eve())))
 			.then_some(())
 		},
 	)
 	.await;
+	// Let a block of the new session be imported everywhere before counting.
+	let (now, _) = finalized(&alice).await.unwrap();
+	wait_finalized(&eve_url, now + 1, MINUTE).await;
 	let after_leaving = authored(&eve_node);
 	let (now, _) = finalized(&alice).await.unwrap();
 	// Two full rounds of the four remaining validators.
