@@ -9,6 +9,8 @@ use std::{
 	time::{Duration, Instant},
 };
 
+pub mod services;
+
 /// The node binary: `$BADGE_NODE_BIN`, else `badge-node` next to the test executable's
 /// directory (`target/debug/deps/..`).
 pub fn node_binary() -> PathBuf {

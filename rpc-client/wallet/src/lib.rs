@@ -1,0 +1,85 @@
+//! # badge-wallet
+//!
+//! The Open Badge Wallet service. An issuer registers an application (a badge it issued on
+//! chain, the applicant's e-mail and the badge's claim secret) through the JSON API; the
+//! applicant gets an e-mail with a single-use, expiring registration link, registers a wallet
+//! (password, and a custodial chain key the service generates and keeps encrypted), then gets a
+//! receipt e-mail per badge; following it, the wallet submits the receipt to the chain with the
+//! holder's key and waits for finality.
+//!
+//! Storage is SQLite by default (one file) or PostgreSQL, through the same code ([`store`]);
+//! e-mail goes over SMTP or, with none configured, to an outbox folder ([`mail`]).
+//!
+//! Not here yet: wallet login and the front page with the disclosure switch, the public badge
+//! page with its QR code, profiles, the explorer view, Japanese text, metrics.
+
+pub mod config;
+pub mod mail;
+pub mod secrets;
+pub mod store;
+pub mod templates;
+pub mod web;
+
+use badge_client::BadgeClient;
+use tokio::sync::Mutex;
+
+/// What every request handler shares.
+pub struct State {
+	/// Settings.
+	pub config: config::Config,
+	/// The database.
+	pub store: store::Store,
+	/// Outgoing e-mail.
+	pub mailer: mail::Mailer,
+	/// The key sealing holder keys and claim secrets.
+	pub key: secrets::ServerKey,
+	/// The chain connection, made on first use and remade after it fails.
+	client: Mutex<Option<BadgeClient>>,
+}
+
+impl State {
+	/// A state over these parts (the chain is connected on first use).
+	pub fn new(
+		config: config::Config,
+		store: store::Store,
+		mailer: mail::Mailer,
+		key: secrets::ServerKey,
+	) -> State {
+		State {
+			config,
+			store,
+			mailer,
+			key,
+			client: Mutex::new(None),
+		}
+	}
+
+	/// Build everything `config` describes: open (and migrate) the database, load or create the
+	/// server key, set up e-mail.
+	pub async fn from_config(config: config::Config) -> Result<State, String> {
+		std::fs::create_dir_all(&config.data_dir)
+			.map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+		let store = store::Store::open(&config.database_url())
+			.await
+			.map_err(|e| e.to_string())?;
+		let key = secrets::ServerKey::load_or_create(&config.server_key_file())?;
+		let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.outbox())?;
+		Ok(State::new(config, store, mailer, key))
+	}
+
+	/// A connection to the chain node (connecting if there is none).
+	pub async fn client(&self) -> Result<BadgeClient, badge_client::Error> {
+		let mut slot = self.client.lock().await;
+		if let Some(client) = slot.as_ref() {
+			return Ok(client.clone());
+		}
+		let client = BadgeClient::connect(&self.config.node_url).await?;
+		*slot = Some(client.clone());
+		Ok(client)
+	}
+
+	/// Drop the chain connection so the next request reconnects.
+	pub async fn forget_client(&self) {
+		*self.client.lock().await = None;
+	}
+}

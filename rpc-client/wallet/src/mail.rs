@@ -1,0 +1,97 @@
+//! Outgoing e-mail: SMTP through lettre, or `.eml` files in an outbox folder when no SMTP server
+//! is configured (the dev setup). Every message has a plain-text and an HTML part.
+
+use lettre::{
+	message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+	AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+
+/// Where e-mails go.
+#[derive(Clone)]
+pub enum Mailer {
+	/// An SMTP server.
+	Smtp(AsyncSmtpTransport<Tokio1Executor>),
+	/// `.eml` files in a folder.
+	Outbox(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// What sending can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+	/// The message could not be built (a bad address).
+	#[error("bad message: {0}")]
+	Build(String),
+	/// The SMTP server or the outbox refused it.
+	#[error("could not send: {0}")]
+	Send(String),
+}
+
+/// One e-mail to send.
+pub struct Mail {
+	/// Recipient address.
+	pub to: String,
+	/// Subject line.
+	pub subject: String,
+	/// Plain-text body.
+	pub text: String,
+	/// HTML body.
+	pub html: String,
+}
+
+impl Mailer {
+	/// SMTP at `url` (`smtp://host:port`, `smtps://…`, see lettre's `from_url`), or the
+	/// outbox folder `outbox` (created) without one.
+	pub fn new(url: Option<&str>, outbox: &std::path::Path) -> Result<Mailer, String> {
+		match url {
+			Some(url) => Ok(Mailer::Smtp(
+				AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+					.map_err(|e| format!("smtp_url `{url}`: {e}"))?
+					.build(),
+			)),
+			None => {
+				std::fs::create_dir_all(outbox)
+					.map_err(|e| format!("cannot create {}: {e}", outbox.display()))?;
+				Ok(Mailer::Outbox(AsyncFileTransport::new(outbox)))
+			}
+		}
+	}
+
+	/// Send `mail` from `from`.
+	pub async fn send(&self, from: &str, mail: Mail) -> Result<(), MailError> {
+		let from: Mailbox = from.parse().map_err(|e| MailError::Build(format!("{e}")))?;
+		let to: Mailbox = mail
+			.to
+			.parse()
+			.map_err(|e| MailError::Build(format!("recipient: {e}")))?;
+		let message = Message::builder()
+			.from(from)
+			.to(to)
+			.subject(mail.subject)
+			.multipart(
+				MultiPart::alternative()
+					.singlepart(
+						SinglePart::builder()
+							.header(ContentType::TEXT_PLAIN)
+							.body(mail.text),
+					)
+					.singlepart(
+						SinglePart::builder()
+							.header(ContentType::TEXT_HTML)
+							.body(mail.html),
+					),
+			)
+			.map_err(|e| MailError::Build(e.to_string()))?;
+		match self {
+			Mailer::Smtp(smtp) => smtp
+				.send(message)
+				.await
+				.map(|_| ())
+				.map_err(|e| MailError::Send(e.to_string())),
+			Mailer::Outbox(outbox) => outbox
+				.send(message)
+				.await
+				.map(|_| ())
+				.map_err(|e| MailError::Send(e.to_string())),
+		}
+	}
+}

@@ -1,0 +1,94 @@
+//! `badge-wallet`: run the Open Badge Wallet service, or manage its issuers.
+
+use badge_wallet::{config::Config, secrets, store::Store, web, State};
+use clap::{Parser, Subcommand};
+use std::{path::PathBuf, sync::Arc};
+
+/// The Open Badge Wallet service.
+///
+/// Settings come from --config (TOML) and WALLET_* environment variables; with none, it listens
+/// on 127.0.0.1:8080, uses the node at ws://127.0.0.1:9944, keeps SQLite data, the server key and
+/// an e-mail outbox in ./wallet-data.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+	/// Configuration file (TOML).
+	#[arg(long, env = "WALLET_CONFIG", global = true)]
+	config: Option<PathBuf>,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Run the service.
+	Serve,
+	/// Issuers allowed to register applications.
+	#[command(subcommand)]
+	Issuer(IssuerCmd),
+}
+
+#[derive(Subcommand)]
+enum IssuerCmd {
+	/// Add an issuer and print its API token (shown once; only its hash is kept).
+	Add {
+		/// The issuer's name, as shown in e-mails.
+		name: String,
+	},
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+		)
+		.with_writer(std::io::stderr)
+		.init();
+	let cli = Cli::parse();
+	match run(cli).await {
+		Ok(()) => std::process::ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			std::process::ExitCode::FAILURE
+		}
+	}
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+	let config = Config::load(cli.config.as_deref())?;
+	match cli.command {
+		Command::Serve => serve(config).await,
+		Command::Issuer(IssuerCmd::Add { name }) => {
+			std::fs::create_dir_all(&config.data_dir)
+				.map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+			let store = Store::open(&config.database_url())
+				.await
+				.map_err(|e| e.to_string())?;
+			let (token, hash) = secrets::new_token();
+			let id = store
+				.add_issuer(&name, &hash)
+				.await
+				.map_err(|e| e.to_string())?;
+			println!("{token}");
+			eprintln!("issuer #{id} `{name}` added; pass the token above as `Authorization: Bearer TOKEN` (it is not stored)");
+			Ok(())
+		}
+	}
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+	let listen = config.listen.clone();
+	let state = Arc::new(State::from_config(config).await?);
+	let listener = tokio::net::TcpListener::bind(&listen)
+		.await
+		.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+	let addr = listener.local_addr().map_err(|e| e.to_string())?;
+	tracing::info!(%addr, base_url = %state.config.base_url, node = %state.config.node_url, "wallet service listening");
+	axum::serve(listener, web::router(state))
+		.with_graceful_shutdown(async {
+			let _ = tokio::signal::ctrl_c().await;
+		})
+		.await
+		.map_err(|e| e.to_string())
+}

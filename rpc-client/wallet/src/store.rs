@@ -1,0 +1,377 @@
+//! The wallet's database: SQLite (one file, the default) or PostgreSQL, through one code path
+//! (sqlx's `Any` driver, `$N` placeholders, types both understand), with numbered migrations
+//! applied at start.
+
+use sqlx::{any::AnyPoolOptions, AnyPool, Row};
+
+/// A migration: its number and its SQL for each backend.
+struct Migration {
+	version: i64,
+	sqlite: &'static str,
+	postgres: &'static str,
+}
+
+/// Every migration, oldest first. Never edit a released one: add the next.
+const MIGRATIONS: &[Migration] = &[Migration {
+	version: 1,
+	sqlite: include_str!("../migrations/sqlite/0001_intake_and_links.sql"),
+	postgres: include_str!("../migrations/postgres/0001_intake_and_links.sql"),
+}];
+
+/// What a storage operation can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+	/// The database refused or failed.
+	#[error("database: {0}")]
+	Db(#[from] sqlx::Error),
+	/// The database URL names a backend we do not support.
+	#[error("unsupported database URL `{0}`: use sqlite://FILE or postgres://…")]
+	Unsupported(String),
+}
+
+/// The database connection pool and its backend.
+#[derive(Clone)]
+pub struct Store {
+	pool: AnyPool,
+	postgres: bool,
+}
+
+/// The current time in seconds since the Unix epoch.
+pub fn now() -> i64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_secs() as i64)
+		.unwrap_or(0)
+}
+
+/// A badge application as stored.
+#[derive(Clone, Debug)]
+pub struct Application {
+	/// Row id.
+	pub id: i64,
+	/// The applicant's e-mail address.
+	pub email: String,
+	/// The badge's on-chain id (0x hex).
+	pub badge_id: String,
+	/// The claim secret, encrypted with the server key.
+	pub claim_enc: Vec<u8>,
+	/// `pending` or `received`.
+	pub status: String,
+}
+
+/// A holder as stored.
+#[derive(Clone, Debug)]
+pub struct Holder {
+	/// Row id.
+	pub id: i64,
+	/// E-mail (proven at registration).
+	pub email: String,
+	/// argon2 PHC string.
+	pub password_hash: String,
+	/// SS58 account of the custodial key.
+	pub account: String,
+	/// The chain key's seed, encrypted with the server key.
+	pub key_enc: Vec<u8>,
+}
+
+/// A link as stored.
+#[derive(Clone, Debug)]
+pub struct Link {
+	/// `register` or `receive`.
+	pub kind: String,
+	/// Whom it was sent to.
+	pub email: String,
+	/// The application a receipt link is for.
+	pub application_id: Option<i64>,
+	/// When it stops working.
+	pub expires_at: i64,
+	/// When it was used, if it was.
+	pub used_at: Option<i64>,
+}
+
+impl Store {
+	/// Connect to `url` (`sqlite://path?mode=rwc`, `sqlite::memory:`, `postgres://…`) and apply
+	/// pending migrations.
+	pub async fn open(url: &str) -> Result<Store, StoreError> {
+		sqlx::any::install_default_drivers();
+		let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
+		if !postgres && !url.starts_with("sqlite:") {
+			return Err(StoreError::Unsupported(url.to_string()));
+		}
+		let pool = AnyPoolOptions::new()
+			// SQLite allows one writer; a small pool keeps lock waits short.
+			.max_connections(if postgres { 10 } else { 4 })
+			.connect(url)
+			.await?;
+		if !postgres {
+			sqlx::raw_sql(
+				"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+			)
+			.execute(&pool)
+			.await?;
+		}
+		let store = Store { pool, postgres };
+		store.migrate().await?;
+		Ok(store)
+	}
+
+	async fn migrate(&self) -> Result<(), StoreError> {
+		sqlx::raw_sql(
+			"CREATE TABLE IF NOT EXISTS wallet_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+		)
+		.execute(&self.pool)
+		.await?;
+		for m in MIGRATIONS {
+			let done = sqlx::query("SELECT version FROM wallet_migrations WHERE version = $1")
+				.bind(m.version)
+				.fetch_optional(&self.pool)
+				.await?
+				.is_some();
+			if done {
+				continue;
+			}
+			let mut tx = self.pool.begin().await?;
+			let sql = if self.postgres { m.postgres } else { m.sqlite };
+			sqlx::raw_sql(sql).execute(&mut *tx).await?;
+			sqlx::query("INSERT INTO wallet_migrations (version, applied_at) VALUES ($1, $2)")
+				.bind(m.version)
+				.bind(now())
+				.execute(&mut *tx)
+				.await?;
+			tx.commit().await?;
+			tracing::info!(version = m.version, "applied database migration");
+		}
+		Ok(())
+	}
+
+	/// The newest applied migration.
+	pub async fn schema_version(&self) -> Result<i64, StoreError> {
+		let row = sqlx::query("SELECT MAX(version) AS v FROM wallet_migrations")
+			.fetch_one(&self.pool)
+			.await?;
+		Ok(row.try_get::<Option<i64>, _>("v")?.unwrap_or(0))
+	}
+
+	/// Add an issuer with the SHA-256 of its API token.
+	pub async fn add_issuer(&self, name: &str, token_hash: &str) -> Result<i64, StoreError> {
+		let row = sqlx::query(
+			"INSERT INTO issuers (name, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+		)
+		.bind(name)
+		.bind(token_hash)
+		.bind(now())
+		.fetch_one(&self.pool)
+		.await?;
+		Ok(row.try_get("id")?)
+	}
+
+	/// The issuer (id, name) whose API token hashes to `token_hash`.
+	pub async fn issuer_by_token(
+		&self,
+		token_hash: &str,
+	) -> Result<Option<(i64, String)>, StoreError> {
+		let row = sqlx::query("SELECT id, name FROM issuers WHERE token_hash = $1")
+			.bind(token_hash)
+			.fetch_optional(&self.pool)
+			.await?;
+		Ok(row
+			.map(|r| -> Result<(i64, String), sqlx::Error> {
+				Ok((r.try_get("id")?, r.try_get("name")?))
+			})
+			.transpose()?)
+	}
+
+	/// Record an application; `None` if one for this badge exists already.
+	pub async fn add_application(
+		&self,
+		issuer: i64,
+		email: &str,
+		badge_id: &str,
+		claim_enc: &[u8],
+	) -> Result<Option<i64>, StoreError> {
+		let existing = sqlx::query("SELECT id FROM applications WHERE badge_id = $1")
+			.bind(badge_id)
+			.fetch_optional(&self.pool)
+			.await?;
+		if existing.is_some() {
+			return Ok(None);
+		}
+		let row = sqlx::query(
+			"INSERT INTO applications (issuer_id, email, badge_id, claim_enc, status, created_at) \
+			 VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+		)
+		.bind(issuer)
+		.bind(email)
+		.bind(badge_id)
+		.bind(claim_enc.to_vec())
+		.bind(now())
+		.fetch_one(&self.pool)
+		.await?;
+		Ok(Some(row.try_get("id")?))
+	}
+
+	fn application_of(row: &sqlx::any::AnyRow) -> Result<Application, sqlx::Error> {
+		Ok(Application {
+			id: row.try_get("id")?,
+			email: row.try_get("email")?,
+			badge_id: row.try_get("badge_id")?,
+			claim_enc: row.try_get("claim_enc")?,
+			status: row.try_get("status")?,
+		})
+	}
+
+	/// An application by id.
+	pub async fn application(&self, id: i64) -> Result<Option<Application>, StoreError> {
+		let row = sqlx::query(
+			"SELECT id, email, badge_id, claim_enc, status FROM applications WHERE id = $1",
+		)
+		.bind(id)
+		.fetch_optional(&self.pool)
+		.await?;
+		Ok(row.map(|r| Self::application_of(&r)).transpose()?)
+	}
+
+	/// Pending applications for `email`.
+	pub async fn pending_applications(&self, email: &str) -> Result<Vec<Application>, StoreError> {
+		let rows = sqlx::query(
+			"SELECT id, email, badge_id, claim_enc, status FROM applications \
+			 WHERE email = $1 AND status = 'pending' ORDER BY id",
+		)
+		.bind(email)
+		.fetch_all(&self.pool)
+		.await?;
+		Ok(rows
+			.iter()
+			.map(Self::application_of)
+			.collect::<Result<_, _>>()?)
+	}
+
+	/// Mark an application received.
+	pub async fn mark_received(&self, id: i64) -> Result<(), StoreError> {
+		sqlx::query("UPDATE applications SET status = 'received', received_at = $1 WHERE id = $2")
+			.bind(now())
+			.bind(id)
+			.execute(&self.pool)
+			.await?;
+		Ok(())
+	}
+
+	/// Store a link by the hash of its token.
+	pub async fn add_link(
+		&self,
+		token_hash: &str,
+		kind: &str,
+		email: &str,
+		application: Option<i64>,
+		expires_at: i64,
+	) -> Result<(), StoreError> {
+		sqlx::query(
+			"INSERT INTO links (token_hash, kind, email, application_id, expires_at) \
+			 VALUES ($1, $2, $3, $4, $5)",
+		)
+		.bind(token_hash)
+		.bind(kind)
+		.bind(email)
+		.bind(application)
+		.bind(expires_at)
+		.execute(&self.pool)
+		.await?;
+		Ok(())
+	}
+
+	/// The link whose token hashes to `token_hash`.
+	pub async fn link(&self, token_hash: &str) -> Result<Option<Link>, StoreError> {
+		let row = sqlx::query(
+			"SELECT kind, email, application_id, expires_at, used_at FROM links WHERE token_hash = $1",
+		)
+		.bind(token_hash)
+		.fetch_optional(&self.pool)
+		.await?;
+		Ok(row
+			.map(|r| -> Result<Link, sqlx::Error> {
+				Ok(Link {
+					kind: r.try_get("kind")?,
+					email: r.try_get("email")?,
+					application_id: r.try_get("application_id")?,
+					expires_at: r.try_get("expires_at")?,
+					used_at: r.try_get("used_at")?,
+				})
+			})
+			.transpose()?)
+	}
+
+	/// Use a registration link and create the holder, atomically: `false` (and nothing
+	/// changed) if the link was used or expired meanwhile or the e-mail is taken.
+	pub async fn register_holder(
+		&self,
+		token_hash: &str,
+		holder: &Holder,
+	) -> Result<Option<i64>, StoreError> {
+		let mut tx = self.pool.begin().await?;
+		let now = now();
+		let used = sqlx::query(
+			"UPDATE links SET used_at = $1 WHERE token_hash = $2 AND kind = 'register' \
+			 AND used_at IS NULL AND expires_at > $1",
+		)
+		.bind(now)
+		.bind(token_hash)
+		.execute(&mut *tx)
+		.await?;
+		if used.rows_affected() != 1 {
+			return Ok(None);
+		}
+		let taken = sqlx::query("SELECT id FROM holders WHERE email = $1")
+			.bind(&holder.email)
+			.fetch_optional(&mut *tx)
+			.await?;
+		if taken.is_some() {
+			return Ok(None);
+		}
+		let row = sqlx::query(
+			"INSERT INTO holders (email, password_hash, account, key_enc, created_at) \
+			 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+		)
+		.bind(&holder.email)
+		.bind(&holder.password_hash)
+		.bind(&holder.account)
+		.bind(holder.key_enc.clone())
+		.bind(now)
+		.fetch_one(&mut *tx)
+		.await?;
+		let id: i64 = row.try_get("id")?;
+		tx.commit().await?;
+		Ok(Some(id))
+	}
+
+	/// Mark a link used; `false` if it was used already.
+	pub async fn use_link(&self, token_hash: &str) -> Result<bool, StoreError> {
+		let done =
+			sqlx::query("UPDATE links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+				.bind(now())
+				.bind(token_hash)
+				.execute(&self.pool)
+				.await?;
+		Ok(done.rows_affected() == 1)
+	}
+
+	/// The holder registered with `email`.
+	pub async fn holder_by_email(&self, email: &str) -> Result<Option<Holder>, StoreError> {
+		let row = sqlx::query(
+			"SELECT id, email, password_hash, account, key_enc FROM holders WHERE email = $1",
+		)
+		.bind(email)
+		.fetch_optional(&self.pool)
+		.await?;
+		Ok(row
+			.map(|r| -> Result<Holder, sqlx::Error> {
+				Ok(Holder {
+					id: r.try_get("id")?,
+					email: r.try_get("email")?,
+					password_hash: r.try_get("password_hash")?,
+					account: r.try_get("account")?,
+					key_enc: r.try_get("key_enc")?,
+				})
+			})
+			.transpose()?)
+	}
+}

@@ -1,0 +1,647 @@
+//! HTTP routes: the issuers' intake API, the registration and receipt links' pages, health,
+//! and the security headers every response carries.
+
+use crate::{
+	mail::Mail,
+	secrets::{self, token_hash},
+	store::{self, Holder, StoreError},
+	State,
+};
+use axum::{
+	extract::{DefaultBodyLimit, Path, State as AxumState},
+	http::{header, HeaderMap, HeaderValue, StatusCode},
+	response::{Html, IntoResponse, Response},
+	routing::{get, post},
+	Form, Json, Router,
+};
+use badge_client::{crypto::ClaimKey, Wait, H256};
+use serde::Deserialize;
+use std::{str::FromStr, sync::Arc};
+
+/// The largest request body accepted (forms and JSON).
+pub const MAX_BODY: usize = 16 * 1024;
+/// Password length bounds.
+pub const MIN_PASSWORD: usize = 10;
+/// Password length bounds.
+pub const MAX_PASSWORD: usize = 256;
+
+/// The service's routes.
+pub fn router(state: Arc<State>) -> Router {
+	Router::new()
+		.route("/health", get(health))
+		.route("/static/style.css", get(style))
+		.route("/api/applications", post(add_application))
+		.route("/register/{token}", get(register_page).post(register))
+		.route("/receive/{token}", get(receive_page).post(receive))
+		.layer(DefaultBodyLimit::max(MAX_BODY))
+		.layer(axum::middleware::map_response(security_headers))
+		.with_state(state)
+}
+
+/// Headers on every response: a strict CSP (no scripts, styles from here only), no framing,
+/// no MIME sniffing, and no referrer (links carry secret tokens).
+async fn security_headers(mut response: Response) -> Response {
+	let headers = response.headers_mut();
+	headers.insert(
+		header::CONTENT_SECURITY_POLICY,
+		HeaderValue::from_static(
+			"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+			 frame-ancestors 'none'; base-uri 'none'",
+		),
+	);
+	headers.insert(
+		header::X_CONTENT_TYPE_OPTIONS,
+		HeaderValue::from_static("nosniff"),
+	);
+	headers.insert(
+		header::REFERRER_POLICY,
+		HeaderValue::from_static("no-referrer"),
+	);
+	headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+	headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+	response
+}
+
+/// Everything a request can fail with; pages render it as HTML, the API as JSON.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+	/// The link's token is unknown (mistyped, forged, or from another service).
+	#[error("This link is not valid. Check that you copied the whole link from the e-mail.")]
+	LinkUnknown,
+	/// The link expired.
+	#[error("This link has expired. Ask the issuer to send a new one.")]
+	LinkExpired,
+	/// The link was used already.
+	#[error("This link has already been used. Each link works once.")]
+	LinkUsed,
+	/// The request is malformed or a field is wrong.
+	#[error("{0}")]
+	BadInput(String),
+	/// The request body is over [`MAX_BODY`].
+	#[error("the request is larger than {MAX_BODY} bytes")]
+	TooLarge,
+	/// No or a wrong API token.
+	#[error("a valid API token is required (Authorization: Bearer …)")]
+	Unauthorized,
+	/// The thing exists already.
+	#[error("{0}")]
+	Conflict(String),
+	/// The chain node cannot be reached: nothing was changed.
+	#[error("The badge chain cannot be reached right now, so nothing was changed. Try again in a few minutes.")]
+	ChainUnavailable(String),
+	/// The chain refused the transaction.
+	#[error("The badge chain refused this: {0}")]
+	ChainRefused(String),
+	/// E-mail could not be sent.
+	#[error("The e-mail could not be sent: {0}")]
+	Mail(String),
+	/// A fault of ours (logged; the message does not leak details).
+	#[error("Something went wrong on our side. Nothing was lost; try again later.")]
+	Internal(String),
+}
+
+impl From<StoreError> for WebError {
+	fn from(e: StoreError) -> Self {
+		WebError::Internal(e.to_string())
+	}
+}
+
+impl From<crate::mail::MailError> for WebError {
+	fn from(e: crate::mail::MailError) -> Self {
+		WebError::Mail(e.to_string())
+	}
+}
+
+impl From<badge_client::Error> for WebError {
+	fn from(e: badge_client::Error) -> Self {
+		match e {
+			badge_client::Error::Unreachable { .. }
+			| badge_client::Error::Timeout(_)
+			| badge_client::Error::StreamEnded
+			| badge_client::Error::Rpc(_) => WebError::ChainUnavailable(e.to_string()),
+			other => WebError::ChainRefused(other.to_string()),
+		}
+	}
+}
+
+impl WebError {
+	fn status(&self) -> StatusCode {
+		match self {
+			WebError::LinkUnknown => StatusCode::NOT_FOUND,
+			WebError::LinkExpired | WebError::LinkUsed => StatusCode::GONE,
+			WebError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+			WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+			WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+			WebError::Conflict(_) | WebError::ChainRefused(_) => StatusCode::CONFLICT,
+			WebError::ChainUnavailable(_) | WebError::Mail(_) => StatusCode::SERVICE_UNAVAILABLE,
+			WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+		}
+	}
+
+	fn code(&self) -> &'static str {
+		match self {
+			WebError::LinkUnknown => "link_unknown",
+			WebError::LinkExpired => "link_expired",
+			WebError::LinkUsed => "link_used",
+			WebError::BadInput(_) => "bad_input",
+			WebError::TooLarge => "too_large",
+			WebError::Unauthorized => "unauthorized",
+			WebError::Conflict(_) => "conflict",
+			WebError::ChainUnavailable(_) => "chain_unavailable",
+			WebError::ChainRefused(_) => "chain_refused",
+			WebError::Mail(_) => "mail_failed",
+			WebError::Internal(_) => "internal",
+		}
+	}
+
+	fn log(&self) {
+		match self {
+			WebError::Internal(detail) => tracing::error!(%detail, "internal error"),
+			WebError::ChainUnavailable(detail) => tracing::warn!(%detail, "chain unavailable"),
+			WebError::Mail(detail) => tracing::warn!(%detail, "mail failed"),
+			_ => {}
+		}
+	}
+}
+
+/// A [`WebError`] answered as an HTML page.
+pub struct PageError(WebError);
+
+impl<E: Into<WebError>> From<E> for PageError {
+	fn from(e: E) -> Self {
+		PageError(e.into())
+	}
+}
+
+impl IntoResponse for PageError {
+	fn into_response(self) -> Response {
+		self.0.log();
+		let title = match self.0.status() {
+			StatusCode::NOT_FOUND | StatusCode::GONE => "This link does not work",
+			StatusCode::SERVICE_UNAVAILABLE => "Please try again later",
+			_ => "That did not work",
+		};
+		let body = crate::templates::render(
+			"error.html",
+			minijinja::context! { title, message => self.0.to_string() },
+		);
+		(self.0.status(), Html(body)).into_response()
+	}
+}
+
+/// A [`WebError`] answered as JSON `{ "error": code, "message": text }`.
+pub struct ApiError(WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+	fn from(e: E) -> Self {
+		ApiError(e.into())
+	}
+}
+
+impl IntoResponse for ApiError {
+	fn into_response(self) -> Response {
+		self.0.log();
+		let body = serde_json::json!({ "error": self.0.code(), "message": self.0.to_string() });
+		(self.0.status(), Json(body)).into_response()
+	}
+}
+
+async fn health(AxumState(state): AxumState<Arc<State>>) -> Response {
+	match state.store.schema_version().await {
+		Ok(version) => {
+			Json(serde_json::json!({ "status": "ok", "schema": version })).into_response()
+		}
+		Err(e) => (
+			StatusCode::SERVICE_UNAVAILABLE,
+			Json(serde_json::json!({ "status": "database unavailable", "detail": e.to_string() })),
+		)
+			.into_response(),
+	}
+}
+
+async fn style() -> Response {
+	(
+		[(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+		crate::templates::STYLE,
+	)
+		.into_response()
+}
+
+/// Await a chain operation; when the node is unreachable, drop the connection so the next
+/// request reconnects.
+async fn on_chain<T>(
+	state: &State,
+	operation: impl std::future::Future<Output = Result<T, badge_client::Error>>,
+) -> Result<T, WebError> {
+	match operation.await {
+		Ok(value) => Ok(value),
+		Err(e) => {
+			let e = WebError::from(e);
+			if matches!(e, WebError::ChainUnavailable(_)) {
+				state.forget_client().await;
+			}
+			Err(e)
+		}
+	}
+}
+
+/// A normalized e-mail address (trimmed, lower-case), or why it is not one.
+pub fn normalize_email(raw: &str) -> Result<String, WebError> {
+	let email = raw.trim().to_lowercase();
+	if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
+		return Err(WebError::BadInput(format!(
+			"`{}` is not an e-mail address",
+			raw.chars().take(64).collect::<String>()
+		)));
+	}
+	Ok(email)
+}
+
+/// The body of `POST /api/applications`: a badge issued on chain (for example by
+/// `badge bulk`, whose results file has these columns) for the person at `email`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewApplication {
+	/// The applicant's e-mail address.
+	pub email: String,
+	/// The badge's id (0x + 64 hex digits).
+	pub badge_id: String,
+	/// The claim secret the issuer generated for it (64 hex digits).
+	pub claim_secret: String,
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+	headers
+		.get(header::AUTHORIZATION)?
+		.to_str()
+		.ok()?
+		.strip_prefix("Bearer ")
+		.map(str::trim)
+}
+
+fn link_url(state: &State, kind: &str, token: &str) -> String {
+	format!(
+		"{}/{kind}/{token}",
+		state.config.base_url.trim_end_matches('/')
+	)
+}
+
+fn expiry_text(at: i64) -> String {
+	// Days since the epoch to a civil date (UTC), without a calendar dependency.
+	let days = at.div_euclid(86_400);
+	let secs = at.rem_euclid(86_400);
+	let z = days + 719_468;
+	let era = z.div_euclid(146_097);
+	let doe = z - era * 146_097;
+	let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+	let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	let mp = (5 * doy + 2) / 153;
+	let day = doy - (153 * mp + 2) / 5 + 1;
+	let month = if mp < 10 { mp + 3 } else { mp - 9 };
+	let year = yoe + era * 400 + i64::from(month <= 2);
+	format!(
+		"{year:04}-{month:02}-{day:02} {:02}:{:02}",
+		secs / 3600,
+		secs % 3600 / 60
+	)
+}
+
+/// Create and e-mail a registration link for `email`.
+async fn send_registration(state: &State, email: &str, issuer: &str) -> Result<(), WebError> {
+	let (token, hash) = secrets::new_token();
+	let expires = store::now() + state.config.registration_link_hours * 3600;
+	state
+		.store
+		.add_link(&hash, "register", email, None, expires)
+		.await?;
+	let ctx = minijinja::context! {
+		issuer, link => link_url(state, "register", &token), expires => expiry_text(expires)
+	};
+	state
+		.mailer
+		.send(
+			&state.config.mail_from,
+			Mail {
+				to: email.to_string(),
+				subject: "Register your Open Badge Wallet to receive your badge".into(),
+				text: crate::templates::render("mail_register.txt", ctx.clone()),
+				html: crate::templates::render("mail_register.html", ctx),
+			},
+		)
+		.await?;
+	Ok(())
+}
+
+/// Create and e-mail a receipt link for `application`.
+async fn send_receipt(state: &State, application: &store::Application) -> Result<(), WebError> {
+	let (token, hash) = secrets::new_token();
+	let expires = store::now() + state.config.receipt_link_hours * 3600;
+	state
+		.store
+		.add_link(
+			&hash,
+			"receive",
+			&application.email,
+			Some(application.id),
+			expires,
+		)
+		.await?;
+	let ctx = minijinja::context! {
+		badge_id => &application.badge_id,
+		link => link_url(state, "receive", &token),
+		expires => expiry_text(expires),
+	};
+	state
+		.mailer
+		.send(
+			&state.config.mail_from,
+			Mail {
+				to: application.email.clone(),
+				subject: "Your Open Badge is ready to receive".into(),
+				text: crate::templates::render("mail_receipt.txt", ctx.clone()),
+				html: crate::templates::render("mail_receipt.html", ctx),
+			},
+		)
+		.await?;
+	Ok(())
+}
+
+async fn add_application(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	body: Result<Json<NewApplication>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+	let token = bearer(&headers).ok_or(WebError::Unauthorized)?;
+	let (issuer, issuer_name) = state
+		.store
+		.issuer_by_token(&token_hash(token))
+		.await?
+		.ok_or(WebError::Unauthorized)?;
+	let Json(new) = body.map_err(|e| {
+		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+			WebError::TooLarge
+		} else {
+			WebError::BadInput(e.body_text())
+		}
+	})?;
+	let email = normalize_email(&new.email)?;
+	let badge = H256::from_str(new.badge_id.trim())
+		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
+	let claim = ClaimKey::from_secret_hex(new.claim_secret.trim())
+		.map_err(|_| WebError::BadInput("claim_secret must be 64 hex digits".into()))?;
+	// Only a badge on chain still waiting for its recipient can be applied for.
+	let verification = on_chain(&state, async {
+		state.client().await?.verify(badge, None).await
+	})
+	.await?;
+	if !matches!(verification.verdict, badge_client::Verdict::NotYetReceived) {
+		return Err(WebError::Conflict(format!(
+			"badge {badge:?} cannot be received: the chain says {:?}",
+			verification.verdict
+		))
+		.into());
+	}
+	let badge_id = format!("{badge:?}");
+	let sealed = state.key.encrypt(claim.secret_hex().as_bytes());
+	let id = state
+		.store
+		.add_application(issuer, &email, &badge_id, &sealed)
+		.await?
+		.ok_or_else(|| WebError::Conflict(format!("an application for badge {badge_id} exists")))?;
+	// A registered holder gets the receipt link at once; anyone else registers first.
+	let mail = if state.store.holder_by_email(&email).await?.is_some() {
+		let application = state
+			.store
+			.application(id)
+			.await?
+			.ok_or_else(|| WebError::Internal("application vanished".into()))?;
+		send_receipt(&state, &application).await?;
+		"receipt"
+	} else {
+		send_registration(&state, &email, &issuer_name).await?;
+		"registration"
+	};
+	tracing::info!(application = id, issuer, mail, "application registered");
+	Ok((
+		StatusCode::CREATED,
+		Json(serde_json::json!({ "application": id, "badge_id": badge_id, "mail": mail })),
+	)
+		.into_response())
+}
+
+/// The link of `token` if it is of `kind`, unused and unexpired.
+async fn live_link(state: &State, token: &str, kind: &str) -> Result<store::Link, WebError> {
+	if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+		return Err(WebError::LinkUnknown);
+	}
+	let link = state
+		.store
+		.link(&token_hash(token))
+		.await?
+		.filter(|l| l.kind == kind)
+		.ok_or(WebError::LinkUnknown)?;
+	if link.used_at.is_some() {
+		return Err(WebError::LinkUsed);
+	}
+	if link.expires_at <= store::now() {
+		return Err(WebError::LinkExpired);
+	}
+	Ok(link)
+}
+
+fn register_form(email: &str, problem: Option<&str>) -> Html<String> {
+	Html(crate::templates::render(
+		"register.html",
+		minijinja::context! {
+			email, problem, min_password => MIN_PASSWORD, max_password => MAX_PASSWORD
+		},
+	))
+}
+
+async fn register_page(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(token): Path<String>,
+) -> Result<Html<String>, PageError> {
+	let link = live_link(&state, &token, "register").await?;
+	Ok(register_form(&link.email, None))
+}
+
+/// The registration form.
+#[derive(Deserialize)]
+pub struct RegisterForm {
+	password: String,
+	password_again: String,
+}
+
+async fn register(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(token): Path<String>,
+	form: Result<Form<RegisterForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	let link = live_link(&state, &token, "register").await?;
+	let form = match form {
+		Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+			return Err(WebError::TooLarge.into())
+		}
+		other => other,
+	};
+	let Ok(Form(form)) = form else {
+		return Ok((
+			StatusCode::UNPROCESSABLE_ENTITY,
+			register_form(&link.email, Some("Fill in both password fields.")),
+		)
+			.into_response());
+	};
+	let problem = if form.password.chars().count() < MIN_PASSWORD {
+		Some(format!(
+			"The password must have at least {MIN_PASSWORD} characters."
+		))
+	} else if form.password.len() > MAX_PASSWORD {
+		Some(format!(
+			"The password must have at most {MAX_PASSWORD} bytes."
+		))
+	} else if form.password != form.password_again {
+		Some("The two passwords differ.".to_string())
+	} else {
+		None
+	};
+	if let Some(problem) = problem {
+		return Ok((
+			StatusCode::UNPROCESSABLE_ENTITY,
+			register_form(&link.email, Some(&problem)),
+		)
+			.into_response());
+	}
+	let (seed, pair) = secrets::new_holder_key();
+	let holder = Holder {
+		id: 0,
+		email: link.email.clone(),
+		password_hash: secrets::hash_password(&form.password),
+		account: badge_client::account_of(&pair).to_string(),
+		key_enc: state.key.encrypt(&seed),
+	};
+	state
+		.store
+		.register_holder(&token_hash(&token), &holder)
+		.await?
+		.ok_or(WebError::LinkUsed)?;
+	tracing::info!(account = %holder.account, "wallet registered");
+	// Every badge waiting for this address gets its receipt link now.
+	let pending = state.store.pending_applications(&link.email).await?;
+	let mut sent = 0;
+	for application in &pending {
+		match send_receipt(&state, application).await {
+			Ok(()) => sent += 1,
+			Err(e) => e.log(),
+		}
+	}
+	Ok(Html(crate::templates::render(
+		"registered.html",
+		minijinja::context! { email => &link.email, sent },
+	))
+	.into_response())
+}
+
+/// The application of a live receipt link.
+async fn receipt_of(state: &State, token: &str) -> Result<store::Application, WebError> {
+	let link = live_link(state, token, "receive").await?;
+	let id = link.application_id.ok_or(WebError::LinkUnknown)?;
+	state
+		.store
+		.application(id)
+		.await?
+		.ok_or(WebError::LinkUnknown)
+}
+
+async fn receive_page(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(token): Path<String>,
+) -> Result<Html<String>, PageError> {
+	let application = receipt_of(&state, &token).await?;
+	let badge = H256::from_str(&application.badge_id)
+		.map_err(|_| WebError::Internal("stored badge id".into()))?;
+	// The page names the issuer from the chain; without the chain it still offers the button.
+	let issuer = match state.client().await {
+		Ok(client) => client
+			.verify(badge, None)
+			.await
+			.ok()
+			.and_then(|v| v.details)
+			.map(|d| d.issuer.to_string()),
+		Err(_) => None,
+	};
+	Ok(Html(crate::templates::render(
+		"receive.html",
+		minijinja::context! { badge_id => &application.badge_id, issuer },
+	)))
+}
+
+async fn receive(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(token): Path<String>,
+) -> Result<Html<String>, PageError> {
+	let application = receipt_of(&state, &token).await?;
+	let holder = state
+		.store
+		.holder_by_email(&application.email)
+		.await?
+		.ok_or_else(|| {
+			WebError::BadInput("Register your wallet first: use the registration e-mail.".into())
+		})?;
+	let seed: [u8; 32] = state
+		.key
+		.decrypt(&holder.key_enc)
+		.ok()
+		.and_then(|s| s.try_into().ok())
+		.ok_or_else(|| WebError::Internal("holder key does not decrypt".into()))?;
+	let claim = state
+		.key
+		.decrypt(&application.claim_enc)
+		.ok()
+		.and_then(|s| String::from_utf8(s).ok())
+		.and_then(|s| ClaimKey::from_secret_hex(&s).ok())
+		.ok_or_else(|| WebError::Internal("claim secret does not decrypt".into()))?;
+	let badge = H256::from_str(&application.badge_id)
+		.map_err(|_| WebError::Internal("stored badge id".into()))?;
+	let client = on_chain(&state, state.client()).await?;
+	// On any failure the link stays usable: nothing is lost, the holder can try again.
+	on_chain(
+		&state,
+		client.receive(&secrets::holder_key(seed), badge, &claim, Wait::Finalized),
+	)
+	.await?;
+	state.store.use_link(&token_hash(&token)).await?;
+	state.store.mark_received(application.id).await?;
+	let verdict = client
+		.verify(badge, None)
+		.await
+		.map(|v| format!("{:?}", v.verdict))
+		.unwrap_or_else(|_| "unknown (the chain did not answer)".into());
+	tracing::info!(badge = %application.badge_id, account = %holder.account, "badge received");
+	Ok(Html(crate::templates::render(
+		"received.html",
+		minijinja::context! { badge_id => &application.badge_id, account => &holder.account, verdict },
+	)))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn expiry_dates_are_civil_utc() {
+		assert_eq!(expiry_text(0), "1970-01-01 00:00");
+		assert_eq!(expiry_text(1_795_000_000), "2026-11-18 11:06");
+		assert_eq!(expiry_text(951_782_400), "2000-02-29 00:00");
+	}
+
+	#[test]
+	fn emails_are_normalized_or_refused() {
+		assert_eq!(
+			normalize_email("  Member@Example.JP ").unwrap(),
+			"member@example.jp"
+		);
+		assert!(normalize_email("not an address").is_err());
+		assert!(normalize_email(&format!("{}@example.jp", "a".repeat(260))).is_err());
+	}
+}

@@ -1,0 +1,285 @@
+//! The routes on a real SQLite file and outbox, without a chain node (its URL points at a
+//! closed port): bad input, bad links and an unreachable chain each get a clear answer and
+//! change nothing.
+
+use axum::{
+	body::Body,
+	http::{header, Request, StatusCode},
+	Router,
+};
+use badge_wallet::{config::Config, secrets, store, web, State};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct Service {
+	router: Router,
+	state: Arc<State>,
+	dir: tempfile::TempDir,
+	token: String,
+}
+
+async fn service() -> Service {
+	let dir = tempfile::tempdir().unwrap();
+	let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let port = closed.local_addr().unwrap().port();
+	drop(closed);
+	let config = Config {
+		data_dir: dir.path().to_path_buf(),
+		node_url: format!("ws://127.0.0.1:{port}"),
+		..Config::default()
+	};
+	let state = Arc::new(State::from_config(config).await.unwrap());
+	let (token, hash) = secrets::new_token();
+	state
+		.store
+		.add_issuer("Digital Agency", &hash)
+		.await
+		.unwrap();
+	Service {
+		router: web::router(state.clone()),
+		state,
+		dir,
+		token,
+	}
+}
+
+impl Service {
+	async fn call(&self, request: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
+		let response = self.router.clone().oneshot(request).await.unwrap();
+		let status = response.status();
+		let headers = response.headers().clone();
+		let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+			.await
+			.unwrap();
+		(status, String::from_utf8_lossy(&body).to_string(), headers)
+	}
+
+	async fn post_application(&self, token: Option<&str>, body: &str) -> (StatusCode, String) {
+		let mut request =
+			Request::post("/api/applications").header(header::CONTENT_TYPE, "application/json");
+		if let Some(token) = token {
+			request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+		}
+		let (status, body, _) = self
+			.call(request.body(Body::from(body.to_string())).unwrap())
+			.await;
+		(status, body)
+	}
+
+	fn outbox(&self) -> Vec<std::path::PathBuf> {
+		std::fs::read_dir(self.dir.path().join("outbox"))
+			.map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+			.unwrap_or_default()
+	}
+
+	/// A registration link for `email` that expires at `expires_at`; its token.
+	async fn link(&self, email: &str, expires_at: i64) -> String {
+		let (token, hash) = secrets::new_token();
+		self.state
+			.store
+			.add_link(&hash, "register", email, None, expires_at)
+			.await
+			.unwrap();
+		token
+	}
+
+	async fn register(&self, token: &str, form: &str) -> (StatusCode, String) {
+		let request = Request::post(format!("/register/{token}"))
+			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+			.body(Body::from(form.to_string()))
+			.unwrap();
+		let (status, body, _) = self.call(request).await;
+		(status, body)
+	}
+}
+
+const BADGE: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+const SECRET: &str = "2222222222222222222222222222222222222222222222222222222222222222";
+
+#[tokio::test]
+async fn the_api_refuses_missing_tokens_bad_bodies_and_never_pretends_without_the_chain() {
+	let s = service().await;
+	let good = format!(
+		r#"{{"email":"member@example.jp","badge_id":"{BADGE}","claim_secret":"{SECRET}"}}"#
+	);
+
+	let (status, body) = s.post_application(None, &good).await;
+	assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+	let (status, _) = s.post_application(Some("forged"), &good).await;
+	assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+	for (bad, why) in [
+		("{not json", "malformed JSON"),
+		(r#"{"email":"member@example.jp"}"#, "missing fields"),
+		(
+			&good.replace("member@example.jp", "not an address"),
+			"bad e-mail",
+		),
+		(&good.replace(BADGE, "0x12"), "bad badge id"),
+		(&good.replace(SECRET, "zz"), "bad claim secret"),
+		(&good.replace('}', r#","extra":1}"#), "unknown field"),
+	] {
+		let (status, body) = s.post_application(Some(&s.token), bad).await;
+		assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {body}");
+		let json: serde_json::Value = serde_json::from_str(&body)
+			.unwrap_or_else(|_| panic!("{why}: JSON error body: {body}"));
+		assert_eq!(json["error"], "bad_input", "{why}");
+	}
+	let huge = format!(
+		r#"{{"email":"{}@example.jp","badge_id":"{BADGE}","claim_secret":"{SECRET}"}}"#,
+		"a".repeat(20_000)
+	);
+	let (status, _) = s.post_application(Some(&s.token), &huge).await;
+	assert_eq!(
+		status,
+		StatusCode::PAYLOAD_TOO_LARGE,
+		"bodies over 16 KiB are refused"
+	);
+
+	// The chain is down: the API says so, stores nothing and sends nothing.
+	let (status, body) = s.post_application(Some(&s.token), &good).await;
+	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+	assert!(body.contains("chain_unavailable"), "{body}");
+	assert!(s
+		.state
+		.store
+		.pending_applications("member@example.jp")
+		.await
+		.unwrap()
+		.is_empty());
+	assert!(s.outbox().is_empty(), "no e-mail without an application");
+}
+
+#[tokio::test]
+async fn registration_links_are_single_use_expire_and_cannot_be_forged() {
+	let s = service().await;
+	let live = s.link("member@example.jp", store::now() + 3600).await;
+	let expired = s.link("late@example.jp", store::now() - 1).await;
+
+	let (status, page, headers) = s
+		.call(
+			Request::get(format!("/register/{live}"))
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(page.contains("member@example.jp"));
+	let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+	assert!(
+		csp.contains("default-src 'none'") && !csp.contains("script-src"),
+		"{csp}"
+	);
+	assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+
+	let forged = "ab".repeat(32);
+	for (token, status, words) in [
+		(forged.as_str(), StatusCode::NOT_FOUND, "not valid"),
+		("short", StatusCode::NOT_FOUND, "not valid"),
+		(expired.as_str(), StatusCode::GONE, "expired"),
+	] {
+		let (got, page, _) = s
+			.call(
+				Request::get(format!("/register/{token}"))
+					.body(Body::empty())
+					.unwrap(),
+			)
+			.await;
+		assert_eq!(got, status, "{token}");
+		assert!(page.contains(words), "{token}: {page}");
+		let (got, _) = s
+			.register(token, "password=long+enough+1&password_again=long+enough+1")
+			.await;
+		assert_eq!(got, status, "POST {token}");
+	}
+
+	// Wrong passwords: the form comes back with the reason; the link still works.
+	for (form, reason) in [
+		("password=short&password_again=short", "at least 10"),
+		(
+			"password=long+enough+1&password_again=long+enough+2",
+			"differ",
+		),
+		("password=only+one+field", "both password fields"),
+	] {
+		let (status, page) = s.register(&live, form).await;
+		assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+		assert!(page.contains(reason), "{form}: {page}");
+	}
+	assert!(s
+		.state
+		.store
+		.holder_by_email("member@example.jp")
+		.await
+		.unwrap()
+		.is_none());
+
+	let (status, page) = s
+		.register(
+			&live,
+			"password=correct+horse+battery&password_again=correct+horse+battery",
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK, "{page}");
+	assert!(page.contains("registered"));
+	let holder = s
+		.state
+		.store
+		.holder_by_email("member@example.jp")
+		.await
+		.unwrap()
+		.expect("a holder");
+	assert!(secrets::check_password(
+		"correct horse battery",
+		&holder.password_hash
+	));
+	let seed = s
+		.state
+		.key
+		.decrypt(&holder.key_enc)
+		.expect("the key is sealed with the server key");
+	assert_eq!(seed.len(), 32);
+	let pair = secrets::holder_key(seed.try_into().unwrap());
+	assert_eq!(badge_client::account_of(&pair).to_string(), holder.account);
+
+	// Used once, never again.
+	let (status, page) = s
+		.register(
+			&live,
+			"password=another+password&password_again=another+password",
+		)
+		.await;
+	assert_eq!(status, StatusCode::GONE);
+	assert!(page.contains("already been used"));
+	let again = s
+		.state
+		.store
+		.holder_by_email("member@example.jp")
+		.await
+		.unwrap()
+		.unwrap();
+	assert_eq!(
+		again.password_hash, holder.password_hash,
+		"the holder is unchanged"
+	);
+}
+
+#[tokio::test]
+async fn health_reports_the_schema_and_receipt_links_of_another_kind_are_refused() {
+	let s = service().await;
+	let (status, body, _) = s
+		.call(Request::get("/health").body(Body::empty()).unwrap())
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(body.contains(r#""schema":1"#), "{body}");
+	// A registration token is not a receipt token.
+	let token = s.link("member@example.jp", store::now() + 3600).await;
+	let (status, _, _) = s
+		.call(
+			Request::get(format!("/receive/{token}"))
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,274 @@
+//! Real services besides the node for end-to-end tests: an SMTP server (aiosmtpd, writing a
+//! maildir), the `badge-wallet` service, and a minimal HTTP/1.1 client.
+
+use std::{
+	io::{Read, Write},
+	net::TcpStream,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+/// A real SMTP server on loopback (Python's aiosmtpd with its `Mailbox` handler): every message
+/// it accepts lands in a maildir. Killed on drop.
+pub struct SmtpServer {
+	child: Child,
+	/// Its port on 127.0.0.1.
+	pub port: u16,
+	maildir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+	/// Start the server and wait until it accepts connections.
+	pub fn start() -> SmtpServer {
+		let maildir = tempfile::tempdir().expect("a temporary directory");
+		let port = crate::free_port();
+		let child = Command::new(crate::ob_python())
+			.args(["-m", "aiosmtpd", "-n", "-l"])
+			.arg(format!("127.0.0.1:{port}"))
+			.args(["-c", "aiosmtpd.handlers.Mailbox"])
+			.arg(maildir.path().join("mail"))
+			.stdout(Stdio::null())
+			.stderr(Stdio::null())
+			.spawn()
+			.expect("aiosmtpd starts (scripts/setup installs it)");
+		wait_for_port(port, Duration::from_secs(30));
+		SmtpServer {
+			child,
+			port,
+			maildir,
+		}
+	}
+
+	/// The URL to give the wallet.
+	pub fn url(&self) -> String {
+		format!("smtp://127.0.0.1:{}", self.port)
+	}
+
+	/// Every message received so far, raw, oldest first.
+	pub fn messages(&self) -> Vec<String> {
+		let dir = self.maildir.path().join("mail/new");
+		let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&dir)
+			.map(|d| {
+				d.filter_map(Result::ok)
+					.map(|e| {
+						(
+							e.metadata()
+								.and_then(|m| m.modified())
+								.unwrap_or(std::time::UNIX_EPOCH),
+							e.path(),
+						)
+					})
+					.collect()
+			})
+			.unwrap_or_default();
+		files.sort();
+		files
+			.into_iter()
+			.filter_map(|(_, p)| std::fs::read_to_string(p).ok())
+			.collect()
+	}
+
+	/// Wait until at least `count` messages arrived; return them all.
+	pub fn wait_for(&self, count: usize, timeout: Duration) -> Vec<String> {
+		let deadline = Instant::now() + timeout;
+		loop {
+			let messages = self.messages();
+			if messages.len() >= count {
+				return messages;
+			}
+			assert!(
+				Instant::now() < deadline,
+				"{count} e-mails did not arrive within {timeout:?} (got {})",
+				messages.len()
+			);
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+}
+
+impl Drop for SmtpServer {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// Wait until something listens on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, timeout: Duration) {
+	let deadline = Instant::now() + timeout;
+	while TcpStream::connect(("127.0.0.1", port)).is_err() {
+		assert!(
+			Instant::now() < deadline,
+			"nothing listens on port {port} after {timeout:?}"
+		);
+		std::thread::sleep(Duration::from_millis(100));
+	}
+}
+
+/// The `badge-wallet` binary: `$BADGE_WALLET_BIN`, else next to the node binary.
+pub fn wallet_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("BADGE_WALLET_BIN") {
+		return PathBuf::from(path);
+	}
+	crate::node_binary().with_file_name("badge-wallet")
+}
+
+/// A running `badge-wallet serve`, killed on drop.
+pub struct Wallet {
+	child: Child,
+	/// Its port on 127.0.0.1.
+	pub port: u16,
+	/// The issuer API token made before it started.
+	pub issuer_token: String,
+	/// Its data directory (SQLite file, server key).
+	pub data_dir: PathBuf,
+}
+
+impl Wallet {
+	/// Add an issuer named `issuer`, then serve on a free port against `node_url`, sending
+	/// e-mail through `smtp_url`, with data in `data_dir`.
+	pub fn start(data_dir: &Path, node_url: &str, smtp_url: &str, issuer: &str) -> Wallet {
+		let port = crate::free_port();
+		let env = |cmd: &mut Command| {
+			cmd.env("WALLET_DATA_DIR", data_dir)
+				.env("WALLET_NODE_URL", node_url)
+				.env("WALLET_SMTP_URL", smtp_url)
+				.env("WALLET_LISTEN", format!("127.0.0.1:{port}"))
+				.env("WALLET_BASE_URL", format!("http://127.0.0.1:{port}"))
+				.env_remove("WALLET_CONFIG");
+		};
+		let mut add = Command::new(wallet_binary());
+		add.args(["issuer", "add", issuer]);
+		env(&mut add);
+		let output = add.output().expect("badge-wallet runs");
+		assert!(
+			output.status.success(),
+			"issuer add: {}",
+			String::from_utf8_lossy(&output.stderr)
+		);
+		let issuer_token = String::from_utf8_lossy(&output.stdout).trim().to_string();
+		let mut serve = Command::new(wallet_binary());
+		serve
+			.arg("serve")
+			.stdout(Stdio::null())
+			.stderr(Stdio::inherit());
+		env(&mut serve);
+		let child = serve.spawn().expect("badge-wallet serve starts");
+		wait_for_port(port, Duration::from_secs(30));
+		Wallet {
+			child,
+			port,
+			issuer_token,
+			data_dir: data_dir.to_path_buf(),
+		}
+	}
+
+	/// `http://127.0.0.1:PORT`.
+	pub fn url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.port)
+	}
+}
+
+impl Drop for Wallet {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// An HTTP response: status, headers (lower-case names) and body.
+#[derive(Debug)]
+pub struct Response {
+	/// Status code.
+	pub status: u16,
+	/// Headers, names lower-cased.
+	pub headers: Vec<(String, String)>,
+	/// Body as text.
+	pub body: String,
+}
+
+impl Response {
+	/// The first header called `name` (lower case).
+	pub fn header(&self, name: &str) -> Option<&str> {
+		self.headers
+			.iter()
+			.find(|(n, _)| n == name)
+			.map(|(_, v)| v.as_str())
+	}
+}
+
+/// One HTTP/1.1 request to `url` (`http://host:port/path`) with `Connection: close`.
+pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Response {
+	let rest = url.strip_prefix("http://").expect("an http:// URL");
+	let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+	let path = if path.is_empty() { "/" } else { path };
+	let mut stream = TcpStream::connect(host).expect("the server accepts connections");
+	stream
+		.set_read_timeout(Some(Duration::from_secs(180)))
+		.unwrap();
+	let mut request = format!(
+		"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+		body.len()
+	);
+	for (name, value) in headers {
+		request.push_str(&format!("{name}: {value}\r\n"));
+	}
+	request.push_str("\r\n");
+	request.push_str(body);
+	stream
+		.write_all(request.as_bytes())
+		.expect("send the request");
+	let mut raw = Vec::new();
+	stream.read_to_end(&mut raw).expect("read the response");
+	let raw = String::from_utf8_lossy(&raw).to_string();
+	let (head, body) = raw.split_once("\r\n\r\n").expect("a complete response");
+	let mut lines = head.lines();
+	let status = lines
+		.next()
+		.and_then(|l| l.split_whitespace().nth(1))
+		.and_then(|s| s.parse().ok())
+		.expect("a status line");
+	let headers = lines
+		.filter_map(|l| l.split_once(':'))
+		.map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_string()))
+		.collect();
+	Response {
+		status,
+		headers,
+		body: body.to_string(),
+	}
+}
+
+/// The text of a raw e-mail with quoted-printable soft line breaks and escapes undone.
+pub fn decode_quoted_printable(raw: &str) -> String {
+	let joined = raw.replace("=\r\n", "").replace("=\n", "");
+	let bytes = joined.as_bytes();
+	let mut out = Vec::with_capacity(bytes.len());
+	let mut i = 0;
+	while i < bytes.len() {
+		if bytes[i] == b'=' && i + 2 < bytes.len() + 1 {
+			if let Some(byte) = std::str::from_utf8(&bytes[i + 1..(i + 3).min(bytes.len())])
+				.ok()
+				.and_then(|h| u8::from_str_radix(h, 16).ok())
+			{
+				out.push(byte);
+				i += 3;
+				continue;
+			}
+		}
+		out.push(bytes[i]);
+		i += 1;
+	}
+	String::from_utf8_lossy(&out).to_string()
+}
+
+/// The first link in `text` that starts with `prefix` and continues with 64 hex digits.
+pub fn link_in(text: &str, prefix: &str) -> Option<String> {
+	let start = text.find(prefix)?;
+	let token: String = text[start + prefix.len()..]
+		.chars()
+		.take_while(|c| c.is_ascii_hexdigit())
+		.collect();
+	(token.len() == 64).then(|| format!("{prefix}{token}"))
+}
