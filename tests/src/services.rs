@@ -1,5 +1,5 @@
 //! Real services besides the node for end-to-end tests: an SMTP server (aiosmtpd, writing a
-//! maildir), the `badge-wallet` service, and a minimal HTTP/1.1 client.
+//! maildir), a PostgreSQL server, the `badge-wallet` service, and a minimal HTTP/1.1 client.
 
 use std::{
 	io::{Read, Write},
@@ -127,10 +127,21 @@ pub struct Wallet {
 
 impl Wallet {
 	/// Add an issuer named `issuer`, then serve on a free port against `node_url`, sending
-	/// e-mail through `smtp_url`, with data in `data_dir`.
-	pub fn start(data_dir: &Path, node_url: &str, smtp_url: &str, issuer: &str) -> Wallet {
+	/// e-mail through `smtp_url`, with data in `data_dir` and the database at `database_url`
+	/// (default: SQLite in `data_dir`).
+	pub fn start(
+		data_dir: &Path,
+		database_url: Option<&str>,
+		node_url: &str,
+		smtp_url: &str,
+		issuer: &str,
+	) -> Wallet {
 		let port = crate::free_port();
 		let env = |cmd: &mut Command| {
+			match database_url {
+				Some(url) => cmd.env("WALLET_DATABASE_URL", url),
+				None => cmd.env_remove("WALLET_DATABASE_URL"),
+			};
 			cmd.env("WALLET_DATA_DIR", data_dir)
 				.env("WALLET_NODE_URL", node_url)
 				.env("WALLET_SMTP_URL", smtp_url)
@@ -271,4 +282,132 @@ pub fn link_in(text: &str, prefix: &str) -> Option<String> {
 		.take_while(|c| c.is_ascii_hexdigit())
 		.collect();
 	(token.len() == 64).then(|| format!("{prefix}{token}"))
+}
+
+/// A throwaway PostgreSQL server on loopback (the machine's `initdb` and `postgres`, run as the
+/// `postgres` user when the tests run as root), with a `wallet` superuser trusted on loopback.
+/// Stopped and its data removed on drop.
+pub struct Postgres {
+	child: Child,
+	/// Its port on 127.0.0.1.
+	pub port: u16,
+	data: PathBuf,
+	_dir: tempfile::TempDir,
+}
+
+/// The folder of the newest installed PostgreSQL's programs (Debian's layout).
+fn postgres_bin() -> PathBuf {
+	let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+		.expect("PostgreSQL is installed (scripts/setup installs Debian's postgresql)")
+		.filter_map(Result::ok)
+		.filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+		.collect();
+	versions.sort();
+	versions
+		.pop()
+		.expect("a PostgreSQL version in /usr/lib/postgresql")
+		.1
+}
+
+/// A command that runs `program` as the `postgres` user when we are root (PostgreSQL refuses
+/// to run as root), as ourselves otherwise.
+fn as_postgres(program: PathBuf) -> Command {
+	let root = Command::new("id")
+		.arg("-u")
+		.output()
+		.map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+		.unwrap_or(false);
+	if root {
+		let mut cmd = Command::new("runuser");
+		cmd.args(["-u", "postgres", "--"]).arg(program);
+		cmd
+	} else {
+		Command::new(program)
+	}
+}
+
+impl Postgres {
+	/// Initialize a cluster in a temporary folder and start the server.
+	pub fn start() -> Postgres {
+		let dir = tempfile::tempdir().expect("a temporary directory");
+		let _ = Command::new("chown")
+			.args(["-R", "postgres"])
+			.arg(dir.path())
+			.status();
+		let data = dir.path().join("data");
+		let bin = postgres_bin();
+		let init = as_postgres(bin.join("initdb"))
+			.args([
+				"-A",
+				"trust",
+				"-U",
+				"wallet",
+				"-E",
+				"UTF8",
+				"--no-sync",
+				"-D",
+			])
+			.arg(&data)
+			.output()
+			.expect("initdb runs");
+		assert!(
+			init.status.success(),
+			"initdb failed: {}",
+			String::from_utf8_lossy(&init.stderr)
+		);
+		let port = crate::free_port();
+		let child = as_postgres(bin.join("postgres"))
+			.arg("-D")
+			.arg(&data)
+			.arg("-k")
+			.arg(dir.path())
+			.args([
+				"-p",
+				&port.to_string(),
+				"-c",
+				"listen_addresses=127.0.0.1",
+				"-c",
+				"fsync=off",
+			])
+			.stdout(Stdio::null())
+			.stderr(Stdio::null())
+			.spawn()
+			.expect("postgres starts");
+		// Ready means accepting queries, not just listening.
+		let deadline = Instant::now() + Duration::from_secs(60);
+		while !Command::new(bin.join("pg_isready"))
+			.args(["-q", "-h", "127.0.0.1", "-p", &port.to_string()])
+			.status()
+			.is_ok_and(|s| s.success())
+		{
+			assert!(
+				Instant::now() < deadline,
+				"PostgreSQL did not become ready in 60 s"
+			);
+			std::thread::sleep(Duration::from_millis(100));
+		}
+		Postgres {
+			child,
+			port,
+			data,
+			_dir: dir,
+		}
+	}
+
+	/// The URL of its `postgres` database as the `wallet` user.
+	pub fn url(&self) -> String {
+		format!("postgres://wallet@127.0.0.1:{}/postgres", self.port)
+	}
+}
+
+impl Drop for Postgres {
+	fn drop(&mut self) {
+		// Killing `runuser` would leave the server running: stop the server itself.
+		let _ = as_postgres(postgres_bin().join("pg_ctl"))
+			.args(["stop", "-m", "immediate", "-D"])
+			.arg(&self.data)
+			.output();
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
 }

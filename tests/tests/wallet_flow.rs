@@ -2,14 +2,15 @@
 //! the real `badge-wallet` binary on a real SQLite file. An issuer issues a badge on chain and
 //! registers the application; the applicant follows the registration e-mail, registers, follows
 //! the receipt e-mail and receives the badge, which the chain then shows as valid and bound to
-//! the wallet's key. Used links stay used; nothing is sent for refused applications.
+//! the wallet's key. Used links stay used; a badge is applied for once. The same flow runs
+//! again on a real PostgreSQL server.
 
 use badge_client::{
 	account_of, badge_spec, criteria_url, crypto, dev, AchievementType, BadgeClient, ClassSpec,
 	Profile, Verdict, Wait,
 };
 use badge_e2e::{
-	services::{decode_quoted_printable, http, link_in, SmtpServer, Wallet},
+	services::{decode_quoted_printable, http, link_in, Postgres, SmtpServer, Wallet},
 	Node,
 };
 use std::time::Duration;
@@ -18,6 +19,17 @@ const MAIL_WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_applicant_registers_a_wallet_and_receives_a_badge_through_the_emails() {
+	flow(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_flow_works_on_postgresql() {
+	let postgres = Postgres::start();
+	flow(Some(&postgres.url())).await;
+}
+
+/// The whole flow, with the wallet's database at `database_url` (SQLite by default).
+async fn flow(database_url: Option<&str>) {
 	let node = Node::dev();
 	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
 	let issuer = dev::ferdie();
@@ -63,12 +75,19 @@ async fn an_applicant_registers_a_wallet_and_receives_a_badge_through_the_emails
 
 	let smtp = SmtpServer::start();
 	let data = tempfile::tempdir().unwrap();
-	let wallet = Wallet::start(data.path(), &node.ws_url(), &smtp.url(), "Digital Agency");
+	let wallet = Wallet::start(
+		data.path(),
+		database_url,
+		&node.ws_url(),
+		&smtp.url(),
+		"Digital Agency",
+	);
 	let health = http("GET", &format!("{}/health", wallet.url()), &[], "");
 	assert_eq!(health.status, 200, "{health:?}");
-	assert!(
+	assert_eq!(
 		data.path().join("wallet.db").exists(),
-		"the SQLite file is made"
+		database_url.is_none(),
+		"the SQLite file is made unless another database is configured"
 	);
 
 	// 1. The issuer registers the application (as `badge bulk`'s results file has it).
