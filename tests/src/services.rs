@@ -197,6 +197,8 @@ pub struct Response {
 	pub headers: Vec<(String, String)>,
 	/// Body as text.
 	pub body: String,
+	/// Body as bytes.
+	pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -232,8 +234,12 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Re
 		.expect("send the request");
 	let mut raw = Vec::new();
 	stream.read_to_end(&mut raw).expect("read the response");
-	let raw = String::from_utf8_lossy(&raw).to_string();
-	let (head, body) = raw.split_once("\r\n\r\n").expect("a complete response");
+	let split = raw
+		.windows(4)
+		.position(|w| w == b"\r\n\r\n")
+		.expect("a complete response");
+	let head = String::from_utf8_lossy(&raw[..split]).to_string();
+	let bytes = raw[split + 4..].to_vec();
 	let mut lines = head.lines();
 	let status = lines
 		.next()
@@ -247,7 +253,8 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Re
 	Response {
 		status,
 		headers,
-		body: body.to_string(),
+		body: String::from_utf8_lossy(&bytes).to_string(),
+		bytes,
 	}
 }
 

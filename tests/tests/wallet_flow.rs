@@ -2,7 +2,9 @@
 //! the real `badge-wallet` binary on a real SQLite file. An issuer issues a badge on chain and
 //! registers the application; the applicant follows the registration e-mail, registers, follows
 //! the receipt e-mail and receives the badge, which the chain then shows as valid and bound to
-//! the wallet's key. Used links stay used; a badge is applied for once. The same flow runs
+//! the wallet's key. Used links stay used; a badge is applied for once. The public page verifies
+//! live; the holder logs in and switches the badge private and public again; the issuer revokes
+//! it; with the node down the page says verification is unavailable. The same flow runs
 //! again on a real PostgreSQL server.
 
 use badge_client::{
@@ -30,7 +32,7 @@ async fn the_same_flow_works_on_postgresql() {
 
 /// The whole flow, with the wallet's database at `database_url` (SQLite by default).
 async fn flow(database_url: Option<&str>) {
-	let node = Node::dev();
+	let mut node = Node::dev();
 	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
 	let issuer = dev::ferdie();
 	client
@@ -208,4 +210,215 @@ async fn flow(database_url: Option<&str>) {
 	let spent = http("POST", &receive, &[], "");
 	assert_eq!(spent.status, 410, "{}", spent.body);
 	assert!(spent.body.contains("already been used"));
+
+	// 5. The public disclosure and verification page, verified live: public by default.
+	let public_page = format!("{}/badges/{badge:?}", wallet.url());
+	let page = http("GET", &public_page, &[], "");
+	assert_eq!(page.status, 200, "{}", page.body);
+	for shown in [
+		"Digital Promotion Committee member",
+		"Digital Agency",
+		"Valid",
+		holder.as_str(),
+	] {
+		assert!(
+			page.body.contains(shown),
+			"the public page shows {shown}: {}",
+			page.body
+		);
+	}
+
+	assert!(
+		page.body.contains(r#"property="og:title""#),
+		"share links get Open Graph tags"
+	);
+	// Its QR code leads back to it: `badge verify` reads the PNG (rqrr, a decoder we did not
+	// write) and verifies the badge it names.
+	let qr = http("GET", &format!("{public_page}/qr.png"), &[], "");
+	assert_eq!(
+		(qr.status, qr.header("content-type")),
+		(200, Some("image/png"))
+	);
+	let qr_file = data.path().join("qr.png");
+	std::fs::write(&qr_file, &qr.bytes).unwrap();
+	let verified = std::process::Command::new(badge_e2e::cli_binary())
+		.arg("verify")
+		.arg(&qr_file)
+		.arg("--json")
+		.env("BADGE_NODE_URL", node.ws_url())
+		.env_remove("BADGE_CONFIG")
+		.output()
+		.unwrap();
+	let verified = String::from_utf8_lossy(&verified.stdout).to_string();
+	assert!(
+		verified.contains(&format!("{badge:?}")) && verified.contains("valid"),
+		"the printed QR code leads to this badge: {verified}"
+	);
+	let svg = http("GET", &format!("{public_page}/qr.svg"), &[], "");
+	assert!(
+		svg.body.starts_with("<?xml") && svg.body.contains("<svg"),
+		"{}",
+		svg.body
+	);
+
+	// 6. The wallet: login (no user enumeration), the front page, the disclosure switch.
+	let home = http("GET", &format!("{}/", wallet.url()), &[], "");
+	assert_eq!(home.status, 303, "the wallet needs a login");
+	let login = format!("{}/login", wallet.url());
+	let wrong = http(
+		"POST",
+		&login,
+		&form,
+		"email=applicant%40example.jp&password=wrong+password",
+	);
+	let unknown = http(
+		"POST",
+		&login,
+		&form,
+		"email=nobody%40example.jp&password=wrong+password",
+	);
+	assert_eq!((wrong.status, unknown.status), (401, 401));
+	assert!(wrong
+		.body
+		.contains("e-mail address or the password is wrong"));
+	assert!(
+		unknown
+			.body
+			.contains("e-mail address or the password is wrong"),
+		"same answer for an unknown address"
+	);
+	let logged_in = http(
+		"POST",
+		&login,
+		&form,
+		"email=Applicant%40example.jp&password=correct+horse+battery",
+	);
+	assert_eq!(logged_in.status, 303, "{}", logged_in.body);
+	let set_cookie = logged_in
+		.header("set-cookie")
+		.expect("a session cookie")
+		.to_string();
+	assert!(
+		set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+		"{set_cookie}"
+	);
+	let cookie = set_cookie.split(';').next().unwrap().to_string();
+	let session = [("cookie", cookie.as_str())];
+	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
+	assert_eq!(home.status, 200);
+	assert!(
+		home.body.contains("Digital Promotion Committee member")
+			&& home.body.contains("Make private"),
+		"{}",
+		home.body
+	);
+	let csrf = home
+		.body
+		.split(r#"name="csrf" value=""#)
+		.nth(1)
+		.and_then(|rest| rest.split('"').next())
+		.expect("forms carry a CSRF token")
+		.to_string();
+	let switch = format!("{}/wallet/badges/{badge:?}/disclosure", wallet.url());
+	let with_session = [
+		("cookie", cookie.as_str()),
+		("content-type", "application/x-www-form-urlencoded"),
+	];
+	let forged = http(
+		"POST",
+		&switch,
+		&with_session,
+		"csrf=forged&disclosure=private",
+	);
+	assert_eq!(
+		forged.status, 422,
+		"a form without the session's CSRF token is refused"
+	);
+	let anonymous = http(
+		"POST",
+		&switch,
+		&form,
+		&format!("csrf={csrf}&disclosure=private"),
+	);
+	assert_eq!(
+		anonymous.status, 303,
+		"without a session the switch sends to the login"
+	);
+	assert!(matches!(
+		client
+			.verify(badge, None)
+			.await
+			.unwrap()
+			.details
+			.unwrap()
+			.disclosure,
+		badge_client::Disclosure::Public
+	));
+
+	let private = http(
+		"POST",
+		&switch,
+		&with_session,
+		&format!("csrf={csrf}&disclosure=private"),
+	);
+	assert_eq!(private.status, 303, "{}", private.body);
+	assert!(matches!(
+		client
+			.verify(badge, None)
+			.await
+			.unwrap()
+			.details
+			.unwrap()
+			.disclosure,
+		badge_client::Disclosure::Private
+	));
+	let page = http("GET", &public_page, &[], "");
+	assert!(page.body.contains("Not disclosed"), "{}", page.body);
+	assert!(
+		!page.body.contains("Digital Promotion Committee member"),
+		"a private badge shows nothing else"
+	);
+	assert!(!page.body.contains("Valid"));
+	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
+	assert!(home.body.contains("Make public"), "{}", home.body);
+
+	let public = http(
+		"POST",
+		&switch,
+		&with_session,
+		&format!("csrf={csrf}&disclosure=public"),
+	);
+	assert_eq!(public.status, 303);
+	let page = http("GET", &public_page, &[], "");
+	assert!(page.body.contains("Valid"), "{}", page.body);
+
+	// 7. The issuer revokes it: the public page says so, with the reason.
+	client
+		.revoke(
+			&issuer,
+			badge,
+			badge_client::RevocationReason::NoLongerEligible,
+			None,
+			Wait::Finalized,
+		)
+		.await
+		.unwrap();
+	let page = http("GET", &public_page, &[], "");
+	assert!(
+		page.body.contains("Revoked") && page.body.contains("NoLongerEligible"),
+		"{}",
+		page.body
+	);
+	assert!(!page.body.contains(">Valid<"));
+
+	// 8. The node goes down: the page says verification is unavailable, never "valid".
+	drop(client);
+	node.kill();
+	let page = http("GET", &public_page, &[], "");
+	assert_eq!(page.status, 503, "{}", page.body);
+	assert!(page.body.contains("Verification unavailable"));
+	assert!(!page.body.contains("Valid") && !page.body.contains("Revoked"));
+	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
+	assert_eq!(home.status, 200, "the wallet still lists the badge");
+	assert!(home.body.contains("cannot be reached"), "{}", home.body);
 }

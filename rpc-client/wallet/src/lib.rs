@@ -10,11 +10,18 @@
 //! Storage is SQLite by default (one file) or PostgreSQL, through the same code ([`store`]);
 //! e-mail goes over SMTP or, with none configured, to an outbox folder ([`mail`]).
 //!
-//! Not here yet: wallet login and the front page with the disclosure switch, the public badge
-//! page with its QR code, profiles, the explorer view, Japanese text, metrics.
+//! The holder logs in (argon2 password, session cookie, CSRF token in every form, attempts
+//! limited per address) to the wallet's front page, which lists their badges with a switch each
+//! that sets the badge public or private on chain. Anyone can open `/badges/{id}`, which verifies
+//! the badge live against the chain and shows only "not disclosed" for a private one.
+//!
+//! Not here yet: the QR code and share links, profiles, the explorer view, Japanese text,
+//! metrics, key export and account deletion.
 
 pub mod config;
+pub mod limits;
 pub mod mail;
+pub mod pages;
 pub mod secrets;
 pub mod store;
 pub mod templates;
@@ -33,6 +40,8 @@ pub struct State {
 	pub mailer: mail::Mailer,
 	/// The key sealing holder keys and claim secrets.
 	pub key: secrets::ServerKey,
+	/// Rate limits (logins per address).
+	pub limiter: limits::Limiter,
 	/// The chain connection, made on first use and remade after it fails.
 	client: Mutex<Option<BadgeClient>>,
 }
@@ -50,6 +59,7 @@ impl State {
 			store,
 			mailer,
 			key,
+			limiter: limits::Limiter::default(),
 			client: Mutex::new(None),
 		}
 	}

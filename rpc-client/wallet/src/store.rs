@@ -12,11 +12,23 @@ struct Migration {
 }
 
 /// Every migration, oldest first. Never edit a released one: add the next.
-const MIGRATIONS: &[Migration] = &[Migration {
-	version: 1,
-	sqlite: include_str!("../migrations/sqlite/0001_intake_and_links.sql"),
-	postgres: include_str!("../migrations/postgres/0001_intake_and_links.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+	Migration {
+		version: 1,
+		sqlite: include_str!("../migrations/sqlite/0001_intake_and_links.sql"),
+		postgres: include_str!("../migrations/postgres/0001_intake_and_links.sql"),
+	},
+	Migration {
+		version: 2,
+		sqlite: include_str!("../migrations/sqlite/0002_sessions.sql"),
+		postgres: include_str!("../migrations/postgres/0002_sessions.sql"),
+	},
+];
+
+/// The schema version this build migrates to (its newest migration).
+pub fn latest_schema() -> i64 {
+	MIGRATIONS.last().map_or(0, |m| m.version)
+}
 
 /// What a storage operation can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -220,6 +232,16 @@ impl Store {
 		})
 	}
 
+	fn holder_of(row: &sqlx::any::AnyRow) -> Result<Holder, sqlx::Error> {
+		Ok(Holder {
+			id: row.try_get("id")?,
+			email: row.try_get("email")?,
+			password_hash: row.try_get("password_hash")?,
+			account: row.try_get("account")?,
+			key_enc: row.try_get("key_enc")?,
+		})
+	}
+
 	/// An application by id.
 	pub async fn application(&self, id: i64) -> Result<Option<Application>, StoreError> {
 		let row = sqlx::query(
@@ -362,16 +384,68 @@ impl Store {
 		.bind(email)
 		.fetch_optional(&self.pool)
 		.await?;
+		Ok(row.map(|r| Self::holder_of(&r)).transpose()?)
+	}
+
+	/// Applications received into the wallet of `email`, newest first.
+	pub async fn received_applications(&self, email: &str) -> Result<Vec<Application>, StoreError> {
+		let rows = sqlx::query(
+			"SELECT id, email, badge_id, claim_enc, status FROM applications \
+			 WHERE email = $1 AND status = 'received' ORDER BY received_at DESC, id DESC",
+		)
+		.bind(email)
+		.fetch_all(&self.pool)
+		.await?;
+		Ok(rows
+			.iter()
+			.map(Self::application_of)
+			.collect::<Result<_, _>>()?)
+	}
+
+	/// Start a session for `holder` (the cookie token's hash and the session's CSRF token).
+	pub async fn add_session(
+		&self,
+		token_hash: &str,
+		holder: i64,
+		csrf: &str,
+		expires_at: i64,
+	) -> Result<(), StoreError> {
+		sqlx::query(
+			"INSERT INTO sessions (token_hash, holder_id, csrf, expires_at) VALUES ($1, $2, $3, $4)",
+		)
+		.bind(token_hash)
+		.bind(holder)
+		.bind(csrf)
+		.bind(expires_at)
+		.execute(&self.pool)
+		.await?;
+		Ok(())
+	}
+
+	/// The holder and CSRF token of a live session.
+	pub async fn session(&self, token_hash: &str) -> Result<Option<(Holder, String)>, StoreError> {
+		let row = sqlx::query(
+			"SELECT h.id, h.email, h.password_hash, h.account, h.key_enc, s.csrf \
+			 FROM sessions s JOIN holders h ON h.id = s.holder_id \
+			 WHERE s.token_hash = $1 AND s.expires_at > $2",
+		)
+		.bind(token_hash)
+		.bind(now())
+		.fetch_optional(&self.pool)
+		.await?;
 		Ok(row
-			.map(|r| -> Result<Holder, sqlx::Error> {
-				Ok(Holder {
-					id: r.try_get("id")?,
-					email: r.try_get("email")?,
-					password_hash: r.try_get("password_hash")?,
-					account: r.try_get("account")?,
-					key_enc: r.try_get("key_enc")?,
-				})
+			.map(|r| -> Result<(Holder, String), sqlx::Error> {
+				Ok((Self::holder_of(&r)?, r.try_get("csrf")?))
 			})
 			.transpose()?)
+	}
+
+	/// End a session.
+	pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+		sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+			.bind(token_hash)
+			.execute(&self.pool)
+			.await?;
+		Ok(())
 	}
 }

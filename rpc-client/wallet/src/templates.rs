@@ -16,6 +16,9 @@ const TEMPLATES: &[(&str, &str)] = &[
 	("receive.html", include_str!("../templates/receive.html")),
 	("received.html", include_str!("../templates/received.html")),
 	("error.html", include_str!("../templates/error.html")),
+	("login.html", include_str!("../templates/login.html")),
+	("wallet.html", include_str!("../templates/wallet.html")),
+	("badge.html", include_str!("../templates/badge.html")),
 	(
 		"mail_register.txt",
 		include_str!("../templates/mail_register.txt"),

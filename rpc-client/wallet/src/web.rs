@@ -33,6 +33,18 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/api/applications", post(add_application))
 		.route("/register/{token}", get(register_page).post(register))
 		.route("/receive/{token}", get(receive_page).post(receive))
+		.route("/", get(crate::pages::wallet))
+		.route(
+			"/login",
+			get(crate::pages::login_page).post(crate::pages::login),
+		)
+		.route("/logout", post(crate::pages::logout))
+		.route(
+			"/wallet/badges/{id}/disclosure",
+			post(crate::pages::set_disclosure),
+		)
+		.route("/badges/{id}", get(crate::pages::badge_page))
+		.route("/badges/{id}/{file}", get(crate::pages::badge_qr))
 		.layer(DefaultBodyLimit::max(MAX_BODY))
 		.layer(axum::middleware::map_response(security_headers))
 		.with_state(state)
@@ -165,7 +177,7 @@ impl WebError {
 }
 
 /// A [`WebError`] answered as an HTML page.
-pub struct PageError(WebError);
+pub struct PageError(pub WebError);
 
 impl<E: Into<WebError>> From<E> for PageError {
 	fn from(e: E) -> Self {
@@ -229,7 +241,7 @@ async fn style() -> Response {
 
 /// Await a chain operation; when the node is unreachable, drop the connection so the next
 /// request reconnects.
-async fn on_chain<T>(
+pub(crate) async fn on_chain<T>(
 	state: &State,
 	operation: impl std::future::Future<Output = Result<T, badge_client::Error>>,
 ) -> Result<T, WebError> {
@@ -286,7 +298,7 @@ fn link_url(state: &State, kind: &str, token: &str) -> String {
 	)
 }
 
-fn expiry_text(at: i64) -> String {
+pub(crate) fn expiry_text(at: i64) -> String {
 	// Days since the epoch to a civil date (UTC), without a calendar dependency.
 	let days = at.div_euclid(86_400);
 	let secs = at.rem_euclid(86_400);

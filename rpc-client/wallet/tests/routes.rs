@@ -271,7 +271,9 @@ async fn health_reports_the_schema_and_receipt_links_of_another_kind_are_refused
 		.call(Request::get("/health").body(Body::empty()).unwrap())
 		.await;
 	assert_eq!(status, StatusCode::OK);
-	assert!(body.contains(r#""schema":1"#), "{body}");
+	let expected = format!(r#""schema":{}"#, store::latest_schema());
+	assert!(body.contains(&expected), "{body}");
+	assert!(store::latest_schema() >= 2, "migrations ran");
 	// A registration token is not a receipt token.
 	let token = s.link("member@example.jp", store::now() + 3600).await;
 	let (status, _, _) = s
@@ -282,4 +284,62 @@ async fn health_reports_the_schema_and_receipt_links_of_another_kind_are_refused
 		)
 		.await;
 	assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_public_page_never_says_valid_without_the_chain_and_logins_are_limited() {
+	let s = service().await;
+	let (status, page, _) = s
+		.call(
+			Request::get(format!("/badges/{BADGE}"))
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+	assert!(page.contains("Verification unavailable"), "{page}");
+	assert!(!page.contains("Valid"));
+	let (status, _, _) = s
+		.call(
+			Request::get("/badges/not-an-id")
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+	// The wallet needs a login; a made-up cookie is no session.
+	let (status, _, headers) = s.call(Request::get("/").body(Body::empty()).unwrap()).await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+	assert_eq!(headers[header::LOCATION], "/login");
+	let (status, _, _) = s
+		.call(
+			Request::get("/")
+				.header(
+					header::COOKIE,
+					format!("wallet_session={}", "ab".repeat(32)),
+				)
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+
+	// Ten attempts per address in 15 minutes, then 429 even with the right password.
+	let login = |password: &str| {
+		Request::post("/login")
+			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+			.body(Body::from(format!(
+				"email=member%40example.jp&password={password}"
+			)))
+			.unwrap()
+	};
+	for _ in 0..10 {
+		let (status, page, _) = s.call(login("wrong")).await;
+		assert_eq!(status, StatusCode::UNAUTHORIZED);
+		assert!(page.contains("e-mail address or the password is wrong"));
+	}
+	let (status, page, _) = s.call(login("wrong")).await;
+	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+	assert!(page.contains("Too many attempts"), "{page}");
 }

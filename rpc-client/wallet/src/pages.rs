@@ -1,0 +1,376 @@
+//! The holder's pages (login, the wallet's front page with each badge's disclosure switch) and
+//! the public disclosure and verification page of a badge. No JavaScript anywhere: forms post,
+//! the server redirects.
+
+use crate::{
+	secrets::{self, token_hash},
+	store::{self, Holder},
+	web::{on_chain, PageError, WebError},
+	State,
+};
+use axum::{
+	extract::{Path, State as AxumState},
+	http::{header, HeaderMap, HeaderValue, StatusCode},
+	response::{Html, IntoResponse, Redirect, Response},
+	Form,
+};
+use badge_client::{Disclosure, Wait, H256};
+use serde::Deserialize;
+use std::{str::FromStr, sync::Arc};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "wallet_session";
+/// How long a login lasts.
+pub const SESSION_HOURS: i64 = 12;
+/// Login attempts allowed per e-mail address in [`crate::limits::WINDOW_SECS`].
+pub const LOGIN_ATTEMPTS: usize = 10;
+
+/// An argon2 hash of a password nobody has, checked when the e-mail is unknown so that a wrong
+/// address takes as long as a wrong password (no user enumeration by timing).
+fn decoy_hash() -> &'static str {
+	static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+	HASH.get_or_init(|| secrets::hash_password(&hex::encode(secrets::random::<16>())))
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+	headers
+		.get_all(header::COOKIE)
+		.iter()
+		.filter_map(|v| v.to_str().ok())
+		.flat_map(|v| v.split(';'))
+		.filter_map(|c| c.trim().split_once('='))
+		.find(|(name, _)| *name == SESSION_COOKIE)
+		.map(|(_, value)| value.to_string())
+}
+
+/// The holder logged in with this request's cookie, and the session's CSRF token.
+async fn session(state: &State, headers: &HeaderMap) -> Result<Option<(Holder, String)>, WebError> {
+	match cookie_token(headers) {
+		Some(token) => Ok(state.store.session(&token_hash(&token)).await?),
+		None => Ok(None),
+	}
+}
+
+fn login_form(email: &str, problem: Option<&str>) -> Html<String> {
+	Html(crate::templates::render(
+		"login.html",
+		minijinja::context! { email, problem },
+	))
+}
+
+pub(crate) async fn login_page() -> Html<String> {
+	login_form("", None)
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+	email: String,
+	password: String,
+}
+
+pub(crate) async fn login(
+	AxumState(state): AxumState<Arc<State>>,
+	form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	let Ok(Form(form)) = form else {
+		return Ok((
+			StatusCode::UNPROCESSABLE_ENTITY,
+			login_form("", Some("Fill in your e-mail and password.")),
+		)
+			.into_response());
+	};
+	let email = form.email.trim().to_lowercase();
+	if !state
+		.limiter
+		.allow(&format!("login:{email}"), LOGIN_ATTEMPTS)
+	{
+		return Ok((
+			StatusCode::TOO_MANY_REQUESTS,
+			login_form(
+				&email,
+				Some("Too many attempts for this address. Wait 15 minutes and try again."),
+			),
+		)
+			.into_response());
+	}
+	let holder = state.store.holder_by_email(&email).await?;
+	let hash = holder
+		.as_ref()
+		.map_or(decoy_hash(), |h| h.password_hash.as_str());
+	let matches = secrets::check_password(&form.password, hash);
+	let Some(holder) = holder.filter(|_| matches) else {
+		return Ok((
+			StatusCode::UNAUTHORIZED,
+			login_form(&email, Some("The e-mail address or the password is wrong.")),
+		)
+			.into_response());
+	};
+	let (token, hash) = secrets::new_token();
+	let csrf = hex::encode(secrets::random::<16>());
+	state
+		.store
+		.add_session(&hash, holder.id, &csrf, store::now() + SESSION_HOURS * 3600)
+		.await?;
+	let secure = if state.config.base_url.starts_with("https://") {
+		"; Secure"
+	} else {
+		""
+	};
+	let cookie = format!(
+		"{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+		SESSION_HOURS * 3600
+	);
+	let mut response = Redirect::to("/").into_response();
+	response.headers_mut().insert(
+		header::SET_COOKIE,
+		HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
+	);
+	tracing::info!(account = %holder.account, "holder logged in");
+	Ok(response)
+}
+
+/// A form that carries only the CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+	csrf: String,
+}
+
+pub(crate) async fn logout(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	if let (Some((_, csrf)), Ok(Form(form))) = (session(&state, &headers).await?, form) {
+		if form.csrf == csrf {
+			if let Some(token) = cookie_token(&headers) {
+				state.store.delete_session(&token_hash(&token)).await?;
+			}
+		}
+	}
+	let mut response = Redirect::to("/login").into_response();
+	response.headers_mut().insert(
+		header::SET_COOKIE,
+		HeaderValue::from_static("wallet_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+	);
+	Ok(response)
+}
+
+/// The wallet's front page: every received badge with its state on chain and its disclosure
+/// switch.
+pub(crate) async fn wallet(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+) -> Result<Response, PageError> {
+	let Some((holder, csrf)) = session(&state, &headers).await? else {
+		return Ok(Redirect::to("/login").into_response());
+	};
+	let applications = state.store.received_applications(&holder.email).await?;
+	let mut badges = Vec::new();
+	let mut unavailable = false;
+	for application in &applications {
+		let json = match H256::from_str(&application.badge_id) {
+			Ok(id) if !unavailable => on_chain(&state, async {
+				state.client().await?.verify_json(id, None).await
+			})
+			.await
+			.ok(),
+			_ => None,
+		};
+		unavailable |= json.is_none();
+		let details = json.as_ref().and_then(|j| j.get("details"));
+		badges.push(minijinja::context! {
+			id => &application.badge_id,
+			name => details.and_then(|d| d["className"].as_str()),
+			issuer => details.and_then(|d| d["issuerName"].as_str()),
+			verdict => json.as_ref().and_then(|j| j["verdict"].as_str()).map(verdict_text),
+			disclosure => details.and_then(|d| d["disclosure"].as_str()),
+		});
+	}
+	Ok(Html(crate::templates::render(
+		"wallet.html",
+		minijinja::context! {
+			email => &holder.email, account => &holder.account, csrf, badges, unavailable
+		},
+	))
+	.into_response())
+}
+
+/// The disclosure switch's form.
+#[derive(Deserialize)]
+pub struct DisclosureForm {
+	csrf: String,
+	disclosure: String,
+}
+
+pub(crate) async fn set_disclosure(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	Path(id): Path<String>,
+	form: Result<Form<DisclosureForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	let Some((holder, csrf)) = session(&state, &headers).await? else {
+		return Ok(Redirect::to("/login").into_response());
+	};
+	let Ok(Form(form)) = form else {
+		return Err(WebError::BadInput("The form was incomplete.".into()).into());
+	};
+	if form.csrf != csrf {
+		return Err(WebError::BadInput(
+			"This form has expired: reload the page and try again.".into(),
+		)
+		.into());
+	}
+	let disclosure = match form.disclosure.as_str() {
+		"public" => Disclosure::Public,
+		"private" => Disclosure::Private,
+		_ => return Err(WebError::BadInput("Choose public or private.".into()).into()),
+	};
+	let owned = state
+		.store
+		.received_applications(&holder.email)
+		.await?
+		.into_iter()
+		.any(|a| a.badge_id == id);
+	let badge = H256::from_str(&id)
+		.ok()
+		.filter(|_| owned)
+		.ok_or_else(|| WebError::BadInput("That badge is not in your wallet.".into()))?;
+	let seed: [u8; 32] = state
+		.key
+		.decrypt(&holder.key_enc)
+		.ok()
+		.and_then(|s| s.try_into().ok())
+		.ok_or_else(|| WebError::Internal("holder key does not decrypt".into()))?;
+	let client = on_chain(&state, state.client()).await?;
+	on_chain(
+		&state,
+		client.set_disclosure(
+			&secrets::holder_key(seed),
+			badge,
+			disclosure,
+			Wait::Finalized,
+		),
+	)
+	.await?;
+	tracing::info!(badge = %id, disclosure = %form.disclosure, "disclosure changed");
+	Ok(Redirect::to("/").into_response())
+}
+
+/// Words for a verdict name of the node's JSON.
+pub fn verdict_text(verdict: &str) -> &'static str {
+	match verdict {
+		"valid" => "Valid",
+		"revoked" => "Revoked",
+		"expired" => "Expired",
+		"issuer_suspended" => "Issuer suspended",
+		"design_mismatch" => "Design does not match",
+		"not_yet_received" => "Issued, not yet received",
+		"not_found" => "Not found",
+		_ => "Unknown",
+	}
+}
+
+/// `YYYY-MM-DD HH:MM` of milliseconds since the epoch.
+fn date_of(ms: Option<u64>) -> Option<String> {
+	ms.map(|ms| crate::web::expiry_text((ms / 1000) as i64))
+}
+
+/// The public disclosure and verification page: verified live against the chain on every view.
+pub(crate) async fn badge_page(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(id): Path<String>,
+) -> Result<Response, PageError> {
+	let badge = H256::from_str(id.trim())
+		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+	let id = format!("{badge:?}");
+	let json = on_chain(&state, async {
+		state.client().await?.verify_json(badge, None).await
+	})
+	.await;
+	let (status, body) = match json {
+		Err(_) => (
+			StatusCode::SERVICE_UNAVAILABLE,
+			crate::templates::render(
+				"badge.html",
+				minijinja::context! { id, unavailable => true },
+			),
+		),
+		Ok(json) => {
+			let verdict = json["verdict"].as_str().unwrap_or("unknown");
+			let details = json.get("details").cloned();
+			let found = verdict != "not_found" && details.is_some();
+			let disclosed = details
+				.as_ref()
+				.is_some_and(|d| d["disclosure"].as_str() == Some("public"));
+			let status = if found {
+				StatusCode::OK
+			} else {
+				StatusCode::NOT_FOUND
+			};
+			(
+				status,
+				crate::templates::render(
+					"badge.html",
+					minijinja::context! {
+						page_url => page_url(&state, &id),
+						id, found, disclosed,
+						verdict, verdict_text => verdict_text(verdict),
+						reason => json["revocation"]["reason"].as_str(),
+						details,
+						issued => date_of(json["details"]["issuedAt"].as_u64()),
+						expires => date_of(json["details"]["expiresAt"].as_u64()),
+						checked => date_of(json["checkedAt"].as_u64()),
+						block => json["block"].as_str(),
+					},
+				),
+			)
+		}
+	};
+	Ok((status, Html(body)).into_response())
+}
+
+/// The public page of badge `id` on this service.
+pub fn page_url(state: &State, id: &str) -> String {
+	format!(
+		"{}/badges/{id}",
+		state.config.base_url.trim_end_matches('/')
+	)
+}
+
+/// The QR code leading to the public page of badge `id`, as SVG for screens or as a 1200-pixel
+/// PNG for print (10 cm at 300 dpi).
+pub(crate) async fn badge_qr(
+	AxumState(state): AxumState<Arc<State>>,
+	Path((id, file)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+	let badge = H256::from_str(id.trim())
+		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+	let url = page_url(&state, &format!("{badge:?}"));
+	// Quartile error correction survives print wear.
+	let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::Q)
+		.map_err(|e| WebError::Internal(format!("QR code of {url}: {e}")))?;
+	match file.as_str() {
+		"qr.svg" => {
+			let svg = code
+				.render::<qrcode::render::svg::Color>()
+				.min_dimensions(200, 200)
+				.quiet_zone(true)
+				.build();
+			Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+		}
+		"qr.png" => {
+			let image = code
+				.render::<image::Luma<u8>>()
+				.min_dimensions(1200, 1200)
+				.quiet_zone(true)
+				.build();
+			let mut png = std::io::Cursor::new(Vec::new());
+			image
+				.write_to(&mut png, image::ImageFormat::Png)
+				.map_err(|e| WebError::Internal(format!("PNG: {e}")))?;
+			Ok(([(header::CONTENT_TYPE, "image/png")], png.into_inner()).into_response())
+		}
+		_ => Err(WebError::BadInput("Ask for qr.svg or qr.png.".into()).into()),
+	}
+}
