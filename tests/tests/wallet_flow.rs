@@ -344,16 +344,10 @@ async fn flow(database_url: Option<&str>) {
 		anonymous.status, 303,
 		"without a session the switch sends to the login"
 	);
-	assert!(matches!(
-		client
-			.verify(badge, None)
-			.await
-			.unwrap()
-			.details
-			.unwrap()
-			.disclosure,
+	assert_eq!(
+		disclosure_of(&client, badge).await,
 		badge_client::Disclosure::Public
-	));
+	);
 
 	let private = http(
 		"POST",
@@ -362,16 +356,10 @@ async fn flow(database_url: Option<&str>) {
 		&format!("csrf={csrf}&disclosure=private"),
 	);
 	assert_eq!(private.status, 303, "{}", private.body);
-	assert!(matches!(
-		client
-			.verify(badge, None)
-			.await
-			.unwrap()
-			.details
-			.unwrap()
-			.disclosure,
+	assert_eq!(
+		disclosure_of(&client, badge).await,
 		badge_client::Disclosure::Private
-	));
+	);
 	let page = http("GET", &public_page, &[], "");
 	assert!(page.body.contains("Not disclosed"), "{}", page.body);
 	assert!(
@@ -421,4 +409,18 @@ async fn flow(database_url: Option<&str>) {
 	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
 	assert_eq!(home.status, 200, "the wallet still lists the badge");
 	assert!(home.body.contains("cannot be reached"), "{}", home.body);
+}
+
+/// The badge's disclosure state on chain.
+async fn disclosure_of(
+	client: &BadgeClient,
+	badge: badge_client::H256,
+) -> badge_client::Disclosure {
+	client
+		.verify(badge, None)
+		.await
+		.expect("the node answers")
+		.details
+		.expect("the badge exists")
+		.disclosure
 }

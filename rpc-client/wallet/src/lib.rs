@@ -88,6 +88,19 @@ impl State {
 		Ok(client)
 	}
 
+	/// The custodial chain key of `holder`, unsealed with the server key.
+	pub fn holder_key(
+		&self,
+		holder: &store::Holder,
+	) -> Result<badge_client::Keypair, secrets::DecryptError> {
+		let seed: [u8; 32] = self
+			.key
+			.decrypt(&holder.key_enc)?
+			.try_into()
+			.map_err(|_| secrets::DecryptError)?;
+		Ok(secrets::holder_key(seed))
+	}
+
 	/// Drop the chain connection so the next request reconnects.
 	pub async fn forget_client(&self) {
 		*self.client.lock().await = None;

@@ -236,21 +236,13 @@ pub(crate) async fn set_disclosure(
 		.ok()
 		.filter(|_| owned)
 		.ok_or_else(|| WebError::BadInput("That badge is not in your wallet.".into()))?;
-	let seed: [u8; 32] = state
-		.key
-		.decrypt(&holder.key_enc)
-		.ok()
-		.and_then(|s| s.try_into().ok())
-		.ok_or_else(|| WebError::Internal("holder key does not decrypt".into()))?;
+	let key = state
+		.holder_key(&holder)
+		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
 	let client = on_chain(&state, state.client()).await?;
 	on_chain(
 		&state,
-		client.set_disclosure(
-			&secrets::holder_key(seed),
-			badge,
-			disclosure,
-			Wait::Finalized,
-		),
+		client.set_disclosure(&key, badge, disclosure, Wait::Finalized),
 	)
 	.await?;
 	tracing::info!(badge = %id, disclosure = %form.disclosure, "disclosure changed");

@@ -600,12 +600,9 @@ async fn receive(
 		.ok_or_else(|| {
 			WebError::BadInput("Register your wallet first: use the registration e-mail.".into())
 		})?;
-	let seed: [u8; 32] = state
-		.key
-		.decrypt(&holder.key_enc)
-		.ok()
-		.and_then(|s| s.try_into().ok())
-		.ok_or_else(|| WebError::Internal("holder key does not decrypt".into()))?;
+	let key = state
+		.holder_key(&holder)
+		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
 	let claim = state
 		.key
 		.decrypt(&application.claim_enc)
@@ -617,11 +614,7 @@ async fn receive(
 		.map_err(|_| WebError::Internal("stored badge id".into()))?;
 	let client = on_chain(&state, state.client()).await?;
 	// On any failure the link stays usable: nothing is lost, the holder can try again.
-	on_chain(
-		&state,
-		client.receive(&secrets::holder_key(seed), badge, &claim, Wait::Finalized),
-	)
-	.await?;
+	on_chain(&state, client.receive(&key, badge, &claim, Wait::Finalized)).await?;
 	state.store.use_link(&token_hash(&token)).await?;
 	state.store.mark_received(application.id).await?;
 	let verdict = client
