@@ -177,6 +177,17 @@ async fn flow(database_url: Option<&str>) {
 		"the badge is named: {mail}"
 	);
 	let receive = link_in(&mail, &format!("{}/receive/", wallet.url())).expect("a receipt link");
+	// The QR code of the badge's page travels inline: HTML and PNG as multipart/related.
+	assert!(mail.contains("multipart/related"), "{mail}");
+	assert!(
+		mail.contains("Content-Type: image/png") && mail.contains("Content-ID: <qr>"),
+		"{mail}"
+	);
+	assert!(mail.contains("cid:qr"), "{mail}");
+	assert!(
+		mail.contains(&format!("{}/badges/{badge:?}", wallet.url())),
+		"the page is named"
+	);
 	let page = http("GET", &receive, &[], "");
 	assert_eq!(page.status, 200);
 	assert!(

@@ -2,7 +2,7 @@
 //! is configured (the dev setup). Every message has a plain-text and an HTML part.
 
 use lettre::{
-	message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+	message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart},
 	AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
@@ -36,6 +36,8 @@ pub struct Mail {
 	pub text: String,
 	/// HTML body.
 	pub html: String,
+	/// A PNG the HTML shows inline as `cid:NAME`: (NAME, bytes).
+	pub inline_png: Option<(String, Vec<u8>)>,
 }
 
 impl Mailer {
@@ -67,19 +69,25 @@ impl Mailer {
 			.from(from)
 			.to(to)
 			.subject(mail.subject)
-			.multipart(
-				MultiPart::alternative()
-					.singlepart(
-						SinglePart::builder()
-							.header(ContentType::TEXT_PLAIN)
-							.body(mail.text),
-					)
-					.singlepart(
-						SinglePart::builder()
-							.header(ContentType::TEXT_HTML)
-							.body(mail.html),
+			.multipart({
+				let text = SinglePart::builder()
+					.header(ContentType::TEXT_PLAIN)
+					.body(mail.text);
+				let html = SinglePart::builder()
+					.header(ContentType::TEXT_HTML)
+					.body(mail.html);
+				let alternative = MultiPart::alternative().singlepart(text);
+				match mail.inline_png {
+					// The HTML and the image it shows travel together as multipart/related.
+					Some((name, png)) => alternative.multipart(
+						MultiPart::related().singlepart(html).singlepart(
+							Attachment::new_inline(name)
+								.body(png, ContentType::parse("image/png").expect("a valid type")),
+						),
 					),
-			)
+					None => alternative.singlepart(html),
+				}
+			})
 			.map_err(|e| MailError::Build(e.to_string()))?;
 		match self {
 			Mailer::Smtp(smtp) => smtp

@@ -352,17 +352,30 @@ pub(crate) async fn badge_qr(
 			Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 		}
 		"qr.png" => {
-			let image = code
-				.render::<image::Luma<u8>>()
-				.min_dimensions(1200, 1200)
-				.quiet_zone(true)
-				.build();
-			let mut png = std::io::Cursor::new(Vec::new());
-			image
-				.write_to(&mut png, image::ImageFormat::Png)
-				.map_err(|e| WebError::Internal(format!("PNG: {e}")))?;
-			Ok(([(header::CONTENT_TYPE, "image/png")], png.into_inner()).into_response())
+			let png = qr_png(&code, 1200).map_err(WebError::Internal)?;
+			Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 		}
 		_ => Err(WebError::BadInput("Ask for qr.svg or qr.png.".into()).into()),
 	}
+}
+
+/// `code` as a PNG at least `size` pixels wide.
+fn qr_png(code: &qrcode::QrCode, size: u32) -> Result<Vec<u8>, String> {
+	let image = code
+		.render::<image::Luma<u8>>()
+		.min_dimensions(size, size)
+		.quiet_zone(true)
+		.build();
+	let mut png = std::io::Cursor::new(Vec::new());
+	image
+		.write_to(&mut png, image::ImageFormat::Png)
+		.map_err(|e| format!("PNG: {e}"))?;
+	Ok(png.into_inner())
+}
+
+/// A PNG QR code (`size` pixels) leading to `url`.
+pub fn qr_png_of(url: &str, size: u32) -> Result<Vec<u8>, String> {
+	let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::Q)
+		.map_err(|e| format!("QR code of {url}: {e}"))?;
+	qr_png(&code, size)
 }

@@ -338,6 +338,7 @@ async fn send_registration(state: &State, email: &str, issuer: &str) -> Result<(
 				subject: "Register your Open Badge Wallet to receive your badge".into(),
 				text: crate::templates::render("mail_register.txt", ctx.clone()),
 				html: crate::templates::render("mail_register.html", ctx),
+				inline_png: None,
 			},
 		)
 		.await?;
@@ -358,10 +359,13 @@ async fn send_receipt(state: &State, application: &store::Application) -> Result
 			expires,
 		)
 		.await?;
+	let page_url = crate::pages::page_url(state, &application.badge_id);
+	let qr = crate::pages::qr_png_of(&page_url, 400).map_err(WebError::Internal)?;
 	let ctx = minijinja::context! {
 		badge_id => &application.badge_id,
 		link => link_url(state, "receive", &token),
 		expires => expiry_text(expires),
+		page_url,
 	};
 	state
 		.mailer
@@ -372,6 +376,7 @@ async fn send_receipt(state: &State, application: &store::Application) -> Result
 				subject: "Your Open Badge is ready to receive".into(),
 				text: crate::templates::render("mail_receipt.txt", ctx.clone()),
 				html: crate::templates::render("mail_receipt.html", ctx),
+				inline_png: Some(("qr".into(), qr)),
 			},
 		)
 		.await?;
