@@ -137,6 +137,16 @@ pub async fn council(ctx: &Ctx, cmd: CouncilCmd) -> Result<u8, CliError> {
 	Ok(crate::exit::OK)
 }
 
+/// A validator's account and, if given, its node's peer id as bytes.
+fn validator_and_node(
+	account: &str,
+	peer_id: Option<&str>,
+) -> Result<(badge_client::AccountId32, Option<Vec<u8>>), CliError> {
+	let account = parse_account(account)?;
+	let peer = peer_id.map(badge_client::peer_id_bytes).transpose()?;
+	Ok((account, peer))
+}
+
 pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 	let client = ctx.client().await?;
 	match cmd {
@@ -166,11 +176,7 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 			);
 		}
 		ValidatorCmd::Add { account, peer_id } => {
-			let account = parse_account(&account)?;
-			let peer = peer_id
-				.as_deref()
-				.map(badge_client::peer_id_bytes)
-				.transpose()?;
+			let (account, peer) = validator_and_node(&account, peer_id.as_deref())?;
 			let governed = client
 				.propose(
 					&ctx.key()?.pair,
@@ -188,11 +194,7 @@ pub async fn validator(ctx: &Ctx, cmd: ValidatorCmd) -> Result<u8, CliError> {
 			);
 		}
 		ValidatorCmd::Remove { account, peer_id } => {
-			let account = parse_account(&account)?;
-			let peer = peer_id
-				.as_deref()
-				.map(badge_client::peer_id_bytes)
-				.transpose()?;
+			let (account, peer) = validator_and_node(&account, peer_id.as_deref())?;
 			let governed = client
 				.propose(
 					&ctx.key()?.pair,

@@ -255,13 +255,21 @@ impl Store {
 
 	/// Pending applications for `email`.
 	pub async fn pending_applications(&self, email: &str) -> Result<Vec<Application>, StoreError> {
-		let rows = sqlx::query(
+		self.applications_of(
 			"SELECT id, email, badge_id, claim_enc, status FROM applications \
 			 WHERE email = $1 AND status = 'pending' ORDER BY id",
+			email,
 		)
-		.bind(email)
-		.fetch_all(&self.pool)
-		.await?;
+		.await
+	}
+
+	/// The applications `sql` selects for `email` (its `$1`).
+	async fn applications_of(
+		&self,
+		sql: &'static str,
+		email: &str,
+	) -> Result<Vec<Application>, StoreError> {
+		let rows = sqlx::query(sql).bind(email).fetch_all(&self.pool).await?;
 		Ok(rows
 			.iter()
 			.map(Self::application_of)
@@ -389,17 +397,12 @@ impl Store {
 
 	/// Applications received into the wallet of `email`, newest first.
 	pub async fn received_applications(&self, email: &str) -> Result<Vec<Application>, StoreError> {
-		let rows = sqlx::query(
+		self.applications_of(
 			"SELECT id, email, badge_id, claim_enc, status FROM applications \
 			 WHERE email = $1 AND status = 'received' ORDER BY received_at DESC, id DESC",
+			email,
 		)
-		.bind(email)
-		.fetch_all(&self.pool)
-		.await?;
-		Ok(rows
-			.iter()
-			.map(Self::application_of)
-			.collect::<Result<_, _>>()?)
+		.await
 	}
 
 	/// Start a session for `holder` (the cookie token's hash and the session's CSRF token).
