@@ -159,11 +159,13 @@ impl Wallet {
 			String::from_utf8_lossy(&output.stderr)
 		);
 		let issuer_token = String::from_utf8_lossy(&output.stdout).trim().to_string();
+		let log = std::fs::File::create(data_dir.join("wallet.log")).expect("a log file");
 		let mut serve = Command::new(wallet_binary());
 		serve
 			.arg("serve")
+			.env("WALLET_LOG_FORMAT", "json")
 			.stdout(Stdio::null())
-			.stderr(Stdio::inherit());
+			.stderr(log);
 		env(&mut serve);
 		let child = serve.spawn().expect("badge-wallet serve starts");
 		wait_for_port(port, Duration::from_secs(30));
@@ -179,12 +181,20 @@ impl Wallet {
 	pub fn url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.port)
 	}
+
+	/// What the service logged so far (JSON lines, in `data_dir/wallet.log`).
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(self.data_dir.join("wallet.log")).unwrap_or_default()
+	}
 }
 
 impl Drop for Wallet {
 	fn drop(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
+		if std::thread::panicking() {
+			eprintln!("--- badge-wallet log ---\n{}", self.log());
+		}
 	}
 }
 

@@ -4,8 +4,10 @@
 //! the receipt e-mail and receives the badge, which the chain then shows as valid and bound to
 //! the wallet's key. Used links stay used; a badge is applied for once. The public page verifies
 //! live; the holder logs in and switches the badge private and public again; the issuer revokes
-//! it; with the node down the page says verification is unavailable. The same flow runs
-//! again on a real PostgreSQL server.
+//! it; with the node down the page says verification is unavailable. The holder exports their
+//! key (the `badge` tool then signs as their account) and deletes the wallet account; metrics
+//! and the JSON log tell what happened without tokens or addresses. The same flow runs again on
+//! a real PostgreSQL server.
 
 use badge_client::{
 	account_of, badge_spec, criteria_url, crypto, dev, AchievementType, BadgeClient, ClassSpec,
@@ -323,13 +325,7 @@ async fn flow(database_url: Option<&str>) {
 		"{}",
 		home.body
 	);
-	let csrf = home
-		.body
-		.split(r#"name="csrf" value=""#)
-		.nth(1)
-		.and_then(|rest| rest.split('"').next())
-		.expect("forms carry a CSRF token")
-		.to_string();
+	let csrf = csrf_in(&home.body);
 	let switch = format!("{}/wallet/badges/{badge:?}/disclosure", wallet.url());
 	let with_session = [
 		("cookie", cookie.as_str()),
@@ -420,6 +416,86 @@ async fn flow(database_url: Option<&str>) {
 	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
 	assert_eq!(home.status, 200, "the wallet still lists the badge");
 	assert!(home.body.contains("cannot be reached"), "{}", home.body);
+
+	// 9. Self-custody: the holder downloads their key (password again); the `badge` tool then
+	// signs as the very account the badge is bound to.
+	let account = http("GET", &format!("{}/account", wallet.url()), &session, "");
+	assert_eq!(account.status, 200, "{}", account.body);
+	let csrf = csrf_in(&account.body);
+	let key = http(
+		"POST",
+		&format!("{}/account/key", wallet.url()),
+		&with_session,
+		&format!("csrf={csrf}&password=correct+horse+battery"),
+	);
+	assert_eq!(key.status, 200, "{}", key.body);
+	let key_file = data.path().join("holder.key");
+	std::fs::write(&key_file, &key.body).unwrap();
+	let printed = std::process::Command::new(badge_e2e::cli_binary())
+		.arg("account")
+		.arg("--key-file")
+		.arg(&key_file)
+		.env_remove("BADGE_CONFIG")
+		.env_remove("BADGE_KEY")
+		.output()
+		.unwrap();
+	assert!(
+		String::from_utf8_lossy(&printed.stdout).contains(&holder),
+		"the exported key is the holder's account {holder}: {printed:?}"
+	);
+
+	// 10. The holder deletes the wallet account: the service forgets the address.
+	let deleted = http(
+		"POST",
+		&format!("{}/account/delete", wallet.url()),
+		&with_session,
+		&format!("csrf={csrf}&password=correct+horse+battery&confirm=yes"),
+	);
+	assert_eq!(deleted.status, 200, "{}", deleted.body);
+	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
+	assert_eq!(home.status, 303, "the session is gone");
+	let again = http(
+		"POST",
+		&login,
+		&form,
+		"email=applicant%40example.jp&password=correct+horse+battery",
+	);
+	assert_eq!(again.status, 401, "the wallet is gone");
+
+	// Metrics count what happened; the log is JSON lines naming routes, never tokens or
+	// addresses.
+	let metrics = http("GET", &format!("{}/metrics", wallet.url()), &[], "");
+	for line in [
+		r#"wallet_events_total{event="badge_received"} 1"#,
+		r#"wallet_events_total{event="disclosure_changed"} 2"#,
+		r#"wallet_events_total{event="account_deleted"} 1"#,
+		r#"wallet_events_total{event="mail_sent"} 2"#,
+	] {
+		assert!(metrics.body.contains(line), "{line}: {}", metrics.body);
+	}
+	let log = wallet.log();
+	let lines: Vec<serde_json::Value> = log
+		.lines()
+		.map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+		.collect();
+	assert!(
+		lines
+			.iter()
+			.any(|l| l["route"] == "/receive/{token}" && l["status"] == 200),
+		"{log}"
+	);
+	let token = receive.rsplit('/').next().unwrap();
+	assert!(!log.contains(token), "no link token in the log");
+	assert!(!log.contains(email), "no e-mail address in the log");
+}
+
+/// The CSRF token in a page's forms.
+fn csrf_in(page: &str) -> String {
+	page.split(r#"name="csrf" value=""#)
+		.nth(1)
+		.and_then(|rest| rest.split('"').next())
+		.expect("forms carry a CSRF token")
+		.to_string()
 }
 
 /// The badge's disclosure state on chain.

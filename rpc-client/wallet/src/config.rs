@@ -35,6 +35,12 @@ pub struct Config {
 	pub registration_link_hours: i64,
 	/// Hours a receipt link works.
 	pub receipt_link_hours: i64,
+	/// Behind a reverse proxy: take the client's address for rate limits from the last
+	/// `X-Forwarded-For` entry (`WALLET_TRUST_PROXY=1`). Leave off when clients connect directly,
+	/// or they could pick their own address.
+	pub trust_proxy: bool,
+	/// Log lines as `text` or `json` (`WALLET_LOG_FORMAT`).
+	pub log_format: String,
 }
 
 impl Default for Config {
@@ -51,6 +57,8 @@ impl Default for Config {
 			mail_from: "Open Badge Wallet <wallet@localhost>".into(),
 			registration_link_hours: 7 * 24,
 			receipt_link_hours: 30 * 24,
+			trust_proxy: false,
+			log_format: "text".into(),
 		}
 	}
 }
@@ -100,9 +108,21 @@ impl Config {
 		if let Some(v) = var("WALLET_MAIL_FROM") {
 			self.mail_from = v;
 		}
+		if let Some(v) = var("WALLET_TRUST_PROXY") {
+			self.trust_proxy = matches!(v.as_str(), "1" | "true" | "yes");
+		}
+		if let Some(v) = var("WALLET_LOG_FORMAT") {
+			self.log_format = v;
+		}
 	}
 
 	fn check(&self) -> Result<(), String> {
+		if !matches!(self.log_format.as_str(), "text" | "json") {
+			return Err(format!(
+				"log_format `{}` must be text or json",
+				self.log_format
+			));
+		}
 		if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
 			return Err(format!(
 				"base_url `{}` must start with http:// or https://",

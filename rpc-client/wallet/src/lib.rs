@@ -15,12 +15,17 @@
 //! that sets the badge public or private on chain. Anyone can open `/badges/{id}`, which verifies
 //! the badge live against the chain and shows only "not disclosed" for a private one.
 //!
-//! Not here yet: the QR code and share links, profiles, the explorer view, Japanese text,
-//! metrics, key export and account deletion.
+//! On `/account` a holder downloads their chain key (self-custody) or deletes their wallet
+//! account ([`account`]). `/metrics` serves Prometheus metrics and every request is logged as one
+//! structured line ([`metrics`]); the link pages are rate limited per client and per link.
+//!
+//! Not here yet: share links, profiles, the explorer view, Japanese text.
 
+pub mod account;
 pub mod config;
 pub mod limits;
 pub mod mail;
+pub mod metrics;
 pub mod pages;
 pub mod secrets;
 pub mod store;

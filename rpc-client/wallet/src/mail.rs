@@ -89,7 +89,7 @@ impl Mailer {
 				}
 			})
 			.map_err(|e| MailError::Build(e.to_string()))?;
-		match self {
+		let sent = match self {
 			Mailer::Smtp(smtp) => smtp
 				.send(message)
 				.await
@@ -100,6 +100,10 @@ impl Mailer {
 				.await
 				.map(|_| ())
 				.map_err(|e| MailError::Send(e.to_string())),
+		};
+		if sent.is_ok() {
+			crate::metrics::event("mail_sent");
 		}
+		sent
 	}
 }

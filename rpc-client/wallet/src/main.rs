@@ -2,7 +2,7 @@
 
 use badge_wallet::{config::Config, secrets, store::Store, web, State};
 use clap::{Parser, Subcommand};
-use std::{path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 /// The Open Badge Wallet service.
 ///
@@ -39,12 +39,6 @@ enum IssuerCmd {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-	tracing_subscriber::fmt()
-		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-		)
-		.with_writer(std::io::stderr)
-		.init();
 	let cli = Cli::parse();
 	match run(cli).await {
 		Ok(()) => std::process::ExitCode::SUCCESS,
@@ -57,6 +51,7 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
 	let config = Config::load(cli.config.as_deref())?;
+	init_logs(&config.log_format);
 	match cli.command {
 		Command::Serve => serve(config).await,
 		Command::Issuer(IssuerCmd::Add { name }) => {
@@ -77,6 +72,20 @@ async fn run(cli: Cli) -> Result<(), String> {
 	}
 }
 
+/// Log to stderr, as text or one JSON object per line; `RUST_LOG` filters (default `info`).
+fn init_logs(format: &str) {
+	let filter =
+		tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+	let logs = tracing_subscriber::fmt()
+		.with_env_filter(filter)
+		.with_writer(std::io::stderr);
+	if format == "json" {
+		logs.json().flatten_event(true).init();
+	} else {
+		logs.init();
+	}
+}
+
 async fn serve(config: Config) -> Result<(), String> {
 	let listen = config.listen.clone();
 	let state = Arc::new(State::from_config(config).await?);
@@ -85,10 +94,13 @@ async fn serve(config: Config) -> Result<(), String> {
 		.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
 	let addr = listener.local_addr().map_err(|e| e.to_string())?;
 	tracing::info!(%addr, base_url = %state.config.base_url, node = %state.config.node_url, "wallet service listening");
-	axum::serve(listener, web::router(state))
-		.with_graceful_shutdown(async {
-			let _ = tokio::signal::ctrl_c().await;
-		})
-		.await
-		.map_err(|e| e.to_string())
+	axum::serve(
+		listener,
+		web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+	)
+	.with_graceful_shutdown(async {
+		let _ = tokio::signal::ctrl_c().await;
+	})
+	.await
+	.map_err(|e| e.to_string())
 }

@@ -27,12 +27,12 @@ pub const LOGIN_ATTEMPTS: usize = 10;
 
 /// An argon2 hash of a password nobody has, checked when the e-mail is unknown so that a wrong
 /// address takes as long as a wrong password (no user enumeration by timing).
-fn decoy_hash() -> &'static str {
+pub(crate) fn decoy_hash() -> &'static str {
 	static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 	HASH.get_or_init(|| secrets::hash_password(&hex::encode(secrets::random::<16>())))
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn cookie_token(headers: &HeaderMap) -> Option<String> {
 	headers
 		.get_all(header::COOKIE)
 		.iter()
@@ -44,7 +44,10 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The holder logged in with this request's cookie, and the session's CSRF token.
-async fn session(state: &State, headers: &HeaderMap) -> Result<Option<(Holder, String)>, WebError> {
+pub(crate) async fn session(
+	state: &State,
+	headers: &HeaderMap,
+) -> Result<Option<(Holder, String)>, WebError> {
 	match cookie_token(headers) {
 		Some(token) => Ok(state.store.session(&token_hash(&token)).await?),
 		None => Ok(None),
@@ -85,6 +88,7 @@ pub(crate) async fn login(
 		.limiter
 		.allow(&format!("login:{email}"), LOGIN_ATTEMPTS)
 	{
+		crate::metrics::event("rate_limited");
 		return Ok((
 			StatusCode::TOO_MANY_REQUESTS,
 			login_form(
@@ -100,6 +104,7 @@ pub(crate) async fn login(
 		.map_or(decoy_hash(), |h| h.password_hash.as_str());
 	let matches = secrets::check_password(&form.password, hash);
 	let Some(holder) = holder.filter(|_| matches) else {
+		crate::metrics::event("login_failed");
 		return Ok((
 			StatusCode::UNAUTHORIZED,
 			login_form(&email, Some("The e-mail address or the password is wrong.")),
@@ -127,6 +132,7 @@ pub(crate) async fn login(
 		HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
 	);
 	tracing::info!(account = %holder.account, "holder logged in");
+	crate::metrics::event("login_succeeded");
 	Ok(response)
 }
 
@@ -246,6 +252,7 @@ pub(crate) async fn set_disclosure(
 	)
 	.await?;
 	tracing::info!(badge = %id, disclosure = %form.disclosure, "disclosure changed");
+	crate::metrics::event("disclosure_changed");
 	Ok(Redirect::to("/").into_response())
 }
 

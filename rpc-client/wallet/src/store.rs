@@ -443,6 +443,44 @@ impl Store {
 			.transpose()?)
 	}
 
+	/// Erase a holder and everything the service keeps about their address: sessions, links,
+	/// applications (with their sealed claim secrets) and the holder row with its sealed key, in
+	/// one transaction. The chain keeps only what it always had (hashes and the account).
+	pub async fn delete_holder(&self, holder: &Holder) -> Result<(), StoreError> {
+		let mut tx = self.pool.begin().await?;
+		sqlx::query("DELETE FROM sessions WHERE holder_id = $1")
+			.bind(holder.id)
+			.execute(&mut *tx)
+			.await?;
+		sqlx::query("DELETE FROM links WHERE email = $1")
+			.bind(&holder.email)
+			.execute(&mut *tx)
+			.await?;
+		sqlx::query("DELETE FROM applications WHERE email = $1")
+			.bind(&holder.email)
+			.execute(&mut *tx)
+			.await?;
+		sqlx::query("DELETE FROM holders WHERE id = $1")
+			.bind(holder.id)
+			.execute(&mut *tx)
+			.await?;
+		tx.commit().await?;
+		Ok(())
+	}
+
+	/// How many holder, application and link rows mention `email` (zero after an erasure).
+	pub async fn rows_mentioning(&self, email: &str) -> Result<i64, StoreError> {
+		let row = sqlx::query(
+			"SELECT (SELECT COUNT(*) FROM holders WHERE email = $1) \
+			 + (SELECT COUNT(*) FROM applications WHERE email = $1) \
+			 + (SELECT COUNT(*) FROM links WHERE email = $1) AS n",
+		)
+		.bind(email)
+		.fetch_one(&self.pool)
+		.await?;
+		Ok(row.try_get("n")?)
+	}
+
 	/// End a session.
 	pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
 		sqlx::query("DELETE FROM sessions WHERE token_hash = $1")

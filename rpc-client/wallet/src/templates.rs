@@ -19,6 +19,8 @@ const TEMPLATES: &[(&str, &str)] = &[
 	("login.html", include_str!("../templates/login.html")),
 	("wallet.html", include_str!("../templates/wallet.html")),
 	("badge.html", include_str!("../templates/badge.html")),
+	("account.html", include_str!("../templates/account.html")),
+	("deleted.html", include_str!("../templates/deleted.html")),
 	(
 		"mail_register.txt",
 		include_str!("../templates/mail_register.txt"),

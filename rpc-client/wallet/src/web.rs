@@ -8,15 +8,16 @@ use crate::{
 	State,
 };
 use axum::{
-	extract::{DefaultBodyLimit, Path, State as AxumState},
-	http::{header, HeaderMap, HeaderValue, StatusCode},
+	extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State as AxumState},
+	http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+	middleware::Next,
 	response::{Html, IntoResponse, Response},
 	routing::{get, post},
 	Form, Json, Router,
 };
 use badge_client::{crypto::ClaimKey, Wait, H256};
 use serde::Deserialize;
-use std::{str::FromStr, sync::Arc};
+use std::{net::SocketAddr, str::FromStr, sync::Arc};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 16 * 1024;
@@ -24,16 +25,31 @@ pub const MAX_BODY: usize = 16 * 1024;
 pub const MIN_PASSWORD: usize = 10;
 /// Password length bounds.
 pub const MAX_PASSWORD: usize = 256;
+/// Requests to the link pages (`/register/…`, `/receive/…`) allowed per client address in
+/// [`crate::limits::WINDOW_SECS`].
+pub const LINK_REQUESTS_PER_CLIENT: usize = 60;
+/// Form posts allowed per link in [`crate::limits::WINDOW_SECS`].
+pub const POSTS_PER_LINK: usize = 10;
 
 /// The service's routes.
 pub fn router(state: Arc<State>) -> Router {
-	Router::new()
-		.route("/health", get(health))
-		.route("/static/style.css", get(style))
-		.route("/api/applications", post(add_application))
+	let links = Router::new()
 		.route("/register/{token}", get(register_page).post(register))
 		.route("/receive/{token}", get(receive_page).post(receive))
+		.route_layer(axum::middleware::from_fn_with_state(
+			state.clone(),
+			limit_links,
+		));
+	Router::new()
+		.route("/health", get(health))
+		.route("/metrics", get(crate::metrics::serve))
+		.route("/static/style.css", get(style))
+		.route("/api/applications", post(add_application))
+		.merge(links)
 		.route("/", get(crate::pages::wallet))
+		.route("/account", get(crate::account::page))
+		.route("/account/key", post(crate::account::export_key))
+		.route("/account/delete", post(crate::account::delete))
 		.route(
 			"/login",
 			get(crate::pages::login_page).post(crate::pages::login),
@@ -47,7 +63,44 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/badges/{id}/{file}", get(crate::pages::badge_qr))
 		.layer(DefaultBodyLimit::max(MAX_BODY))
 		.layer(axum::middleware::map_response(security_headers))
+		.layer(axum::middleware::from_fn(crate::metrics::track))
 		.with_state(state)
+}
+
+/// The client's address for rate limits: the connection's peer, or behind a trusted proxy the
+/// last `X-Forwarded-For` entry; `unknown` when neither is there (in-process tests).
+fn client_address(state: &State, request: &Request) -> String {
+	if state.config.trust_proxy {
+		if let Some(last) = request
+			.headers()
+			.get("x-forwarded-for")
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.rsplit(',').next())
+		{
+			return last.trim().to_string();
+		}
+	}
+	request
+		.extensions()
+		.get::<ConnectInfo<SocketAddr>>()
+		.map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+}
+
+/// Middleware on the link pages: at most [`LINK_REQUESTS_PER_CLIENT`] requests per client
+/// address and [`POSTS_PER_LINK`] form posts per link in the window.
+async fn limit_links(
+	AxumState(state): AxumState<Arc<State>>,
+	request: Request,
+	next: Next,
+) -> Response {
+	let client = format!("links-from:{}", client_address(&state, &request));
+	let link = format!("link-posts:{}", token_hash(request.uri().path()));
+	let allowed = state.limiter.allow(&client, LINK_REQUESTS_PER_CLIENT)
+		&& (request.method() != Method::POST || state.limiter.allow(&link, POSTS_PER_LINK));
+	if !allowed {
+		return PageError(WebError::RateLimited).into_response();
+	}
+	next.run(request).await
 }
 
 /// Headers on every response: a strict CSP (no scripts, styles from here only), no framing,
@@ -107,6 +160,9 @@ pub enum WebError {
 	/// E-mail could not be sent.
 	#[error("The e-mail could not be sent: {0}")]
 	Mail(String),
+	/// Too many requests from this client or for this link.
+	#[error("Too many attempts. Wait 15 minutes and try again.")]
+	RateLimited,
 	/// A fault of ours (logged; the message does not leak details).
 	#[error("Something went wrong on our side. Nothing was lost; try again later.")]
 	Internal(String),
@@ -146,6 +202,7 @@ impl WebError {
 			WebError::Unauthorized => StatusCode::UNAUTHORIZED,
 			WebError::Conflict(_) | WebError::ChainRefused(_) => StatusCode::CONFLICT,
 			WebError::ChainUnavailable(_) | WebError::Mail(_) => StatusCode::SERVICE_UNAVAILABLE,
+			WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
 			WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		}
 	}
@@ -162,11 +219,19 @@ impl WebError {
 			WebError::ChainUnavailable(_) => "chain_unavailable",
 			WebError::ChainRefused(_) => "chain_refused",
 			WebError::Mail(_) => "mail_failed",
+			WebError::RateLimited => "rate_limited",
 			WebError::Internal(_) => "internal",
 		}
 	}
 
-	fn log(&self) {
+	pub(crate) fn log(&self) {
+		crate::metrics::event(match self {
+			WebError::ChainUnavailable(_) => "chain_unavailable",
+			WebError::Mail(_) => "mail_failed",
+			WebError::RateLimited => "rate_limited",
+			WebError::Internal(_) => "internal_error",
+			_ => "refused",
+		});
 		match self {
 			WebError::Internal(detail) => tracing::error!(%detail, "internal error"),
 			WebError::ChainUnavailable(detail) => tracing::warn!(%detail, "chain unavailable"),
@@ -439,6 +504,7 @@ async fn add_application(
 		"registration"
 	};
 	tracing::info!(application = id, issuer, mail, "application registered");
+	crate::metrics::event("application_registered");
 	Ok((
 		StatusCode::CREATED,
 		Json(serde_json::json!({ "application": id, "badge_id": badge_id, "mail": mail })),
@@ -543,6 +609,7 @@ async fn register(
 		.await?
 		.ok_or(WebError::LinkUsed)?;
 	tracing::info!(account = %holder.account, "wallet registered");
+	crate::metrics::event("wallet_registered");
 	// Every badge waiting for this address gets its receipt link now.
 	let pending = state.store.pending_applications(&link.email).await?;
 	let mut sent = 0;
@@ -628,6 +695,7 @@ async fn receive(
 		.map(|v| format!("{:?}", v.verdict))
 		.unwrap_or_else(|_| "unknown (the chain did not answer)".into());
 	tracing::info!(badge = %application.badge_id, account = %holder.account, "badge received");
+	crate::metrics::event("badge_received");
 	Ok(Html(crate::templates::render(
 		"received.html",
 		minijinja::context! { badge_id => &application.badge_id, account => &holder.account, verdict },

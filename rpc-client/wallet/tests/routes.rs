@@ -343,3 +343,199 @@ async fn the_public_page_never_says_valid_without_the_chain_and_logins_are_limit
 	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 	assert!(page.contains("Too many attempts"), "{page}");
 }
+
+/// The value of `name="csrf"` in a page.
+fn csrf_in(page: &str) -> String {
+	let at = page.find(r#"name="csrf" value=""#).expect("a CSRF field") + 19;
+	page[at..at + 32].to_string()
+}
+
+#[tokio::test]
+async fn link_pages_are_limited_per_link_and_per_client() {
+	let s = service().await;
+	let token = s.link("member@example.jp", store::now() + 3600).await;
+	for _ in 0..web::POSTS_PER_LINK {
+		let (status, page) = s
+			.register(&token, "password=short&password_again=short")
+			.await;
+		assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+	}
+	let (status, page) = s
+		.register(
+			&token,
+			"password=long+enough+1&password_again=long+enough+1",
+		)
+		.await;
+	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{page}");
+	assert!(page.contains("Too many attempts"), "{page}");
+	assert!(
+		s.state
+			.store
+			.holder_by_email("member@example.jp")
+			.await
+			.unwrap()
+			.is_none(),
+		"the refused post registered nobody"
+	);
+	// The same client opening pages, any link or none, is limited too.
+	let get = |path: String| Request::get(path).body(Body::empty()).unwrap();
+	let mut answered = web::POSTS_PER_LINK + 1;
+	while answered < web::LINK_REQUESTS_PER_CLIENT {
+		let (status, _, _) = s.call(get(format!("/register/{}", "cd".repeat(32)))).await;
+		assert_eq!(status, StatusCode::NOT_FOUND);
+		answered += 1;
+	}
+	let (status, _, _) = s.call(get(format!("/receive/{}", "ef".repeat(32)))).await;
+	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+	// Other pages are not link pages.
+	let (status, _, _) = s.call(get("/login".into())).await;
+	assert_eq!(status, StatusCode::OK);
+
+	let (status, metrics, headers) = s.call(get("/metrics".into())).await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(headers[header::CONTENT_TYPE]
+		.to_str()
+		.unwrap()
+		.starts_with("text/plain"));
+	assert!(
+		metrics.contains(r#"route="/register/{token}",status="429""#)
+			|| metrics.contains(r#"route="/register/{token}",method="POST",status="429""#),
+		"responses are counted by route template, never by token: {metrics}"
+	);
+	assert!(!metrics.contains(&token), "no token in the metrics");
+	assert!(metrics.contains(r#"wallet_events_total{event="rate_limited"}"#));
+	assert!(metrics.contains("wallet_http_request_duration_seconds_bucket"));
+}
+
+#[tokio::test]
+async fn a_holder_exports_their_key_and_deletes_their_account_with_their_password() {
+	let s = service().await;
+	let email = "keeper@example.jp";
+	let token = s.link(email, store::now() + 3600).await;
+	let (status, page) = s
+		.register(
+			&token,
+			"password=long+enough+1&password_again=long+enough+1",
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK, "{page}");
+	let holder = s.state.store.holder_by_email(email).await.unwrap().unwrap();
+	let form = |path: &str, cookie: &str, body: String| {
+		Request::post(path)
+			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+			.header(header::COOKIE, cookie)
+			.body(Body::from(body))
+			.unwrap()
+	};
+	let (status, _, headers) = s
+		.call(form(
+			"/login",
+			"",
+			format!("email={email}&password=long+enough+1"),
+		))
+		.await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+	let cookie = headers[header::SET_COOKIE]
+		.to_str()
+		.unwrap()
+		.split(';')
+		.next()
+		.unwrap()
+		.to_string();
+	let (status, page, _) = s
+		.call(
+			Request::get("/account")
+				.header(header::COOKIE, &cookie)
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(page.contains(&holder.account), "{page}");
+	let csrf = csrf_in(&page);
+
+	// Export: the password again, and the right CSRF token.
+	let (status, page, _) = s
+		.call(form(
+			"/account/key",
+			&cookie,
+			format!("csrf={csrf}&password=wrong+password"),
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNAUTHORIZED);
+	assert!(page.contains("password is wrong"), "{page}");
+	let (status, _, _) = s
+		.call(form(
+			"/account/key",
+			&cookie,
+			format!("csrf={}&password=long+enough+1", "0".repeat(32)),
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	let (status, key, headers) = s
+		.call(form(
+			"/account/key",
+			&cookie,
+			format!("csrf={csrf}&password=long+enough+1"),
+		))
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(headers[header::CONTENT_DISPOSITION]
+		.to_str()
+		.unwrap()
+		.starts_with("attachment"));
+	let seed: [u8; 32] = hex::decode(key.trim().strip_prefix("0x").unwrap())
+		.unwrap()
+		.try_into()
+		.unwrap();
+	assert_eq!(
+		badge_client::account_of(&secrets::holder_key(seed)).to_string(),
+		holder.account,
+		"the exported key is the account's key"
+	);
+
+	// Deletion: refused without the box ticked, then everything about the address goes.
+	let (status, page, _) = s
+		.call(form(
+			"/account/delete",
+			&cookie,
+			format!("csrf={csrf}&password=long+enough+1"),
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	assert!(page.contains("Tick the box"), "{page}");
+	assert!(s.state.store.rows_mentioning(email).await.unwrap() > 0);
+	let (status, page, headers) = s
+		.call(form(
+			"/account/delete",
+			&cookie,
+			format!("csrf={csrf}&password=long+enough+1&confirm=yes"),
+		))
+		.await;
+	assert_eq!(status, StatusCode::OK, "{page}");
+	assert!(page.contains("deleted"), "{page}");
+	assert!(headers[header::SET_COOKIE]
+		.to_str()
+		.unwrap()
+		.contains("Max-Age=0"));
+	assert_eq!(s.state.store.rows_mentioning(email).await.unwrap(), 0);
+	let (status, _, headers) = s
+		.call(
+			Request::get("/")
+				.header(header::COOKIE, &cookie)
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::SEE_OTHER, "the session ended");
+	assert_eq!(headers[header::LOCATION], "/login");
+	let (status, _, _) = s
+		.call(form(
+			"/login",
+			"",
+			format!("email={email}&password=long+enough+1"),
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNAUTHORIZED, "the wallet is gone");
+	assert!(badge_wallet::metrics::event_count("account_deleted") >= 1);
+}
