@@ -9,6 +9,8 @@
 //!   set and node authorization, session keys;
 //! - typed verification and listings through the runtime API ([`BadgeClient::verify`]), and the
 //!   node's JSON-RPC view of the same verdict ([`BadgeClient::verify_json`]);
+//! - the public ledger for explorers: registry events block by block, issuers, classes
+//!   ([`ledger`]);
 //! - off-chain helpers in [`crypto`]: recipient commitments, deterministic badge ids, claim keys
 //!   and receipt proofs, image digests.
 //!
@@ -31,9 +33,11 @@ pub mod baking;
 pub mod crypto;
 mod error;
 mod governance;
+pub mod ledger;
 
 pub use error::Error;
 pub use governance::{peer_id_bytes, two_thirds, Governed, Motion};
+pub use ledger::{LedgerBlock, LedgerEntry, LedgerKind};
 pub use subxt;
 pub use subxt::utils::{AccountId32, H256};
 pub use subxt_signer::{sr25519::Keypair, SecretUri};

@@ -3,7 +3,8 @@
 //! registers the application; the applicant follows the registration e-mail, registers, follows
 //! the receipt e-mail and receives the badge, which the chain then shows as valid and bound to
 //! the wallet's key. Used links stay used; a badge is applied for once. The public page verifies
-//! live; the holder logs in and switches the badge private and public again; the issuer revokes
+//! live; the holder's public profile, the class and issuer pages and the explorer (issuances,
+//! revocations, read by the wallet's indexer) list it; the holder logs in and switches the badge private and public again; the issuer revokes
 //! it; with the node down the page says verification is unavailable. The holder exports their
 //! key (the `badge` tool then signs as their account) and deletes the wallet account; metrics
 //! and the JSON log tell what happened without tokens or addresses. The same flow runs again on
@@ -274,6 +275,49 @@ async fn flow(database_url: Option<&str>) {
 		svg.body
 	);
 
+	// The holder's public profile, the class's and the issuer's pages list the public badge;
+	// the explorer's recent issuances name it once its indexer has read the block.
+	let badge_hex = format!("{badge:?}");
+	let profile = format!("{}/holders/{holder}", wallet.url());
+	let listed = http("GET", &profile, &[], "");
+	assert_eq!(listed.status, 200, "{}", listed.body);
+	assert!(
+		listed.body.contains(&badge_hex)
+			&& listed.body.contains("Digital Promotion Committee member"),
+		"{}",
+		listed.body
+	);
+	let class_page = http("GET", &format!("{}/classes/{class}", wallet.url()), &[], "");
+	assert_eq!(class_page.status, 200, "{}", class_page.body);
+	assert!(
+		class_page.body.contains(&badge_hex) && class_page.body.contains("Appointed member"),
+		"{}",
+		class_page.body
+	);
+	let issuer_url = format!("{}/issuers/{}", wallet.url(), account_of(&issuer));
+	let issuer_page = http("GET", &issuer_url, &[], "");
+	assert!(
+		issuer_page.body.contains("Digital Agency")
+			&& issuer_page.body.contains(&format!("/classes/{class}")),
+		"{}",
+		issuer_page.body
+	);
+	let stranger = http(
+		"GET",
+		&format!("{}/issuers/{}", wallet.url(), account_of(&dev::bob())),
+		&[],
+		"",
+	);
+	assert_eq!(stranger.status, 404, "{}", stranger.body);
+	let malformed = http("GET", &format!("{}/issuers/nobody", wallet.url()), &[], "");
+	assert_eq!(malformed.status, 422);
+	let explorer = format!("{}/explorer", wallet.url());
+	let front = eventually_shows(&explorer, &format!("/badges/{badge_hex}"));
+	assert!(
+		front.contains("Digital Agency") && front.contains("class created"),
+		"{front}"
+	);
+
 	// 6. The wallet: login (no user enumeration), the front page, the disclosure switch.
 	let home = http("GET", &format!("{}/", wallet.url()), &[], "");
 	assert_eq!(home.status, 303, "the wallet needs a login");
@@ -374,6 +418,12 @@ async fn flow(database_url: Option<&str>) {
 		"a private badge shows nothing else"
 	);
 	assert!(!page.body.contains("Valid"));
+	let listed = http("GET", &profile, &[], "");
+	assert!(
+		!listed.body.contains(&badge_hex),
+		"a private badge leaves the public profile: {}",
+		listed.body
+	);
 	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
 	assert!(home.body.contains("Make public"), "{}", home.body);
 
@@ -405,6 +455,7 @@ async fn flow(database_url: Option<&str>) {
 		page.body
 	);
 	assert!(!page.body.contains(">Valid<"));
+	eventually_shows(&explorer, "revoked (NoLongerEligible)");
 
 	// 8. The node goes down: the page says verification is unavailable, never "valid".
 	drop(client);
@@ -416,6 +467,15 @@ async fn flow(database_url: Option<&str>) {
 	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
 	assert_eq!(home.status, 200, "the wallet still lists the badge");
 	assert!(home.body.contains("cannot be reached"), "{}", home.body);
+	let front = http("GET", &explorer, &[], "");
+	assert_eq!(front.status, 200, "{}", front.body);
+	assert!(
+		front.body.contains("cannot be reached") && front.body.contains(&badge_hex),
+		"the explorer still shows what it read: {}",
+		front.body
+	);
+	let class_page = http("GET", &format!("{}/classes/{class}", wallet.url()), &[], "");
+	assert_eq!(class_page.status, 503, "{}", class_page.body);
 
 	// 9. Self-custody: the holder downloads their key (password again); the `badge` tool then
 	// signs as the very account the badge is bound to.
@@ -487,6 +547,24 @@ async fn flow(database_url: Option<&str>) {
 	let token = receive.rsplit('/').next().unwrap();
 	assert!(!log.contains(token), "no link token in the log");
 	assert!(!log.contains(email), "no e-mail address in the log");
+}
+
+/// The page at `url` once it contains `text` (the explorer's indexer reads finalized blocks
+/// every two seconds).
+fn eventually_shows(url: &str, text: &str) -> String {
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	loop {
+		let page = http("GET", url, &[], "");
+		if page.status == 200 && page.body.contains(text) {
+			return page.body;
+		}
+		assert!(
+			std::time::Instant::now() < deadline,
+			"{url} never showed {text}: {}",
+			page.body
+		);
+		std::thread::sleep(Duration::from_millis(500));
+	}
 }
 
 /// The CSRF token in a page's forms.

@@ -23,6 +23,8 @@
 
 pub mod account;
 pub mod config;
+pub mod explorer;
+pub mod indexer;
 pub mod limits;
 pub mod mail;
 pub mod metrics;

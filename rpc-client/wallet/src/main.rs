@@ -93,6 +93,7 @@ async fn serve(config: Config) -> Result<(), String> {
 		.await
 		.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
 	let addr = listener.local_addr().map_err(|e| e.to_string())?;
+	tokio::spawn(badge_wallet::indexer::run(state.clone()));
 	tracing::info!(%addr, base_url = %state.config.base_url, node = %state.config.node_url, "wallet service listening");
 	axum::serve(
 		listener,

@@ -316,7 +316,7 @@ pub(crate) async fn badge_page(
 						id, found, disclosed,
 						verdict, verdict_text => verdict_text(verdict),
 						reason => json["revocation"]["reason"].as_str(),
-						details,
+						details => details.as_ref().map(crate::templates::json),
 						issued => date_of(json["details"]["issuedAt"].as_u64()),
 						expires => date_of(json["details"]["expiresAt"].as_u64()),
 						checked => date_of(json["checkedAt"].as_u64()),

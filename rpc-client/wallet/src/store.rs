@@ -23,7 +23,15 @@ const MIGRATIONS: &[Migration] = &[
 		sqlite: include_str!("../migrations/sqlite/0002_sessions.sql"),
 		postgres: include_str!("../migrations/postgres/0002_sessions.sql"),
 	},
+	Migration {
+		version: 3,
+		sqlite: include_str!("../migrations/sqlite/0003_ledger.sql"),
+		postgres: include_str!("../migrations/postgres/0003_ledger.sql"),
+	},
 ];
+
+/// Ledger rows kept for the explorer; older ones are pruned as new blocks come in.
+pub const LEDGER_ROWS_KEPT: i64 = 10_000;
 
 /// The schema version this build migrates to (its newest migration).
 pub fn latest_schema() -> i64 {
@@ -84,6 +92,27 @@ pub struct Holder {
 	pub account: String,
 	/// The chain key's seed, encrypted with the server key.
 	pub key_enc: Vec<u8>,
+}
+
+/// A registry event of the public ledger as indexed.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LedgerRow {
+	/// Block number.
+	pub block: i64,
+	/// Event index in the block.
+	pub idx: i64,
+	/// `badge_issued`, `badge_revoked`, `class_created`, … ([`badge_client::LedgerKind::name`]).
+	pub kind: String,
+	/// The issuer's account (SS58).
+	pub issuer: String,
+	/// The class, if any.
+	pub class_id: Option<i64>,
+	/// The badge (0x hex), if any.
+	pub badge_id: Option<String>,
+	/// A revocation's reason.
+	pub reason: Option<String>,
+	/// Block time (ms since the epoch).
+	pub at: i64,
 }
 
 /// A link as stored.
@@ -479,6 +508,103 @@ impl Store {
 		.fetch_one(&self.pool)
 		.await?;
 		Ok(row.try_get("n")?)
+	}
+
+	/// The last block the ledger indexer read, and its hash.
+	pub async fn ledger_cursor(&self) -> Result<Option<(i64, String)>, StoreError> {
+		let row = sqlx::query("SELECT block, block_hash FROM ledger_cursor WHERE id = 1")
+			.fetch_optional(&self.pool)
+			.await?;
+		Ok(row
+			.map(|r| -> Result<(i64, String), sqlx::Error> {
+				Ok((r.try_get("block")?, r.try_get("block_hash")?))
+			})
+			.transpose()?)
+	}
+
+	/// Record block `block`'s registry events and move the cursor to it, atomically; prune
+	/// rows beyond [`LEDGER_ROWS_KEPT`].
+	pub async fn add_ledger_block(
+		&self,
+		block: i64,
+		block_hash: &str,
+		rows: &[LedgerRow],
+	) -> Result<(), StoreError> {
+		let mut tx = self.pool.begin().await?;
+		for row in rows {
+			sqlx::query(
+				"INSERT INTO ledger (block, idx, kind, issuer, class_id, badge_id, reason, at) \
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			)
+			.bind(row.block)
+			.bind(row.idx)
+			.bind(&row.kind)
+			.bind(&row.issuer)
+			.bind(row.class_id)
+			.bind(row.badge_id.as_deref())
+			.bind(row.reason.as_deref())
+			.bind(row.at)
+			.execute(&mut *tx)
+			.await?;
+		}
+		let moved =
+			sqlx::query("UPDATE ledger_cursor SET block = $1, block_hash = $2 WHERE id = 1")
+				.bind(block)
+				.bind(block_hash)
+				.execute(&mut *tx)
+				.await?;
+		if moved.rows_affected() == 0 {
+			sqlx::query("INSERT INTO ledger_cursor (id, block, block_hash) VALUES (1, $1, $2)")
+				.bind(block)
+				.bind(block_hash)
+				.execute(&mut *tx)
+				.await?;
+		}
+		if !rows.is_empty() {
+			sqlx::query(
+				"DELETE FROM ledger WHERE block < (SELECT MIN(block) FROM \
+				 (SELECT block FROM ledger ORDER BY block DESC, idx DESC LIMIT $1) AS newest)",
+			)
+			.bind(LEDGER_ROWS_KEPT)
+			.execute(&mut *tx)
+			.await?;
+		}
+		tx.commit().await?;
+		Ok(())
+	}
+
+	/// The newest ledger rows of the given kinds, newest first.
+	pub async fn recent_ledger(
+		&self,
+		kinds: &[&str],
+		limit: i64,
+	) -> Result<Vec<LedgerRow>, StoreError> {
+		// Kinds are a fixed vocabulary; an unknown one simply matches nothing.
+		let kinds = kinds.join(",");
+		let rows = sqlx::query(
+			"SELECT block, idx, kind, issuer, class_id, badge_id, reason, at FROM ledger \
+			 WHERE ',' || $1 || ',' LIKE '%,' || kind || ',%' \
+			 ORDER BY block DESC, idx DESC LIMIT $2",
+		)
+		.bind(kinds)
+		.bind(limit)
+		.fetch_all(&self.pool)
+		.await?;
+		Ok(rows
+			.iter()
+			.map(|r| -> Result<LedgerRow, sqlx::Error> {
+				Ok(LedgerRow {
+					block: r.try_get("block")?,
+					idx: r.try_get("idx")?,
+					kind: r.try_get("kind")?,
+					issuer: r.try_get("issuer")?,
+					class_id: r.try_get("class_id")?,
+					badge_id: r.try_get("badge_id")?,
+					reason: r.try_get("reason")?,
+					at: r.try_get("at")?,
+				})
+			})
+			.collect::<Result<_, _>>()?)
 	}
 
 	/// End a session.

@@ -20,6 +20,14 @@ const TEMPLATES: &[(&str, &str)] = &[
 	("wallet.html", include_str!("../templates/wallet.html")),
 	("badge.html", include_str!("../templates/badge.html")),
 	("account.html", include_str!("../templates/account.html")),
+	(
+		"badge_list.html",
+		include_str!("../templates/badge_list.html"),
+	),
+	("explorer.html", include_str!("../templates/explorer.html")),
+	("issuer.html", include_str!("../templates/issuer.html")),
+	("class.html", include_str!("../templates/class.html")),
+	("holder.html", include_str!("../templates/holder.html")),
 	("deleted.html", include_str!("../templates/deleted.html")),
 	(
 		"mail_register.txt",
@@ -51,6 +59,28 @@ fn environment() -> &'static minijinja::Environment<'static> {
 	})
 }
 
+/// A JSON value as a template value. (With serde_json's `arbitrary_precision`, which the
+/// dependency graph turns on, numbers would otherwise reach templates as maps.)
+pub fn json(value: &serde_json::Value) -> minijinja::Value {
+	use serde_json::Value as J;
+	match value {
+		J::Null => minijinja::Value::from(()),
+		J::Bool(b) => minijinja::Value::from(*b),
+		J::Number(n) => n
+			.as_i64()
+			.map(minijinja::Value::from)
+			.or_else(|| n.as_u64().map(minijinja::Value::from))
+			.unwrap_or_else(|| minijinja::Value::from(n.as_f64().unwrap_or(f64::NAN))),
+		J::String(s) => minijinja::Value::from(s.as_str()),
+		J::Array(items) => items.iter().map(json).collect::<Vec<_>>().into(),
+		J::Object(map) => map
+			.iter()
+			.map(|(k, v)| (k.clone(), json(v)))
+			.collect::<std::collections::BTreeMap<_, _>>()
+			.into(),
+	}
+}
+
 /// Render template `name` with `ctx`.
 pub fn render(name: &str, ctx: minijinja::Value) -> String {
 	environment()
@@ -70,11 +100,26 @@ mod tests {
 			max_password => 256, sent => 1, badge_id => "0x01", issuer => "Agency",
 			account => "5F", verdict => "Valid", title => "t", message => "m",
 			link => "http://x/register/ab", expires => "2026-01-01 00:00",
+			profile => minijinja::context! { name => "Agency", status => "active", account => "5F" },
+			class => minijinja::context! { id => 0, name => "Member", issuer => "5F" },
+			badges => vec![minijinja::context! { id => "0x01", verdict => "valid" }],
+			issuers => vec![minijinja::context! { account => "5F", name => "Agency" }],
+			issued => vec![minijinja::context! { badge_id => "0x01", class_id => 0, issuer => "5F" }],
+			revoked => Vec::<minijinja::Value>::new(),
+			registry => vec![minijinja::context! { kind => "class_created", class_id => 0, issuer => "5F" }],
 		};
 		for (name, _) in TEMPLATES {
 			let out = render(name, ctx.clone());
 			assert!(!out.is_empty(), "{name}");
 		}
+		let numbers = json(&serde_json::json!({ "n": 7, "list": [1, "a"], "none": null }));
+		let out = environment()
+			.render_str(
+				"{{ v.n + 1 }} {{ v.list[0] }}{{ v.list[1] }} {{ v.none is none }}",
+				minijinja::context! { v => numbers },
+			)
+			.unwrap();
+		assert_eq!(out, "8 1a True", "JSON numbers are numbers in templates");
 		let page = render("register.html", ctx);
 		assert!(page.contains("&lt;script&gt;"), "values are escaped");
 		assert!(!page.contains("<script>"));

@@ -60,6 +60,10 @@ pub fn router(state: Arc<State>) -> Router {
 			post(crate::pages::set_disclosure),
 		)
 		.route("/badges/{id}", get(crate::pages::badge_page))
+		.route("/explorer", get(crate::explorer::front))
+		.route("/issuers/{account}", get(crate::explorer::issuer))
+		.route("/classes/{id}", get(crate::explorer::class))
+		.route("/holders/{account}", get(crate::explorer::holder))
 		.route("/badges/{id}/{file}", get(crate::pages::badge_qr))
 		.layer(DefaultBodyLimit::max(MAX_BODY))
 		.layer(axum::middleware::map_response(security_headers))
@@ -160,6 +164,9 @@ pub enum WebError {
 	/// E-mail could not be sent.
 	#[error("The e-mail could not be sent: {0}")]
 	Mail(String),
+	/// The chain has no such thing.
+	#[error("{0}")]
+	NotFound(String),
 	/// Too many requests from this client or for this link.
 	#[error("Too many attempts. Wait 15 minutes and try again.")]
 	RateLimited,
@@ -203,6 +210,7 @@ impl WebError {
 			WebError::Conflict(_) | WebError::ChainRefused(_) => StatusCode::CONFLICT,
 			WebError::ChainUnavailable(_) | WebError::Mail(_) => StatusCode::SERVICE_UNAVAILABLE,
 			WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+			WebError::NotFound(_) => StatusCode::NOT_FOUND,
 			WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		}
 	}
@@ -220,6 +228,7 @@ impl WebError {
 			WebError::ChainRefused(_) => "chain_refused",
 			WebError::Mail(_) => "mail_failed",
 			WebError::RateLimited => "rate_limited",
+			WebError::NotFound(_) => "not_found",
 			WebError::Internal(_) => "internal",
 		}
 	}
@@ -253,9 +262,10 @@ impl<E: Into<WebError>> From<E> for PageError {
 impl IntoResponse for PageError {
 	fn into_response(self) -> Response {
 		self.0.log();
-		let title = match self.0.status() {
-			StatusCode::NOT_FOUND | StatusCode::GONE => "This link does not work",
-			StatusCode::SERVICE_UNAVAILABLE => "Please try again later",
+		let title = match (&self.0, self.0.status()) {
+			(WebError::NotFound(_), _) => "Not found",
+			(_, StatusCode::NOT_FOUND | StatusCode::GONE) => "This link does not work",
+			(_, StatusCode::SERVICE_UNAVAILABLE) => "Please try again later",
 			_ => "That did not work",
 		};
 		let body = crate::templates::render(
