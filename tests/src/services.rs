@@ -268,6 +268,75 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Re
 	}
 }
 
+/// A raw e-mail with every base64 body decoded in place (lettre picks base64 for text that is
+/// mostly non-ASCII, Japanese for one) and quoted-printable undone, so tests can read the text
+/// and follow links whatever the encoding.
+pub fn decode_mail(raw: &str) -> String {
+	let mut out = String::new();
+	let mut base64_body: Option<String> = None;
+	let mut in_headers = false;
+	let mut base64_part = false;
+	for line in raw.lines() {
+		if line.starts_with("--") {
+			if let Some(body) = base64_body.take() {
+				out.push_str(&String::from_utf8_lossy(&decode_base64(&body)));
+				out.push('\n');
+			}
+			in_headers = true;
+			base64_part = false;
+			out.push_str(line);
+			out.push('\n');
+			continue;
+		}
+		if in_headers {
+			if line.eq_ignore_ascii_case("Content-Transfer-Encoding: base64") {
+				base64_part = true;
+			}
+			if line.is_empty() {
+				in_headers = false;
+				if base64_part {
+					base64_body = Some(String::new());
+				}
+			}
+			out.push_str(line);
+			out.push('\n');
+			continue;
+		}
+		match base64_body.as_mut() {
+			Some(body) => body.push_str(line.trim()),
+			None => {
+				out.push_str(line);
+				out.push('\n');
+			}
+		}
+	}
+	decode_quoted_printable(&out)
+}
+
+/// Standard base64 (padding optional; other characters skipped).
+fn decode_base64(text: &str) -> Vec<u8> {
+	let value = |c: u8| match c {
+		b'A'..=b'Z' => Some(c - b'A'),
+		b'a'..=b'z' => Some(c - b'a' + 26),
+		b'0'..=b'9' => Some(c - b'0' + 52),
+		b'+' => Some(62),
+		b'/' => Some(63),
+		_ => None,
+	};
+	let mut out = Vec::new();
+	let (mut bits, mut count) = (0u32, 0);
+	for sextet in text.bytes().filter_map(value) {
+		bits = (bits << 6) | u32::from(sextet);
+		count += 6;
+		if count >= 8 {
+			count -= 8;
+			out.push((bits >> count) as u8);
+			bits &= (1 << count) - 1;
+		}
+	}
+	out
+}
+
 /// The text of a raw e-mail with quoted-printable soft line breaks and escapes undone.
 pub fn decode_quoted_printable(raw: &str) -> String {
 	let joined = raw.replace("=\r\n", "").replace("=\n", "");
@@ -426,5 +495,22 @@ impl Drop for Postgres {
 			.output();
 		let _ = self.child.kill();
 		let _ = self.child.wait();
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn base64_and_quoted_printable_bodies_are_decoded() {
+		assert_eq!(decode_base64("44Kq44O844OX44Oz"), "オープン".as_bytes());
+		assert_eq!(decode_base64("YQ=="), b"a");
+		let raw = "Subject: x\n\n--B\nContent-Type: text/plain; charset=utf-8\n\
+		           Content-Transfer-Encoding: base64\n\n44Kq44O8\n44OX44Oz\n--B\n\
+		           Content-Transfer-Encoding: quoted-printable\n\na=3Db\n--B--\n";
+		let mail = decode_mail(raw);
+		assert!(mail.contains("オープン"), "{mail}");
+		assert!(mail.contains("a=b"), "{mail}");
 	}
 }

@@ -15,7 +15,7 @@ use badge_client::{
 	Profile, Verdict, Wait,
 };
 use badge_e2e::{
-	services::{decode_quoted_printable, http, link_in, Postgres, SmtpServer, Wallet},
+	services::{decode_mail, http, link_in, Postgres, SmtpServer, Wallet},
 	Node,
 };
 use std::time::Duration;
@@ -24,17 +24,19 @@ const MAIL_WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_applicant_registers_a_wallet_and_receives_a_badge_through_the_emails() {
-	flow(None).await;
+	flow(None, "en").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_flow_works_on_postgresql() {
 	let postgres = Postgres::start();
-	flow(Some(&postgres.url())).await;
+	flow(Some(&postgres.url()), "ja").await;
 }
 
-/// The whole flow, with the wallet's database at `database_url` (SQLite by default).
-async fn flow(database_url: Option<&str>) {
+/// The whole flow, with the wallet's database at `database_url` (SQLite by default), the
+/// e-mails and the registration in language `lang` (`en` or `ja`).
+async fn flow(database_url: Option<&str>, lang: &str) {
+	let japanese = lang == "ja";
 	let mut node = Node::dev();
 	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
 	let issuer = dev::ferdie();
@@ -101,6 +103,7 @@ async fn flow(database_url: Option<&str>) {
 		"email": "Applicant@Example.jp",
 		"badge_id": format!("{badge:?}"),
 		"claim_secret": claim.secret_hex(),
+		"lang": lang,
 	})
 	.to_string();
 	let json = [
@@ -130,8 +133,16 @@ async fn flow(database_url: Option<&str>) {
 
 	// 2. The registration e-mail: text and HTML parts, to the normalized address.
 	let mails = smtp.wait_for(1, MAIL_WAIT);
-	let mail = decode_quoted_printable(&mails[0]);
+	let mail = decode_mail(&mails[0]);
 	assert!(mail.contains("To: applicant@example.jp"), "{mail}");
+	assert!(
+		mail.contains(if japanese {
+			"オープンバッジウォレットを登録してください"
+		} else {
+			"first register your Open Badge Wallet"
+		}),
+		"the e-mail speaks {lang}: {mail}"
+	);
 	assert!(
 		mail.contains("text/plain") && mail.contains("text/html"),
 		"{mail}"
@@ -154,12 +165,16 @@ async fn flow(database_url: Option<&str>) {
 	let registered = http(
 		"POST",
 		&register,
-		&form,
+		&[form[0], ("accept-language", lang)],
 		"password=correct+horse+battery&password_again=correct+horse+battery",
 	);
 	assert_eq!(registered.status, 200, "{}", registered.body);
 	assert!(
-		registered.body.contains("1 badge receipt e-mail"),
+		registered.body.contains(if japanese {
+			"バッジ受け取りのメールを1通"
+		} else {
+			"1 badge receipt e-mail"
+		}),
 		"{}",
 		registered.body
 	);
@@ -174,7 +189,11 @@ async fn flow(database_url: Option<&str>) {
 	// 4. The receipt e-mail; the receipt page; receiving submits to the chain and waits for
 	// finality.
 	let mails = smtp.wait_for(2, MAIL_WAIT);
-	let mail = decode_quoted_printable(&mails[1]);
+	let mail = decode_mail(&mails[1]);
+	assert!(
+		!japanese || mail.contains("オープンバッジウォレットに受け取ってください"),
+		"the receipt e-mail follows the registration's language: {mail}"
+	);
 	assert!(
 		mail.contains(&format!("{badge:?}")),
 		"the badge is named: {mail}"

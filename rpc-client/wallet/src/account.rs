@@ -2,6 +2,7 @@
 //! wallet account. Both ask for the password again and count against the login limit.
 
 use crate::{
+	i18n::tr,
 	pages::{cookie_token, session, LOGIN_ATTEMPTS},
 	secrets::{self, token_hash},
 	store::Holder,
@@ -68,7 +69,7 @@ async fn confirmed(
 		return Ok(Err(account_page(
 			&holder,
 			&csrf,
-			Some("Fill in your password."),
+			Some(&tr("Fill in your password.")),
 			StatusCode::UNPROCESSABLE_ENTITY,
 		)));
 	};
@@ -85,7 +86,7 @@ async fn confirmed(
 		return Ok(Err(account_page(
 			&holder,
 			&csrf,
-			Some("Too many attempts. Wait 15 minutes and try again."),
+			Some(&tr("Too many attempts. Wait 15 minutes and try again.")),
 			StatusCode::TOO_MANY_REQUESTS,
 		)));
 	}
@@ -93,7 +94,7 @@ async fn confirmed(
 		return Ok(Err(account_page(
 			&holder,
 			&csrf,
-			Some("The password is wrong."),
+			Some(&tr("The password is wrong.")),
 			StatusCode::UNAUTHORIZED,
 		)));
 	}
@@ -153,7 +154,9 @@ pub(crate) async fn delete(
 		return Ok(account_page(
 			&holder,
 			&csrf,
-			Some("Tick the box to confirm that you want to delete your wallet."),
+			Some(&tr(
+				"Tick the box to confirm that you want to delete your wallet.",
+			)),
 			StatusCode::UNPROCESSABLE_ENTITY,
 		));
 	}

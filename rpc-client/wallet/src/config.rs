@@ -41,6 +41,9 @@ pub struct Config {
 	pub trust_proxy: bool,
 	/// Log lines as `text` or `json` (`WALLET_LOG_FORMAT`).
 	pub log_format: String,
+	/// Interface and e-mail language when a browser names neither of ours: `ja` or `en`
+	/// (`WALLET_DEFAULT_LANG`).
+	pub default_lang: String,
 }
 
 impl Default for Config {
@@ -59,6 +62,7 @@ impl Default for Config {
 			receipt_link_hours: 30 * 24,
 			trust_proxy: false,
 			log_format: "text".into(),
+			default_lang: "en".into(),
 		}
 	}
 }
@@ -114,6 +118,9 @@ impl Config {
 		if let Some(v) = var("WALLET_LOG_FORMAT") {
 			self.log_format = v;
 		}
+		if let Some(v) = var("WALLET_DEFAULT_LANG") {
+			self.default_lang = v;
+		}
 	}
 
 	fn check(&self) -> Result<(), String> {
@@ -121,6 +128,12 @@ impl Config {
 			return Err(format!(
 				"log_format `{}` must be text or json",
 				self.log_format
+			));
+		}
+		if crate::i18n::Lang::from_code(&self.default_lang).is_none() {
+			return Err(format!(
+				"default_lang `{}` must be ja or en",
+				self.default_lang
 			));
 		}
 		if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
@@ -136,6 +149,11 @@ impl Config {
 			.parse::<lettre::message::Mailbox>()
 			.map_err(|e| format!("mail_from `{}`: {e}", self.mail_from))?;
 		Ok(())
+	}
+
+	/// The default language.
+	pub fn default_lang(&self) -> crate::i18n::Lang {
+		crate::i18n::Lang::from_code(&self.default_lang).unwrap_or(crate::i18n::Lang::En)
 	}
 
 	/// The database URL in effect.

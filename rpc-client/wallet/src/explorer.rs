@@ -4,6 +4,7 @@
 //! listed: the chain's indexes drop a badge the moment its holder makes it private.
 
 use crate::{
+	i18n::tr,
 	templates::json,
 	web::{on_chain, PageError, WebError},
 	State,
@@ -56,14 +57,15 @@ fn render(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
 	(status, Html(crate::templates::render(name, ctx))).into_response()
 }
 
-/// The page to show when the chain cannot be asked: never a made-up answer.
+/// The page to show when the chain cannot be asked (titled `title`, translated): never a
+/// made-up answer.
 fn unavailable(title: &str) -> Response {
 	render(
 		StatusCode::SERVICE_UNAVAILABLE,
 		"error.html",
 		minijinja::context! {
 			title,
-			message => "The badge chain cannot be reached right now. Try again in a few minutes.",
+			message => tr("The badge chain cannot be reached right now. Try again in a few minutes."),
 		},
 	)
 }
@@ -193,8 +195,8 @@ pub(crate) async fn issuer(
 	})
 	.await;
 	match found {
-		Err(_) => Ok(unavailable("Issuer")),
-		Ok(None) => Err(WebError::NotFound(format!("The chain has no issuer {issuer}.")).into()),
+		Err(_) => Ok(unavailable(&tr("Issuer"))),
+		Ok(None) => Err(WebError::NotFound("The chain has no such issuer.".into()).into()),
 		Ok(Some((profile, classes, badges, next))) => Ok(render(
 			StatusCode::OK,
 			"issuer.html",
@@ -234,8 +236,8 @@ pub(crate) async fn class(
 	})
 	.await;
 	match found {
-		Err(_) => Ok(unavailable("Badge class")),
-		Ok(None) => Err(WebError::NotFound(format!("The chain has no badge class {id}.")).into()),
+		Err(_) => Ok(unavailable(&tr("Badge class"))),
+		Ok(None) => Err(WebError::NotFound("The chain has no such badge class.".into()).into()),
 		Ok(Some((class, issuer, badges, next))) => Ok(render(
 			StatusCode::OK,
 			"class.html",
@@ -266,7 +268,7 @@ pub(crate) async fn holder(
 	})
 	.await;
 	match found {
-		Err(_) => Ok(unavailable("Public profile")),
+		Err(_) => Ok(unavailable(&tr("Public profile"))),
 		Ok((badges, next)) => Ok(render(
 			StatusCode::OK,
 			"holder.html",

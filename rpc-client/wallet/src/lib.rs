@@ -24,6 +24,7 @@
 pub mod account;
 pub mod config;
 pub mod explorer;
+pub mod i18n;
 pub mod indexer;
 pub mod limits;
 pub mod mail;

@@ -3,6 +3,7 @@
 //! the server redirects.
 
 use crate::{
+	i18n::tr,
 	secrets::{self, token_hash},
 	store::{self, Holder},
 	web::{on_chain, PageError, WebError},
@@ -79,7 +80,7 @@ pub(crate) async fn login(
 	let Ok(Form(form)) = form else {
 		return Ok((
 			StatusCode::UNPROCESSABLE_ENTITY,
-			login_form("", Some("Fill in your e-mail and password.")),
+			login_form("", Some(&tr("Fill in your e-mail and password."))),
 		)
 			.into_response());
 	};
@@ -93,7 +94,9 @@ pub(crate) async fn login(
 			StatusCode::TOO_MANY_REQUESTS,
 			login_form(
 				&email,
-				Some("Too many attempts for this address. Wait 15 minutes and try again."),
+				Some(&tr(
+					"Too many attempts for this address. Wait 15 minutes and try again.",
+				)),
 			),
 		)
 			.into_response());
@@ -107,7 +110,10 @@ pub(crate) async fn login(
 		crate::metrics::event("login_failed");
 		return Ok((
 			StatusCode::UNAUTHORIZED,
-			login_form(&email, Some("The e-mail address or the password is wrong.")),
+			login_form(
+				&email,
+				Some(&tr("The e-mail address or the password is wrong.")),
+			),
 		)
 			.into_response());
 	};
@@ -256,8 +262,13 @@ pub(crate) async fn set_disclosure(
 	Ok(Redirect::to("/").into_response())
 }
 
-/// Words for a verdict name of the node's JSON.
-pub fn verdict_text(verdict: &str) -> &'static str {
+/// Words for a verdict name of the node's JSON, in the current language.
+pub fn verdict_text(verdict: &str) -> String {
+	tr(verdict_english(verdict))
+}
+
+/// Words for a verdict name of the node's JSON, in English.
+pub fn verdict_english(verdict: &str) -> &'static str {
 	match verdict {
 		"valid" => "Valid",
 		"revoked" => "Revoked",

@@ -51,6 +51,7 @@ fn environment() -> &'static minijinja::Environment<'static> {
 	static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
 	ENV.get_or_init(|| {
 		let mut env = minijinja::Environment::new();
+		env.add_function("t", crate::i18n::template_function);
 		for (name, source) in TEMPLATES {
 			env.add_template(name, source)
 				.unwrap_or_else(|e| panic!("template {name}: {e}"));
@@ -81,8 +82,17 @@ pub fn json(value: &serde_json::Value) -> minijinja::Value {
 	}
 }
 
-/// Render template `name` with `ctx`.
+/// Every template's source.
+pub fn sources() -> impl Iterator<Item = &'static str> {
+	TEMPLATES.iter().map(|(_, source)| *source)
+}
+
+/// Render template `name` with `ctx`, in the current request's language (`lang`), with the
+/// current path (`here`, for the language switch).
 pub fn render(name: &str, ctx: minijinja::Value) -> String {
+	let ctx = minijinja::context! {
+		lang => crate::i18n::lang().code(), here => crate::i18n::path(), ..ctx
+	};
 	environment()
 		.get_template(name)
 		.and_then(|t| t.render(ctx))

@@ -2,6 +2,7 @@
 //! and the security headers every response carries.
 
 use crate::{
+	i18n::{tr, tr_with},
 	mail::Mail,
 	secrets::{self, token_hash},
 	store::{self, Holder, StoreError},
@@ -44,6 +45,7 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/health", get(health))
 		.route("/metrics", get(crate::metrics::serve))
 		.route("/static/style.css", get(style))
+		.route("/lang/{code}", get(crate::i18n::switch))
 		.route("/api/applications", post(add_application))
 		.merge(links)
 		.route("/", get(crate::pages::wallet))
@@ -67,6 +69,10 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/badges/{id}/{file}", get(crate::pages::badge_qr))
 		.layer(DefaultBodyLimit::max(MAX_BODY))
 		.layer(axum::middleware::map_response(security_headers))
+		.layer(axum::middleware::from_fn_with_state(
+			state.clone(),
+			crate::i18n::middleware,
+		))
 		.layer(axum::middleware::from_fn(crate::metrics::track))
 		.with_state(state)
 }
@@ -263,15 +269,28 @@ impl IntoResponse for PageError {
 	fn into_response(self) -> Response {
 		self.0.log();
 		let title = match (&self.0, self.0.status()) {
-			(WebError::NotFound(_), _) => "Not found",
-			(_, StatusCode::NOT_FOUND | StatusCode::GONE) => "This link does not work",
-			(_, StatusCode::SERVICE_UNAVAILABLE) => "Please try again later",
-			_ => "That did not work",
+			(WebError::NotFound(_), _) => tr("Not found"),
+			(_, StatusCode::NOT_FOUND | StatusCode::GONE) => tr("This link does not work"),
+			(_, StatusCode::SERVICE_UNAVAILABLE) => tr("Please try again later"),
+			_ => tr("That did not work"),
 		};
-		let body = crate::templates::render(
-			"error.html",
-			minijinja::context! { title, message => self.0.to_string() },
-		);
+		// The message in the page's language: fixed ones by their English, the rest by their
+		// English pattern.
+		let message = match &self.0 {
+			WebError::BadInput(m) | WebError::Conflict(m) | WebError::NotFound(m) => tr(m),
+			WebError::ChainRefused(detail) => {
+				tr_with("The badge chain refused this: {0}", &[("0", detail)])
+			}
+			WebError::Mail(detail) => {
+				tr_with("The e-mail could not be sent: {0}", &[("0", detail)])
+			}
+			WebError::TooLarge => tr_with(
+				"the request is larger than {MAX_BODY} bytes",
+				&[("MAX_BODY", &MAX_BODY.to_string())],
+			),
+			other => tr(&other.to_string()),
+		};
+		let body = crate::templates::render("error.html", minijinja::context! { title, message });
 		(self.0.status(), Html(body)).into_response()
 	}
 }
@@ -355,6 +374,10 @@ pub struct NewApplication {
 	pub badge_id: String,
 	/// The claim secret the issuer generated for it (64 hex digits).
 	pub claim_secret: String,
+	/// The e-mails' language, `ja` or `en` (default: the request's `Accept-Language`, else the
+	/// service's default).
+	#[serde(default)]
+	pub lang: Option<String>,
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -410,7 +433,7 @@ async fn send_registration(state: &State, email: &str, issuer: &str) -> Result<(
 			&state.config.mail_from,
 			Mail {
 				to: email.to_string(),
-				subject: "Register your Open Badge Wallet to receive your badge".into(),
+				subject: tr("Register your Open Badge Wallet to receive your badge"),
 				text: crate::templates::render("mail_register.txt", ctx.clone()),
 				html: crate::templates::render("mail_register.html", ctx),
 				inline_png: None,
@@ -448,7 +471,7 @@ async fn send_receipt(state: &State, application: &store::Application) -> Result
 			&state.config.mail_from,
 			Mail {
 				to: application.email.clone(),
-				subject: "Your Open Badge is ready to receive".into(),
+				subject: tr("Your Open Badge is ready to receive"),
 				text: crate::templates::render("mail_receipt.txt", ctx.clone()),
 				html: crate::templates::render("mail_receipt.html", ctx),
 				inline_png: Some(("qr".into(), qr)),
@@ -477,6 +500,11 @@ async fn add_application(
 		}
 	})?;
 	let email = normalize_email(&new.email)?;
+	let lang = match new.lang.as_deref() {
+		Some(code) => crate::i18n::Lang::from_code(code)
+			.ok_or_else(|| WebError::BadInput("lang must be ja or en".into()))?,
+		None => crate::i18n::lang(),
+	};
 	let badge = H256::from_str(new.badge_id.trim())
 		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
 	let claim = ClaimKey::from_secret_hex(new.claim_secret.trim())
@@ -501,18 +529,21 @@ async fn add_application(
 		.await?
 		.ok_or_else(|| WebError::Conflict(format!("an application for badge {badge_id} exists")))?;
 	// A registered holder gets the receipt link at once; anyone else registers first.
-	let mail = if state.store.holder_by_email(&email).await?.is_some() {
-		let application = state
-			.store
-			.application(id)
-			.await?
-			.ok_or_else(|| WebError::Internal("application vanished".into()))?;
-		send_receipt(&state, &application).await?;
-		"receipt"
-	} else {
-		send_registration(&state, &email, &issuer_name).await?;
-		"registration"
-	};
+	let mail = crate::i18n::with_lang(lang, async {
+		if state.store.holder_by_email(&email).await?.is_some() {
+			let application = state
+				.store
+				.application(id)
+				.await?
+				.ok_or_else(|| WebError::Internal("application vanished".into()))?;
+			send_receipt(&state, &application).await?;
+			Ok::<_, WebError>("receipt")
+		} else {
+			send_registration(&state, &email, &issuer_name).await?;
+			Ok("registration")
+		}
+	})
+	.await?;
 	tracing::info!(application = id, issuer, mail, "application registered");
 	crate::metrics::event("application_registered");
 	Ok((
@@ -581,20 +612,22 @@ async fn register(
 	let Ok(Form(form)) = form else {
 		return Ok((
 			StatusCode::UNPROCESSABLE_ENTITY,
-			register_form(&link.email, Some("Fill in both password fields.")),
+			register_form(&link.email, Some(&tr("Fill in both password fields."))),
 		)
 			.into_response());
 	};
 	let problem = if form.password.chars().count() < MIN_PASSWORD {
-		Some(format!(
-			"The password must have at least {MIN_PASSWORD} characters."
+		Some(tr_with(
+			"The password must have at least {n} characters.",
+			&[("n", &MIN_PASSWORD.to_string())],
 		))
 	} else if form.password.len() > MAX_PASSWORD {
-		Some(format!(
-			"The password must have at most {MAX_PASSWORD} bytes."
+		Some(tr_with(
+			"The password must have at most {n} bytes.",
+			&[("n", &MAX_PASSWORD.to_string())],
 		))
 	} else if form.password != form.password_again {
-		Some("The two passwords differ.".to_string())
+		Some(tr("The two passwords differ."))
 	} else {
 		None
 	};

@@ -539,3 +539,101 @@ async fn a_holder_exports_their_key_and_deletes_their_account_with_their_passwor
 	assert_eq!(status, StatusCode::UNAUTHORIZED, "the wallet is gone");
 	assert!(badge_wallet::metrics::event_count("account_deleted") >= 1);
 }
+
+#[tokio::test]
+async fn pages_speak_the_browsers_language_and_the_switch_remembers_a_choice() {
+	let s = service().await;
+	let get = |path: &str, headers: &[(header::HeaderName, &str)]| {
+		let mut request = Request::get(path);
+		for (name, value) in headers {
+			request = request.header(name, *value);
+		}
+		request.body(Body::empty()).unwrap()
+	};
+	let (status, page, headers) = s
+		.call(get(
+			"/login",
+			&[(header::ACCEPT_LANGUAGE, "ja-JP,ja;q=0.9,en;q=0.8")],
+		))
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(page.contains(r#"<html lang="ja">"#), "{page}");
+	assert!(page.contains("ウォレットにログイン") && page.contains("パスワード"));
+	assert!(
+		page.contains(r#"href="/lang/en?next=&#x2f;login""#),
+		"the switch leads back here: {page}"
+	);
+	assert_eq!(headers[header::CONTENT_LANGUAGE], "ja");
+	assert!(headers[header::VARY]
+		.to_str()
+		.unwrap()
+		.contains("Accept-Language"));
+
+	let (_, page, headers) = s.call(get("/login", &[])).await;
+	assert!(page.contains("Log in to your wallet"), "English by default");
+	assert_eq!(headers[header::CONTENT_LANGUAGE], "en");
+
+	// A chosen language beats the browser's.
+	let (_, page, _) = s
+		.call(get(
+			"/login",
+			&[(header::ACCEPT_LANGUAGE, "ja"), (header::COOKIE, "lang=en")],
+		))
+		.await;
+	assert!(page.contains("Log in to your wallet"), "{page}");
+	let (status, _, headers) = s.call(get("/lang/ja?next=/explorer", &[])).await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+	assert_eq!(headers[header::LOCATION], "/explorer");
+	assert!(headers[header::SET_COOKIE]
+		.to_str()
+		.unwrap()
+		.starts_with("lang=ja;"));
+	for elsewhere in [
+		"//evil.example/",
+		"https://evil.example/",
+		"/\\evil.example",
+	] {
+		let (_, _, headers) = s
+			.call(get(&format!("/lang/ja?next={elsewhere}"), &[]))
+			.await;
+		assert_eq!(
+			headers[header::LOCATION],
+			"/",
+			"no open redirect to {elsewhere}"
+		);
+	}
+
+	// Errors too: a forged link in Japanese, the chain down in Japanese, never a verdict.
+	let (status, page, _) = s
+		.call(get(
+			&format!("/register/{}", "ab".repeat(32)),
+			&[(header::COOKIE, "lang=ja")],
+		))
+		.await;
+	assert_eq!(status, StatusCode::NOT_FOUND);
+	assert!(page.contains("このリンクは無効です"), "{page}");
+	let (status, page, _) = s
+		.call(get(
+			&format!("/badges/{BADGE}"),
+			&[(header::ACCEPT_LANGUAGE, "ja")],
+		))
+		.await;
+	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+	assert!(
+		page.contains("検証できません") && !page.contains("有効</strong>"),
+		"{page}"
+	);
+	// The registration form's problems.
+	let token = s.link("member@example.jp", store::now() + 3600).await;
+	let request = Request::post(format!("/register/{token}"))
+		.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+		.header(header::ACCEPT_LANGUAGE, "ja")
+		.body(Body::from("password=short&password_again=short"))
+		.unwrap();
+	let (status, page, _) = s.call(request).await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	assert!(
+		page.contains("パスワードは10文字以上にしてください。"),
+		"{page}"
+	);
+}
