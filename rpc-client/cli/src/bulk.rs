@@ -34,6 +34,14 @@ pub struct BulkArgs {
 	/// Badges per transaction [default and maximum: the chain's MaxBatch].
 	#[arg(long)]
 	batch_size: Option<u32>,
+	/// Also write each row's signed OB 3.0 credential to DIR/<badge id>.json (for the wallet
+	/// service's results-file import), issued in this run or before.
+	#[arg(long, value_name = "DIR")]
+	credentials: Option<PathBuf>,
+	/// Base URL of the public badge pages named in the credentials [default: config
+	/// `base_url`].
+	#[arg(long)]
+	base_url: Option<String>,
 }
 
 /// A valid input row.
@@ -190,8 +198,14 @@ pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
 	// Derive every row's badge, and find those already issued.
 	let mut todo = Vec::new();
 	let (mut skipped, mut recovered) = (0usize, 0usize);
+	let mut every = Vec::new();
 	for row in rows {
 		let r = recipient(&key, args.class, &row.email);
+		every.push((
+			row.email.clone(),
+			badge_client::crypto::badge_id(args.class, &r.commitment),
+			r.salt.clone(),
+		));
 		let evidence = row.evidence_url.as_deref().map(crate::sha256);
 		let spec = badge_spec(r.commitment, &r.claim, row.expires, evidence);
 		let id = badge_client::crypto::badge_id(args.class, &r.commitment);
@@ -254,6 +268,9 @@ pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
 		bar.inc(chunk.len() as u64);
 	}
 	bar.finish_and_clear();
+	if let Some(dir) = &args.credentials {
+		write_credentials(ctx, &client, &key, dir, args.base_url.as_deref(), &every).await?;
+	}
 	let summary = json!({
 		"issued": issued,
 		"alreadyIssued": skipped + recovered,
@@ -273,6 +290,44 @@ pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
 	} else {
 		crate::exit::INPUT
 	})
+}
+
+/// Write the signed credential of every `(email, badge, salt)` to `dir/<badge>.json`.
+async fn write_credentials(
+	ctx: &Ctx,
+	client: &badge_client::BadgeClient,
+	key: &crate::config::SigningKey,
+	dir: &Path,
+	base_url: Option<&str>,
+	every: &[(String, H256, String)],
+) -> Result<(), CliError> {
+	std::fs::create_dir_all(dir)
+		.map_err(|e| CliError::Input(format!("cannot create {}: {e}", dir.display())))?;
+	let base = base_url.map_or_else(|| ctx.base_url(), String::from);
+	let bar = if ctx.global.json {
+		ProgressBar::hidden()
+	} else {
+		ProgressBar::new(every.len() as u64)
+	};
+	bar.set_style(
+		ProgressStyle::with_template(
+			"{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} credentials  ETA {eta}",
+		)
+		.expect("the template is valid"),
+	);
+	for (email, badge, salt) in every {
+		let signed =
+			crate::credential::sign_badge(ctx, client, key, *badge, email, salt, &base).await?;
+		let path = dir.join(format!("{badge:?}.json"));
+		std::fs::write(
+			&path,
+			serde_json::to_string_pretty(&signed.credential).expect("JSON serializes"),
+		)
+		.map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+		bar.inc(1);
+	}
+	bar.finish_and_clear();
+	Ok(())
 }
 
 fn write_row(

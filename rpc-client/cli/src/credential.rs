@@ -46,80 +46,27 @@ fn page(base: &str, kind: &str, id: &str) -> String {
 	format!("{}/{kind}/{id}", base.trim_end_matches('/'))
 }
 
+/// A badge's signed OB 3.0 credential, and the facts and class page it was made of.
+pub struct Signed {
+	/// The credential with its proof.
+	pub credential: Value,
+	/// What it states.
+	pub facts: ob3::BadgeFacts,
+	/// The public page of its class.
+	pub class_page: String,
+}
+
 /// `badge credential`.
 pub async fn export(ctx: &Ctx, args: CredentialArgs) -> Result<u8, CliError> {
 	let badge = parse_badge_id(&args.badge)?;
 	let key = ctx.key()?;
 	let client = ctx.client().await?;
-	let verdict = client.verify_json(badge, None).await?;
-	let details = verdict
-		.get("details")
-		.ok_or_else(|| CliError::Input(format!("{badge:?} was never issued")))?;
-	let class_id = details["class"].as_u64().unwrap_or_default() as u32;
-	let (commitment, identity_hash) = recipient_identity(&args.email, &args.salt);
-	if crypto::badge_id(class_id, &commitment) != badge {
-		return Err(CliError::Input(
-			"this e-mail address and salt are not the recipient of this badge".into(),
-		));
-	}
-	let class = client
-		.rpc_call(
-			"badges_class",
-			badge_client::subxt::rpcs::rpc_params![class_id],
-		)
-		.await?;
-	let issuer_account = details["issuer"].as_str().unwrap_or_default().to_string();
-	let issuer = client
-		.rpc_call(
-			"badges_issuer",
-			badge_client::subxt::rpcs::rpc_params![issuer_account.clone()],
-		)
-		.await?;
 	let base = args.base_url.clone().unwrap_or_else(|| ctx.base_url());
-	let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-	let class_page = page(&base, "classes", &class_id.to_string());
-	let facts = ob3::BadgeFacts {
-		page_url: page(&base, "badges", &format!("{badge:?}")),
-		status_url: ctx.url(),
-		issuer: ob3::IssuerFacts {
-			id: page(&base, "issuers", &issuer_account),
-			name: text(&issuer["name"]),
-			url: text(&issuer["url"]),
-			email: issuer["contact"]
-				.as_str()
-				.and_then(|c| c.strip_prefix("mailto:"))
-				.map(String::from),
-		},
-		achievement: ob3::AchievementFacts {
-			id: class_page.clone(),
-			name: text(&class["name"]),
-			description: text(&class["description"]),
-			// A narrative is kept off chain (only its digest is on it): point at the class page.
-			criteria_url: Some(
-				class["criteriaUrl"]
-					.as_str()
-					.map(String::from)
-					.unwrap_or(format!("{class_page}#criteria")),
-			),
-			criteria_narrative: None,
-			achievement_type: text(&class["achievementType"]),
-			image: format!("{class_page}/image"),
-		},
-		identity_hash,
-		salt: Some(args.salt.clone()),
-		holder: details["holder"]
-			.as_str()
-			.map(|h| format!("urn:open-badge-chain:account:{h}")),
-		valid_from: details["issuedAt"].as_u64().unwrap_or_default(),
-		valid_until: details["expiresAt"].as_u64(),
-	};
-	let now = std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or_default();
-	let signed = ob3::sign(ob3::credential(&facts), &credential_seed(&key), now)
-		.await
-		.map_err(|e| CliError::Input(e.to_string()))?;
+	let Signed {
+		credential: signed,
+		facts,
+		class_page,
+	} = sign_badge(ctx, &client, &key, badge, &args.email, &args.salt, &base).await?;
 	let pretty = serde_json::to_string_pretty(&signed).expect("JSON serializes");
 	match &args.out {
 		Some(path) => std::fs::write(path, &pretty)
@@ -166,6 +113,92 @@ pub async fn export(ctx: &Ctx, args: CredentialArgs) -> Result<u8, CliError> {
 		);
 	}
 	Ok(crate::exit::OK)
+}
+
+/// Sign the OB 3.0 credential of `badge`, issued to `email` with `salt`, with pages under
+/// `base`.
+pub async fn sign_badge(
+	ctx: &Ctx,
+	client: &badge_client::BadgeClient,
+	key: &crate::config::SigningKey,
+	badge: H256,
+	email: &str,
+	salt: &str,
+	base: &str,
+) -> Result<Signed, CliError> {
+	let verdict = client.verify_json(badge, None).await?;
+	let details = verdict
+		.get("details")
+		.ok_or_else(|| CliError::Input(format!("{badge:?} was never issued")))?;
+	let class_id = details["class"].as_u64().unwrap_or_default() as u32;
+	let (commitment, identity_hash) = recipient_identity(email, salt);
+	if crypto::badge_id(class_id, &commitment) != badge {
+		return Err(CliError::Input(
+			"this e-mail address and salt are not the recipient of this badge".into(),
+		));
+	}
+	let class = client
+		.rpc_call(
+			"badges_class",
+			badge_client::subxt::rpcs::rpc_params![class_id],
+		)
+		.await?;
+	let issuer_account = details["issuer"].as_str().unwrap_or_default().to_string();
+	let issuer = client
+		.rpc_call(
+			"badges_issuer",
+			badge_client::subxt::rpcs::rpc_params![issuer_account.clone()],
+		)
+		.await?;
+	let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+	let class_page = page(base, "classes", &class_id.to_string());
+	let facts = ob3::BadgeFacts {
+		page_url: page(base, "badges", &format!("{badge:?}")),
+		status_url: ctx.url(),
+		issuer: ob3::IssuerFacts {
+			id: page(base, "issuers", &issuer_account),
+			name: text(&issuer["name"]),
+			url: text(&issuer["url"]),
+			email: issuer["contact"]
+				.as_str()
+				.and_then(|c| c.strip_prefix("mailto:"))
+				.map(String::from),
+		},
+		achievement: ob3::AchievementFacts {
+			id: class_page.clone(),
+			name: text(&class["name"]),
+			description: text(&class["description"]),
+			// A narrative is kept off chain (only its digest is on it): point at the class page.
+			criteria_url: Some(
+				class["criteriaUrl"]
+					.as_str()
+					.map(String::from)
+					.unwrap_or(format!("{class_page}#criteria")),
+			),
+			criteria_narrative: None,
+			achievement_type: text(&class["achievementType"]),
+			image: format!("{class_page}/image"),
+		},
+		identity_hash,
+		salt: Some(salt.to_string()),
+		holder: details["holder"]
+			.as_str()
+			.map(|h| format!("urn:open-badge-chain:account:{h}")),
+		valid_from: details["issuedAt"].as_u64().unwrap_or_default(),
+		valid_until: details["expiresAt"].as_u64(),
+	};
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or_default();
+	let credential = ob3::sign(ob3::credential(&facts), &credential_seed(key), now)
+		.await
+		.map_err(|e| CliError::Input(e.to_string()))?;
+	Ok(Signed {
+		credential,
+		facts,
+		class_page,
+	})
 }
 
 /// A credential found in a verification target: a `.json` file, or a PNG/SVG with one baked in.
