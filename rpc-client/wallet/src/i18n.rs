@@ -569,6 +569,96 @@ pub const JA: &[(&str, &str)] = &[
 		"badge_id は 0x と16進数64桁にしてください",
 	),
 	("claim_secret must be 64 hex digits", "claim_secret は16進数64桁にしてください"),
+	("Share", "共有"),
+	(
+		"Printable card with the QR code of this page:",
+		"このページのQRコード付き印刷用カード：",
+	),
+	("Open Badges 3.0:", "オープンバッジ 3.0："),
+	("signed credential (JSON)", "署名済みクレデンシャル（JSON）"),
+	(
+		"badge image with the credential baked in",
+		"クレデンシャルを埋め込んだバッジ画像",
+	),
+	("For your e-mail signature (HTML):", "メール署名用（HTML）："),
+	("No image is stored for this badge class.", "このバッジの種類の画像は保存されていません。"),
+	("This badge is not disclosed.", "このバッジは公開されていません。"),
+	(
+		"The badge image has the other format (PNG or SVG).",
+		"バッジ画像は別の形式（PNG または SVG）です。",
+	),
+	(
+		"Ask for qr.svg, qr.png, card.png, card.pdf, credential.json or baked.png.",
+		"qr.svg、qr.png、card.png、card.pdf、credential.json、baked.png のいずれかを指定してください。",
+	),
+	(
+		"The issuer has not supplied a signed credential for this badge.",
+		"発行者はこのバッジの署名済みクレデンシャルを提供していません。",
+	),
+	// Issuer pages.
+	("Logged in as <strong>{email}</strong>.", "<strong>{email}</strong> としてログイン中"),
+	("The image of class {n} is stored.", "種類 {n} の画像を保存しました。"),
+	("{n} application(s) registered.", "{n}件の申請を登録しました。"),
+	(
+		"Stopped: the rows after this one were not imported; import the file again later (rows already registered are reported, not sent twice).",
+		"中断しました。この行以降は取り込まれていません。後でもう一度同じファイルを取り込んでください（登録済みの行は報告されるだけで、二重に送信されません）。",
+	),
+	("Line", "行"),
+	("Result", "結果"),
+	("Register an application", "申請の登録"),
+	(
+		"A badge you issued on chain, for the person at this address: they get an e-mail to register their wallet and receive it.",
+		"チェーン上で発行したバッジを、このアドレスの人に届けます。ウォレットを登録してバッジを受け取るためのメールが送られます。",
+	),
+	("Applicant's e-mail", "申請者のメールアドレス"),
+	("Claim secret", "受け取り用シークレット"),
+	("E-mail language", "メールの言語"),
+	("Register and send the e-mail", "登録してメールを送る"),
+	("Import a results file", "結果ファイルの取り込み"),
+	(
+		"The results file that <code>badge bulk</code> wrote (columns email, badge_id, claim_secret), and optionally the signed credentials from <code>badge bulk --credentials DIR</code>. Up to {mb} MB.",
+		"<code>badge bulk</code> が書き出した結果ファイル（email、badge_id、claim_secret の列）と、必要なら <code>badge bulk --credentials DIR</code> の署名済みクレデンシャル。{mb} MB まで。",
+	),
+	("Results file (CSV)", "結果ファイル（CSV）"),
+	("Signed credentials (JSON, optional)", "署名済みクレデンシャル（JSON、任意）"),
+	("Import", "取り込む"),
+	("Badge images", "バッジ画像"),
+	(
+		"The image of a class as pinned on chain (PNG or SVG, up to {mb} MB): it is shown on badge pages, share cards and baked badges. An image whose digest differs is refused.",
+		"チェーン上で固定された種類の画像（PNG または SVG、{mb} MB まで）。バッジのページ、共有カード、画像埋め込みバッジに使われます。ダイジェストが異なる画像は受け付けません。",
+	),
+	("Class id", "種類のID"),
+	("Image", "画像"),
+	("Upload", "アップロード"),
+	("Recent applications", "最近の申請"),
+	("None yet.", "まだありません。"),
+	("Set your password", "パスワードの設定"),
+	(
+		"Staff login for <strong>{email}</strong>. Choose a password of at least {n} characters.",
+		"<strong>{email}</strong> の担当者ログインです。{n}文字以上のパスワードを決めてください。",
+	),
+	("Set the password", "パスワードを設定する"),
+	("Issuer login", "発行者ログイン"),
+	(
+		"Fill in the e-mail address, the badge id and the claim secret.",
+		"メールアドレス、バッジID、受け取り用シークレットを入力してください。",
+	),
+	("Choose the results file of `badge bulk`.", "`badge bulk` の結果ファイルを選んでください。"),
+	("Choose the badge image file.", "バッジ画像のファイルを選んでください。"),
+	(
+		"This issuer has no chain account on record: add it with `badge-wallet issuer add NAME --account ACCOUNT`.",
+		"この発行者のチェーンアカウントが登録されていません。`badge-wallet issuer add 名前 --account アカウント` で追加してください。",
+	),
+	("{file} is neither PNG nor SVG.", "{file} は PNG でも SVG でもありません。"),
+	("That class belongs to another issuer.", "その種類は別の発行者のものです。"),
+	(
+		"This is not the class's image: its digest differs from the one pinned on chain.",
+		"この種類の画像ではありません。ダイジェストがチェーン上で固定されたものと異なります。",
+	),
+	("pending", "受け取り待ち"),
+	("received", "受け取り済み"),
+	("Receipt e-mail sent", "受け取りメールを送信"),
+	("Registration e-mail sent", "登録メールを送信"),
 	// E-mails.
 	("Hello,", "こんにちは。"),
 	(
@@ -665,6 +755,8 @@ mod tests {
 			include_str!("pages.rs"),
 			include_str!("account.rs"),
 			include_str!("explorer.rs"),
+			include_str!("issuer.rs"),
+			include_str!("share.rs"),
 		] {
 			for opener in ["tr(", "tr_with(", "#[error(", "BadInput(", "NotFound("] {
 				texts.extend(literals(source, opener));
@@ -672,7 +764,17 @@ mod tests {
 		}
 		// Symbolic keys shown through `t(variable)`.
 		texts.extend(EN.iter().map(|(k, _)| k.to_string()));
-		texts.extend(["active", "suspended"].map(String::from));
+		texts.extend(
+			[
+				"active",
+				"suspended",
+				"pending",
+				"received",
+				"Receipt e-mail sent",
+				"Registration e-mail sent",
+			]
+			.map(String::from),
+		);
 		texts.extend(
 			[
 				"valid",

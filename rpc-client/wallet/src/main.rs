@@ -2,7 +2,7 @@
 
 use badge_wallet::{config::Config, secrets, store::Store, web, State};
 use clap::{Parser, Subcommand};
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 
 /// The Open Badge Wallet service.
 ///
@@ -34,6 +34,18 @@ enum IssuerCmd {
 	Add {
 		/// The issuer's name, as shown in e-mails.
 		name: String,
+		/// The issuer's chain account (SS58): applications for other accounts' badges and
+		/// images of their classes are refused; needed for image uploads.
+		#[arg(long)]
+		account: Option<String>,
+	},
+	/// Add a staff member of an issuer and print their single-use link to set a password for
+	/// the issuer pages (`/issuer`).
+	Staff {
+		/// The issuer's name or number.
+		issuer: String,
+		/// The member's e-mail address (their login).
+		email: String,
 	},
 }
 
@@ -54,7 +66,21 @@ async fn run(cli: Cli) -> Result<(), String> {
 	init_logs(&config.log_format);
 	match cli.command {
 		Command::Serve => serve(config).await,
-		Command::Issuer(IssuerCmd::Add { name }) => {
+		Command::Issuer(IssuerCmd::Staff { issuer, email }) => {
+			let state = State::from_config(config).await?;
+			let link = badge_wallet::issuer::add_staff(&state, &issuer, &email).await?;
+			println!("{link}");
+			eprintln!(
+				"staff member {email} added; hand them the link above (it works once, for {} days)",
+				badge_wallet::issuer::STAFF_LINK_HOURS / 24
+			);
+			Ok(())
+		}
+		Command::Issuer(IssuerCmd::Add { name, account }) => {
+			if let Some(account) = &account {
+				badge_client::AccountId32::from_str(account)
+					.map_err(|_| format!("`{account}` is not an SS58 account address"))?;
+			}
 			std::fs::create_dir_all(&config.data_dir)
 				.map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
 			let store = Store::open(&config.database_url())
@@ -62,7 +88,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 				.map_err(|e| e.to_string())?;
 			let (token, hash) = secrets::new_token();
 			let id = store
-				.add_issuer(&name, &hash)
+				.add_issuer_with_account(&name, &hash, account.as_deref())
 				.await
 				.map_err(|e| e.to_string())?;
 			println!("{token}");

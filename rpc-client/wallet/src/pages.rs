@@ -318,12 +318,53 @@ pub(crate) async fn badge_page(
 			} else {
 				StatusCode::NOT_FOUND
 			};
+			// The share kit, for a public badge: what the service holds for it.
+			let class = details
+				.as_ref()
+				.and_then(|d| d["class"].as_i64())
+				.unwrap_or(-1);
+			let (image, credential) = if disclosed {
+				(
+					state.store.class_image(class).await?,
+					state.store.credential(&id).await?.is_some(),
+				)
+			} else {
+				(None, false)
+			};
+			let page = page_url(&state, &id);
+			let name = details
+				.as_ref()
+				.and_then(|d| d["className"].as_str())
+				.unwrap_or_default()
+				.to_string();
+			let encoded = |text: &str| -> String {
+				text.bytes()
+					.map(|b| match b {
+						b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+							(b as char).to_string()
+						}
+						_ => format!("%{b:02X}"),
+					})
+					.collect()
+			};
+			let share = minijinja::context! {
+				linkedin => format!("https://www.linkedin.com/sharing/share-offsite/?url={}", encoded(&page)),
+				x => format!("https://x.com/intent/post?url={}&text={}", encoded(&page), encoded(&name)),
+				facebook => format!("https://www.facebook.com/sharer/sharer.php?u={}", encoded(&page)),
+				signature => format!(
+					"<a href=\"{page}\"><img src=\"{page}/card.png\" alt=\"{}\" width=\"300\" height=\"158\"></a>",
+					name.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+				),
+			};
 			(
 				status,
 				crate::templates::render(
 					"badge.html",
 					minijinja::context! {
-						page_url => page_url(&state, &id),
+						page_url => page,
+						card_url => format!("{page}/card.png"),
+						image => image.as_ref().map(|i| i.content_type.clone()),
+						credential, share,
 						id, found, disclosed,
 						verdict, verdict_text => verdict_text(verdict),
 						reason => json["revocation"]["reason"].as_str(),
@@ -350,17 +391,14 @@ pub fn page_url(state: &State, id: &str) -> String {
 
 /// The QR code leading to the public page of badge `id`, as SVG for screens or as a 1200-pixel
 /// PNG for print (10 cm at 300 dpi).
-pub(crate) async fn badge_qr(
-	AxumState(state): AxumState<Arc<State>>,
-	Path((id, file)): Path<(String, String)>,
-) -> Result<Response, PageError> {
+pub(crate) async fn badge_qr(state: &State, id: &str, file: &str) -> Result<Response, PageError> {
 	let badge = H256::from_str(id.trim())
 		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
-	let url = page_url(&state, &format!("{badge:?}"));
+	let url = page_url(state, &format!("{badge:?}"));
 	// Quartile error correction survives print wear.
 	let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::Q)
 		.map_err(|e| WebError::Internal(format!("QR code of {url}: {e}")))?;
-	match file.as_str() {
+	match file {
 		"qr.svg" => {
 			let svg = code
 				.render::<qrcode::render::svg::Color>()

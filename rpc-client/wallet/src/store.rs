@@ -28,6 +28,11 @@ const MIGRATIONS: &[Migration] = &[
 		sqlite: include_str!("../migrations/sqlite/0003_ledger.sql"),
 		postgres: include_str!("../migrations/postgres/0003_ledger.sql"),
 	},
+	Migration {
+		version: 4,
+		sqlite: include_str!("../migrations/sqlite/0004_staff_images_credentials.sql"),
+		postgres: include_str!("../migrations/postgres/0004_staff_images_credentials.sql"),
+	},
 ];
 
 /// Ledger rows kept for the explorer; older ones are pruned as new blocks come in.
@@ -115,6 +120,30 @@ pub struct LedgerRow {
 	pub at: i64,
 }
 
+/// An issuer's staff member as stored.
+#[derive(Clone, Debug)]
+pub struct Staff {
+	/// Row id.
+	pub id: i64,
+	/// Their issuer's row id.
+	pub issuer_id: i64,
+	/// Their issuer's name.
+	pub issuer_name: String,
+	/// Login e-mail.
+	pub email: String,
+	/// argon2 PHC string, once set.
+	pub password_hash: Option<String>,
+}
+
+/// A badge class image as stored.
+#[derive(Clone, Debug)]
+pub struct ClassImage {
+	/// `image/png` or `image/svg+xml`.
+	pub content_type: String,
+	/// The exact bytes whose blake2-256 the class pins on chain.
+	pub bytes: Vec<u8>,
+}
+
 /// A link as stored.
 #[derive(Clone, Debug)]
 pub struct Link {
@@ -195,12 +224,24 @@ impl Store {
 
 	/// Add an issuer with the SHA-256 of its API token.
 	pub async fn add_issuer(&self, name: &str, token_hash: &str) -> Result<i64, StoreError> {
+		self.add_issuer_with_account(name, token_hash, None).await
+	}
+
+	/// Add an issuer with its chain account (SS58), if known.
+	pub async fn add_issuer_with_account(
+		&self,
+		name: &str,
+		token_hash: &str,
+		account: Option<&str>,
+	) -> Result<i64, StoreError> {
 		let row = sqlx::query(
-			"INSERT INTO issuers (name, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+			"INSERT INTO issuers (name, token_hash, created_at, account) \
+			 VALUES ($1, $2, $3, $4) RETURNING id",
 		)
 		.bind(name)
 		.bind(token_hash)
 		.bind(now())
+		.bind(account)
 		.fetch_one(&self.pool)
 		.await?;
 		Ok(row.try_get("id")?)
@@ -222,13 +263,15 @@ impl Store {
 			.transpose()?)
 	}
 
-	/// Record an application; `None` if one for this badge exists already.
+	/// Record an application (with the issuer's signed credential, if given); `None` if one for
+	/// this badge exists already.
 	pub async fn add_application(
 		&self,
 		issuer: i64,
 		email: &str,
 		badge_id: &str,
 		claim_enc: &[u8],
+		credential: Option<&str>,
 	) -> Result<Option<i64>, StoreError> {
 		let existing = sqlx::query("SELECT id FROM applications WHERE badge_id = $1")
 			.bind(badge_id)
@@ -238,14 +281,16 @@ impl Store {
 			return Ok(None);
 		}
 		let row = sqlx::query(
-			"INSERT INTO applications (issuer_id, email, badge_id, claim_enc, status, created_at) \
-			 VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+			"INSERT INTO applications \
+			 (issuer_id, email, badge_id, claim_enc, status, created_at, credential) \
+			 VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
 		)
 		.bind(issuer)
 		.bind(email)
 		.bind(badge_id)
 		.bind(claim_enc.to_vec())
 		.bind(now())
+		.bind(credential)
 		.fetch_one(&self.pool)
 		.await?;
 		Ok(Some(row.try_get("id")?))
@@ -605,6 +650,235 @@ impl Store {
 				})
 			})
 			.collect::<Result<_, _>>()?)
+	}
+
+	/// The credential supplied with the application for `badge_id`, if any.
+	pub async fn credential(&self, badge_id: &str) -> Result<Option<String>, StoreError> {
+		let row = sqlx::query("SELECT credential FROM applications WHERE badge_id = $1")
+			.bind(badge_id)
+			.fetch_optional(&self.pool)
+			.await?;
+		Ok(row
+			.map(|r| r.try_get::<Option<String>, _>("credential"))
+			.transpose()?
+			.flatten())
+	}
+
+	/// The chain account of issuer `issuer`, if recorded.
+	pub async fn issuer_account(&self, issuer: i64) -> Result<Option<String>, StoreError> {
+		let row = sqlx::query("SELECT account FROM issuers WHERE id = $1")
+			.bind(issuer)
+			.fetch_optional(&self.pool)
+			.await?;
+		Ok(row
+			.map(|r| r.try_get::<Option<String>, _>("account"))
+			.transpose()?
+			.flatten())
+	}
+
+	/// The issuer named `name`, or with row id `name`.
+	pub async fn issuer_id(&self, name: &str) -> Result<Option<i64>, StoreError> {
+		let by_id = name.parse::<i64>().unwrap_or(-1);
+		let row = sqlx::query("SELECT id FROM issuers WHERE id = $1 OR name = $2 ORDER BY id")
+			.bind(by_id)
+			.bind(name)
+			.fetch_optional(&self.pool)
+			.await?;
+		Ok(row.map(|r| r.try_get("id")).transpose()?)
+	}
+
+	/// Add a staff member of `issuer` (no password yet); `None` if the e-mail is taken.
+	pub async fn add_staff(&self, issuer: i64, email: &str) -> Result<Option<i64>, StoreError> {
+		let taken = sqlx::query("SELECT id FROM staff WHERE email = $1")
+			.bind(email)
+			.fetch_optional(&self.pool)
+			.await?;
+		if taken.is_some() {
+			return Ok(None);
+		}
+		let row = sqlx::query(
+			"INSERT INTO staff (issuer_id, email, created_at) VALUES ($1, $2, $3) RETURNING id",
+		)
+		.bind(issuer)
+		.bind(email)
+		.bind(now())
+		.fetch_one(&self.pool)
+		.await?;
+		Ok(Some(row.try_get("id")?))
+	}
+
+	fn staff_of(row: &sqlx::any::AnyRow) -> Result<Staff, sqlx::Error> {
+		Ok(Staff {
+			id: row.try_get("id")?,
+			issuer_id: row.try_get("issuer_id")?,
+			issuer_name: row.try_get("issuer_name")?,
+			email: row.try_get("email")?,
+			password_hash: row.try_get("password_hash")?,
+		})
+	}
+
+	/// The staff member with login `email`.
+	pub async fn staff_by_email(&self, email: &str) -> Result<Option<Staff>, StoreError> {
+		let row = sqlx::query(
+			"SELECT s.id, s.issuer_id, i.name AS issuer_name, s.email, s.password_hash \
+			 FROM staff s JOIN issuers i ON i.id = s.issuer_id WHERE s.email = $1",
+		)
+		.bind(email)
+		.fetch_optional(&self.pool)
+		.await?;
+		Ok(row.map(|r| Self::staff_of(&r)).transpose()?)
+	}
+
+	/// Use a staff link and set the member's password, atomically; `false` if the link was
+	/// used or expired meanwhile.
+	pub async fn set_staff_password(
+		&self,
+		token_hash: &str,
+		email: &str,
+		password_hash: &str,
+	) -> Result<bool, StoreError> {
+		let mut tx = self.pool.begin().await?;
+		let now = now();
+		let used = sqlx::query(
+			"UPDATE links SET used_at = $1 WHERE token_hash = $2 AND kind = 'staff' \
+			 AND used_at IS NULL AND expires_at > $1",
+		)
+		.bind(now)
+		.bind(token_hash)
+		.execute(&mut *tx)
+		.await?;
+		if used.rows_affected() != 1 {
+			return Ok(false);
+		}
+		sqlx::query("UPDATE staff SET password_hash = $1 WHERE email = $2")
+			.bind(password_hash)
+			.bind(email)
+			.execute(&mut *tx)
+			.await?;
+		tx.commit().await?;
+		Ok(true)
+	}
+
+	/// Start a staff session.
+	pub async fn add_staff_session(
+		&self,
+		token_hash: &str,
+		staff: i64,
+		csrf: &str,
+		expires_at: i64,
+	) -> Result<(), StoreError> {
+		sqlx::query(
+			"INSERT INTO staff_sessions (token_hash, staff_id, csrf, expires_at) \
+			 VALUES ($1, $2, $3, $4)",
+		)
+		.bind(token_hash)
+		.bind(staff)
+		.bind(csrf)
+		.bind(expires_at)
+		.execute(&self.pool)
+		.await?;
+		Ok(())
+	}
+
+	/// The staff member and CSRF token of a live staff session.
+	pub async fn staff_session(
+		&self,
+		token_hash: &str,
+	) -> Result<Option<(Staff, String)>, StoreError> {
+		let row = sqlx::query(
+			"SELECT s.id, s.issuer_id, i.name AS issuer_name, s.email, s.password_hash, t.csrf \
+			 FROM staff_sessions t JOIN staff s ON s.id = t.staff_id \
+			 JOIN issuers i ON i.id = s.issuer_id \
+			 WHERE t.token_hash = $1 AND t.expires_at > $2",
+		)
+		.bind(token_hash)
+		.bind(now())
+		.fetch_optional(&self.pool)
+		.await?;
+		Ok(row
+			.map(|r| -> Result<(Staff, String), sqlx::Error> {
+				Ok((Self::staff_of(&r)?, r.try_get("csrf")?))
+			})
+			.transpose()?)
+	}
+
+	/// End a staff session.
+	pub async fn delete_staff_session(&self, token_hash: &str) -> Result<(), StoreError> {
+		sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+			.bind(token_hash)
+			.execute(&self.pool)
+			.await?;
+		Ok(())
+	}
+
+	/// The newest applications of `issuer`: (e-mail, badge id, status, created at).
+	pub async fn issuer_applications(
+		&self,
+		issuer: i64,
+		limit: i64,
+	) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+		let rows = sqlx::query(
+			"SELECT email, badge_id, status, created_at FROM applications \
+			 WHERE issuer_id = $1 ORDER BY id DESC LIMIT $2",
+		)
+		.bind(issuer)
+		.bind(limit)
+		.fetch_all(&self.pool)
+		.await?;
+		Ok(rows
+			.iter()
+			.map(|r| -> Result<_, sqlx::Error> {
+				Ok((
+					r.try_get("email")?,
+					r.try_get("badge_id")?,
+					r.try_get("status")?,
+					r.try_get("created_at")?,
+				))
+			})
+			.collect::<Result<_, _>>()?)
+	}
+
+	/// Store (or replace) the image of `class`.
+	pub async fn put_class_image(
+		&self,
+		class: i64,
+		issuer: i64,
+		image: &ClassImage,
+	) -> Result<(), StoreError> {
+		let mut tx = self.pool.begin().await?;
+		sqlx::query("DELETE FROM class_images WHERE class_id = $1")
+			.bind(class)
+			.execute(&mut *tx)
+			.await?;
+		sqlx::query(
+			"INSERT INTO class_images (class_id, issuer_id, content_type, bytes, uploaded_at) \
+			 VALUES ($1, $2, $3, $4, $5)",
+		)
+		.bind(class)
+		.bind(issuer)
+		.bind(&image.content_type)
+		.bind(image.bytes.clone())
+		.bind(now())
+		.execute(&mut *tx)
+		.await?;
+		tx.commit().await?;
+		Ok(())
+	}
+
+	/// The image of `class`, if an issuer uploaded it.
+	pub async fn class_image(&self, class: i64) -> Result<Option<ClassImage>, StoreError> {
+		let row = sqlx::query("SELECT content_type, bytes FROM class_images WHERE class_id = $1")
+			.bind(class)
+			.fetch_optional(&self.pool)
+			.await?;
+		Ok(row
+			.map(|r| -> Result<ClassImage, sqlx::Error> {
+				Ok(ClassImage {
+					content_type: r.try_get("content_type")?,
+					bytes: r.try_get("bytes")?,
+				})
+			})
+			.transpose()?)
 	}
 
 	/// End a session.

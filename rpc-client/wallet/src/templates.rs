@@ -28,6 +28,18 @@ const TEMPLATES: &[(&str, &str)] = &[
 	("issuer.html", include_str!("../templates/issuer.html")),
 	("class.html", include_str!("../templates/class.html")),
 	("holder.html", include_str!("../templates/holder.html")),
+	(
+		"staff_setup.html",
+		include_str!("../templates/staff_setup.html"),
+	),
+	(
+		"issuer_login.html",
+		include_str!("../templates/issuer_login.html"),
+	),
+	(
+		"issuer_home.html",
+		include_str!("../templates/issuer_home.html"),
+	),
 	("deleted.html", include_str!("../templates/deleted.html")),
 	(
 		"mail_register.txt",

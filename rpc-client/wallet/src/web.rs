@@ -37,6 +37,10 @@ pub fn router(state: Arc<State>) -> Router {
 	let links = Router::new()
 		.route("/register/{token}", get(register_page).post(register))
 		.route("/receive/{token}", get(receive_page).post(receive))
+		.route(
+			"/staff/setup/{token}",
+			get(crate::issuer::setup_page).post(crate::issuer::setup),
+		)
 		.route_layer(axum::middleware::from_fn_with_state(
 			state.clone(),
 			limit_links,
@@ -49,6 +53,22 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/api/applications", post(add_application))
 		.merge(links)
 		.route("/", get(crate::pages::wallet))
+		.route("/issuer", get(crate::issuer::dashboard))
+		.route(
+			"/issuer/login",
+			get(crate::issuer::login_page).post(crate::issuer::login),
+		)
+		.route("/issuer/logout", post(crate::issuer::logout))
+		.route("/issuer/applications", post(crate::issuer::add_application))
+		.route(
+			"/issuer/import",
+			post(crate::issuer::import).layer(DefaultBodyLimit::max(crate::issuer::MAX_IMPORT)),
+		)
+		.route(
+			"/issuer/images",
+			post(crate::issuer::upload_image)
+				.layer(DefaultBodyLimit::max(crate::issuer::MAX_IMAGE)),
+		)
 		.route("/account", get(crate::account::page))
 		.route("/account/key", post(crate::account::export_key))
 		.route("/account/delete", post(crate::account::delete))
@@ -66,7 +86,8 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/issuers/{account}", get(crate::explorer::issuer))
 		.route("/classes/{id}", get(crate::explorer::class))
 		.route("/holders/{account}", get(crate::explorer::holder))
-		.route("/badges/{id}/{file}", get(crate::pages::badge_qr))
+		.route("/badges/{id}/{file}", get(crate::share::badge_file))
+		.route("/classes/{id}/image", get(crate::share::class_image))
 		.layer(DefaultBodyLimit::max(MAX_BODY))
 		.layer(axum::middleware::map_response(security_headers))
 		.layer(axum::middleware::from_fn_with_state(
@@ -206,7 +227,7 @@ impl From<badge_client::Error> for WebError {
 }
 
 impl WebError {
-	fn status(&self) -> StatusCode {
+	pub(crate) fn status(&self) -> StatusCode {
 		match self {
 			WebError::LinkUnknown => StatusCode::NOT_FOUND,
 			WebError::LinkExpired | WebError::LinkUsed => StatusCode::GONE,
@@ -378,6 +399,10 @@ pub struct NewApplication {
 	/// service's default).
 	#[serde(default)]
 	pub lang: Option<String>,
+	/// The signed OB 3.0 credential of the badge (`badge credential`'s output), offered to the
+	/// holder for download once received.
+	#[serde(default)]
+	pub credential: Option<serde_json::Value>,
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -499,8 +524,94 @@ async fn add_application(
 			WebError::BadInput(e.body_text())
 		}
 	})?;
+	let added = do_add_application(&state, issuer, &issuer_name, new).await?;
+	Ok((
+		StatusCode::CREATED,
+		Json(serde_json::json!({
+			"application": added.id, "badge_id": added.badge_id, "mail": added.mail
+		})),
+	)
+		.into_response())
+}
+
+/// An application recorded by [`do_add_application`].
+pub struct Added {
+	/// Its row id.
+	pub id: i64,
+	/// The badge (0x hex).
+	pub badge_id: String,
+	/// The e-mail sent: `registration` or `receipt`.
+	pub mail: &'static str,
+}
+
+impl Added {
+	/// What was sent, in English words.
+	pub fn mail_text(&self) -> &'static str {
+		if self.mail == "receipt" {
+			"Receipt e-mail sent"
+		} else {
+			"Registration e-mail sent"
+		}
+	}
+}
+
+/// Send an application's first e-mail: a registered holder gets the receipt link at once;
+/// anyone else registers first.
+async fn first_mail(
+	state: &State,
+	id: i64,
+	email: &str,
+	issuer_name: &str,
+) -> Result<&'static str, WebError> {
+	if state.store.holder_by_email(email).await?.is_some() {
+		let application = state
+			.store
+			.application(id)
+			.await?
+			.ok_or_else(|| WebError::Internal("application vanished".into()))?;
+		send_receipt(state, &application).await?;
+		Ok("receipt")
+	} else {
+		send_registration(state, email, issuer_name).await?;
+		Ok("registration")
+	}
+}
+
+/// Check a signed credential supplied for `badge`: an OB 3.0 credential of this badge (its id
+/// is the badge's page) whose proof verifies.
+async fn checked_credential(
+	credential: &serde_json::Value,
+	badge: &str,
+) -> Result<String, WebError> {
+	let id = credential["id"].as_str().unwrap_or_default();
+	if !id.ends_with(&format!("/badges/{badge}")) {
+		return Err(WebError::BadInput(format!(
+			"the credential is not for badge {badge} (its id is `{}`)",
+			id.chars().take(120).collect::<String>()
+		)));
+	}
+	// JSON-LD canonicalization is CPU work (and its future is not `Send` for every lifetime):
+	// it runs on a blocking thread.
+	let owned = credential.clone();
+	let handle = tokio::runtime::Handle::current();
+	tokio::task::spawn_blocking(move || handle.block_on(badge_credential::ob3::verify(&owned)))
+		.await
+		.map_err(|e| WebError::Internal(format!("credential check: {e}")))?
+		.map_err(|e| WebError::BadInput(format!("the credential does not verify: {e}")))?;
+	Ok(credential.to_string())
+}
+
+/// Record an application of issuer `issuer` (whichever way it came: API, web form, results
+/// file) and send the applicant's e-mail: checks the fields, that the chain has the badge
+/// waiting for its recipient, and the credential if one is supplied.
+pub async fn do_add_application(
+	state: &State,
+	issuer: i64,
+	issuer_name: &str,
+	new: NewApplication,
+) -> Result<Added, WebError> {
 	let email = normalize_email(&new.email)?;
-	let lang = match new.lang.as_deref() {
+	let lang = match new.lang.as_deref().filter(|l| !l.is_empty()) {
 		Some(code) => crate::i18n::Lang::from_code(code)
 			.ok_or_else(|| WebError::BadInput("lang must be ja or en".into()))?,
 		None => crate::i18n::lang(),
@@ -509,8 +620,13 @@ async fn add_application(
 		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
 	let claim = ClaimKey::from_secret_hex(new.claim_secret.trim())
 		.map_err(|_| WebError::BadInput("claim_secret must be 64 hex digits".into()))?;
+	let badge_id = format!("{badge:?}");
+	let credential = match &new.credential {
+		Some(credential) => Some(checked_credential(credential, &badge_id).await?),
+		None => None,
+	};
 	// Only a badge on chain still waiting for its recipient can be applied for.
-	let verification = on_chain(&state, async {
+	let verification = on_chain(state, async {
 		state.client().await?.verify(badge, None).await
 	})
 	.await?;
@@ -518,43 +634,37 @@ async fn add_application(
 		return Err(WebError::Conflict(format!(
 			"badge {badge:?} cannot be received: the chain says {:?}",
 			verification.verdict
-		))
-		.into());
+		)));
 	}
-	let badge_id = format!("{badge:?}");
+	// An issuer whose chain account is known applies for its own badges only.
+	if let (Some(account), Some(details)) = (
+		state.store.issuer_account(issuer).await?,
+		verification.details.as_ref(),
+	) {
+		if details.issuer.to_string() != account {
+			return Err(WebError::BadInput(format!(
+				"badge {badge_id} was issued by another issuer"
+			)));
+		}
+	}
 	let sealed = state.key.encrypt(claim.secret_hex().as_bytes());
 	let id = state
 		.store
-		.add_application(issuer, &email, &badge_id, &sealed)
+		.add_application(issuer, &email, &badge_id, &sealed, credential.as_deref())
 		.await?
 		.ok_or_else(|| WebError::Conflict(format!("an application for badge {badge_id} exists")))?;
-	// A registered holder gets the receipt link at once; anyone else registers first.
-	let mail = crate::i18n::with_lang(lang, async {
-		if state.store.holder_by_email(&email).await?.is_some() {
-			let application = state
-				.store
-				.application(id)
-				.await?
-				.ok_or_else(|| WebError::Internal("application vanished".into()))?;
-			send_receipt(&state, &application).await?;
-			Ok::<_, WebError>("receipt")
-		} else {
-			send_registration(&state, &email, &issuer_name).await?;
-			Ok("registration")
-		}
-	})
-	.await?;
+	let mail = crate::i18n::with_lang(lang, first_mail(state, id, &email, issuer_name)).await?;
 	tracing::info!(application = id, issuer, mail, "application registered");
 	crate::metrics::event("application_registered");
-	Ok((
-		StatusCode::CREATED,
-		Json(serde_json::json!({ "application": id, "badge_id": badge_id, "mail": mail })),
-	)
-		.into_response())
+	Ok(Added { id, badge_id, mail })
 }
 
 /// The link of `token` if it is of `kind`, unused and unexpired.
-async fn live_link(state: &State, token: &str, kind: &str) -> Result<store::Link, WebError> {
+pub(crate) async fn live_link(
+	state: &State,
+	token: &str,
+	kind: &str,
+) -> Result<store::Link, WebError> {
 	if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
 		return Err(WebError::LinkUnknown);
 	}
@@ -616,21 +726,7 @@ async fn register(
 		)
 			.into_response());
 	};
-	let problem = if form.password.chars().count() < MIN_PASSWORD {
-		Some(tr_with(
-			"The password must have at least {n} characters.",
-			&[("n", &MIN_PASSWORD.to_string())],
-		))
-	} else if form.password.len() > MAX_PASSWORD {
-		Some(tr_with(
-			"The password must have at most {n} bytes.",
-			&[("n", &MAX_PASSWORD.to_string())],
-		))
-	} else if form.password != form.password_again {
-		Some(tr("The two passwords differ."))
-	} else {
-		None
-	};
+	let problem = password_problem(&form.password, &form.password_again);
 	if let Some(problem) = problem {
 		return Ok((
 			StatusCode::UNPROCESSABLE_ENTITY,
@@ -667,6 +763,25 @@ async fn register(
 		minijinja::context! { email => &link.email, sent },
 	))
 	.into_response())
+}
+
+/// What is wrong with a new password and its repetition, in the request's language.
+pub(crate) fn password_problem(password: &str, again: &str) -> Option<String> {
+	if password.chars().count() < MIN_PASSWORD {
+		Some(tr_with(
+			"The password must have at least {n} characters.",
+			&[("n", &MIN_PASSWORD.to_string())],
+		))
+	} else if password.len() > MAX_PASSWORD {
+		Some(tr_with(
+			"The password must have at most {n} bytes.",
+			&[("n", &MAX_PASSWORD.to_string())],
+		))
+	} else if password != again {
+		Some(tr("The two passwords differ."))
+	} else {
+		None
+	}
 }
 
 /// The application of a live receipt link.

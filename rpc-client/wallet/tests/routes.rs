@@ -637,3 +637,180 @@ async fn pages_speak_the_browsers_language_and_the_switch_remembers_a_choice() {
 		"{page}"
 	);
 }
+
+/// A multipart body with `fields` (name, value) and `files` (name, file name, bytes).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+	let boundary = "XboundaryX";
+	let mut body = Vec::new();
+	for (name, value) in fields {
+		body.extend_from_slice(
+			format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+				.as_bytes(),
+		);
+	}
+	for (name, file, bytes) in files {
+		body.extend_from_slice(
+			format!(
+				"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+				 Content-Type: application/octet-stream\r\n\r\n"
+			)
+			.as_bytes(),
+		);
+		body.extend_from_slice(bytes);
+		body.extend_from_slice(b"\r\n");
+	}
+	body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+	(format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn issuer_staff_set_a_password_once_log_in_and_get_clear_answers_to_bad_uploads() {
+	let s = service().await;
+	let link =
+		badge_wallet::issuer::add_staff(&s.state, "Digital Agency", "Staff@Agency.example.jp")
+			.await
+			.unwrap();
+	assert!(
+		badge_wallet::issuer::add_staff(&s.state, "Digital Agency", "staff@agency.example.jp")
+			.await
+			.is_err(),
+		"one member per address"
+	);
+	assert!(
+		badge_wallet::issuer::add_staff(&s.state, "Nobody", "x@example.jp")
+			.await
+			.is_err()
+	);
+	let path = link.split("127.0.0.1:8080").nth(1).unwrap().to_string();
+	let form = |path: &str, cookie: &str, body: &str| {
+		Request::post(path)
+			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+			.header(header::COOKIE, cookie)
+			.body(Body::from(body.to_string()))
+			.unwrap()
+	};
+	// The dashboard needs a login.
+	let (status, _, headers) = s
+		.call(Request::get("/issuer").body(Body::empty()).unwrap())
+		.await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+	assert_eq!(headers[header::LOCATION], "/issuer/login");
+	// A staff member without a password cannot log in.
+	let (status, _, _) = s
+		.call(form(
+			"/issuer/login",
+			"",
+			"email=staff%40agency.example.jp&password=anything+at+all",
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNAUTHORIZED);
+	let (status, page, _) = s
+		.call(form(&path, "", "password=short&password_again=short"))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+	let (status, _, headers) = s
+		.call(form(
+			&path,
+			"",
+			"password=staff+password+1&password_again=staff+password+1",
+		))
+		.await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+	assert_eq!(headers[header::LOCATION], "/issuer/login");
+	let (status, _, _) = s
+		.call(form(
+			&path,
+			"",
+			"password=staff+password+2&password_again=staff+password+2",
+		))
+		.await;
+	assert_eq!(status, StatusCode::GONE, "the link works once");
+	let (status, _, headers) = s
+		.call(form(
+			"/issuer/login",
+			"",
+			"email=staff%40agency.example.jp&password=staff+password+1",
+		))
+		.await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+	let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+	assert!(
+		cookie.contains("Path=/issuer") && cookie.contains("HttpOnly"),
+		"{cookie}"
+	);
+	let cookie = cookie.split(';').next().unwrap().to_string();
+	let (status, page, _) = s
+		.call(
+			Request::get("/issuer")
+				.header(header::COOKIE, &cookie)
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(page.contains("Digital Agency") && page.contains("Import a results file"));
+	let csrf = csrf_in(&page);
+
+	let upload = |fields: &[(&str, &str)], files: &[(&str, &str, &[u8])], path: &str| {
+		let (content_type, body) = multipart(fields, files);
+		Request::post(path)
+			.header(header::CONTENT_TYPE, content_type)
+			.header(header::COOKIE, &cookie)
+			.body(Body::from(body))
+			.unwrap()
+	};
+	// A file that is not a results file; a forged CSRF token; an oversized upload.
+	let (status, page, _) = s
+		.call(upload(
+			&[("csrf", &csrf)],
+			&[("results", "r.csv", b"a,b\n1,2\n")],
+			"/issuer/import",
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	assert!(page.contains("no `email` column"), "{page}");
+	let (status, _, _) = s
+		.call(upload(
+			&[("csrf", "forged")],
+			&[("results", "r.csv", b"email\n")],
+			"/issuer/import",
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	let big = vec![b'x'; badge_wallet::issuer::MAX_IMPORT + 1024];
+	let (status, _, _) = s
+		.call(upload(
+			&[("csrf", &csrf)],
+			&[("results", "r.csv", &big)],
+			"/issuer/import",
+		))
+		.await;
+	assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+	// The chain is down: a row is reported, nothing pretended.
+	let rows = format!(
+		"line,email,badge_id,claim_secret,status\n2,a@example.jp,{BADGE},{SECRET},issued\n"
+	);
+	let (status, page, _) = s
+		.call(upload(
+			&[("csrf", &csrf)],
+			&[("results", "r.csv", rows.as_bytes())],
+			"/issuer/import",
+		))
+		.await;
+	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{page}");
+	assert!(
+		page.contains("0 application(s) registered") && page.contains("Stopped"),
+		"{page}"
+	);
+	// An image that is neither PNG nor SVG.
+	let (status, page, _) = s
+		.call(upload(
+			&[("csrf", &csrf), ("class", "0")],
+			&[("image", "x.gif", b"GIF89a")],
+			"/issuer/images",
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+	assert!(page.contains("neither PNG nor SVG"), "{page}");
+	assert_eq!(s.outbox().len(), 0, "nothing was sent");
+}

@@ -1,0 +1,691 @@
+//! The issuer pages, behind a staff login: register one application by web form, import the
+//! results file of `badge bulk` (with the signed credentials `badge credential` wrote, if any),
+//! and upload badge class images (checked against the digest each class pins on chain).
+//!
+//! Staff members are added with `badge-wallet issuer staff ISSUER EMAIL`, which prints a
+//! single-use link (`/staff/setup/{token}`) where the member sets a password.
+
+use crate::{
+	i18n::{tr, tr_with},
+	secrets::{self, token_hash},
+	store::{self, ClassImage, Staff},
+	web::{do_add_application, NewApplication, PageError, WebError},
+	State,
+};
+use axum::{
+	extract::{Multipart, Path, State as AxumState},
+	http::{header, HeaderMap, HeaderValue, StatusCode},
+	response::{Html, IntoResponse, Redirect, Response},
+	Form,
+};
+use badge_client::{subxt::rpcs::rpc_params, H256};
+use serde::Deserialize;
+use std::{collections::HashMap, str::FromStr, sync::Arc};
+
+/// The staff session cookie.
+pub const STAFF_COOKIE: &str = "issuer_session";
+/// How long a staff login lasts.
+pub const STAFF_SESSION_HOURS: i64 = 8;
+/// Hours a staff set-up link works.
+pub const STAFF_LINK_HOURS: i64 = 7 * 24;
+/// The largest results file and credentials upload.
+pub const MAX_IMPORT: usize = 8 * 1024 * 1024;
+/// The largest badge image.
+pub const MAX_IMAGE: usize = 2 * 1024 * 1024;
+/// Rows of a results file imported at most.
+pub const MAX_ROWS: usize = 10_000;
+
+/// Add a staff member of issuer `issuer` (name or id) and return their set-up link.
+pub async fn add_staff(state: &State, issuer: &str, email: &str) -> Result<String, String> {
+	let email = crate::web::normalize_email(email).map_err(|e| e.to_string())?;
+	let issuer_id = state
+		.store
+		.issuer_id(issuer)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("no issuer `{issuer}`: add it with `badge-wallet issuer add`"))?;
+	state
+		.store
+		.add_staff(issuer_id, &email)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("{email} is already a staff member"))?;
+	let (token, hash) = secrets::new_token();
+	state
+		.store
+		.add_link(
+			&hash,
+			"staff",
+			&email,
+			None,
+			store::now() + STAFF_LINK_HOURS * 3600,
+		)
+		.await
+		.map_err(|e| e.to_string())?;
+	Ok(format!(
+		"{}/staff/setup/{token}",
+		state.config.base_url.trim_end_matches('/')
+	))
+}
+
+fn staff_cookie(headers: &HeaderMap) -> Option<String> {
+	headers
+		.get_all(header::COOKIE)
+		.iter()
+		.filter_map(|v| v.to_str().ok())
+		.flat_map(|v| v.split(';'))
+		.filter_map(|c| c.trim().split_once('='))
+		.find(|(name, _)| *name == STAFF_COOKIE)
+		.map(|(_, value)| value.to_string())
+}
+
+async fn staff_session(
+	state: &State,
+	headers: &HeaderMap,
+) -> Result<Option<(Staff, String)>, WebError> {
+	match staff_cookie(headers) {
+		Some(token) => Ok(state.store.staff_session(&token_hash(&token)).await?),
+		None => Ok(None),
+	}
+}
+
+fn page(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+	(status, Html(crate::templates::render(name, ctx))).into_response()
+}
+
+/// `GET /staff/setup/{token}`.
+pub(crate) async fn setup_page(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(token): Path<String>,
+) -> Result<Response, PageError> {
+	let link = crate::web::live_link(&state, &token, "staff").await?;
+	Ok(page(
+		StatusCode::OK,
+		"staff_setup.html",
+		minijinja::context! { email => link.email, problem => None::<String>, min_password => crate::web::MIN_PASSWORD },
+	))
+}
+
+/// The set-up form.
+#[derive(Deserialize)]
+pub struct SetupForm {
+	password: String,
+	password_again: String,
+}
+
+/// `POST /staff/setup/{token}`.
+pub(crate) async fn setup(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(token): Path<String>,
+	form: Result<Form<SetupForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	let link = crate::web::live_link(&state, &token, "staff").await?;
+	let problem = match &form {
+		Err(_) => Some(tr("Fill in both password fields.")),
+		Ok(Form(f)) => crate::web::password_problem(&f.password, &f.password_again),
+	};
+	if let Some(problem) = problem {
+		return Ok(page(
+			StatusCode::UNPROCESSABLE_ENTITY,
+			"staff_setup.html",
+			minijinja::context! { email => link.email, problem, min_password => crate::web::MIN_PASSWORD },
+		));
+	}
+	let Ok(Form(form)) = form else {
+		unreachable!("a missing form is a problem above")
+	};
+	if !state
+		.store
+		.set_staff_password(
+			&token_hash(&token),
+			&link.email,
+			&secrets::hash_password(&form.password),
+		)
+		.await?
+	{
+		return Err(WebError::LinkUsed.into());
+	}
+	tracing::info!("staff password set");
+	Ok(Redirect::to("/issuer/login").into_response())
+}
+
+fn login_form(status: StatusCode, email: &str, problem: Option<String>) -> Response {
+	page(
+		status,
+		"issuer_login.html",
+		minijinja::context! { email, problem },
+	)
+}
+
+/// `GET /issuer/login`.
+pub(crate) async fn login_page() -> Response {
+	login_form(StatusCode::OK, "", None)
+}
+
+/// The staff login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+	email: String,
+	password: String,
+}
+
+/// `POST /issuer/login`: the same answers, limits and timing as the holders' login.
+pub(crate) async fn login(
+	AxumState(state): AxumState<Arc<State>>,
+	form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	let Ok(Form(form)) = form else {
+		return Ok(login_form(
+			StatusCode::UNPROCESSABLE_ENTITY,
+			"",
+			Some(tr("Fill in your e-mail and password.")),
+		));
+	};
+	let email = form.email.trim().to_lowercase();
+	if !state.limiter.allow(
+		&format!("staff-login:{email}"),
+		crate::pages::LOGIN_ATTEMPTS,
+	) {
+		crate::metrics::event("rate_limited");
+		return Ok(login_form(
+			StatusCode::TOO_MANY_REQUESTS,
+			&email,
+			Some(tr(
+				"Too many attempts for this address. Wait 15 minutes and try again.",
+			)),
+		));
+	}
+	let staff = state.store.staff_by_email(&email).await?;
+	let hash = staff
+		.as_ref()
+		.and_then(|s| s.password_hash.as_deref())
+		.unwrap_or(crate::pages::decoy_hash());
+	let matches = secrets::check_password(&form.password, hash);
+	let Some(staff) = staff.filter(|s| matches && s.password_hash.is_some()) else {
+		crate::metrics::event("login_failed");
+		return Ok(login_form(
+			StatusCode::UNAUTHORIZED,
+			&email,
+			Some(tr("The e-mail address or the password is wrong.")),
+		));
+	};
+	let (token, hash) = secrets::new_token();
+	let csrf = hex::encode(secrets::random::<16>());
+	state
+		.store
+		.add_staff_session(
+			&hash,
+			staff.id,
+			&csrf,
+			store::now() + STAFF_SESSION_HOURS * 3600,
+		)
+		.await?;
+	let secure = if state.config.base_url.starts_with("https://") {
+		"; Secure"
+	} else {
+		""
+	};
+	let cookie = format!(
+		"{STAFF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/issuer; Max-Age={}{secure}",
+		STAFF_SESSION_HOURS * 3600
+	);
+	let mut response = Redirect::to("/issuer").into_response();
+	response.headers_mut().insert(
+		header::SET_COOKIE,
+		HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
+	);
+	tracing::info!(issuer = staff.issuer_id, "staff logged in");
+	Ok(response)
+}
+
+/// A form carrying only the CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+	csrf: String,
+}
+
+/// `POST /issuer/logout`.
+pub(crate) async fn logout(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	if let (Some((_, csrf)), Ok(Form(form))) = (staff_session(&state, &headers).await?, form) {
+		if form.csrf == csrf {
+			if let Some(token) = staff_cookie(&headers) {
+				state
+					.store
+					.delete_staff_session(&token_hash(&token))
+					.await?;
+			}
+		}
+	}
+	let mut response = Redirect::to("/issuer/login").into_response();
+	response.headers_mut().insert(
+		header::SET_COOKIE,
+		HeaderValue::from_static(
+			"issuer_session=; HttpOnly; SameSite=Strict; Path=/issuer; Max-Age=0",
+		),
+	);
+	Ok(response)
+}
+
+/// The dashboard with `outcome` (what the last action did) and `problem`.
+async fn dashboard_page(
+	state: &State,
+	staff: &Staff,
+	csrf: &str,
+	status: StatusCode,
+	outcome: Option<minijinja::Value>,
+	problem: Option<String>,
+) -> Result<Response, WebError> {
+	let applications: Vec<minijinja::Value> = state
+		.store
+		.issuer_applications(staff.issuer_id, 50)
+		.await?
+		.into_iter()
+		.map(|(email, badge_id, status, created)| {
+			minijinja::context! {
+				email, badge_id, status => tr(&status), created => crate::web::expiry_text(created)
+			}
+		})
+		.collect();
+	Ok(page(
+		status,
+		"issuer_home.html",
+		minijinja::context! {
+			issuer => &staff.issuer_name, staff => &staff.email, csrf, applications, outcome, problem,
+			max_import_mb => MAX_IMPORT / (1024 * 1024), max_image_mb => MAX_IMAGE / (1024 * 1024),
+		},
+	))
+}
+
+/// `GET /issuer`.
+pub(crate) async fn dashboard(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+) -> Result<Response, PageError> {
+	let Some((staff, csrf)) = staff_session(&state, &headers).await? else {
+		return Ok(Redirect::to("/issuer/login").into_response());
+	};
+	Ok(dashboard_page(&state, &staff, &csrf, StatusCode::OK, None, None).await?)
+}
+
+/// The single application form.
+#[derive(Deserialize)]
+pub struct ApplicationForm {
+	csrf: String,
+	email: String,
+	badge_id: String,
+	claim_secret: String,
+	#[serde(default)]
+	lang: Option<String>,
+}
+
+/// `POST /issuer/applications`: one application by web form.
+pub(crate) async fn add_application(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	form: Result<Form<ApplicationForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	let Some((staff, csrf)) = staff_session(&state, &headers).await? else {
+		return Ok(Redirect::to("/issuer/login").into_response());
+	};
+	let Ok(Form(form)) = form else {
+		return Ok(dashboard_page(
+			&state,
+			&staff,
+			&csrf,
+			StatusCode::UNPROCESSABLE_ENTITY,
+			None,
+			Some(tr(
+				"Fill in the e-mail address, the badge id and the claim secret.",
+			)),
+		)
+		.await?);
+	};
+	if form.csrf != csrf {
+		return Err(WebError::BadInput(
+			"This form has expired: reload the page and try again.".into(),
+		)
+		.into());
+	}
+	let new = NewApplication {
+		email: form.email,
+		badge_id: form.badge_id,
+		claim_secret: form.claim_secret,
+		lang: form.lang,
+		credential: None,
+	};
+	match do_add_application(&state, staff.issuer_id, &staff.issuer_name, new).await {
+		Ok(added) => {
+			let outcome = minijinja::context! {
+				added => 1, rows => vec![minijinja::context! {
+					badge_id => added.badge_id, result => tr(added.mail_text())
+				}]
+			};
+			Ok(dashboard_page(
+				&state,
+				&staff,
+				&csrf,
+				StatusCode::CREATED,
+				Some(outcome),
+				None,
+			)
+			.await?)
+		}
+		Err(e @ (WebError::ChainUnavailable(_) | WebError::Internal(_) | WebError::Mail(_))) => {
+			Err(e.into())
+		}
+		Err(e) => {
+			let status = e.status();
+			Ok(dashboard_page(&state, &staff, &csrf, status, None, Some(e.to_string())).await?)
+		}
+	}
+}
+
+/// The fields of a multipart form: text values, and files as (file name, bytes).
+struct Upload {
+	text: HashMap<String, String>,
+	files: Vec<(String, String, Vec<u8>)>,
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
+	let mut upload = Upload {
+		text: HashMap::new(),
+		files: Vec::new(),
+	};
+	while let Some(field) = multipart.next_field().await.map_err(|e| {
+		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+			WebError::TooLarge
+		} else {
+			WebError::BadInput(format!("the upload is malformed: {e}"))
+		}
+	})? {
+		let name = field.name().unwrap_or_default().to_string();
+		let file = field.file_name().map(String::from);
+		let bytes = field.bytes().await.map_err(|e| {
+			if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+				WebError::TooLarge
+			} else {
+				WebError::BadInput(format!("the upload is malformed: {e}"))
+			}
+		})?;
+		match file {
+			Some(file) if !bytes.is_empty() => upload.files.push((name, file, bytes.to_vec())),
+			Some(_) => {}
+			None => {
+				upload
+					.text
+					.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+			}
+		}
+	}
+	Ok(upload)
+}
+
+/// The staff member of a multipart form with the right CSRF token.
+async fn upload_from_staff(
+	state: &State,
+	headers: &HeaderMap,
+	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Result<(Staff, String, Upload), Response>, PageError> {
+	let Some((staff, csrf)) = staff_session(state, headers).await? else {
+		return Ok(Err(Redirect::to("/issuer/login").into_response()));
+	};
+	let multipart =
+		multipart.map_err(|e| WebError::BadInput(format!("the upload is malformed: {e}")))?;
+	let upload = read_upload(multipart).await?;
+	if upload.text.get("csrf") != Some(&csrf) {
+		return Err(WebError::BadInput(
+			"This form has expired: reload the page and try again.".into(),
+		)
+		.into());
+	}
+	Ok(Ok((staff, csrf, upload)))
+}
+
+/// `POST /issuer/import`: every row of a `badge bulk` results file (`email`, `badge_id`,
+/// `claim_secret` columns; rows of status `issued` or `already_issued`), each with its signed
+/// credential when one of the uploaded credential files is for its badge.
+pub(crate) async fn import(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+	let (staff, csrf, upload) = match upload_from_staff(&state, &headers, multipart).await? {
+		Ok(found) => found,
+		Err(response) => return Ok(response),
+	};
+	let lang = upload.text.get("lang").cloned();
+	let mut credentials: HashMap<String, serde_json::Value> = HashMap::new();
+	let mut results = None;
+	for (field, file, bytes) in &upload.files {
+		match field.as_str() {
+			"results" => results = Some((file.clone(), bytes.clone())),
+			"credentials" => {
+				let credential: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+					WebError::BadInput(format!("{file} is not a credential (JSON): {e}"))
+				})?;
+				let badge = credential["id"]
+					.as_str()
+					.and_then(|id| id.rsplit('/').next())
+					.unwrap_or_default()
+					.to_string();
+				credentials.insert(badge, credential);
+			}
+			_ => {}
+		}
+	}
+	let Some((file, bytes)) = results else {
+		return Ok(dashboard_page(
+			&state,
+			&staff,
+			&csrf,
+			StatusCode::UNPROCESSABLE_ENTITY,
+			None,
+			Some(tr("Choose the results file of `badge bulk`.")),
+		)
+		.await?);
+	};
+	let rows = match results_rows(&bytes) {
+		Ok(rows) => rows,
+		Err(problem) => {
+			return Ok(dashboard_page(
+				&state,
+				&staff,
+				&csrf,
+				StatusCode::UNPROCESSABLE_ENTITY,
+				None,
+				Some(format!("{file}: {problem}")),
+			)
+			.await?)
+		}
+	};
+	let mut outcomes = Vec::new();
+	let mut added = 0;
+	for row in rows {
+		let badge = row.badge_id.clone();
+		let credential = H256::from_str(badge.trim())
+			.ok()
+			.and_then(|b| credentials.remove(&format!("{b:?}")));
+		let new = NewApplication {
+			email: row.email,
+			badge_id: row.badge_id,
+			claim_secret: row.claim_secret,
+			lang: lang.clone(),
+			credential,
+		};
+		let result =
+			match do_add_application(&state, staff.issuer_id, &staff.issuer_name, new).await {
+				Ok(done) => {
+					added += 1;
+					tr(done.mail_text())
+				}
+				// The chain or the mail server is down: stop, and say which rows are done.
+				Err(
+					e @ (WebError::ChainUnavailable(_) | WebError::Mail(_) | WebError::Internal(_)),
+				) => {
+					outcomes.push(
+						minijinja::context! { line => row.line, badge_id => badge, result => e.to_string() },
+					);
+					let outcome = minijinja::context! { added, rows => outcomes, stopped => true };
+					return Ok(dashboard_page(
+						&state,
+						&staff,
+						&csrf,
+						StatusCode::SERVICE_UNAVAILABLE,
+						Some(outcome),
+						None,
+					)
+					.await?);
+				}
+				Err(e) => e.to_string(),
+			};
+		outcomes.push(minijinja::context! { line => row.line, badge_id => badge, result });
+	}
+	tracing::info!(
+		issuer = staff.issuer_id,
+		added,
+		rows = outcomes.len(),
+		"results file imported"
+	);
+	let outcome = minijinja::context! { added, rows => outcomes };
+	Ok(dashboard_page(&state, &staff, &csrf, StatusCode::OK, Some(outcome), None).await?)
+}
+
+/// A row of a results file to import.
+struct ResultRow {
+	line: String,
+	email: String,
+	badge_id: String,
+	claim_secret: String,
+}
+
+/// The importable rows of a `badge bulk` results file.
+fn results_rows(bytes: &[u8]) -> Result<Vec<ResultRow>, String> {
+	let mut reader = csv::ReaderBuilder::new()
+		.trim(csv::Trim::All)
+		.from_reader(bytes);
+	let headers = reader.headers().map_err(|e| e.to_string())?.clone();
+	let column = |name: &str| {
+		headers
+			.iter()
+			.position(|h| h == name)
+			.ok_or_else(|| format!("no `{name}` column: is this the results file of `badge bulk`?"))
+	};
+	let (email, badge, secret) = (
+		column("email")?,
+		column("badge_id")?,
+		column("claim_secret")?,
+	);
+	let status = headers.iter().position(|h| h == "status");
+	let line = headers.iter().position(|h| h == "line");
+	let mut rows = Vec::new();
+	for (n, record) in reader.records().enumerate() {
+		let record = record.map_err(|e| e.to_string())?;
+		if let Some(status) = status {
+			if !matches!(record.get(status), Some("issued" | "already_issued")) {
+				continue;
+			}
+		}
+		if rows.len() == MAX_ROWS {
+			return Err(format!("more than {MAX_ROWS} rows: split the file"));
+		}
+		rows.push(ResultRow {
+			line: line
+				.and_then(|l| record.get(l))
+				.map_or_else(|| (n + 2).to_string(), String::from),
+			email: record.get(email).unwrap_or_default().to_string(),
+			badge_id: record.get(badge).unwrap_or_default().to_string(),
+			claim_secret: record.get(secret).unwrap_or_default().to_string(),
+		});
+	}
+	Ok(rows)
+}
+
+/// `POST /issuer/images`: the image of one of the issuer's classes, accepted only if its
+/// blake2-256 is the digest the class pins on chain.
+pub(crate) async fn upload_image(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+	let (staff, csrf, upload) = match upload_from_staff(&state, &headers, multipart).await? {
+		Ok(found) => found,
+		Err(response) => return Ok(response),
+	};
+	let problem = |text: String| (StatusCode::UNPROCESSABLE_ENTITY, text);
+	let checked: Result<(u32, ClassImage), (StatusCode, String)> = async {
+		let class: u32 = upload
+			.text
+			.get("class")
+			.and_then(|c| c.trim().parse().ok())
+			.ok_or_else(|| problem(tr("A class id is a number.")))?;
+		let (_, file, bytes) = upload
+			.files
+			.iter()
+			.find(|(field, _, _)| field == "image")
+			.ok_or_else(|| problem(tr("Choose the badge image file.")))?;
+		let content_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+			"image/png"
+		} else if is_svg(bytes) {
+			"image/svg+xml"
+		} else {
+			return Err(problem(tr_with("{file} is neither PNG nor SVG.", &[("file", file)])));
+		};
+		let chain = crate::web::on_chain(&state, async {
+			state.client().await?.rpc_call("badges_class", rpc_params![class]).await
+		})
+		.await
+		.map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+		if chain.is_null() {
+			return Err((StatusCode::NOT_FOUND, tr("The chain has no such badge class.")));
+		}
+		let own = state
+			.store
+			.issuer_account(staff.issuer_id)
+			.await
+			.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+		match own {
+			None => {
+				return Err((
+					StatusCode::FORBIDDEN,
+					tr("This issuer has no chain account on record: add it with `badge-wallet issuer add NAME --account ACCOUNT`."),
+				))
+			}
+			Some(own) if chain["issuer"].as_str() != Some(own.as_str()) => {
+				return Err((StatusCode::FORBIDDEN, tr("That class belongs to another issuer.")));
+			}
+			Some(_) => {}
+		}
+		let digest = format!("0x{}", hex::encode(badge_client::crypto::image_digest(bytes)));
+		if chain["imageDigest"].as_str() != Some(digest.as_str()) {
+			return Err(problem(tr(
+				"This is not the class's image: its digest differs from the one pinned on chain.",
+			)));
+		}
+		Ok((class, ClassImage { content_type: content_type.into(), bytes: bytes.clone() }))
+	}
+	.await;
+	match checked {
+		Ok((class, image)) => {
+			state
+				.store
+				.put_class_image(i64::from(class), staff.issuer_id, &image)
+				.await?;
+			tracing::info!(class, issuer = staff.issuer_id, "class image stored");
+			let outcome = minijinja::context! { image_class => class };
+			Ok(dashboard_page(&state, &staff, &csrf, StatusCode::OK, Some(outcome), None).await?)
+		}
+		Err((status, text)) => {
+			Ok(dashboard_page(&state, &staff, &csrf, status, None, Some(text)).await?)
+		}
+	}
+}
+
+/// Whether `bytes` look like an SVG document.
+pub fn is_svg(bytes: &[u8]) -> bool {
+	let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
+	head.contains("<svg")
+}

@@ -1,0 +1,344 @@
+//! The share kit of a public badge: its class image, a share card (PNG, also the Open Graph
+//! image) and the same card on an A4 PDF page for print, the issuer's signed OB 3.0 credential
+//! and the badge image with that credential baked in. Every file is served only while the
+//! badge is public on chain; the card's QR code leads to the badge's disclosure and
+//! verification page, which is what proves anything (an image alone does not).
+
+use crate::{
+	store::ClassImage,
+	web::{on_chain, PageError, WebError},
+	State,
+};
+use axum::{
+	extract::{Path, State as AxumState},
+	http::{header, HeaderValue},
+	response::{IntoResponse, Response},
+};
+use badge_client::H256;
+use image::{imageops, GenericImageView, Rgb, RgbImage};
+use std::{str::FromStr, sync::Arc};
+
+/// Share card size (the Open Graph image size).
+pub const CARD: (u32, u32) = (1200, 630);
+
+/// `GET /classes/{id}/image`: the class image an issuer uploaded (checked against the digest
+/// pinned on chain when it was uploaded).
+pub(crate) async fn class_image(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(id): Path<String>,
+) -> Result<Response, PageError> {
+	let class: i64 = id
+		.trim()
+		.parse()
+		.map_err(|_| WebError::BadInput("A class id is a number.".into()))?;
+	let image = state
+		.store
+		.class_image(class)
+		.await?
+		.ok_or_else(|| WebError::NotFound("No image is stored for this badge class.".into()))?;
+	Ok(file(&image.content_type, image.bytes, None))
+}
+
+fn file(content_type: &str, bytes: Vec<u8>, download: Option<&str>) -> Response {
+	let mut response = bytes.into_response();
+	let headers = response.headers_mut();
+	if let Ok(value) = HeaderValue::from_str(content_type) {
+		headers.insert(header::CONTENT_TYPE, value);
+	}
+	if let Some(name) = download {
+		if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+			headers.insert(header::CONTENT_DISPOSITION, value);
+		}
+	}
+	response
+}
+
+/// What the share files are made of: a public badge's class, its stored image and credential.
+struct Shared {
+	id: String,
+	image: Option<ClassImage>,
+	credential: Option<String>,
+}
+
+/// The badge `id` if it is public on chain, with what the service holds for it.
+async fn shared(state: &State, id: &str) -> Result<Shared, WebError> {
+	let badge = H256::from_str(id.trim())
+		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+	let json = on_chain(state, async {
+		state.client().await?.verify_json(badge, None).await
+	})
+	.await?;
+	let details = json
+		.get("details")
+		.filter(|d| d["disclosure"].as_str() == Some("public"))
+		.ok_or_else(|| WebError::NotFound("This badge is not disclosed.".into()))?;
+	let id = format!("{badge:?}");
+	let class = details["class"].as_i64().unwrap_or(-1);
+	Ok(Shared {
+		image: state.store.class_image(class).await?,
+		credential: state.store.credential(&id).await?,
+		id,
+	})
+}
+
+/// `GET /badges/{id}/{file}`: the QR codes, and for a public badge its card, credential and
+/// baked image.
+pub(crate) async fn badge_file(
+	AxumState(state): AxumState<Arc<State>>,
+	Path((id, name)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+	if name.starts_with("qr.") {
+		return crate::pages::badge_qr(&state, &id, &name).await;
+	}
+	let shared = shared(&state, &id).await?;
+	let page = crate::pages::page_url(&state, &shared.id);
+	let short = &shared.id[..10];
+	match name.as_str() {
+		"card.png" => {
+			let card = card(shared.image.as_ref(), &page)?;
+			Ok(file("image/png", png(&card)?, None))
+		}
+		"card.pdf" => {
+			let card = card(shared.image.as_ref(), &page)?;
+			let pdf = pdf_page(&jpeg(&card)?, card.width(), card.height());
+			Ok(file(
+				"application/pdf",
+				pdf,
+				Some(&format!("badge-{short}.pdf")),
+			))
+		}
+		"credential.json" => {
+			let credential = shared.credential.ok_or_else(no_credential)?;
+			Ok(file(
+				"application/ld+json",
+				credential.into_bytes(),
+				Some(&format!("badge-{short}.json")),
+			))
+		}
+		"baked.png" | "baked.svg" => {
+			let credential = shared.credential.ok_or_else(no_credential)?;
+			let image = shared.image.ok_or_else(|| {
+				WebError::NotFound("No image is stored for this badge class.".into())
+			})?;
+			let svg = image.content_type == "image/svg+xml";
+			if svg != (name == "baked.svg") {
+				return Err(WebError::NotFound(
+					"The badge image has the other format (PNG or SVG).".into(),
+				)
+				.into());
+			}
+			let version = badge_client::baking::Version::V3;
+			let bytes = if svg {
+				let text = String::from_utf8(image.bytes)
+					.map_err(|_| WebError::Internal("stored SVG is not UTF-8".into()))?;
+				badge_client::baking::bake_svg(&text, version, &credential)
+					.map_err(|e| WebError::Internal(format!("baking: {e}")))?
+					.into_bytes()
+			} else {
+				badge_client::baking::bake_png(&image.bytes, version, &credential)
+					.map_err(|e| WebError::Internal(format!("baking: {e}")))?
+			};
+			let extension = if svg { "svg" } else { "png" };
+			Ok(file(
+				&image.content_type,
+				bytes,
+				Some(&format!("badge-{short}.{extension}")),
+			))
+		}
+		_ => Err(WebError::NotFound(
+			"Ask for qr.svg, qr.png, card.png, card.pdf, credential.json or baked.png.".into(),
+		)
+		.into()),
+	}
+}
+
+fn no_credential() -> WebError {
+	WebError::NotFound("The issuer has not supplied a signed credential for this badge.".into())
+}
+
+/// The share card: the badge image on the left (PNG class images; an SVG one is left out, it
+/// would need a renderer), the QR code of the page on the right, on white with a frame.
+pub fn card(image: Option<&ClassImage>, page_url: &str) -> Result<RgbImage, WebError> {
+	let (width, height) = CARD;
+	let mut card = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
+	// A navy frame.
+	for x in 0..width {
+		for y in (0..12).chain(height - 12..height) {
+			card.put_pixel(x, y, Rgb([26, 60, 110]));
+		}
+	}
+	for y in 0..height {
+		for x in (0..12).chain(width - 12..width) {
+			card.put_pixel(x, y, Rgb([26, 60, 110]));
+		}
+	}
+	if let Some(image) = image.filter(|i| i.content_type == "image/png") {
+		let badge = image::load_from_memory_with_format(&image.bytes, image::ImageFormat::Png)
+			.map_err(|e| WebError::Internal(format!("stored PNG: {e}")))?;
+		let side = 500;
+		let scaled = badge.resize(side, side, imageops::FilterType::Lanczos3);
+		let (w, h) = scaled.dimensions();
+		let mut rgb = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
+		// Blend transparent pixels over white.
+		for (x, y, pixel) in scaled.to_rgba8().enumerate_pixels() {
+			let a = u32::from(pixel[3]);
+			let mix = |c: u8| ((u32::from(c) * a + 255 * (255 - a)) / 255) as u8;
+			rgb.put_pixel(x, y, Rgb([mix(pixel[0]), mix(pixel[1]), mix(pixel[2])]));
+		}
+		imageops::overlay(
+			&mut card,
+			&rgb,
+			i64::from(65 + (side - w) / 2),
+			i64::from((height - h) / 2),
+		);
+	}
+	let code = qrcode::QrCode::with_error_correction_level(page_url.as_bytes(), qrcode::EcLevel::Q)
+		.map_err(|e| WebError::Internal(format!("QR code of {page_url}: {e}")))?;
+	let qr = code
+		.render::<image::Luma<u8>>()
+		.min_dimensions(440, 440)
+		.max_dimensions(500, 500)
+		.quiet_zone(true)
+		.build();
+	let qr = image::DynamicImage::ImageLuma8(qr).to_rgb8();
+	let (w, h) = qr.dimensions();
+	imageops::overlay(
+		&mut card,
+		&qr,
+		i64::from(width - 65 - w),
+		i64::from((height - h) / 2),
+	);
+	Ok(card)
+}
+
+fn png(image: &RgbImage) -> Result<Vec<u8>, WebError> {
+	let mut out = std::io::Cursor::new(Vec::new());
+	image
+		.write_to(&mut out, image::ImageFormat::Png)
+		.map_err(|e| WebError::Internal(format!("PNG: {e}")))?;
+	Ok(out.into_inner())
+}
+
+fn jpeg(image: &RgbImage) -> Result<Vec<u8>, WebError> {
+	let mut out = Vec::new();
+	image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+		.encode_image(image)
+		.map_err(|e| WebError::Internal(format!("JPEG: {e}")))?;
+	Ok(out)
+}
+
+/// One A4 page (PDF 1.4) showing a JPEG of `width`×`height` pixels across the page's width
+/// (2 cm margins) at its top.
+pub fn pdf_page(jpeg: &[u8], width: u32, height: u32) -> Vec<u8> {
+	let (page_w, page_h, margin) = (595.0_f64, 842.0_f64, 57.0_f64);
+	let shown_w = page_w - 2.0 * margin;
+	let shown_h = shown_w * f64::from(height) / f64::from(width);
+	let content = format!(
+		"q {shown_w:.2} 0 0 {shown_h:.2} {margin:.2} {:.2} cm /Card Do Q\n",
+		page_h - margin - shown_h
+	);
+	let mut pdf: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+	let mut offsets = Vec::new();
+	let mut object = |pdf: &mut Vec<u8>, body: &[u8]| {
+		offsets.push(pdf.len());
+		pdf.extend_from_slice(format!("{} 0 obj\n", offsets.len()).as_bytes());
+		pdf.extend_from_slice(body);
+		pdf.extend_from_slice(b"\nendobj\n");
+	};
+	object(&mut pdf, b"<< /Type /Catalog /Pages 2 0 R >>");
+	object(&mut pdf, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+	object(
+		&mut pdf,
+		format!(
+			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page_w} {page_h}] \
+			 /Resources << /XObject << /Card 4 0 R >> >> /Contents 5 0 R >>"
+		)
+		.as_bytes(),
+	);
+	let mut image = format!(
+		"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} \
+		 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+		jpeg.len()
+	)
+	.into_bytes();
+	image.extend_from_slice(jpeg);
+	image.extend_from_slice(b"\nendstream");
+	object(&mut pdf, &image);
+	object(
+		&mut pdf,
+		format!(
+			"<< /Length {} >>\nstream\n{content}endstream",
+			content.len()
+		)
+		.as_bytes(),
+	);
+	let xref = pdf.len();
+	pdf.extend_from_slice(
+		format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes(),
+	);
+	for offset in &offsets {
+		pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+	}
+	pdf.extend_from_slice(
+		format!(
+			"trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+			offsets.len() + 1
+		)
+		.as_bytes(),
+	);
+	pdf
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_pdf_cross_reference_points_at_its_objects() {
+		let card = card(None, "http://127.0.0.1:8080/badges/0x01").unwrap();
+		let pdf = pdf_page(&jpeg(&card).unwrap(), card.width(), card.height());
+		assert!(pdf.starts_with(b"%PDF-1.4"));
+		// The tail is text (the JPEG is before it): offsets are byte offsets into `pdf`.
+		let find = |needle: &[u8]| pdf.windows(needle.len()).rposition(|w| w == needle);
+		let marker = find(b"startxref\n").unwrap();
+		let tail = std::str::from_utf8(&pdf[marker..]).unwrap();
+		let start: usize = tail.lines().nth(1).unwrap().parse().unwrap();
+		let xref = std::str::from_utf8(&pdf[start..]).unwrap();
+		assert!(
+			xref.starts_with("xref\n0 6\n"),
+			"startxref is right: {xref}"
+		);
+		for (n, line) in xref.lines().skip(3).take(5).enumerate() {
+			let offset: usize = line[..10].parse().unwrap();
+			assert!(
+				pdf[offset..].starts_with(format!("{} 0 obj", n + 1).as_bytes()),
+				"object {} at {offset}",
+				n + 1
+			);
+		}
+	}
+
+	#[test]
+	fn the_card_shows_the_badge_image_and_a_qr_code_that_reads_back() {
+		let mut badge = RgbImage::from_pixel(64, 64, Rgb([200, 20, 20]));
+		badge.put_pixel(0, 0, Rgb([0, 0, 0]));
+		let image = ClassImage {
+			content_type: "image/png".into(),
+			bytes: png(&badge).unwrap(),
+		};
+		let url = "http://127.0.0.1:8080/badges/0xabc";
+		let card = card(Some(&image), url).unwrap();
+		assert_eq!(card.dimensions(), CARD);
+		assert_eq!(
+			*card.get_pixel(315, 315),
+			Rgb([200, 20, 20]),
+			"the badge image is on the left"
+		);
+		assert_eq!(*card.get_pixel(5, 5), Rgb([26, 60, 110]), "the frame");
+		let mut prepared =
+			rqrr::PreparedImage::prepare(image::DynamicImage::ImageRgb8(card).to_luma8());
+		let grids = prepared.detect_grids();
+		assert_eq!(grids.len(), 1, "one QR code");
+		assert_eq!(grids[0].decode().unwrap().1, url, "it leads to the page");
+	}
+}
