@@ -9,6 +9,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
+pub mod browser;
 pub mod services;
 
 /// The node binary: `$BADGE_NODE_BIN`, else `badge-node` next to the test executable's

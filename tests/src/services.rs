@@ -117,6 +117,7 @@ pub fn wallet_binary() -> PathBuf {
 /// A running `badge-wallet serve`, killed on drop.
 pub struct Wallet {
 	child: Child,
+	env: Vec<(String, String)>,
 	/// Its port on 127.0.0.1.
 	pub port: u16,
 	/// The issuer API token made before it started.
@@ -137,17 +138,23 @@ impl Wallet {
 		issuer: &str,
 	) -> Wallet {
 		let port = crate::free_port();
+		let mut vars = vec![
+			(
+				"WALLET_DATA_DIR".to_string(),
+				data_dir.display().to_string(),
+			),
+			("WALLET_NODE_URL".into(), node_url.into()),
+			("WALLET_SMTP_URL".into(), smtp_url.into()),
+			("WALLET_LISTEN".into(), format!("127.0.0.1:{port}")),
+			("WALLET_BASE_URL".into(), format!("http://127.0.0.1:{port}")),
+		];
+		if let Some(url) = database_url {
+			vars.push(("WALLET_DATABASE_URL".into(), url.into()));
+		}
 		let env = |cmd: &mut Command| {
-			match database_url {
-				Some(url) => cmd.env("WALLET_DATABASE_URL", url),
-				None => cmd.env_remove("WALLET_DATABASE_URL"),
-			};
-			cmd.env("WALLET_DATA_DIR", data_dir)
-				.env("WALLET_NODE_URL", node_url)
-				.env("WALLET_SMTP_URL", smtp_url)
-				.env("WALLET_LISTEN", format!("127.0.0.1:{port}"))
-				.env("WALLET_BASE_URL", format!("http://127.0.0.1:{port}"))
-				.env_remove("WALLET_CONFIG");
+			cmd.env_remove("WALLET_DATABASE_URL")
+				.env_remove("WALLET_CONFIG")
+				.envs(vars.iter().map(|(k, v)| (k, v)));
 		};
 		let mut add = Command::new(wallet_binary());
 		add.args(["issuer", "add", issuer]);
@@ -171,6 +178,7 @@ impl Wallet {
 		wait_for_port(port, Duration::from_secs(30));
 		Wallet {
 			child,
+			env: vars,
 			port,
 			issuer_token,
 			data_dir: data_dir.to_path_buf(),
@@ -180,6 +188,23 @@ impl Wallet {
 	/// `http://127.0.0.1:PORT`.
 	pub fn url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	/// `badge-wallet ARGS` run with this service's settings (for admin commands); its stdout.
+	pub fn admin(&self, args: &[&str]) -> String {
+		let output = Command::new(wallet_binary())
+			.args(args)
+			.env_remove("WALLET_DATABASE_URL")
+			.env_remove("WALLET_CONFIG")
+			.envs(self.env.iter().map(|(k, v)| (k, v)))
+			.output()
+			.expect("badge-wallet runs");
+		assert!(
+			output.status.success(),
+			"badge-wallet {args:?}: {}",
+			String::from_utf8_lossy(&output.stderr)
+		);
+		String::from_utf8_lossy(&output.stdout).trim().to_string()
 	}
 
 	/// What the service logged so far (JSON lines, in `data_dir/wallet.log`).
@@ -242,14 +267,29 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Re
 	stream
 		.write_all(request.as_bytes())
 		.expect("send the request");
+	// Read until the body is complete (Content-Length, the chunked terminator, or the server
+	// closing): some servers keep the connection open despite `Connection: close`.
 	let mut raw = Vec::new();
-	stream.read_to_end(&mut raw).expect("read the response");
+	let mut buffer = [0u8; 64 * 1024];
+	loop {
+		let n = stream.read(&mut buffer).expect("read the response");
+		raw.extend_from_slice(&buffer[..n]);
+		if n == 0 || response_complete(&raw) {
+			break;
+		}
+	}
 	let split = raw
 		.windows(4)
 		.position(|w| w == b"\r\n\r\n")
 		.expect("a complete response");
 	let head = String::from_utf8_lossy(&raw[..split]).to_string();
-	let bytes = raw[split + 4..].to_vec();
+	let mut bytes = raw[split + 4..].to_vec();
+	if head
+		.to_ascii_lowercase()
+		.contains("transfer-encoding: chunked")
+	{
+		bytes = dechunk(&bytes);
+	}
 	let mut lines = head.lines();
 	let status = lines
 		.next()
@@ -266,6 +306,39 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Re
 		body: String::from_utf8_lossy(&bytes).to_string(),
 		bytes,
 	}
+}
+
+/// Whether `raw` holds a whole HTTP response by its own framing.
+fn response_complete(raw: &[u8]) -> bool {
+	let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+		return false;
+	};
+	let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+	let body = &raw[split + 4..];
+	if head.contains("transfer-encoding: chunked") {
+		return body.ends_with(b"0\r\n\r\n");
+	}
+	head.lines()
+		.find_map(|l| l.strip_prefix("content-length:"))
+		.and_then(|n| n.trim().parse::<usize>().ok())
+		.is_some_and(|length| body.len() >= length)
+}
+
+/// A chunked HTTP body joined.
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+	let mut out = Vec::new();
+	while let Some(end) = raw.windows(2).position(|w| w == b"\r\n") {
+		let size = std::str::from_utf8(&raw[..end])
+			.ok()
+			.and_then(|s| usize::from_str_radix(s.split(';').next().unwrap_or("").trim(), 16).ok())
+			.unwrap_or(0);
+		if size == 0 || raw.len() < end + 2 + size {
+			break;
+		}
+		out.extend_from_slice(&raw[end + 2..end + 2 + size]);
+		raw = &raw[(end + 4 + size).min(raw.len())..];
+	}
+	out
 }
 
 /// A raw e-mail with every base64 body decoded in place (lettre picks base64 for text that is
@@ -314,7 +387,7 @@ pub fn decode_mail(raw: &str) -> String {
 }
 
 /// Standard base64 (padding optional; other characters skipped).
-fn decode_base64(text: &str) -> Vec<u8> {
+pub fn decode_base64(text: &str) -> Vec<u8> {
 	let value = |c: u8| match c {
 		b'A'..=b'Z' => Some(c - b'A'),
 		b'a'..=b'z' => Some(c - b'a' + 26),

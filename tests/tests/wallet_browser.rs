@@ -1,0 +1,358 @@
+//! The Open Badge Wallet in a real browser: headless Chromium (Debian's, driven through
+//! ChromeDriver) against a real dev node, a real SMTP server (aiosmtpd) and the real
+//! `badge-wallet` binary on SQLite. Every step a person takes is done by clicking and typing in
+//! the pages, and the key pages are saved as screenshots under
+//! `$CARGO_TARGET_DIR/test-artifacts/wallet-browser/`:
+//!
+//! an issuer's staff member sets a password from the link `badge-wallet issuer staff` gave,
+//! logs in, uploads the class's badge image and imports the results file (and signed
+//! credentials) that `badge bulk` wrote; the applicant follows the registration e-mail,
+//! registers, follows the receipt e-mail and receives the badge; logs in and finds it public;
+//! makes it private (the public page says not disclosed) and public again; the public page
+//! shows the verdict, the image and the share kit, whose card, credential and baked image the
+//! `badge` tool verifies; the page speaks Japanese after the switch; the issuer revokes the
+//! badge and the page says so.
+
+use badge_client::{
+	account_of, criteria_url, crypto, dev, AchievementType, BadgeClient, ClassSpec, Profile,
+	RevocationReason, Wait,
+};
+use badge_e2e::{
+	browser::Browser,
+	cli_binary,
+	services::{decode_mail, http, link_in, SmtpServer, Wallet},
+	Node,
+};
+use std::{path::Path, process::Command, time::Duration};
+
+const MAIL_WAIT: Duration = Duration::from_secs(30);
+const PAGE_WAIT: Duration = Duration::from_secs(30);
+
+/// A small PNG badge design: a navy disc on white.
+fn badge_png() -> Vec<u8> {
+	let image = image::RgbImage::from_fn(256, 256, |x, y| {
+		let (dx, dy) = (x as i32 - 128, y as i32 - 128);
+		if dx * dx + dy * dy < 110 * 110 {
+			image::Rgb([26, 60, 110])
+		} else {
+			image::Rgb([255, 255, 255])
+		}
+	});
+	let mut png = std::io::Cursor::new(Vec::new());
+	image.write_to(&mut png, image::ImageFormat::Png).unwrap();
+	png.into_inner()
+}
+
+/// `badge ARGS` against `node` with `key_file`; its stdout (the command must succeed).
+fn badge(node: &str, key_file: &Path, args: &[&str]) -> String {
+	let output = Command::new(cli_binary())
+		.arg("--key-file")
+		.arg(key_file)
+		.args(args)
+		.env("BADGE_NODE_URL", node)
+		.env_remove("BADGE_CONFIG")
+		.env_remove("BADGE_KEY")
+		.output()
+		.unwrap();
+	assert!(
+		output.status.success(),
+		"badge {args:?}: {}{}",
+		String::from_utf8_lossy(&output.stdout),
+		String::from_utf8_lossy(&output.stderr)
+	);
+	String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+/// Where the screenshots go: `$CARGO_TARGET_DIR/test-artifacts/wallet-browser` (emptied first).
+fn artifacts() -> std::path::PathBuf {
+	let dir = badge_e2e::node_binary()
+		.parent()
+		.and_then(Path::parent)
+		.expect("target/<profile>/badge-node")
+		.join("test-artifacts/wallet-browser");
+	let _ = std::fs::remove_dir_all(&dir);
+	dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
+	let mut node = Node::dev();
+	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
+	let issuer = dev::ferdie();
+	let issuer_account = account_of(&issuer).to_string();
+	client
+		.register_issuer(
+			&dev::alice(),
+			&account_of(&issuer),
+			&Profile {
+				name: "Digital Agency".into(),
+				url: "https://agency.example.jp".into(),
+				contact: None,
+			},
+			Wait::InBlock,
+		)
+		.await
+		.unwrap();
+	let design = badge_png();
+	let class = client
+		.create_class(
+			&issuer,
+			&ClassSpec {
+				name: "Digital Promotion Committee member".into(),
+				description: "Appointed member".into(),
+				criteria: criteria_url("https://agency.example.jp/criteria"),
+				achievement_type: AchievementType::Membership,
+				image_digest: crypto::image_digest(&design),
+			},
+			Wait::Finalized,
+		)
+		.await
+		.unwrap();
+
+	let smtp = SmtpServer::start();
+	let data = tempfile::tempdir().unwrap();
+	let work = data.path();
+	let wallet = Wallet::start(
+		&work.join("wallet"),
+		None,
+		&node.ws_url(),
+		&smtp.url(),
+		"API client",
+	);
+	let shots = artifacts();
+	let browser = Browser::start(&shots);
+
+	// The issuer's office: `badge bulk` issues the badge and writes the results file and the
+	// signed credential; the wallet's admin adds the issuer (with its chain account) and a
+	// staff member.
+	let key_file = work.join("issuer.key");
+	std::fs::write(&key_file, "//Ferdie").unwrap();
+	let image_file = work.join("badge.png");
+	std::fs::write(&image_file, &design).unwrap();
+	let csv = work.join("members.csv");
+	std::fs::write(&csv, "email\napplicant@example.jp\n").unwrap();
+	let credentials = work.join("credentials");
+	badge(
+		&node.ws_url(),
+		&key_file,
+		&[
+			"bulk",
+			"--class",
+			&class.to_string(),
+			"--csv",
+			csv.to_str().unwrap(),
+			"--credentials",
+			credentials.to_str().unwrap(),
+			"--base-url",
+			&wallet.url(),
+		],
+	);
+	let results = work.join("members.results.csv");
+	let credential_file = std::fs::read_dir(&credentials)
+		.unwrap()
+		.next()
+		.expect("one credential")
+		.unwrap()
+		.path();
+	let badge_id = credential_file
+		.file_stem()
+		.unwrap()
+		.to_string_lossy()
+		.to_string();
+	wallet.admin(&[
+		"issuer",
+		"add",
+		"Digital Agency",
+		"--account",
+		&issuer_account,
+	]);
+	let setup = wallet.admin(&[
+		"issuer",
+		"staff",
+		"Digital Agency",
+		"staff@agency.example.jp",
+	]);
+
+	// 1. The staff member sets a password and logs in.
+	browser.open(&setup);
+	browser.type_into("input[name=password]", "staff password 1");
+	browser.type_into("input[name=password_again]", "staff password 1");
+	browser.click("button[type=submit]");
+	browser.wait_for_text("Issuer login", PAGE_WAIT);
+	browser.type_into("input[name=email]", "staff@agency.example.jp");
+	browser.type_into("input[name=password]", "staff password 1");
+	browser.click("button[type=submit]");
+	browser.wait_for_text("Import a results file", PAGE_WAIT);
+	browser.screenshot("01-issuer-dashboard");
+
+	// 2. The badge image, checked against the digest the class pins on chain.
+	browser.type_into(
+		"form[action='/issuer/images'] input[name=class]",
+		&class.to_string(),
+	);
+	browser.type_into(
+		"form[action='/issuer/images'] input[name=image]",
+		image_file.to_str().unwrap(),
+	);
+	browser.click("form[action='/issuer/images'] button");
+	browser.wait_for_text(&format!("The image of class {class} is stored."), PAGE_WAIT);
+
+	// 3. The results file and the credential: one application, one registration e-mail.
+	browser.type_into(
+		"form[action='/issuer/import'] input[name=results]",
+		results.to_str().unwrap(),
+	);
+	browser.type_into(
+		"form[action='/issuer/import'] input[name=credentials]",
+		credential_file.to_str().unwrap(),
+	);
+	browser.click("form[action='/issuer/import'] option[value=en]");
+	browser.click("form[action='/issuer/import'] button");
+	let text = browser.wait_for_text("1 application(s) registered.", PAGE_WAIT);
+	assert!(text.contains("Registration e-mail sent"), "{text}");
+	assert!(text.contains("applicant@example.jp"), "listed: {text}");
+	browser.screenshot("02-issuer-imported");
+
+	// 4. The registration e-mail; the applicant registers the wallet.
+	let mail = decode_mail(&smtp.wait_for(1, MAIL_WAIT)[0]);
+	assert!(mail.contains("Digital Agency"), "{mail}");
+	let register = link_in(&mail, &format!("{}/register/", wallet.url())).expect("a link");
+	browser.open(&register);
+	assert!(browser.text().contains("applicant@example.jp"));
+	browser.screenshot("03-register");
+	browser.type_into("input[name=password]", "correct horse battery");
+	browser.type_into("input[name=password_again]", "correct horse battery");
+	browser.click("button[type=submit]");
+	browser.wait_for_text("Your wallet is registered", PAGE_WAIT);
+
+	// 5. The receipt e-mail; receiving waits for finality.
+	let mail = decode_mail(&smtp.wait_for(2, MAIL_WAIT)[1]);
+	let receive = link_in(&mail, &format!("{}/receive/", wallet.url())).expect("a link");
+	browser.open(&receive);
+	assert!(browser.text().contains(&badge_id), "{}", browser.text());
+	browser.screenshot("04-receive");
+	browser.click("button[type=submit]");
+	let text = browser.wait_for_text("The badge is yours", Duration::from_secs(90));
+	assert!(text.contains("Valid"), "{text}");
+	browser.screenshot("05-received");
+
+	// 6. The wallet: the badge is public by default; private; public again.
+	browser.open(&format!("{}/login", wallet.url()));
+	browser.type_into("input[name=email]", "applicant@example.jp");
+	browser.type_into("input[name=password]", "correct horse battery");
+	browser.click("button[type=submit]");
+	let text = browser.wait_for_text("Your badges", PAGE_WAIT);
+	assert!(
+		text.contains("Digital Promotion Committee member") && text.contains("Make private"),
+		"{text}"
+	);
+	browser.screenshot("06-wallet-public");
+	browser.click("form[action$='/disclosure'] button");
+	browser.wait_for_text("Make public", Duration::from_secs(90));
+	browser.screenshot("07-wallet-private");
+	let page = format!("{}/badges/{badge_id}", wallet.url());
+	browser.open(&page);
+	let text = browser.text();
+	assert!(
+		text.contains("Not disclosed") && !text.contains("Digital Promotion Committee member"),
+		"{text}"
+	);
+	browser.screenshot("08-page-not-disclosed");
+	browser.open(&format!("{}/", wallet.url()));
+	browser.click("form[action$='/disclosure'] button");
+	browser.wait_for_text("Make private", Duration::from_secs(90));
+
+	// 7. The public page: the verdict, the image, the share kit.
+	browser.open(&page);
+	let text = browser.text();
+	for shown in [
+		"Digital Promotion Committee member",
+		"Digital Agency",
+		"Valid",
+		"Share",
+	] {
+		assert!(text.contains(shown), "the page shows {shown}: {text}");
+	}
+	let source = browser.source();
+	assert!(
+		source.contains(&format!("/classes/{class}/image")),
+		"the badge image"
+	);
+	assert!(
+		source.contains("og:image") && source.contains("card.png"),
+		"Open Graph image"
+	);
+	browser.screenshot("09-page-valid");
+	let card = http("GET", &format!("{page}/card.png"), &[], "");
+	assert_eq!(card.header("content-type"), Some("image/png"));
+	std::fs::write(work.join("card.png"), &card.bytes).unwrap();
+	let verified = badge(
+		&node.ws_url(),
+		&key_file,
+		&["verify", work.join("card.png").to_str().unwrap(), "--json"],
+	);
+	assert!(
+		verified.contains(&badge_id) && verified.contains("valid"),
+		"the card's QR code: {verified}"
+	);
+	let pdf = http("GET", &format!("{page}/card.pdf"), &[], "");
+	assert!(pdf.bytes.starts_with(b"%PDF-1.4"), "a PDF card");
+	for (file, name) in [
+		("credential.json", "credential.json"),
+		("baked.png", "baked.png"),
+	] {
+		let download = http("GET", &format!("{page}/{file}"), &[], "");
+		assert_eq!(download.status, 200, "{file}: {}", download.body);
+		assert!(download
+			.header("content-disposition")
+			.is_some_and(|d| d.starts_with("attachment")));
+		std::fs::write(work.join(name), &download.bytes).unwrap();
+		let verified = badge(
+			&node.ws_url(),
+			&key_file,
+			&["verify", work.join(name).to_str().unwrap(), "--json"],
+		);
+		assert!(
+			verified.contains(&badge_id) && verified.contains("valid"),
+			"{file}: {verified}"
+		);
+	}
+
+	// 8. The same page in Japanese, by the switch in the header.
+	browser.click("a[hreflang=ja]");
+	let text = browser.wait_for_text("有効", PAGE_WAIT);
+	assert!(text.contains("共有"), "{text}");
+	browser.screenshot("10-page-japanese");
+	browser.click("a[hreflang=en]");
+	browser.wait_for_text("Valid", PAGE_WAIT);
+
+	// 9. The issuer revokes the badge: the page says so, with the reason.
+	client
+		.revoke(
+			&issuer,
+			badge_id.parse().unwrap(),
+			RevocationReason::NoLongerEligible,
+			None,
+			Wait::Finalized,
+		)
+		.await
+		.unwrap();
+	browser.open(&page);
+	let text = browser.wait_reloading("Revoked", PAGE_WAIT);
+	assert!(text.contains("NoLongerEligible"), "{text}");
+	browser.screenshot("11-page-revoked");
+	browser.open(&format!("{}/explorer", wallet.url()));
+	browser.wait_reloading("revoked (NoLongerEligible)", Duration::from_secs(60));
+	browser.screenshot("12-explorer");
+
+	for shot in [
+		"01-issuer-dashboard",
+		"05-received",
+		"09-page-valid",
+		"11-page-revoked",
+	] {
+		assert!(shots.join(format!("{shot}.png")).exists(), "{shot} saved");
+	}
+	drop(browser);
+	node.kill();
+}
