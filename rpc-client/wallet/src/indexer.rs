@@ -23,7 +23,7 @@ pub async fn run(state: Arc<State>) {
 			Ok(read) if read == BLOCKS_PER_ROUND => continue,
 			Ok(_) => {}
 			Err(e) => {
-				tracing::warn!(error = %e, "ledger indexer: will retry");
+				tracing::warn!(error = ?e, "ledger indexer: will retry");
 				if matches!(e, WebError::ChainUnavailable(_)) {
 					state.forget_client().await;
 				}
