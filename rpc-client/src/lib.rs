@@ -452,6 +452,89 @@ impl BadgeClient {
 		self.submit(&call, issuer, wait).await
 	}
 
+	// ---- pre-signed transactions (benchmarks, offline signing) ----
+
+	/// The next nonce of `account` as the node's pool sees it.
+	pub async fn next_nonce(&self, account: &AccountId32) -> Result<u64, Error> {
+		self.rpc
+			.request(
+				"system_accountNextIndex",
+				subxt::rpcs::rpc_params![account.to_string()],
+			)
+			.await
+			.map_err(Error::Rpc)
+	}
+
+	/// The nonce of `account` in the latest finalized state: how many of its transactions are
+	/// final.
+	pub async fn finalized_nonce(&self, account: &AccountId32) -> Result<u64, Error> {
+		let at = self.api.at_current_block().await?;
+		let info = at
+			.storage()
+			.fetch(runtime::storage().system().account(), (*account,))
+			.await?
+			.decode()?;
+		Ok(u64::from(info.nonce))
+	}
+
+	/// Sign each of `calls` with `signer` and consecutive nonces from `first_nonce` (immortal
+	/// transactions), without submitting: the encoded extrinsics, ready for
+	/// `author_submitExtrinsic`.
+	pub async fn sign_offline<Call: subxt::transactions::Payload>(
+		&self,
+		calls: &[Call],
+		signer: &Keypair,
+		first_nonce: u64,
+	) -> Result<Vec<Vec<u8>>, Error> {
+		let at = self.api.at_current_block().await?;
+		let transactions = at.transactions();
+		let mut signed = Vec::with_capacity(calls.len());
+		for (i, call) in calls.iter().enumerate() {
+			let params = subxt::config::DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
+				.nonce(first_nonce + i as u64)
+				.build();
+			let tx = transactions
+				.create_signable_offline(call, params)?
+				.sign(signer)?;
+			signed.push(tx.into_encoded());
+		}
+		Ok(signed)
+	}
+
+	/// Submit an encoded extrinsic and watch it: the time until it was in a best block and
+	/// until it was finalized.
+	pub async fn submit_raw_watch(&self, encoded: Vec<u8>) -> Result<(Duration, Duration), Error> {
+		let start = std::time::Instant::now();
+		let at = self.api.at_current_block().await?;
+		let mut progress = at
+			.transactions()
+			.from_bytes(encoded)
+			.submit_and_watch()
+			.await
+			.map_err(|e| Error::from_submission(e, &at.metadata()))?;
+		let mut in_block = None;
+		loop {
+			use subxt::transactions::TransactionStatus as S;
+			match progress.next().await.ok_or(Error::StreamEnded)?? {
+				S::InBestBlock(_) => {
+					in_block.get_or_insert(start.elapsed());
+				}
+				S::InFinalizedBlock(_) => {
+					let finalized = start.elapsed();
+					return Ok((in_block.unwrap_or(finalized), finalized));
+				}
+				S::Invalid { message } => {
+					return Err(Error::from_pool_text(&message, &at.metadata())
+						.unwrap_or(Error::Invalid(message)))
+				}
+				S::Error { message } | S::Dropped { message } => {
+					return Err(Error::Dropped(message))
+				}
+				_ => {}
+			}
+		}
+	}
+
 	// ---- queries (runtime API, at the latest finalized block: only final state counts) ----
 
 	/// The verdict on `badge`, optionally checking an image's blake2-256 digest.

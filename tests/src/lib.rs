@@ -12,17 +12,20 @@ use std::{
 pub mod browser;
 pub mod services;
 
-/// The node binary: `$BADGE_NODE_BIN`, else `badge-node` next to the test executable's
-/// directory (`target/debug/deps/..`).
+/// The node binary: `$BADGE_NODE_BIN`, else `badge-node` in the profile directory of the
+/// running executable (a test's `target/debug/deps/..`, or `target/debug` for a binary such as
+/// `badge-bench`).
 pub fn node_binary() -> PathBuf {
 	if let Some(path) = std::env::var_os("BADGE_NODE_BIN") {
 		return PathBuf::from(path);
 	}
-	let exe = std::env::current_exe().expect("the test knows its own path");
-	let debug = exe
-		.parent()
-		.and_then(|deps| deps.parent())
-		.expect("target/<profile>/deps");
+	let exe = std::env::current_exe().expect("the executable knows its own path");
+	let dir = exe.parent().expect("target/<profile>[/deps]");
+	let debug = if dir.ends_with("deps") {
+		dir.parent().expect("target/<profile>")
+	} else {
+		dir
+	};
 	let node = debug.join("badge-node");
 	assert!(
 		node.exists(),
@@ -97,6 +100,11 @@ impl Node {
 			base_path,
 			log,
 		}
+	}
+
+	/// The node process's id.
+	pub fn pid(&self) -> u32 {
+		self.child.id()
 	}
 
 	/// Kill the node with SIGKILL (a crash, a pulled plug), keeping its data.

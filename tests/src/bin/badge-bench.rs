@@ -1,0 +1,731 @@
+//! `badge-bench`: how many badges a four-validator consortium issues and finalizes per second,
+//! how fast a node answers verifications, how long finality takes, what a badge costs in
+//! storage and what the nodes use in memory. It starts the `local` consortium (four validator
+//! processes on loopback, the binaries next to this one), sets up an issuer and a class, runs
+//! the workloads with transactions signed before the clock starts, and writes a Markdown table.
+//!
+//! `--smoke` runs every workload small (well under a minute each) for CI; the full run is
+//! `scripts/bench`. Figures are medians of `--runs` runs; ratios compare figures of the same
+//! run.
+
+use badge_client::{
+	account_of, badge_spec, criteria_url, crypto, dev, runtime, AchievementType, BadgeClient,
+	ClassSpec, Governed, Profile, Wait, H256,
+};
+use badge_e2e::{wait_finalized, Consortium};
+use clap::Parser;
+use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder, rpc_params};
+use std::{
+	path::PathBuf,
+	time::{Duration, Instant},
+};
+
+/// Benchmarks on a local four-validator consortium.
+#[derive(Parser, Debug)]
+struct Args {
+	/// Small sizes: every workload in well under a minute (for CI).
+	#[arg(long)]
+	smoke: bool,
+	/// Runs per throughput workload (the median is reported) [default: 3, 1 with --smoke].
+	#[arg(long)]
+	runs: Option<usize>,
+	/// Write the results table here.
+	#[arg(long, default_value = "BENCHMARKS.md")]
+	out: PathBuf,
+}
+
+/// Workload sizes.
+struct Sizes {
+	single: usize,
+	bulk: usize,
+	latency: usize,
+	lookup_secs: f64,
+	runs: usize,
+}
+
+/// One reported figure.
+struct Figure {
+	workload: &'static str,
+	metric: String,
+	value: f64,
+	unit: &'static str,
+	target: Option<(&'static str, bool)>,
+}
+
+fn figure(
+	workload: &'static str,
+	metric: impl Into<String>,
+	value: f64,
+	unit: &'static str,
+) -> Figure {
+	Figure {
+		workload,
+		metric: metric.into(),
+		value,
+		unit,
+		target: None,
+	}
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+	values.sort_by(|a, b| a.total_cmp(b));
+	values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+	if sorted.is_empty() {
+		return f64::NAN;
+	}
+	let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+	sorted[index.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+	let args = Args::parse();
+	match run(&args).await {
+		Ok(()) => std::process::ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			std::process::ExitCode::FAILURE
+		}
+	}
+}
+
+async fn run(args: &Args) -> Result<(), String> {
+	let sizes = if args.smoke {
+		Sizes {
+			single: 200,
+			bulk: 1_000,
+			latency: 5,
+			lookup_secs: 1.0,
+			runs: args.runs.unwrap_or(1),
+		}
+	} else {
+		Sizes {
+			single: 3_000,
+			bulk: 10_000,
+			latency: 30,
+			lookup_secs: 5.0,
+			runs: args.runs.unwrap_or(3),
+		}
+	};
+	let started = Instant::now();
+	eprintln!("starting the four validators of the local chain");
+	let consortium = Consortium::local();
+	for node in &consortium.nodes {
+		wait_finalized(&node.http_url(), 1, Duration::from_secs(180)).await;
+	}
+	let node = &consortium.nodes[0];
+	let client = BadgeClient::connect(&node.ws_url())
+		.await
+		.map_err(|e| e.to_string())?
+		.with_timeout(Duration::from_secs(600));
+	let issuer = dev::ferdie();
+	let class = setup(&client, &issuer).await?;
+	let mut figures = Vec::new();
+	let mut nonce = client
+		.next_nonce(&account_of(&issuer))
+		.await
+		.map_err(|e| e.to_string())?;
+	let mut recipients = 0u64;
+	let spec = |n: u64| {
+		let email = format!("member-{n}@bench.example.jp");
+		let commitment = crypto::recipient_commitment(&email, "bench");
+		let claim = crypto::ClaimKey::from_seed(sp_seed(n));
+		(
+			crypto::badge_id(class, &commitment),
+			badge_spec(commitment, &claim, None, None),
+		)
+	};
+
+	// 1. Single issuance versus system.remark, one badge per extrinsic.
+	eprintln!(
+		"single issuance: {} badges and {} remarks per run, {} runs",
+		sizes.single, sizes.single, sizes.runs
+	);
+	let (mut badge_rates, mut remark_rates) = (Vec::new(), Vec::new());
+	let mut issued_ids = Vec::new();
+	for _ in 0..sizes.runs {
+		let remarks: Vec<_> = (0..sizes.single)
+			.map(|i| {
+				runtime::tx()
+					.system()
+					.remark(format!("bench {nonce} {i}").into_bytes())
+			})
+			.collect();
+		let signed = client
+			.sign_offline(&remarks, &issuer, nonce)
+			.await
+			.map_err(|e| e.to_string())?;
+		remark_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
+		nonce += sizes.single as u64;
+		let mut calls = Vec::new();
+		for _ in 0..sizes.single {
+			let (id, spec) = spec(recipients);
+			recipients += 1;
+			issued_ids.push(id);
+			calls.push(runtime::tx().badges().issue(class, spec));
+		}
+		let signed = client
+			.sign_offline(&calls, &issuer, nonce)
+			.await
+			.map_err(|e| e.to_string())?;
+		badge_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
+		nonce += sizes.single as u64;
+	}
+	let (badges, remarks) = (median(badge_rates), median(remark_rates));
+	figures.push(Figure {
+		target: Some(("≥ 500", badges >= 500.0)),
+		..figure(
+			"1. Single issuance",
+			"badges finalized per second",
+			badges,
+			"/s",
+		)
+	});
+	figures.push(figure(
+		"1. Single issuance",
+		"system.remark finalized per second",
+		remarks,
+		"/s",
+	));
+	let ratio = badges / remarks;
+	figures.push(Figure {
+		target: Some(("≥ 0.8", ratio >= 0.8)),
+		..figure("1. Single issuance", "ratio badges / remarks", ratio, "")
+	});
+
+	// 2. Bulk issuance in batches of the chain's maximum.
+	let max = client.max_batch().await.map_err(|e| e.to_string())? as usize;
+	eprintln!(
+		"bulk issuance: {} badges in batches of {max}, {} runs",
+		sizes.bulk, sizes.runs
+	);
+	let db_before = dir_size(node.base_path.path());
+	let badges_before = recipients;
+	let (mut bulk_rates, mut bulk_walls) = (Vec::new(), Vec::new());
+	for _ in 0..sizes.runs {
+		let mut calls = Vec::new();
+		let mut left = sizes.bulk;
+		while left > 0 {
+			let n = left.min(max);
+			let mut specs = Vec::new();
+			for _ in 0..n {
+				let (id, spec) = spec(recipients);
+				recipients += 1;
+				issued_ids.push(id);
+				specs.push(spec);
+			}
+			calls.push(runtime::tx().badges().issue_batch(
+				class,
+				runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(specs),
+			));
+			left -= n;
+		}
+		let count = calls.len() as u64;
+		let signed = client
+			.sign_offline(&calls, &issuer, nonce)
+			.await
+			.map_err(|e| e.to_string())?;
+		let start = Instant::now();
+		submit_all(node, &signed).await?;
+		wait_nonce(&client, &issuer, nonce + count).await?;
+		let wall = start.elapsed().as_secs_f64();
+		nonce += count;
+		bulk_walls.push(wall);
+		bulk_rates.push(sizes.bulk as f64 / wall);
+	}
+	let rate = median(bulk_rates);
+	let wall = median(bulk_walls);
+	figures.push(Figure {
+		target: Some(("≥ 5,000", rate >= 5_000.0)),
+		..figure(
+			"2. Bulk issuance",
+			format!("badges finalized per second (batches of {max})"),
+			rate,
+			"/s",
+		)
+	});
+	let wall_target = if sizes.bulk == 10_000 {
+		Some(("≤ 10 s", wall <= 10.0))
+	} else {
+		None
+	};
+	figures.push(Figure {
+		target: wall_target,
+		..figure(
+			"2. Bulk issuance",
+			format!("submit to all finalized, {} badges", sizes.bulk),
+			wall,
+			"s",
+		)
+	});
+
+	// 5. Growth: the database's growth over the bulk runs, per badge.
+	let grown = dir_size(node.base_path.path()).saturating_sub(db_before) as f64;
+	let per_badge = grown / (recipients - badges_before) as f64;
+	figures.push(Figure {
+		target: Some(("≤ 200", per_badge <= 200.0)),
+		..figure(
+			"5. Growth",
+			"database bytes per badge (one validator, bulk runs)",
+			per_badge,
+			"B",
+		)
+	});
+
+	// 4. Finality latency of single issuances at low load.
+	eprintln!(
+		"finality latency: {} badges one after another",
+		sizes.latency
+	);
+	let mut calls = Vec::new();
+	for _ in 0..sizes.latency {
+		let (id, spec) = spec(recipients);
+		recipients += 1;
+		issued_ids.push(id);
+		calls.push(runtime::tx().badges().issue(class, spec));
+	}
+	let signed = client
+		.sign_offline(&calls, &issuer, nonce)
+		.await
+		.map_err(|e| e.to_string())?;
+	nonce += calls.len() as u64;
+	let (mut in_block, mut finalized) = (Vec::new(), Vec::new());
+	for tx in signed {
+		let (b, f) = client
+			.submit_raw_watch(tx)
+			.await
+			.map_err(|e| e.to_string())?;
+		in_block.push(b.as_secs_f64());
+		finalized.push(f.as_secs_f64());
+	}
+	in_block.sort_by(|a, b| a.total_cmp(b));
+	finalized.sort_by(|a, b| a.total_cmp(b));
+	let block_time = 2.0;
+	figures.push(figure(
+		"4. Finality latency",
+		"submit to in block, p50",
+		percentile(&in_block, 0.5),
+		"s",
+	));
+	figures.push(figure(
+		"4. Finality latency",
+		"submit to in block, p99",
+		percentile(&in_block, 0.99),
+		"s",
+	));
+	figures.push(figure(
+		"4. Finality latency",
+		"submit to finalized, p50",
+		percentile(&finalized, 0.5),
+		"s",
+	));
+	let p99 = percentile(&finalized, 0.99);
+	figures.push(Figure {
+		target: Some(("≤ 6 s (3 blocks)", p99 <= 3.0 * block_time)),
+		..figure("4. Finality latency", "submit to finalized, p99", p99, "s")
+	});
+
+	// 3. Verification lookups: the node's JSON-RPC verdict, the runtime API through state_call,
+	// and a raw storage read of the same badge, at three concurrencies.
+	eprintln!(
+		"verification lookups: {} s per method and concurrency",
+		sizes.lookup_secs
+	);
+	let sample: Vec<H256> = issued_ids
+		.iter()
+		.step_by((issued_ids.len() / 1000).max(1))
+		.copied()
+		.collect();
+	for concurrency in [1usize, 16, 64] {
+		let mut rates = Vec::new();
+		for method in [Lookup::Rpc, Lookup::StateCall, Lookup::Storage] {
+			let (rate, p50, p99) = lookups(
+				&node.http_url(),
+				method,
+				&sample,
+				concurrency,
+				sizes.lookup_secs,
+			)
+			.await?;
+			let name = method.name();
+			let verdict_target = matches!(method, Lookup::Rpc) && concurrency == 16;
+			figures.push(Figure {
+				target: verdict_target.then_some(("≥ 20,000", rate >= 20_000.0)),
+				..figure(
+					"3. Verification lookups",
+					format!("{name}, concurrency {concurrency}: per second"),
+					rate,
+					"/s",
+				)
+			});
+			figures.push(figure(
+				"3. Verification lookups",
+				format!("{name}, concurrency {concurrency}: p50"),
+				p50 * 1000.0,
+				"ms",
+			));
+			figures.push(Figure {
+				target: verdict_target.then_some(("< 5 ms", p99 * 1000.0 < 5.0)),
+				..figure(
+					"3. Verification lookups",
+					format!("{name}, concurrency {concurrency}: p99"),
+					p99 * 1000.0,
+					"ms",
+				)
+			});
+			rates.push(rate);
+		}
+		let ratio = rates[0] / rates[2];
+		figures.push(Figure {
+			target: (concurrency == 16).then_some(("≥ 0.5", ratio >= 0.5)),
+			..figure(
+				"3. Verification lookups",
+				format!("ratio badges_verify / state_getStorage, concurrency {concurrency}"),
+				ratio,
+				"",
+			)
+		});
+	}
+
+	// 6. Peak resident memory of each validator.
+	for (node, name) in consortium
+		.nodes
+		.iter()
+		.zip(["Alice", "Bob", "Charlie", "Dave"])
+	{
+		let kib = peak_rss_kib(node.pid());
+		figures.push(figure(
+			"6. Resources",
+			format!("peak resident memory, {name}'s node"),
+			kib as f64 / 1024.0,
+			"MiB",
+		));
+	}
+
+	let table = report(args, &sizes, &figures, started.elapsed(), recipients);
+	std::fs::write(&args.out, &table)
+		.map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+	eprintln!(
+		"wrote {} ({} figures) in {:.0} s",
+		args.out.display(),
+		figures.len(),
+		started.elapsed().as_secs_f64()
+	);
+	let _ = nonce;
+	Ok(())
+}
+
+/// A deterministic claim-key seed for recipient `n`.
+fn sp_seed(n: u64) -> [u8; 32] {
+	let mut seed = [7u8; 32];
+	seed[..8].copy_from_slice(&n.to_le_bytes());
+	seed
+}
+
+/// Register Ferdie as an issuer (a motion of three of the four council members) and create a
+/// class; the class id.
+async fn setup(client: &BadgeClient, issuer: &badge_client::Keypair) -> Result<u32, String> {
+	let profile = Profile {
+		name: "Bench Agency".into(),
+		url: "https://bench.example.jp".into(),
+		contact: None,
+	};
+	match client
+		.register_issuer(&dev::alice(), &account_of(issuer), &profile, Wait::InBlock)
+		.await
+		.map_err(|e| e.to_string())?
+	{
+		Governed::Done(_) => {}
+		Governed::Proposed(motion) => {
+			for member in [dev::alice(), dev::bob(), dev::charlie()] {
+				client
+					.vote(&member, motion.hash, motion.index, true, Wait::InBlock)
+					.await
+					.map_err(|e| e.to_string())?;
+			}
+			client
+				.close(&dev::alice(), motion.hash, motion.index, Wait::Finalized)
+				.await
+				.map_err(|e| e.to_string())?
+				.done()
+				.map_err(|e| e.to_string())?;
+		}
+	}
+	client
+		.create_class(
+			issuer,
+			&ClassSpec {
+				name: "Benchmark member".into(),
+				description: "Issued by the benchmark harness".into(),
+				criteria: criteria_url("https://bench.example.jp/criteria"),
+				achievement_type: AchievementType::Membership,
+				image_digest: crypto::image_digest(b"<svg/>"),
+			},
+			Wait::Finalized,
+		)
+		.await
+		.map_err(|e| e.to_string())
+}
+
+/// Submit every pre-signed transaction, in order, to `node`.
+async fn submit_all(node: &badge_e2e::Node, signed: &[Vec<u8>]) -> Result<(), String> {
+	let http = HttpClientBuilder::default()
+		.max_request_size(64 * 1024 * 1024)
+		.request_timeout(Duration::from_secs(120))
+		.build(node.http_url())
+		.map_err(|e| e.to_string())?;
+	for tx in signed {
+		let hex = format!("0x{}", hex::encode(tx));
+		let _: H256 = http
+			.request("author_submitExtrinsic", rpc_params![hex])
+			.await
+			.map_err(|e| format!("author_submitExtrinsic: {e}"))?;
+	}
+	Ok(())
+}
+
+/// Wait until the signer's finalized nonce reaches `target`.
+async fn wait_nonce(
+	client: &BadgeClient,
+	signer: &badge_client::Keypair,
+	target: u64,
+) -> Result<(), String> {
+	let account = account_of(signer);
+	let deadline = Instant::now() + Duration::from_secs(900);
+	loop {
+		if client
+			.finalized_nonce(&account)
+			.await
+			.map_err(|e| e.to_string())?
+			>= target
+		{
+			return Ok(());
+		}
+		if Instant::now() > deadline {
+			return Err(format!("nonce {target} was never finalized"));
+		}
+		tokio::time::sleep(Duration::from_millis(50)).await;
+	}
+}
+
+/// Submit `signed` (nonces `first..`) and time it until all are finalized: extrinsics per
+/// second.
+async fn throughput(
+	client: &BadgeClient,
+	node: &badge_e2e::Node,
+	signer: &badge_client::Keypair,
+	signed: Vec<Vec<u8>>,
+	first: u64,
+) -> Result<f64, String> {
+	let count = signed.len() as u64;
+	let start = Instant::now();
+	submit_all(node, &signed).await?;
+	let submitted = start.elapsed().as_secs_f64();
+	wait_nonce(client, signer, first + count).await?;
+	let done = start.elapsed().as_secs_f64();
+	eprintln!(
+		"  {count} extrinsics: submitted in {submitted:.1} s, all finalized after {done:.1} s"
+	);
+	Ok(count as f64 / done)
+}
+
+/// A way to ask a node about a badge.
+#[derive(Clone, Copy)]
+enum Lookup {
+	/// `badges_verify`: the node's JSON verdict.
+	Rpc,
+	/// `state_call` of `BadgesApi_verify`: the runtime's SCALE verdict.
+	StateCall,
+	/// `state_getStorage` of the badge's record: no verdict, the floor.
+	Storage,
+}
+
+impl Lookup {
+	fn name(self) -> &'static str {
+		match self {
+			Lookup::Rpc => "badges_verify (JSON-RPC)",
+			Lookup::StateCall => "state_call BadgesApi_verify",
+			Lookup::Storage => "state_getStorage (raw record)",
+		}
+	}
+}
+
+/// The storage key of badge `id`'s record (`Badges::Badges`, Blake2_128Concat).
+fn badge_key(id: &H256) -> String {
+	let mut key = sp_crypto_hashing::twox_128(b"Badges").to_vec();
+	key.extend_from_slice(&sp_crypto_hashing::twox_128(b"Badges"));
+	key.extend_from_slice(&sp_crypto_hashing::blake2_128(id.as_bytes()));
+	key.extend_from_slice(id.as_bytes());
+	format!("0x{}", hex::encode(key))
+}
+
+/// `concurrency` clients asking `method` about the sample's badges for `secs` seconds: requests
+/// per second, p50 and p99 latency (seconds).
+async fn lookups(
+	url: &str,
+	method: Lookup,
+	sample: &[H256],
+	concurrency: usize,
+	secs: f64,
+) -> Result<(f64, f64, f64), String> {
+	let deadline = Instant::now() + Duration::from_secs_f64(secs);
+	let mut tasks = Vec::new();
+	for worker in 0..concurrency {
+		let url = url.to_string();
+		let sample = sample.to_vec();
+		tasks.push(tokio::spawn(async move {
+			let http = HttpClientBuilder::default()
+				.build(&url)
+				.map_err(|e| e.to_string())?;
+			let mut latencies = Vec::new();
+			let mut i = worker;
+			while Instant::now() < deadline {
+				let id = sample[i % sample.len()];
+				i += concurrency;
+				let asked = Instant::now();
+				let answer: Result<serde_json::Value, _> = match method {
+					Lookup::Rpc => http.request("badges_verify", rpc_params![id]).await,
+					Lookup::StateCall => {
+						let data = format!("0x{}00", hex::encode(id.as_bytes()));
+						http.request("state_call", rpc_params!["BadgesApi_verify", data])
+							.await
+					}
+					Lookup::Storage => {
+						http.request("state_getStorage", rpc_params![badge_key(&id)])
+							.await
+					}
+				};
+				let answer = answer.map_err(|e| format!("{}: {e}", method.name()))?;
+				if answer.is_null() {
+					return Err(format!("{}: no answer for {id:?}", method.name()));
+				}
+				latencies.push(asked.elapsed().as_secs_f64());
+			}
+			Ok::<_, String>(latencies)
+		}));
+	}
+	let start = Instant::now();
+	let mut all = Vec::new();
+	for task in tasks {
+		all.extend(task.await.map_err(|e| e.to_string())??);
+	}
+	let elapsed = start.elapsed().as_secs_f64().max(secs);
+	all.sort_by(|a, b| a.total_cmp(b));
+	Ok((
+		all.len() as f64 / elapsed,
+		percentile(&all, 0.5),
+		percentile(&all, 0.99),
+	))
+}
+
+/// Bytes of every file under `dir`.
+fn dir_size(dir: &std::path::Path) -> u64 {
+	let Ok(entries) = std::fs::read_dir(dir) else {
+		return 0;
+	};
+	entries
+		.filter_map(Result::ok)
+		.map(|e| match e.metadata() {
+			Ok(m) if m.is_dir() => dir_size(&e.path()),
+			Ok(m) => m.len(),
+			Err(_) => 0,
+		})
+		.sum()
+}
+
+/// `VmHWM` of process `pid` (KiB).
+fn peak_rss_kib(pid: u32) -> u64 {
+	std::fs::read_to_string(format!("/proc/{pid}/status"))
+		.ok()
+		.and_then(|s| {
+			s.lines()
+				.find_map(|l| l.strip_prefix("VmHWM:"))
+				.and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+		})
+		.unwrap_or(0)
+}
+
+fn machine() -> String {
+	let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+	let memory = std::fs::read_to_string("/proc/meminfo")
+		.ok()
+		.and_then(|m| {
+			m.lines()
+				.find_map(|l| l.strip_prefix("MemTotal:"))
+				.map(|v| v.trim().to_string())
+		})
+		.and_then(|v| v.trim_end_matches("kB").trim().parse::<u64>().ok())
+		.map_or("?".into(), |kib| {
+			format!("{:.0} GiB", kib as f64 / 1024.0 / 1024.0)
+		});
+	let cpu = std::fs::read_to_string("/proc/cpuinfo")
+		.ok()
+		.and_then(|c| {
+			c.lines()
+				.find_map(|l| l.strip_prefix("model name"))
+				.map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+		})
+		.unwrap_or_default();
+	format!("{cores} cores ({cpu}), {memory}")
+}
+
+fn commit() -> String {
+	std::process::Command::new("git")
+		.args(["rev-parse", "--short", "HEAD"])
+		.output()
+		.ok()
+		.filter(|o| o.status.success())
+		.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+		.unwrap_or_else(|| "unknown".into())
+}
+
+fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges: u64) -> String {
+	let date = std::process::Command::new("date")
+		.args(["-u", "+%Y-%m-%d %H:%M UTC"])
+		.output()
+		.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+		.unwrap_or_default();
+	let mut out = String::new();
+	out.push_str(&format!(
+		"# Benchmarks{}\n\nWritten by `badge-bench{}` (`scripts/bench`) on {date} at commit `{}`, on {}.\n\
+		 Four validators of the `local` chain on loopback on that one machine, with the \
+		 benchmark client beside them; binaries of the workspace's one cargo profile (`dev`, hot \
+		 dependencies at opt-level 3, the runtime as optimized WASM). {badges} badges issued in \
+		 {:.0} s. Throughput figures are medians of {} runs; ratios compare figures of one run. \
+		 Sizes: {} single issuances and remarks per run, {} badges in bulk per run, {} latency \
+		 samples, {} s per lookup measurement.\n\n",
+		if args.smoke { " (smoke run)" } else { "" },
+		if args.smoke { " --smoke" } else { "" },
+		commit(),
+		machine(),
+		took.as_secs_f64(),
+		sizes.runs,
+		sizes.single,
+		sizes.bulk,
+		sizes.latency,
+		sizes.lookup_secs,
+	));
+	out.push_str("| Workload | Figure | Value | Target | Met |\n|---|---|---:|---|---|\n");
+	for f in figures {
+		let value = if f.value >= 100.0 {
+			format!("{:.0} {}", f.value, f.unit)
+		} else {
+			format!("{:.2} {}", f.value, f.unit)
+		};
+		let (target, met) = match f.target {
+			Some((t, true)) => (t, "yes"),
+			Some((t, false)) => (t, "**no**"),
+			None => ("", ""),
+		};
+		out.push_str(&format!(
+			"| {} | {} | {} | {target} | {met} |\n",
+			f.workload,
+			f.metric,
+			value.trim()
+		));
+	}
+	out
+}

@@ -1,0 +1,45 @@
+//! The benchmark harness in its smoke mode: `badge-bench --smoke` starts a four-validator
+//! consortium, runs every workload small and writes a results table with a figure for each.
+//! (The full run is `scripts/bench`; it is not part of the tests.)
+
+use std::process::Command;
+
+#[test]
+fn the_smoke_run_measures_every_workload_and_writes_the_table() {
+	let dir = tempfile::tempdir().unwrap();
+	let out = dir.path().join("BENCHMARKS.md");
+	let status = Command::new(env!("CARGO_BIN_EXE_badge-bench"))
+		.args(["--smoke", "--out"])
+		.arg(&out)
+		.status()
+		.expect("badge-bench runs");
+	assert!(status.success(), "badge-bench --smoke failed");
+	let table = std::fs::read_to_string(&out).unwrap();
+	for figure in [
+		"| 1. Single issuance | badges finalized per second |",
+		"| 1. Single issuance | ratio badges / remarks |",
+		"| 2. Bulk issuance | badges finalized per second",
+		"| 3. Verification lookups | badges_verify (JSON-RPC), concurrency 16: per second |",
+		"| 3. Verification lookups | state_call BadgesApi_verify, concurrency 64: p99 |",
+		"| 3. Verification lookups | state_getStorage (raw record), concurrency 1: p50 |",
+		"| 4. Finality latency | submit to finalized, p99 |",
+		"| 5. Growth | database bytes per badge",
+		"| 6. Resources | peak resident memory, Dave's node |",
+	] {
+		let row = table
+			.lines()
+			.find(|l| l.starts_with(figure))
+			.unwrap_or_else(|| panic!("no row {figure}:\n{table}"));
+		let value: f64 = row
+			.split('|')
+			.nth(3)
+			.and_then(|v| v.split_whitespace().next())
+			.and_then(|v| v.parse().ok())
+			.unwrap_or_else(|| panic!("no number in {row}"));
+		assert!(value.is_finite() && value > 0.0, "{row}");
+	}
+	assert!(
+		table.contains("smoke run") && table.contains("commit"),
+		"{table}"
+	);
+}
