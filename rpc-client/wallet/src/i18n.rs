@@ -192,15 +192,8 @@ fn escape(text: &str) -> String {
 
 /// The language a request asks for: its `lang` cookie, its `Accept-Language`, else `default`.
 pub fn of_request(headers: &axum::http::HeaderMap, default: Lang) -> Lang {
-	let cookie = headers
-		.get_all(header::COOKIE)
-		.iter()
-		.filter_map(|v| v.to_str().ok())
-		.flat_map(|v| v.split(';'))
-		.filter_map(|c| c.trim().split_once('='))
-		.find(|(name, _)| *name == "lang")
-		.and_then(|(_, value)| Lang::from_code(value));
-	cookie
+	crate::pages::cookie(headers, "lang")
+		.and_then(|value| Lang::from_code(&value))
 		.or_else(|| {
 			headers
 				.get(header::ACCEPT_LANGUAGE)

@@ -69,14 +69,7 @@ pub async fn add_staff(state: &State, issuer: &str, email: &str) -> Result<Strin
 }
 
 fn staff_cookie(headers: &HeaderMap) -> Option<String> {
-	headers
-		.get_all(header::COOKIE)
-		.iter()
-		.filter_map(|v| v.to_str().ok())
-		.flat_map(|v| v.split(';'))
-		.filter_map(|c| c.trim().split_once('='))
-		.find(|(name, _)| *name == STAFF_COOKIE)
-		.map(|(_, value)| value.to_string())
+	crate::pages::cookie(headers, STAFF_COOKIE)
 }
 
 async fn staff_session(
@@ -220,35 +213,23 @@ pub(crate) async fn login(
 			store::now() + STAFF_SESSION_HOURS * 3600,
 		)
 		.await?;
-	let secure = if state.config.base_url.starts_with("https://") {
-		"; Secure"
-	} else {
-		""
-	};
-	let cookie = format!(
-		"{STAFF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/issuer; Max-Age={}{secure}",
-		STAFF_SESSION_HOURS * 3600
-	);
-	let mut response = Redirect::to("/issuer").into_response();
-	response.headers_mut().insert(
-		header::SET_COOKIE,
-		HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
-	);
+	let response = crate::pages::session_redirect(
+		&state,
+		"/issuer",
+		STAFF_COOKIE,
+		&token,
+		"/issuer",
+		STAFF_SESSION_HOURS,
+	)?;
 	tracing::info!(issuer = staff.issuer_id, "staff logged in");
 	Ok(response)
-}
-
-/// A form carrying only the CSRF token.
-#[derive(Deserialize)]
-pub struct CsrfForm {
-	csrf: String,
 }
 
 /// `POST /issuer/logout`.
 pub(crate) async fn logout(
 	AxumState(state): AxumState<Arc<State>>,
 	headers: HeaderMap,
-	form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
+	form: Result<Form<crate::pages::CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
 	if let (Some((_, csrf)), Ok(Form(form))) = (staff_session(&state, &headers).await?, form) {
 		if form.csrf == csrf {

@@ -33,15 +33,47 @@ pub(crate) fn decoy_hash() -> &'static str {
 	HASH.get_or_init(|| secrets::hash_password(&hex::encode(secrets::random::<16>())))
 }
 
-pub(crate) fn cookie_token(headers: &HeaderMap) -> Option<String> {
+/// The value of the request's cookie `name`.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 	headers
 		.get_all(header::COOKIE)
 		.iter()
 		.filter_map(|v| v.to_str().ok())
 		.flat_map(|v| v.split(';'))
 		.filter_map(|c| c.trim().split_once('='))
-		.find(|(name, _)| *name == SESSION_COOKIE)
+		.find(|(n, _)| *n == name)
 		.map(|(_, value)| value.to_string())
+}
+
+pub(crate) fn cookie_token(headers: &HeaderMap) -> Option<String> {
+	cookie(headers, SESSION_COOKIE)
+}
+
+/// A redirect to `to` that sets session cookie `name` to `token` for `hours` on `path`
+/// (`HttpOnly`, `SameSite=Strict`, and `Secure` when the service is served over https).
+pub(crate) fn session_redirect(
+	state: &State,
+	to: &str,
+	name: &str,
+	token: &str,
+	path: &str,
+	hours: i64,
+) -> Result<Response, WebError> {
+	let secure = if state.config.base_url.starts_with("https://") {
+		"; Secure"
+	} else {
+		""
+	};
+	let cookie = format!(
+		"{name}={token}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={}{secure}",
+		hours * 3600
+	);
+	let mut response = Redirect::to(to).into_response();
+	response.headers_mut().insert(
+		header::SET_COOKIE,
+		HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
+	);
+	Ok(response)
 }
 
 /// The holder logged in with this request's cookie, and the session's CSRF token.
@@ -123,20 +155,7 @@ pub(crate) async fn login(
 		.store
 		.add_session(&hash, holder.id, &csrf, store::now() + SESSION_HOURS * 3600)
 		.await?;
-	let secure = if state.config.base_url.starts_with("https://") {
-		"; Secure"
-	} else {
-		""
-	};
-	let cookie = format!(
-		"{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-		SESSION_HOURS * 3600
-	);
-	let mut response = Redirect::to("/").into_response();
-	response.headers_mut().insert(
-		header::SET_COOKIE,
-		HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
-	);
+	let response = session_redirect(&state, "/", SESSION_COOKIE, &token, "/", SESSION_HOURS)?;
 	tracing::info!(account = %holder.account, "holder logged in");
 	crate::metrics::event("login_succeeded");
 	Ok(response)
@@ -145,7 +164,7 @@ pub(crate) async fn login(
 /// A form that carries only the CSRF token.
 #[derive(Deserialize)]
 pub struct CsrfForm {
-	csrf: String,
+	pub(crate) csrf: String,
 }
 
 pub(crate) async fn logout(

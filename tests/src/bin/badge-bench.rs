@@ -128,15 +128,9 @@ async fn run(args: &Args) -> Result<(), String> {
 		.next_nonce(&account_of(&issuer))
 		.await
 		.map_err(|e| e.to_string())?;
-	let mut recipients = 0u64;
-	let spec = |n: u64| {
-		let email = format!("member-{n}@bench.example.jp");
-		let commitment = crypto::recipient_commitment(&email, "bench");
-		let claim = crypto::ClaimKey::from_seed(sp_seed(n));
-		(
-			crypto::badge_id(class, &commitment),
-			badge_spec(commitment, &claim, None, None),
-		)
+	let mut recipients = Recipients {
+		class,
+		issued: Vec::new(),
 	};
 
 	// 1. Single issuance versus system.remark, one badge per extrinsic.
@@ -145,7 +139,6 @@ async fn run(args: &Args) -> Result<(), String> {
 		sizes.single, sizes.single, sizes.runs
 	);
 	let (mut badge_rates, mut remark_rates) = (Vec::new(), Vec::new());
-	let mut issued_ids = Vec::new();
 	for _ in 0..sizes.runs {
 		let remarks: Vec<_> = (0..sizes.single)
 			.map(|i| {
@@ -160,13 +153,11 @@ async fn run(args: &Args) -> Result<(), String> {
 			.map_err(|e| e.to_string())?;
 		remark_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
 		nonce += sizes.single as u64;
-		let mut calls = Vec::new();
-		for _ in 0..sizes.single {
-			let (id, spec) = spec(recipients);
-			recipients += 1;
-			issued_ids.push(id);
-			calls.push(runtime::tx().badges().issue(class, spec));
-		}
+		let calls: Vec<_> = recipients
+			.specs(sizes.single)
+			.into_iter()
+			.map(|spec| runtime::tx().badges().issue(class, spec))
+			.collect();
 		let signed = client
 			.sign_offline(&calls, &issuer, nonce)
 			.await
@@ -203,20 +194,14 @@ async fn run(args: &Args) -> Result<(), String> {
 		sizes.bulk, sizes.runs
 	);
 	let db_before = dir_size(node.base_path.path());
-	let badges_before = recipients;
+	let badges_before = recipients.issued.len();
 	let (mut bulk_rates, mut bulk_walls) = (Vec::new(), Vec::new());
 	for _ in 0..sizes.runs {
 		let mut calls = Vec::new();
 		let mut left = sizes.bulk;
 		while left > 0 {
 			let n = left.min(max);
-			let mut specs = Vec::new();
-			for _ in 0..n {
-				let (id, spec) = spec(recipients);
-				recipients += 1;
-				issued_ids.push(id);
-				specs.push(spec);
-			}
+			let specs = recipients.specs(n);
 			calls.push(runtime::tx().badges().issue_batch(
 				class,
 				runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(specs),
@@ -264,7 +249,7 @@ async fn run(args: &Args) -> Result<(), String> {
 
 	// 5. Growth: the database's growth over the bulk runs, per badge.
 	let grown = dir_size(node.base_path.path()).saturating_sub(db_before) as f64;
-	let per_badge = grown / (recipients - badges_before) as f64;
+	let per_badge = grown / (recipients.issued.len() - badges_before) as f64;
 	figures.push(Figure {
 		target: Some(("≤ 200", per_badge <= 200.0)),
 		..figure(
@@ -280,13 +265,11 @@ async fn run(args: &Args) -> Result<(), String> {
 		"finality latency: {} badges one after another",
 		sizes.latency
 	);
-	let mut calls = Vec::new();
-	for _ in 0..sizes.latency {
-		let (id, spec) = spec(recipients);
-		recipients += 1;
-		issued_ids.push(id);
-		calls.push(runtime::tx().badges().issue(class, spec));
-	}
+	let calls: Vec<_> = recipients
+		.specs(sizes.latency)
+		.into_iter()
+		.map(|spec| runtime::tx().badges().issue(class, spec))
+		.collect();
 	let signed = client
 		.sign_offline(&calls, &issuer, nonce)
 		.await
@@ -334,9 +317,10 @@ async fn run(args: &Args) -> Result<(), String> {
 		"verification lookups: {} s per method and concurrency",
 		sizes.lookup_secs
 	);
-	let sample: Vec<H256> = issued_ids
+	let sample: Vec<H256> = recipients
+		.issued
 		.iter()
-		.step_by((issued_ids.len() / 1000).max(1))
+		.step_by((recipients.issued.len() / 1000).max(1))
 		.copied()
 		.collect();
 	for concurrency in [1usize, 16, 64] {
@@ -405,7 +389,13 @@ async fn run(args: &Args) -> Result<(), String> {
 		));
 	}
 
-	let table = report(args, &sizes, &figures, started.elapsed(), recipients);
+	let table = report(
+		args,
+		&sizes,
+		&figures,
+		started.elapsed(),
+		recipients.issued.len() as u64,
+	);
 	std::fs::write(&args.out, &table)
 		.map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
 	eprintln!(
@@ -416,6 +406,30 @@ async fn run(args: &Args) -> Result<(), String> {
 	);
 	let _ = nonce;
 	Ok(())
+}
+
+/// The badges the run issues: recipient `n` is `member-n@bench.example.jp`, with a
+/// deterministic claim key, in one class.
+struct Recipients {
+	class: u32,
+	/// Every badge id handed out so far.
+	issued: Vec<H256>,
+}
+
+impl Recipients {
+	/// The specs of the next `n` badges (their ids recorded).
+	fn specs(&mut self, n: usize) -> Vec<badge_client::BadgeSpec> {
+		(0..n)
+			.map(|_| {
+				let index = self.issued.len() as u64;
+				let email = format!("member-{index}@bench.example.jp");
+				let commitment = crypto::recipient_commitment(&email, "bench");
+				let claim = crypto::ClaimKey::from_seed(sp_seed(index));
+				self.issued.push(crypto::badge_id(self.class, &commitment));
+				badge_spec(commitment, &claim, None, None)
+			})
+			.collect()
+	}
 }
 
 /// A deterministic claim-key seed for recipient `n`.
