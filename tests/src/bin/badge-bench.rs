@@ -103,9 +103,9 @@ async fn run(args: &Args) -> Result<(), String> {
 		}
 	} else {
 		Sizes {
-			single: 3_000,
+			single: 1_000,
 			bulk: 10_000,
-			latency: 30,
+			latency: 20,
 			lookup_secs: 5.0,
 			runs: args.runs.unwrap_or(3),
 		}
