@@ -497,6 +497,10 @@ pub const JA: &[(&str, &str)] = &[
 	("Type", "タイプ"),
 	("Criteria", "基準"),
 	(
+		"What the issuer requires for this badge",
+		"このバッジについて発行者が定める基準",
+	),
+	(
 		"A narrative kept by the issuer, SHA-256 <code>{digest}</code>",
 		"発行者が保管する説明文（SHA-256 <code>{digest}</code>）",
 	),

@@ -16,10 +16,13 @@
 //! the badge live against the chain and shows only "not disclosed" for a private one.
 //!
 //! On `/account` a holder downloads their chain key (self-custody) or deletes their wallet
-//! account ([`account`]). `/metrics` serves Prometheus metrics and every request is logged as one
+//! account ([`account`]). Issuer staff log in to `/issuer` to register applications by form,
+//! import `badge bulk` results files with signed credentials, and upload class images
+//! ([`issuer`]). A public badge's page carries its share kit: card PNG and PDF, credential,
+//! baked image ([`share`]). `/explorer`, issuer, class and holder pages show the public ledger
+//! ([`explorer`], fed by the [`indexer`]). Every page and e-mail is in Japanese or English
+//! ([`i18n`]). `/metrics` serves Prometheus metrics and every request is logged as one
 //! structured line ([`metrics`]); the link pages are rate limited per client and per link.
-//!
-//! Not here yet: share links, profiles, the explorer view, Japanese text.
 
 pub mod account;
 pub mod config;
