@@ -2,7 +2,10 @@
 //! [`BadgesApi`] for verifiers that do not speak SCALE.
 //!
 //! Every answer is computed by the runtime (the same code `state_call` runs), so the JSON and
-//! the runtime API never disagree.
+//! the runtime API never disagree. `badges_verify` keeps the answers it computed for recent
+//! blocks in a bounded cache keyed by block hash: a block's state never changes, so a repeated
+//! question about the same badge at the same block is answered without entering the runtime
+//! (three runtime calls: the verdict, the class's and the issuer's names).
 
 use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Nonce};
 use jsonrpsee::{
@@ -308,15 +311,28 @@ pub trait BadgesRpc {
 	fn class(&self, class: u32, at: Option<H256>) -> RpcResult<Option<ClassJson>>;
 }
 
+/// Verdicts cached by `badges_verify`.
+pub const VERDICT_CACHE: u32 = 16_384;
+
+/// What identifies a verdict: the block it was computed at, the badge, the presented image's
+/// digest.
+type VerdictKey = (H256, H256, Option<H256>);
+
 /// Implementation of [`BadgesRpcServer`] over the runtime API.
 pub struct Badges<C> {
 	client: Arc<C>,
+	verdicts: std::sync::Mutex<schnellru::LruMap<VerdictKey, VerificationJson>>,
 }
 
 impl<C> Badges<C> {
 	/// Wrap a client.
 	pub fn new(client: Arc<C>) -> Self {
-		Self { client }
+		Self {
+			client,
+			verdicts: std::sync::Mutex::new(schnellru::LruMap::new(schnellru::ByLength::new(
+				VERDICT_CACHE,
+			))),
+		}
 	}
 }
 
@@ -341,21 +357,16 @@ where
 	fn at(&self, at: Option<H256>) -> H256 {
 		at.unwrap_or_else(|| self.client.info().finalized_hash)
 	}
-}
 
-impl<C> BadgesRpcServer for Badges<C>
-where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
-{
-	fn verify(
+	/// The verdict on `badge` at `block`, as the runtime computes it, in JSON.
+	fn compute_verdict(
 		&self,
+		block: H256,
 		badge: H256,
 		image_digest: Option<H256>,
-		at: Option<H256>,
 	) -> RpcResult<VerificationJson> {
-		let block = self.at(at);
 		let api = self.client.runtime_api();
+
 		let Verification {
 			verdict,
 			details,
@@ -418,6 +429,36 @@ where
 			checked_at,
 			block,
 		})
+	}
+}
+
+impl<C> BadgesRpcServer for Badges<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
+{
+	fn verify(
+		&self,
+		badge: H256,
+		image_digest: Option<H256>,
+		at: Option<H256>,
+	) -> RpcResult<VerificationJson> {
+		let block = self.at(at);
+		let key = (block, badge, image_digest);
+		if let Some(cached) = self
+			.verdicts
+			.lock()
+			.unwrap_or_else(|p| p.into_inner())
+			.get(&key)
+		{
+			return Ok(cached.clone());
+		}
+		let answer = self.compute_verdict(block, badge, image_digest)?;
+		self.verdicts
+			.lock()
+			.unwrap_or_else(|p| p.into_inner())
+			.insert(key, answer.clone());
+		Ok(answer)
 	}
 
 	fn list_by_holder(

@@ -302,7 +302,9 @@ async fn badge_lifecycle_on_a_dev_chain() {
 			.await,
 		"NotBadgeIssuer",
 	);
-	assert_eq!(verdict(&client, badge, None).await.0, "valid");
+	let (name, before) = verdict(&client, badge, None).await;
+	assert_eq!(name, "valid");
+	let valid_at = before["block"].clone();
 
 	// The issuer revokes it: a tombstone, distinct from never issued.
 	client
@@ -318,6 +320,20 @@ async fn badge_lifecycle_on_a_dev_chain() {
 	let (name, json) = verdict(&client, badge, None).await;
 	assert_eq!(name, "revoked");
 	assert_eq!(json["revocation"]["reason"], "NoLongerEligible");
+	// Asked about the block before the revocation, the node still answers for that block (its
+	// verdict cache is keyed by block), however often it is asked.
+	for _ in 0..2 {
+		let then = client
+			.rpc_call(
+				"badges_verify",
+				badge_client::subxt::rpcs::rpc_params![badge, None::<H256>, valid_at.clone()],
+			)
+			.await
+			.expect("badges_verify at an earlier block");
+		assert_eq!(then["verdict"], "valid", "{then}");
+		assert_eq!(then["block"], valid_at);
+		assert_eq!(verdict(&client, badge, None).await.0, "revoked");
+	}
 	assert_eq!(
 		verdict(&client, H256([0xee; 32]), None).await.0,
 		"not_found"
