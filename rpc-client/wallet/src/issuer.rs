@@ -155,17 +155,10 @@ pub(crate) async fn login_page() -> Response {
 	login_form(StatusCode::OK, "", None)
 }
 
-/// The staff login form.
-#[derive(Deserialize)]
-pub struct LoginForm {
-	email: String,
-	password: String,
-}
-
 /// `POST /issuer/login`: the same answers, limits and timing as the holders' login.
 pub(crate) async fn login(
 	AxumState(state): AxumState<Arc<State>>,
-	form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+	form: Result<Form<crate::pages::LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
 	let Ok(Form(form)) = form else {
 		return Ok(login_form(
@@ -175,32 +168,18 @@ pub(crate) async fn login(
 		));
 	};
 	let email = form.email.trim().to_lowercase();
-	if !state.limiter.allow(
-		&format!("staff-login:{email}"),
-		crate::pages::LOGIN_ATTEMPTS,
-	) {
-		crate::metrics::event("rate_limited");
-		return Ok(login_form(
-			StatusCode::TOO_MANY_REQUESTS,
-			&email,
-			Some(tr(
-				"Too many attempts for this address. Wait 15 minutes and try again.",
-			)),
-		));
-	}
 	let staff = state.store.staff_by_email(&email).await?;
-	let hash = staff
-		.as_ref()
-		.and_then(|s| s.password_hash.as_deref())
-		.unwrap_or(crate::pages::decoy_hash());
-	let matches = secrets::check_password(&form.password, hash);
-	let Some(staff) = staff.filter(|s| matches && s.password_hash.is_some()) else {
-		crate::metrics::event("login_failed");
-		return Ok(login_form(
-			StatusCode::UNAUTHORIZED,
-			&email,
-			Some(tr("The e-mail address or the password is wrong.")),
-		));
+	// A member who has not set a password yet has no stored hash: refused like a stranger.
+	let stored = staff.as_ref().and_then(|s| s.password_hash.as_deref());
+	let refused = crate::pages::login_refusal(
+		&state,
+		&format!("staff-login:{email}"),
+		&form.password,
+		stored,
+	);
+	let (Some(staff), None) = (staff.as_ref(), refused.as_ref()) else {
+		let (status, problem) = refused.expect("no member is a refusal");
+		return Ok(login_form(status, &email, Some(problem)));
 	};
 	let (token, hash) = secrets::new_token();
 	let csrf = hex::encode(secrets::random::<16>());

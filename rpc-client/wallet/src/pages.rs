@@ -98,11 +98,38 @@ pub(crate) async fn login_page() -> Html<String> {
 	login_form("", None)
 }
 
-/// The login form.
+/// The login form (holders' and issuer staff's).
 #[derive(Deserialize)]
 pub struct LoginForm {
-	email: String,
-	password: String,
+	pub(crate) email: String,
+	pub(crate) password: String,
+}
+
+/// Why a login is refused, if it is: too many attempts for `limit_key`, or a wrong address or
+/// password (one answer for both; an unknown address, `stored` = `None`, is checked against a
+/// decoy hash so that it takes as long as a wrong password).
+pub(crate) fn login_refusal(
+	state: &State,
+	limit_key: &str,
+	password: &str,
+	stored: Option<&str>,
+) -> Option<(StatusCode, String)> {
+	if !state.limiter.allow(limit_key, LOGIN_ATTEMPTS) {
+		crate::metrics::event("rate_limited");
+		return Some((
+			StatusCode::TOO_MANY_REQUESTS,
+			tr("Too many attempts for this address. Wait 15 minutes and try again."),
+		));
+	}
+	let matches = secrets::check_password(password, stored.unwrap_or(decoy_hash()));
+	if stored.is_none() || !matches {
+		crate::metrics::event("login_failed");
+		return Some((
+			StatusCode::UNAUTHORIZED,
+			tr("The e-mail address or the password is wrong."),
+		));
+	}
+	None
 }
 
 pub(crate) async fn login(
@@ -117,37 +144,12 @@ pub(crate) async fn login(
 			.into_response());
 	};
 	let email = form.email.trim().to_lowercase();
-	if !state
-		.limiter
-		.allow(&format!("login:{email}"), LOGIN_ATTEMPTS)
-	{
-		crate::metrics::event("rate_limited");
-		return Ok((
-			StatusCode::TOO_MANY_REQUESTS,
-			login_form(
-				&email,
-				Some(&tr(
-					"Too many attempts for this address. Wait 15 minutes and try again.",
-				)),
-			),
-		)
-			.into_response());
-	}
 	let holder = state.store.holder_by_email(&email).await?;
-	let hash = holder
-		.as_ref()
-		.map_or(decoy_hash(), |h| h.password_hash.as_str());
-	let matches = secrets::check_password(&form.password, hash);
-	let Some(holder) = holder.filter(|_| matches) else {
-		crate::metrics::event("login_failed");
-		return Ok((
-			StatusCode::UNAUTHORIZED,
-			login_form(
-				&email,
-				Some(&tr("The e-mail address or the password is wrong.")),
-			),
-		)
-			.into_response());
+	let stored = holder.as_ref().map(|h| h.password_hash.as_str());
+	let refused = login_refusal(&state, &format!("login:{email}"), &form.password, stored);
+	let (Some(holder), None) = (holder.as_ref(), refused.as_ref()) else {
+		let (status, problem) = refused.expect("no holder is a refusal");
+		return Ok((status, login_form(&email, Some(&problem))).into_response());
 	};
 	let (token, hash) = secrets::new_token();
 	let csrf = hex::encode(secrets::random::<16>());
