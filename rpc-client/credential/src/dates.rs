@@ -85,6 +85,12 @@ pub fn format_millis(millis: u64) -> String {
 	format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
 }
 
+/// `YYYY-MM-DD HH:MM` (UTC, the zone left to the reader), for pages.
+pub fn format_minutes(millis: u64) -> String {
+	let (y, m, d, h, mi, _) = parts(millis);
+	format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}")
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 / XML Schema `dateTime` in UTC), for credentials.
 pub fn format_iso(millis: u64) -> String {
 	let (y, m, d, h, mi, s) = parts(millis);

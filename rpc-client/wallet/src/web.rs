@@ -421,24 +421,9 @@ fn link_url(state: &State, kind: &str, token: &str) -> String {
 	)
 }
 
+/// `YYYY-MM-DD HH:MM` (UTC) of `at` seconds since the Unix epoch.
 pub(crate) fn expiry_text(at: i64) -> String {
-	// Days since the epoch to a civil date (UTC), without a calendar dependency.
-	let days = at.div_euclid(86_400);
-	let secs = at.rem_euclid(86_400);
-	let z = days + 719_468;
-	let era = z.div_euclid(146_097);
-	let doe = z - era * 146_097;
-	let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-	let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	let mp = (5 * doy + 2) / 153;
-	let day = doy - (153 * mp + 2) / 5 + 1;
-	let month = if mp < 10 { mp + 3 } else { mp - 9 };
-	let year = yoe + era * 400 + i64::from(month <= 2);
-	format!(
-		"{year:04}-{month:02}-{day:02} {:02}:{:02}",
-		secs / 3600,
-		secs % 3600 / 60
-	)
+	badge_credential::dates::format_minutes(at.max(0) as u64 * 1000)
 }
 
 /// Create and e-mail a registration link for `email`.
