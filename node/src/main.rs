@@ -7,6 +7,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod consortium_spec;
+mod native_verify;
 mod rpc;
 mod service;
 

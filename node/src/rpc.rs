@@ -1,11 +1,18 @@
 //! JSON-RPC: the standard methods plus `badges_*`, thin JSON wrappers over the runtime's
 //! [`BadgesApi`] for verifiers that do not speak SCALE.
 //!
-//! Every answer is computed by the runtime (the same code `state_call` runs), so the JSON and
-//! the runtime API never disagree. `badges_verify` keeps the answers it computed for recent
-//! blocks in a bounded cache keyed by block hash: a block's state never changes, so a repeated
-//! question about the same badge at the same block is answered without entering the runtime
-//! (three runtime calls: the verdict, the class's and the issuer's names).
+//! Every answer is the runtime's (the same code `state_call` runs), so the JSON and the runtime
+//! API never disagree. `badges_verify` answers without entering the WASM executor when it can
+//! prove the answer equal:
+//! - when the block runs the runtime this node embeds, it computes the verdict natively with the
+//!   runtime's own pure function over the same storage entries ([`crate::native_verify`]);
+//! - it keeps the answers it computed in a bounded cache keyed by block hash: a block's state
+//!   never changes, so a repeated question about the same badge at the same block is answered
+//!   from memory.
+//!
+//! Otherwise it makes three runtime calls (the verdict, the class's and the issuer's names).
+//! The Prometheus counter `badges_verify_answers_total{source}` counts answers by
+//! where they came from (`cache`, `native`, `runtime`).
 
 use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Nonce};
 use jsonrpsee::{
@@ -18,7 +25,9 @@ use pallet_badges::{
 	runtime_api::BadgesApi as BadgesRuntimeApi, AchievementType, ClassStatus, Criteria, Disclosure,
 	IssuerStatus, Page, Verdict, Verification,
 };
+use crate::native_verify::{Answer, NativeVerifier};
 use sc_transaction_pool_api::TransactionPool;
+use substrate_prometheus_endpoint::{register, CounterVec, Opts, PrometheusError, Registry, U64};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
@@ -27,16 +36,20 @@ use sp_core::H256;
 use std::sync::Arc;
 
 /// Dependencies of the RPC methods.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, B> {
 	/// The client.
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The database backend, read directly by `badges_verify`.
+	pub backend: Arc<B>,
+	/// `badges_verify`'s answer counter (see [`register_answer_counter`]), if metrics are on.
+	pub verify_answers: Option<CounterVec<U64>>,
 }
 
 /// The RPC module: `system_*` account nonce methods and `badges_*`.
-pub fn create_full<C, P>(
-	deps: FullDeps<C, P>,
+pub fn create_full<C, P, B>(
+	deps: FullDeps<C, P, B>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
 	C: ProvideRuntimeApi<Block>
@@ -49,12 +62,18 @@ where
 	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
 	C::Api: BlockBuilder<Block>,
 	P: TransactionPool + 'static,
+	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 {
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps {
+		client,
+		pool,
+		backend,
+		verify_answers,
+	} = deps;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(Badges::new(client).into_rpc())?;
+	module.merge(Badges::new(client, backend, verify_answers).into_rpc())?;
 	Ok(module)
 }
 
@@ -318,20 +337,45 @@ pub const VERDICT_CACHE: u32 = 16_384;
 /// digest.
 type VerdictKey = (H256, H256, Option<H256>);
 
-/// Implementation of [`BadgesRpcServer`] over the runtime API.
-pub struct Badges<C> {
-	client: Arc<C>,
-	verdicts: std::sync::Mutex<schnellru::LruMap<VerdictKey, VerificationJson>>,
+/// Register `badges_verify`'s answer counter, `badges_verify_answers_total{source}`,
+/// once per node (the RPC module is built more than once).
+pub fn register_answer_counter(registry: &Registry) -> Result<CounterVec<U64>, PrometheusError> {
+	register(
+		CounterVec::new(
+			Opts::new(
+				"badges_verify_answers_total",
+				"badges_verify answers by source: cache, native or runtime",
+			),
+			&["source"],
+		)?,
+		registry,
+	)
 }
 
-impl<C> Badges<C> {
-	/// Wrap a client.
-	pub fn new(client: Arc<C>) -> Self {
+/// Implementation of [`BadgesRpcServer`] over the runtime API and the node's database.
+pub struct Badges<C, B> {
+	client: Arc<C>,
+	native: NativeVerifier<B>,
+	verdicts: std::sync::Mutex<schnellru::LruMap<VerdictKey, VerificationJson>>,
+	answers: Option<CounterVec<U64>>,
+}
+
+impl<C, B: sc_client_api::Backend<Block>> Badges<C, B> {
+	/// Wrap a client and its backend; count answers in `answers`, if given.
+	pub fn new(client: Arc<C>, backend: Arc<B>, answers: Option<CounterVec<U64>>) -> Self {
 		Self {
 			client,
+			native: NativeVerifier::new(backend),
 			verdicts: std::sync::Mutex::new(schnellru::LruMap::new(schnellru::ByLength::new(
 				VERDICT_CACHE,
 			))),
+			answers,
+		}
+	}
+
+	fn count(&self, source: &str) {
+		if let Some(answers) = &self.answers {
+			answers.with_label_values(&[source]).inc();
 		}
 	}
 }
@@ -347,10 +391,11 @@ fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 	)
 }
 
-impl<C> Badges<C>
+impl<C, B> Badges<C, B>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
+	B: sc_client_api::Backend<Block>,
 {
 	/// The block to answer at: `at`, else the latest finalized block (a verifier must not trust
 	/// a block that may still be reverted).
@@ -358,84 +403,88 @@ where
 		at.unwrap_or_else(|| self.client.info().finalized_hash)
 	}
 
-	/// The verdict on `badge` at `block`, as the runtime computes it, in JSON.
-	fn compute_verdict(
+	/// The verdict on `badge` at `block` with the class and issuer records, from the runtime.
+	fn runtime_verdict(
 		&self,
 		block: H256,
 		badge: H256,
 		image_digest: Option<H256>,
-	) -> RpcResult<VerificationJson> {
+	) -> RpcResult<Answer> {
 		let api = self.client.runtime_api();
-
-		let Verification {
-			verdict,
-			details,
-			checked_at,
-		} = api.verify(block, badge, image_digest.map(|d| d.0))
+		let verification = api
+			.verify(block, badge, image_digest.map(|d| d.0))
 			.map_err(runtime_error)?;
-		let details = match details {
-			Some(d) => {
-				let class_name = api
-					.class(block, d.class)
-					.map_err(runtime_error)?
-					.map(|c| text(&c.name))
-					.unwrap_or_default();
-				let issuer_name = api
-					.issuer(block, d.issuer.clone())
-					.map_err(runtime_error)?
-					.map(|i| text(&i.profile.name))
-					.unwrap_or_default();
-				Some(DetailsJson {
-					class: d.class,
-					class_name,
-					issuer: d.issuer,
-					issuer_name,
-					image_digest: H256(d.image_digest),
-					issued_at: d.issued_at,
-					expires_at: d.expires_at,
-					evidence: d.evidence.map(H256),
-					holder: d.holder,
-					disclosure: match d.disclosure {
-						Disclosure::Public => "public",
-						Disclosure::Private => "private",
-					},
-				})
-			}
-			None => None,
-		};
-		let (revocation, expired_at) = match verdict {
-			Verdict::Revoked {
-				at,
-				reason,
-				reason_digest,
-			} => (
-				Some(RevocationJson {
-					at,
-					reason: format!("{reason:?}"),
-					reason_digest: reason_digest.map(H256),
-				}),
-				None,
+		let (class, issuer) = match &verification.details {
+			Some(d) => (
+				api.class(block, d.class).map_err(runtime_error)?,
+				api.issuer(block, d.issuer.clone())
+					.map_err(runtime_error)?,
 			),
-			Verdict::Expired { at } => (None, Some(at)),
-			_ => (None, None),
+			None => (None, None),
 		};
-		Ok(VerificationJson {
-			badge,
-			verdict: verdict_name(&verdict),
-			valid: verdict == Verdict::Valid,
-			revocation,
-			expired_at,
-			details,
-			checked_at,
-			block,
-		})
+		Ok((verification, class, issuer))
 	}
 }
 
-impl<C> BadgesRpcServer for Badges<C>
+/// A verdict in JSON, naming the class and the issuer from their records.
+fn verification_json(
+	block: H256,
+	badge: H256,
+	(verification, class, issuer): Answer,
+) -> VerificationJson {
+	let Verification {
+		verdict,
+		details,
+		checked_at,
+	} = verification;
+	let details = details.map(|d| DetailsJson {
+		class: d.class,
+		class_name: class.map(|c| text(&c.name)).unwrap_or_default(),
+		issuer: d.issuer,
+		issuer_name: issuer.map(|i| text(&i.profile.name)).unwrap_or_default(),
+		image_digest: H256(d.image_digest),
+		issued_at: d.issued_at,
+		expires_at: d.expires_at,
+		evidence: d.evidence.map(H256),
+		holder: d.holder,
+		disclosure: match d.disclosure {
+			Disclosure::Public => "public",
+			Disclosure::Private => "private",
+		},
+	});
+	let (revocation, expired_at) = match verdict {
+		Verdict::Revoked {
+			at,
+			reason,
+			reason_digest,
+		} => (
+			Some(RevocationJson {
+				at,
+				reason: format!("{reason:?}"),
+				reason_digest: reason_digest.map(H256),
+			}),
+			None,
+		),
+		Verdict::Expired { at } => (None, Some(at)),
+		_ => (None, None),
+	};
+	VerificationJson {
+		badge,
+		verdict: verdict_name(&verdict),
+		valid: verdict == Verdict::Valid,
+		revocation,
+		expired_at,
+		details,
+		checked_at,
+		block,
+	}
+}
+
+impl<C, B> BadgesRpcServer for Badges<C, B>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: BadgesRuntimeApi<Block, AccountId, IssuerInfo, ClassInfo>,
+	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 {
 	fn verify(
 		&self,
@@ -451,9 +500,24 @@ where
 			.unwrap_or_else(|p| p.into_inner())
 			.get(&key)
 		{
+			self.count("cache");
 			return Ok(cached.clone());
 		}
-		let answer = self.compute_verdict(block, badge, image_digest)?;
+		let answer = match self
+			.native
+			.verify(block, badge, image_digest.map(|d| d.0))
+			.map_err(runtime_error)?
+		{
+			Some(answer) => {
+				self.count("native");
+				answer
+			}
+			None => {
+				self.count("runtime");
+				self.runtime_verdict(block, badge, image_digest)?
+			}
+		};
+		let answer = verification_json(block, badge, answer);
 		self.verdicts
 			.lock()
 			.unwrap_or_else(|p| p.into_inner())

@@ -227,10 +227,17 @@ pub fn new_full<
 	let rpc_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let backend = backend.clone();
+		let verify_answers = prometheus_registry
+			.as_ref()
+			.map(crate::rpc::register_answer_counter)
+			.transpose()?;
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
+				backend: backend.clone(),
+				verify_answers: verify_answers.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

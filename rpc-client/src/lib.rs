@@ -550,6 +550,20 @@ impl BadgeClient {
 		Ok(at.runtime_apis().call(call).await?)
 	}
 
+	/// The runtime's verdict on `badge` at block `at` (which need not be finalized).
+	pub async fn verify_at(
+		&self,
+		at: H256,
+		badge: H256,
+		image_digest: Option<[u8; 32]>,
+	) -> Result<Verification, Error> {
+		let at = self.api.at_block(at).await?;
+		let call = runtime::runtime_apis()
+			.badges_api()
+			.verify(badge, image_digest);
+		Ok(at.runtime_apis().call(call).await?)
+	}
+
 	/// Public badges held by `holder`, a page at a time.
 	pub async fn badges_by_holder(
 		&self,

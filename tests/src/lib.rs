@@ -87,6 +87,12 @@ impl Node {
 		Self::start(&["--dev", "--port", "0"])
 	}
 
+	/// Start a `--dev` node that serves Prometheus metrics on a free port (see [`Node::metrics`]).
+	pub fn dev_with_metrics() -> Node {
+		let port = free_port().to_string();
+		Self::start(&["--dev", "--port", "0", "--prometheus-port", &port])
+	}
+
 	/// Start a node with `args` (plus a free RPC port, a temp base path, no telemetry, no mDNS).
 	/// `args` choose the p2p port (`--port 0` for any).
 	pub fn start(args: &[&str]) -> Node {
@@ -100,6 +106,35 @@ impl Node {
 			base_path,
 			log,
 		}
+	}
+
+	/// The node's Prometheus metrics in text form (the node must have been started with
+	/// `--prometheus-port`).
+	pub async fn metrics(&self) -> String {
+		use tokio::io::{AsyncReadExt, AsyncWriteExt};
+		let port = self
+			.args
+			.iter()
+			.skip_while(|a| *a != "--prometheus-port")
+			.nth(1)
+			.expect("the node was started with --prometheus-port");
+		let mut stream = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
+			.await
+			.expect("the metrics endpoint accepts a connection");
+		stream
+			.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+			.await
+			.expect("the request is sent");
+		let mut response = String::new();
+		stream
+			.read_to_string(&mut response)
+			.await
+			.expect("the metrics are read");
+		let (head, body) = response
+			.split_once("\r\n\r\n")
+			.expect("an HTTP response");
+		assert!(head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"), "{head}");
+		body.to_string()
 	}
 
 	/// The node process's id.
@@ -186,10 +221,12 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
 			"0",
 			"--no-telemetry",
 			"--no-mdns",
-			"--no-prometheus",
 			"--rpc-max-connections",
 			"1000",
 		])
+		.args(
+			(!args.iter().any(|a| a == "--prometheus-port")).then_some("--no-prometheus"),
+		)
 		.stdout(Stdio::null())
 		.stderr(Stdio::piped())
 		.spawn()
@@ -220,6 +257,20 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
 		}
 	};
 	(child, rpc_port, log)
+}
+
+/// The sum of a metric's series that carry `label` (`key="value"`) in Prometheus text, or 0 when
+/// there is none (a counter never incremented is not printed).
+pub fn metric(text: &str, name: &str, label: &str) -> f64 {
+	text.lines()
+		.filter_map(|line| {
+			let (labels, value) = line.strip_prefix(name)?.strip_prefix('{')?.split_once("} ")?;
+			labels
+				.split(',')
+				.any(|l| l == label)
+				.then(|| value.trim().parse::<f64>().expect("a number"))
+		})
+		.sum()
 }
 
 /// A free TCP port on loopback (bound, then released for the node to take).

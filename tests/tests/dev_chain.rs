@@ -8,6 +8,7 @@ use badge_client::{
 	BadgeClient, ClassSpec, Disclosure, Error, Keypair, Profile, RevocationReason, Verdict, Wait,
 	H256,
 };
+use badge_client::subxt::rpcs::rpc_params;
 use badge_e2e::Node;
 use std::time::Duration;
 
@@ -23,26 +24,83 @@ fn verdict_name(v: &Verdict) -> &'static str {
 	}
 }
 
-/// The verdict, checked to agree between the runtime API and the node's JSON-RPC.
+/// The verdict at the latest finalized block, checked to agree in every field between the
+/// runtime API (`state_call`, through the WASM executor) and the node's JSON-RPC (which answers
+/// natively when the chain runs the node's own runtime, else through the runtime).
 async fn verdict(
 	client: &BadgeClient,
 	badge: H256,
 	image: Option<[u8; 32]>,
 ) -> (String, serde_json::Value) {
+	let head: H256 = serde_json::from_value(
+		client
+			.rpc_call("chain_getFinalizedHead", rpc_params![])
+			.await
+			.expect("the finalized head"),
+	)
+	.expect("a block hash");
 	let typed = client
-		.verify(badge, image)
+		.verify_at(head, badge, image)
 		.await
 		.expect("runtime API answers");
 	let json = client
-		.verify_json(badge, image.map(H256))
+		.rpc_call("badges_verify", rpc_params![badge, image.map(H256), head])
 		.await
 		.expect("JSON-RPC answers");
 	let name = verdict_name(&typed.verdict);
+	let mut expected = serde_json::json!({
+		"badge": badge,
+		"verdict": name,
+		"valid": name == "valid",
+		"checkedAt": typed.checked_at,
+		"block": head,
+	});
+	match &typed.verdict {
+		Verdict::Revoked {
+			at,
+			reason,
+			reason_digest,
+		} => {
+			expected["revocation"] = serde_json::json!({
+				"at": at,
+				"reason": format!("{reason:?}"),
+				"reasonDigest": reason_digest.map(H256),
+			})
+		}
+		Verdict::Expired { at } => expected["expiredAt"] = serde_json::json!(at),
+		_ => {}
+	}
+	if let Some(d) = &typed.details {
+		// The names come from the runtime too (`badges_class` and `badges_issuer` are never
+		// answered natively).
+		let class = client
+			.rpc_call("badges_class", rpc_params![d.class, head])
+			.await
+			.expect("the class");
+		let issuer = client
+			.rpc_call("badges_issuer", rpc_params![d.issuer.to_string(), head])
+			.await
+			.expect("the issuer");
+		expected["details"] = serde_json::json!({
+			"class": d.class,
+			"className": class["name"],
+			"issuer": d.issuer.to_string(),
+			"issuerName": issuer["name"],
+			"imageDigest": H256(d.image_digest),
+			"issuedAt": d.issued_at,
+			"expiresAt": d.expires_at,
+			"evidence": d.evidence.map(H256),
+			"holder": d.holder.as_ref().map(|h| h.to_string()),
+			"disclosure": match d.disclosure {
+				Disclosure::Public => "public",
+				Disclosure::Private => "private",
+			},
+		});
+	}
 	assert_eq!(
-		json["verdict"], name,
-		"runtime API and JSON-RPC disagree: {json}"
+		json, expected,
+		"the JSON-RPC and the runtime API disagree"
 	);
-	assert_eq!(json["valid"], name == "valid");
 	(name.to_string(), json)
 }
 
@@ -70,7 +128,7 @@ fn key(uri: &str) -> Keypair {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn badge_lifecycle_on_a_dev_chain() {
-	let node = Node::dev();
+	let node = Node::dev_with_metrics();
 	let client = BadgeClient::connect(&node.ws_url())
 		.await
 		.expect("the client connects")
@@ -132,7 +190,26 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		.await
 		.expect("the issuer issues a badge");
 	assert_eq!(badge, crypto::badge_id(class, &recipient));
-	assert_eq!(verdict(&client, badge, None).await.0, "not_yet_received");
+	let (name, json) = verdict(&client, badge, None).await;
+	assert_eq!(name, "not_yet_received");
+
+	// A badge that expires 20 s of chain time from now: checked at the end of the test.
+	let expires_at = json["checkedAt"].as_u64().expect("chain time") + 20_000;
+	let expiring_claim = crypto::ClaimKey::generate();
+	let expiring = client
+		.issue(
+			&issuer,
+			class,
+			badge_spec(
+				crypto::recipient_commitment("fixed-term@example.jp", "Zt4mW8pQ"),
+				&expiring_claim,
+				Some(expires_at),
+				Some([7; 32]),
+			),
+			Wait::Finalized,
+		)
+		.await
+		.expect("the issuer issues a badge with an expiry");
 
 	// Forbidden: an issuer issuing into another issuer's class.
 	let spec = badge_spec(
@@ -182,8 +259,8 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		}
 	}
 	assert_eq!(
-		listed, 501,
-		"every public badge of the class is listed once"
+		listed, 502,
+		"every public badge of the class (the batch, the first and the expiring one) is listed once"
 	);
 
 	// Forbidden: a stolen receipt proof. The holder's proof is seen in the pool and replayed
@@ -355,6 +432,37 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		.expect("the admin reinstates the issuer");
 	assert_eq!(verdict(&client, ids[0], None).await.0, "not_yet_received");
 
+	// The expiring badge is awaited until the chain's time passes its expiry, then expired.
+	let deadline = std::time::Instant::now() + Duration::from_secs(90);
+	loop {
+		let (name, json) = verdict(&client, expiring, None).await;
+		if name == "expired" {
+			assert_eq!(json["expiredAt"], expires_at);
+			break;
+		}
+		assert_eq!(name, "not_yet_received");
+		assert!(
+			std::time::Instant::now() < deadline,
+			"the chain's time never passed {expires_at}"
+		);
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+
+	// Every verdict above had the same answer from the WASM runtime and from the node's native
+	// path: the node counts its fresh answers by source, and none needed the runtime (the dev
+	// chain runs the node's own runtime).
+	let metrics = node.metrics().await;
+	let answers = |source: &str| {
+		badge_e2e::metric(
+			&metrics,
+			"badges_verify_answers_total",
+			&format!("source=\"{source}\""),
+		)
+	};
+	assert!(answers("native") >= 10.0, "{metrics}");
+	assert_eq!(answers("runtime"), 0.0, "{metrics}");
+	assert!(answers("cache") >= 2.0, "{metrics}");
+
 	// An admin call from a non-admin is refused before any block.
 	let profile = Profile {
 		name: "Rogue".into(),
@@ -387,6 +495,106 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		"got {:?}",
 		refused.err()
 	);
+}
+
+/// A dev chain whose genesis runtime is the node's own WASM with one more (custom) section: the
+/// same behaviour, but not byte for byte the runtime this node embeds.
+fn chain_spec_with_another_runtime(dir: &std::path::Path) -> std::path::PathBuf {
+	let out = std::process::Command::new(badge_e2e::node_binary())
+		.args(["build-spec", "--chain", "dev", "--raw"])
+		.stderr(std::process::Stdio::null())
+		.output()
+		.expect("build-spec runs");
+	assert!(out.status.success(), "build-spec failed");
+	let mut spec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON spec");
+	let code = &mut spec["genesis"]["raw"]["top"]["0x3a636f6465"];
+	let mut wasm = hex::decode(code.as_str().expect(":code").trim_start_matches("0x"))
+		.expect("hex code");
+	assert!(wasm.starts_with(b"\0asm"), "the embedded runtime is an uncompressed module");
+	// A custom section: id 0, size 5, name length 4, name "test".
+	wasm.extend_from_slice(&[0, 5, 4, b't', b'e', b's', b't']);
+	*code = serde_json::Value::String(format!("0x{}", hex::encode(wasm)));
+	let path = dir.join("another-runtime.json");
+	std::fs::write(&path, serde_json::to_vec(&spec).expect("JSON")).expect("the spec is written");
+	path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
+	let dir = tempfile::tempdir().expect("a temporary directory");
+	let spec = chain_spec_with_another_runtime(dir.path());
+	let metrics_port = badge_e2e::free_port().to_string();
+	let node_key = badge_e2e::node_key(1);
+	let node = Node::start(&[
+		"--chain",
+		spec.to_str().expect("a UTF-8 path"),
+		"--alice",
+		"--node-key",
+		&node_key,
+		"--force-authoring",
+		"--port",
+		"0",
+		"--prometheus-port",
+		&metrics_port,
+	]);
+	let client = BadgeClient::connect(&node.ws_url())
+		.await
+		.expect("the client connects")
+		.with_timeout(Duration::from_secs(90));
+	let issuer = key("//Ministry");
+	let profile = Profile {
+		name: "Digital Agency".into(),
+		url: "https://agency.example.jp".into(),
+		contact: None,
+	};
+	client
+		.register_issuer(&dev::alice(), &account_of(&issuer), &profile, Wait::InBlock)
+		.await
+		.expect("the admin registers an issuer");
+	let class_spec = ClassSpec {
+		name: "Data steward".into(),
+		description: "Keeps a register.".into(),
+		criteria: criteria_url("https://agency.example.jp/steward"),
+		achievement_type: AchievementType::Certificate,
+		image_digest: crypto::image_digest(b"<svg>steward</svg>"),
+	};
+	let class = client
+		.create_class(&issuer, &class_spec, Wait::InBlock)
+		.await
+		.expect("the issuer creates a class");
+	let claim = crypto::ClaimKey::generate();
+	let badge = client
+		.issue(
+			&issuer,
+			class,
+			badge_spec(
+				crypto::recipient_commitment("steward@example.jp", "b3Rn7uQe"),
+				&claim,
+				None,
+				None,
+			),
+			Wait::Finalized,
+		)
+		.await
+		.expect("the issuer issues a badge");
+
+	// The same answers as ever, field for field, but computed by the chain's runtime.
+	assert_eq!(verdict(&client, badge, None).await.0, "not_yet_received");
+	assert_eq!(
+		verdict(&client, badge, Some([1; 32])).await.0,
+		"design_mismatch"
+	);
+	assert_eq!(verdict(&client, H256([0xee; 32]), None).await.0, "not_found");
+	let metrics = node.metrics().await;
+	let answers = |source: &str| {
+		badge_e2e::metric(
+			&metrics,
+			"badges_verify_answers_total",
+			&format!("source=\"{source}\""),
+		)
+	};
+	assert_eq!(answers("runtime"), 3.0, "{metrics}");
+	assert_eq!(answers("native"), 0.0, "{metrics}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

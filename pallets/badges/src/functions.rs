@@ -436,62 +436,19 @@ impl<T: Config> Pallet<T> {
 
 	// ---- queries (runtime API) ----
 
-	/// The verdict on `badge`, optionally checking a presented image's blake2-256 digest.
-	///
-	/// Precedence: not found, revoked, issuer suspended, expired, design mismatch, not yet
-	/// received, valid. A private badge still gets its verdict, without the holder.
+	/// The verdict on `badge`, optionally checking a presented image's blake2-256 digest:
+	/// [`Verification::of`] over the badge's record, its class and its issuer.
 	pub fn verify(badge: BadgeId, image_digest: Option<Digest>) -> VerificationOf<T> {
-		let now = Self::now();
-		let Some(record) = Badges::<T>::get(badge) else {
-			return Verification {
-				verdict: Verdict::NotFound,
-				details: None,
-				checked_at: now,
-			};
-		};
-		let class_digest = Classes::<T>::get(record.class).map(|c| c.image_digest);
-		let issuer_active =
-			Issuers::<T>::get(&record.issuer).is_some_and(|i| i.status == IssuerStatus::Active);
-		let verdict = match record.status {
-			BadgeStatus::Revoked {
-				at,
-				reason,
-				reason_digest,
-				..
-			} => Verdict::Revoked {
-				at,
-				reason,
-				reason_digest,
-			},
-			BadgeStatus::Active if !issuer_active => Verdict::IssuerSuspended,
-			BadgeStatus::Active => match record.expires_at {
-				Some(at) if now >= at => Verdict::Expired { at },
-				_ if image_digest.is_some() && image_digest != class_digest => {
-					Verdict::DesignMismatch
-				}
-				_ if record.holder.is_none() => Verdict::NotYetReceived,
-				_ => Verdict::Valid,
-			},
-		};
-		let holder = match record.disclosure {
-			Disclosure::Public => record.holder.clone(),
-			Disclosure::Private => None,
-		};
-		let details = BadgeDetails {
-			class: record.class,
-			issuer: record.issuer,
-			image_digest: class_digest.unwrap_or_default(),
-			issued_at: record.issued_at,
-			expires_at: record.expires_at,
-			evidence: record.evidence,
-			holder,
-			disclosure: record.disclosure,
-		};
-		Verification {
-			verdict,
-			details: Some(details),
-			checked_at: now,
-		}
+		let record = Badges::<T>::get(badge);
+		let class = record.as_ref().and_then(|r| Classes::<T>::get(r.class));
+		let issuer = record.as_ref().and_then(|r| Issuers::<T>::get(&r.issuer));
+		Verification::of(
+			record,
+			class.as_ref(),
+			issuer.as_ref(),
+			Self::now(),
+			image_digest,
+		)
 	}
 
 	fn page(iter: impl Iterator<Item = BadgeId>, limit: u32) -> Page<BadgeId> {

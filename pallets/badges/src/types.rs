@@ -453,6 +453,76 @@ pub struct Verification<AccountId> {
 	pub checked_at: Moment,
 }
 
+impl<AccountId> Verification<AccountId> {
+	/// The verification of a badge from the records it depends on: the badge's record, its
+	/// class and its issuer (each `None` if absent), the chain's time and the digest of a
+	/// presented image, if any.
+	///
+	/// Pure: the runtime's `verify` is this function over its storage, and the node runs the
+	/// same function natively over the same storage entries when the chain runs the node's own
+	/// runtime (see the node's `badges_verify`), so both paths answer alike by construction.
+	///
+	/// Precedence: not found, revoked, issuer suspended, expired, design mismatch, not yet
+	/// received, valid. A private badge still gets its verdict, without the holder.
+	pub fn of<Name, Description, Url, Profile>(
+		record: Option<Badge<AccountId>>,
+		class: Option<&BadgeClass<AccountId, Name, Description, Url>>,
+		issuer: Option<&Issuer<Profile>>,
+		now: Moment,
+		image_digest: Option<Digest>,
+	) -> Self {
+		let Some(record) = record else {
+			return Verification {
+				verdict: Verdict::NotFound,
+				details: None,
+				checked_at: now,
+			};
+		};
+		let class_digest = class.map(|c| c.image_digest);
+		let issuer_active = issuer.is_some_and(|i| i.status == IssuerStatus::Active);
+		let verdict = match record.status {
+			BadgeStatus::Revoked {
+				at,
+				reason,
+				reason_digest,
+				..
+			} => Verdict::Revoked {
+				at,
+				reason,
+				reason_digest,
+			},
+			BadgeStatus::Active if !issuer_active => Verdict::IssuerSuspended,
+			BadgeStatus::Active => match record.expires_at {
+				Some(at) if now >= at => Verdict::Expired { at },
+				_ if image_digest.is_some() && image_digest != class_digest => {
+					Verdict::DesignMismatch
+				}
+				_ if record.holder.is_none() => Verdict::NotYetReceived,
+				_ => Verdict::Valid,
+			},
+		};
+		let holder = match record.disclosure {
+			Disclosure::Public => record.holder,
+			Disclosure::Private => None,
+		};
+		let details = BadgeDetails {
+			class: record.class,
+			issuer: record.issuer,
+			image_digest: class_digest.unwrap_or_default(),
+			issued_at: record.issued_at,
+			expires_at: record.expires_at,
+			evidence: record.evidence,
+			holder,
+			disclosure: record.disclosure,
+		};
+		Verification {
+			verdict,
+			details: Some(details),
+			checked_at: now,
+		}
+	}
+}
+
 /// One page of a listing.
 #[derive(Clone, Encode, Decode, Eq, PartialEq, Debug, TypeInfo)]
 pub struct Page<Id> {

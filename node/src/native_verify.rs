@@ -1,0 +1,114 @@
+//! `badges_verify` without entering the WASM runtime, when that provably answers the same.
+//!
+//! A verdict is [`Verification::of`] over four storage entries: the badge, its class, its issuer
+//! and the chain's time. The runtime's `BadgesApi::verify` reads them and calls that function;
+//! this module reads the same entries (keys from the same storage declarations, compiled
+//! natively) from the node's database and calls the same function. That is only the same code
+//! when the block's runtime is the one this node was built with, so each block's `:code` hash is
+//! compared with the hash of the embedded runtime first; any other runtime (an upgrade this node
+//! predates, or one it was built after) is asked through the WASM executor as before.
+
+use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Runtime};
+use codec::Decode;
+use pallet_badges::{BadgeOf, Digest, Verification};
+use sc_client_api::{Backend, StateBackend, TrieCacheContext};
+use sp_blockchain::Error;
+use sp_core::{storage::well_known_keys, H256};
+use std::sync::{Arc, Mutex};
+
+/// A verdict with the class and issuer records its JSON names.
+pub type Answer = (Verification<AccountId>, Option<ClassInfo>, Option<IssuerInfo>);
+
+/// Blocks whose runtime check is remembered.
+const CHECKED_BLOCKS: u32 = 1_024;
+
+/// Verdicts computed natively from the node's database.
+pub struct NativeVerifier<B> {
+	backend: Arc<B>,
+	/// blake2-256 of the runtime WASM embedded in this binary (`None` in a build without it).
+	own_code: Option<H256>,
+	/// Per block: whether it runs [`Self::own_code`]. A block's state never changes.
+	runs_own_code: Mutex<schnellru::LruMap<H256, bool>>,
+}
+
+impl<B: Backend<Block>> NativeVerifier<B> {
+	/// A verifier over `backend`'s state.
+	pub fn new(backend: Arc<B>) -> Self {
+		Self {
+			backend,
+			own_code: badge_runtime::WASM_BINARY.map(|code| H256(sp_io::hashing::blake2_256(code))),
+			runs_own_code: Mutex::new(schnellru::LruMap::new(schnellru::ByLength::new(
+				CHECKED_BLOCKS,
+			))),
+		}
+	}
+
+	/// The verdict on `badge` at `block`, or `None` when `block` runs another runtime than this
+	/// node's (the caller then asks the runtime).
+	pub fn verify(
+		&self,
+		block: H256,
+		badge: H256,
+		image_digest: Option<Digest>,
+	) -> Result<Option<Answer>, Error> {
+		let Some(own_code) = self.own_code else {
+			return Ok(None);
+		};
+		let state = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
+		let known = self
+			.runs_own_code
+			.lock()
+			.unwrap_or_else(|p| p.into_inner())
+			.get(&block)
+			.copied();
+		let same = match known {
+			Some(same) => same,
+			None => {
+				let code = state
+					.storage_hash(well_known_keys::CODE)
+					.map_err(|e| Error::Storage(e.to_string()))?;
+				let same = code == Some(own_code);
+				self.runs_own_code
+					.lock()
+					.unwrap_or_else(|p| p.into_inner())
+					.insert(block, same);
+				same
+			}
+		};
+		if !same {
+			return Ok(None);
+		}
+		// As FRAME's typed getters read: an entry that does not decode counts as absent.
+		let get = |key: &[u8]| -> Result<Option<Vec<u8>>, Error> {
+			state.storage(key).map_err(|e| Error::Storage(e.to_string()))
+		};
+		let record: Option<BadgeOf<Runtime>> =
+			decoded(get(&pallet_badges::Badges::<Runtime>::hashed_key_for(badge))?);
+		let (class, issuer) = match &record {
+			Some(record) => (
+				decoded::<ClassInfo>(get(
+					&pallet_badges::Classes::<Runtime>::hashed_key_for(record.class),
+				)?),
+				decoded::<IssuerInfo>(get(
+					&pallet_badges::Issuers::<Runtime>::hashed_key_for(&record.issuer),
+				)?),
+			),
+			None => (None, None),
+		};
+		// `Timestamp::now()` is a value query: absent or undecodable reads as zero.
+		let now: u64 =
+			decoded(get(&pallet_timestamp::Now::<Runtime>::hashed_key())?).unwrap_or_default();
+		let verification = Verification::of(
+			record,
+			class.as_ref(),
+			issuer.as_ref(),
+			now,
+			image_digest,
+		);
+		Ok(Some((verification, class, issuer)))
+	}
+}
+
+fn decoded<T: Decode>(bytes: Option<Vec<u8>>) -> Option<T> {
+	bytes.and_then(|bytes| T::decode(&mut &bytes[..]).ok())
+}
