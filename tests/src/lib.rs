@@ -148,7 +148,23 @@ impl Node {
 		let _ = self.child.wait();
 	}
 
-	/// Start the killed node again with the same arguments and data (on a new RPC port).
+	/// Stop the node with SIGTERM and wait for it to exit (up to a minute): a clean shutdown,
+	/// after which its database files hold everything (ParityDB moves its log into its tables).
+	pub fn stop(&mut self) {
+		let _ = Command::new("kill")
+			.args(["-TERM", &self.child.id().to_string()])
+			.status();
+		let deadline = Instant::now() + Duration::from_secs(60);
+		while Instant::now() < deadline {
+			if let Ok(Some(_)) = self.child.try_wait() {
+				return;
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+		self.kill();
+	}
+
+	/// Start the killed or stopped node again with the same arguments and data (on a new RPC port).
 	pub fn restart(&mut self) {
 		let (child, rpc_port, log) = spawn(&self.args, &self.base_path);
 		self.child = child;
@@ -235,9 +251,20 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
 	let log: Log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
 	let (port_tx, port_rx) = mpsc::channel();
 	let log_writer = log.clone();
+	// With BADGE_E2E_NODE_LOGS=DIR, every node's log is also written to DIR/node-PID.log (to
+	// read a long run's logs while it runs, or after the harness is gone).
+	let mut log_file = std::env::var_os("BADGE_E2E_NODE_LOGS").map(|dir| {
+		let path = std::path::Path::new(&dir).join(format!("node-{}.log", child.id()));
+		std::fs::File::create(&path)
+			.unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()))
+	});
 	std::thread::spawn(move || {
 		let mut port_tx = Some(port_tx);
 		for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+			if let Some(file) = log_file.as_mut() {
+				use std::io::Write;
+				let _ = writeln!(file, "{line}");
+			}
 			if let Some(port) = rpc_port_of(&line) {
 				if let Some(tx) = port_tx.take() {
 					let _ = tx.send(port);
@@ -318,6 +345,11 @@ pub struct Consortium {
 impl Consortium {
 	/// Start the four validators of the `local` chain, each knowing the others as bootnodes.
 	pub fn local() -> Consortium {
+		Self::local_with(&[])
+	}
+
+	/// [`Consortium::local`] with `extra` arguments for every validator (e.g. pool settings).
+	pub fn local_with(extra: &[&str]) -> Consortium {
 		let p2p_ports: Vec<u16> = (0..4).map(|_| free_port()).collect();
 		let bootnodes = Self::bootnodes_of(&p2p_ports);
 		let nodes = LOCAL_VALIDATORS
@@ -346,6 +378,7 @@ impl Consortium {
 					.map(|(_, b)| b.as_str())
 					.collect();
 				args.extend(others);
+				args.extend(extra);
 				Node::start(&args)
 			})
 			.collect();

@@ -23,7 +23,11 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 3. Verification lookups | state_call BadgesApi_verify, concurrency 64: p99 |",
 		"| 3. Verification lookups | state_getStorage (raw record), concurrency 1: p50 |",
 		"| 4. Finality latency | submit to finalized, p99 |",
+		"| 3. Verification lookups | badges_verify, every question new, concurrency 16: per second |",
+		"| 3. Verification lookups | badges_verify, concurrency 16, during bulk issuance: per second |",
 		"| 5. Growth | database bytes per badge",
+		"| 5. Growth | state bytes per badge",
+		"| 5. Growth | storage entries per badge",
 		"| 6. Resources | peak resident memory, Dave's node |",
 	] {
 		let row = table

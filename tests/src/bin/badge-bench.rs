@@ -32,6 +32,13 @@ struct Args {
 	/// Write the results table here.
 	#[arg(long, default_value = "BENCHMARKS.md")]
 	out: PathBuf,
+	/// Badges (and remarks) per single-issuance run [default: 1,000, 200 with --smoke].
+	#[arg(long)]
+	single: Option<usize>,
+	/// An extra argument for every validator, e.g. `--node-arg=--pool-type=single-state`
+	/// (repeatable); the table names them.
+	#[arg(long, allow_hyphen_values = true)]
+	node_arg: Vec<String>,
 }
 
 /// Workload sizes.
@@ -95,7 +102,7 @@ async fn main() -> std::process::ExitCode {
 async fn run(args: &Args) -> Result<(), String> {
 	let sizes = if args.smoke {
 		Sizes {
-			single: 200,
+			single: args.single.unwrap_or(200),
 			bulk: 1_000,
 			latency: 5,
 			lookup_secs: 1.0,
@@ -103,7 +110,7 @@ async fn run(args: &Args) -> Result<(), String> {
 		}
 	} else {
 		Sizes {
-			single: 1_000,
+			single: args.single.unwrap_or(1_000),
 			bulk: 10_000,
 			latency: 20,
 			lookup_secs: 5.0,
@@ -112,10 +119,18 @@ async fn run(args: &Args) -> Result<(), String> {
 	};
 	let started = Instant::now();
 	eprintln!("starting the four validators of the local chain");
-	let consortium = Consortium::local();
+	let node_args: Vec<&str> = args.node_arg.iter().map(String::as_str).collect();
+	let mut consortium = Consortium::local_with(&node_args);
 	for node in &consortium.nodes {
 		wait_finalized(&node.http_url(), 1, Duration::from_secs(180)).await;
 	}
+	// Dave's validator measures the state's growth: stopped cleanly before and after the
+	// workloads (ParityDB keeps recent writes in its log until it closes).
+	let mut dave = consortium.nodes.pop().expect("four validators");
+	dave.stop();
+	let state_before = state_column_size(dave.base_path.path());
+	dave.restart();
+	wait_finalized(&dave.http_url(), 1, Duration::from_secs(180)).await;
 	let node = &consortium.nodes[0];
 	let client = BadgeClient::connect(&node.ws_url())
 		.await
@@ -197,17 +212,7 @@ async fn run(args: &Args) -> Result<(), String> {
 	let badges_before = recipients.issued.len();
 	let (mut bulk_rates, mut bulk_walls) = (Vec::new(), Vec::new());
 	for _ in 0..sizes.runs {
-		let mut calls = Vec::new();
-		let mut left = sizes.bulk;
-		while left > 0 {
-			let n = left.min(max);
-			let specs = recipients.specs(n);
-			calls.push(runtime::tx().badges().issue_batch(
-				class,
-				runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(specs),
-			));
-			left -= n;
-		}
+		let calls = recipients.batches(sizes.bulk, max);
 		let count = calls.len() as u64;
 		let signed = client
 			.sign_offline(&calls, &issuer, nonce)
@@ -247,18 +252,23 @@ async fn run(args: &Args) -> Result<(), String> {
 		)
 	});
 
-	// 5. Growth: the database's growth over the bulk runs, per badge.
+	// 5. Growth over the bulk runs, per badge: the whole database (blocks and their bodies too)
+	// and the badge's own storage entries (keys and values). The state column is measured at
+	// the end, on a validator stopped cleanly.
+	let badges = (recipients.issued.len() - badges_before) as f64;
 	let grown = dir_size(node.base_path.path()).saturating_sub(db_before) as f64;
-	let per_badge = grown / (recipients.issued.len() - badges_before) as f64;
-	figures.push(Figure {
-		target: Some(("≤ 200", per_badge <= 200.0)),
-		..figure(
-			"5. Growth",
-			"database bytes per badge (one validator, bulk runs)",
-			per_badge,
-			"B",
-		)
-	});
+	figures.push(figure(
+		"5. Growth",
+		"database bytes per badge (whole database, blocks included, bulk runs)",
+		grown / badges,
+		"B",
+	));
+	figures.push(figure(
+		"5. Growth",
+		"storage entries per badge (keys and values, no trie nodes)",
+		entry_bytes(&node.http_url(), recipients.issued[badges_before]).await? as f64,
+		"B",
+	));
 
 	// 4. Finality latency of single issuances at low load.
 	eprintln!(
@@ -325,7 +335,12 @@ async fn run(args: &Args) -> Result<(), String> {
 		.collect();
 	for concurrency in [1usize, 16, 64] {
 		let mut rates = Vec::new();
-		for method in [Lookup::Rpc, Lookup::StateCall, Lookup::Storage] {
+		for method in [
+			Lookup::Rpc,
+			Lookup::StateCall,
+			Lookup::Storage,
+			Lookup::RpcNew,
+		] {
 			let (rate, p50, p99) = lookups(
 				&node.http_url(),
 				method,
@@ -372,12 +387,68 @@ async fn run(args: &Args) -> Result<(), String> {
 				"",
 			)
 		});
+		figures.push(figure(
+			"3. Verification lookups",
+			format!(
+				"ratio badges_verify (every question new) / state_getStorage, concurrency {concurrency}"
+			),
+			rates[3] / rates[2],
+			"",
+		));
 	}
 
-	// 6. Peak resident memory of each validator.
+	// Lookups while a bulk issuance runs on the same node.
+	let during = sizes.lookup_secs * 2.0;
+	eprintln!(
+		"verification lookups for {during} s while {} badges are issued in bulk",
+		sizes.bulk
+	);
+	let calls = recipients.batches(sizes.bulk, max);
+	let count = calls.len() as u64;
+	let signed = client
+		.sign_offline(&calls, &issuer, nonce)
+		.await
+		.map_err(|e| e.to_string())?;
+	let url = node.http_url();
+	let start = Instant::now();
+	let (looked, issued) = tokio::join!(
+		lookups(&url, Lookup::Rpc, &sample, 16, during),
+		async {
+			submit_all(node, &signed).await?;
+			wait_nonce(&client, &issuer, nonce + count).await?;
+			Ok::<_, String>(start.elapsed().as_secs_f64())
+		}
+	);
+	nonce += count;
+	let (rate, _, p99) = looked?;
+	let wall = issued?;
+	figures.push(figure(
+		"3. Verification lookups",
+		"badges_verify, concurrency 16, during bulk issuance: per second",
+		rate,
+		"/s",
+	));
+	figures.push(figure(
+		"3. Verification lookups",
+		"badges_verify, concurrency 16, during bulk issuance: p99",
+		p99 * 1000.0,
+		"ms",
+	));
+	figures.push(figure(
+		"2. Bulk issuance",
+		format!(
+			"submit to all finalized, {} badges, with lookups running",
+			sizes.bulk
+		),
+		wall,
+		"s",
+	));
+
+	// 6. Peak resident memory of each validator (Dave's since its restart at the start).
 	for (node, name) in consortium
 		.nodes
 		.iter()
+		.chain([&dave])
 		.zip(["Alice", "Bob", "Charlie", "Dave"])
 	{
 		let kib = peak_rss_kib(node.pid());
@@ -389,6 +460,21 @@ async fn run(args: &Args) -> Result<(), String> {
 		));
 	}
 
+	// 5. Growth of the state column, per badge issued in the run.
+	eprintln!("stopping Dave's validator to measure its state column");
+	dave.stop();
+	let state = state_column_size(dave.base_path.path()).saturating_sub(state_before) as f64
+		/ recipients.issued.len() as f64;
+	figures.push(Figure {
+		target: Some(("≤ 200", state <= 200.0)),
+		..figure(
+			"5. Growth",
+			"state bytes per badge (ParityDB state column growth over the run, Dave's validator)",
+			state,
+			"B",
+		)
+	});
+
 	let table = report(
 		args,
 		&sizes,
@@ -396,6 +482,17 @@ async fn run(args: &Args) -> Result<(), String> {
 		started.elapsed(),
 		recipients.issued.len() as u64,
 	);
+	// The analysis written by people below the table (from "## What limits each figure" on)
+	// is kept when the table is rewritten.
+	let notes = std::fs::read_to_string(&args.out)
+		.ok()
+		.and_then(|old| old.find(NOTES).map(|at| old[at..].to_string()))
+		.unwrap_or_default();
+	let table = if notes.is_empty() {
+		table
+	} else {
+		format!("{table}\n{notes}")
+	};
 	std::fs::write(&args.out, &table)
 		.map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
 	eprintln!(
@@ -417,6 +514,26 @@ struct Recipients {
 }
 
 impl Recipients {
+	/// `issue_batch` calls for the next `count` badges, `max` per call.
+	fn batches(
+		&mut self,
+		count: usize,
+		max: usize,
+	) -> Vec<impl badge_client::subxt::transactions::Payload> {
+		let mut calls = Vec::new();
+		let mut left = count;
+		while left > 0 {
+			let n = left.min(max);
+			let specs = self.specs(n);
+			calls.push(runtime::tx().badges().issue_batch(
+				self.class,
+				runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(specs),
+			));
+			left -= n;
+		}
+		calls
+	}
+
 	/// The specs of the next `n` badges (their ids recorded).
 	fn specs(&mut self, n: usize) -> Vec<badge_client::BadgeSpec> {
 		(0..n)
@@ -484,22 +601,37 @@ async fn setup(client: &BadgeClient, issuer: &badge_client::Keypair) -> Result<u
 		.map_err(|e| e.to_string())
 }
 
-/// Submit every pre-signed transaction, in order, to `node`.
+/// Submit every pre-signed transaction to `node`, [`SUBMITTERS`] at a time, taken in nonce order.
 async fn submit_all(node: &badge_e2e::Node, signed: &[Vec<u8>]) -> Result<(), String> {
 	let http = HttpClientBuilder::default()
 		.max_request_size(64 * 1024 * 1024)
 		.request_timeout(Duration::from_secs(120))
 		.build(node.http_url())
 		.map_err(|e| e.to_string())?;
-	for tx in signed {
-		let hex = format!("0x{}", hex::encode(tx));
-		let _: H256 = http
-			.request("author_submitExtrinsic", rpc_params![hex])
-			.await
-			.map_err(|e| format!("author_submitExtrinsic: {e}"))?;
+	let next = std::sync::atomic::AtomicUsize::new(0);
+	let worker = || async {
+		loop {
+			let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+			let Some(tx) = signed.get(i) else {
+				return Ok::<_, String>(());
+			};
+			let hex = format!("0x{}", hex::encode(tx));
+			let _: H256 = http
+				.request("author_submitExtrinsic", rpc_params![hex])
+				.await
+				.map_err(|e| format!("author_submitExtrinsic: {e}"))?;
+		}
+	};
+	let workers: Vec<_> = (0..SUBMITTERS).map(|_| worker()).collect();
+	for result in futures::future::join_all(workers).await {
+		result?;
 	}
 	Ok(())
 }
+
+/// Submissions in flight at once: the pool validates each in the runtime, so a node with two
+/// cores takes more per second from a few concurrent callers than from one waiting on each.
+const SUBMITTERS: usize = 4;
 
 /// Wait until the signer's finalized nonce reaches `target`.
 async fn wait_nonce(
@@ -546,6 +678,12 @@ async fn throughput(
 	Ok(count as f64 / done)
 }
 
+/// The heading from which `BENCHMARKS.md` is written by people, kept across runs.
+const NOTES: &str = "## What limits each figure";
+
+/// Questions asked with a fresh image digest so far (each digest is asked once per run).
+static FRESH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// A way to ask a node about a badge.
 #[derive(Clone, Copy)]
 enum Lookup {
@@ -555,6 +693,9 @@ enum Lookup {
 	StateCall,
 	/// `state_getStorage` of the badge's record: no verdict, the floor.
 	Storage,
+	/// `badges_verify` with an image digest never asked before: every question is answered
+	/// afresh (the verdict cache cannot help), a design mismatch.
+	RpcNew,
 }
 
 impl Lookup {
@@ -563,6 +704,7 @@ impl Lookup {
 			Lookup::Rpc => "badges_verify (JSON-RPC)",
 			Lookup::StateCall => "state_call BadgesApi_verify",
 			Lookup::Storage => "state_getStorage (raw record)",
+			Lookup::RpcNew => "badges_verify, every question new",
 		}
 	}
 }
@@ -611,6 +753,13 @@ async fn lookups(
 						http.request("state_getStorage", rpc_params![badge_key(&id)])
 							.await
 					}
+					Lookup::RpcNew => {
+						let mut digest = [0xd1; 32];
+						let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+						digest[..8].copy_from_slice(&n.to_le_bytes());
+						http.request("badges_verify", rpc_params![id, H256(digest)])
+							.await
+					}
 				};
 				let answer = answer.map_err(|e| format!("{}: {e}", method.name()))?;
 				if answer.is_null() {
@@ -648,6 +797,51 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 			Err(_) => 0,
 		})
 		.sum()
+}
+
+/// Bytes of ParityDB's state column (column 1: the trie's nodes) under `dir`: its index and
+/// value table files.
+fn state_column_size(dir: &std::path::Path) -> u64 {
+	let Ok(entries) = std::fs::read_dir(dir) else {
+		return 0;
+	};
+	entries
+		.filter_map(Result::ok)
+		.map(|e| match e.metadata() {
+			Ok(m) if m.is_dir() => state_column_size(&e.path()),
+			Ok(m) => {
+				let name = e.file_name();
+				let name = name.to_string_lossy();
+				if name.starts_with("index_01_") || name.starts_with("table_01_") {
+					m.len()
+				} else {
+					0
+				}
+			}
+			Err(_) => 0,
+		})
+		.sum()
+}
+
+/// Bytes of the storage entries an issued (not yet received) badge adds: its record and its
+/// class and issuer listing entries (keys plus values).
+async fn entry_bytes(url: &str, badge: H256) -> Result<u64, String> {
+	let http = HttpClientBuilder::default()
+		.build(url)
+		.map_err(|e| e.to_string())?;
+	let record_key = badge_key(&badge);
+	let value: Option<u64> = http
+		.request("state_getStorageSize", rpc_params![record_key.clone()])
+		.await
+		.map_err(|e| format!("state_getStorageSize: {e}"))?;
+	let value = value.ok_or("the badge's record is missing")?;
+	// Keys: pallet and map prefixes (16 + 16) then the hashed keys. Badges: blake2_128 ++ id;
+	// BadgesByClass: twox_64 ++ class ++ blake2_128 ++ id; BadgesByIssuer: blake2_128 ++
+	// account ++ blake2_128 ++ id. The listing entries' values are empty.
+	let record = (record_key.len() as u64 - 2) / 2;
+	let by_class = 32 + 8 + 4 + 16 + 32;
+	let by_issuer = 32 + 16 + 32 + 16 + 32;
+	Ok(record + value + by_class + by_issuer)
 }
 
 /// `VmHWM` of process `pid` (KiB).
@@ -710,7 +904,7 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 		 dependencies at opt-level 3, the runtime as optimized WASM). {badges} badges issued in \
 		 {:.0} s. Throughput figures are medians of {} runs; ratios compare figures of one run. \
 		 Sizes: {} single issuances and remarks per run, {} badges in bulk per run, {} latency \
-		 samples, {} s per lookup measurement.\n\n",
+		 samples, {} s per lookup measurement.{}\n\n",
 		if args.smoke { " (smoke run)" } else { "" },
 		if args.smoke { " --smoke" } else { "" },
 		commit(),
@@ -721,6 +915,11 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 		sizes.bulk,
 		sizes.latency,
 		sizes.lookup_secs,
+		if args.node_arg.is_empty() {
+			String::new()
+		} else {
+			format!(" Validators started with `{}`.", args.node_arg.join(" "))
+		},
 	));
 	out.push_str("| Workload | Figure | Value | Target | Met |\n|---|---|---:|---|---|\n");
 	for f in figures {
