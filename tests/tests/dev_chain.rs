@@ -597,6 +597,21 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 	assert_eq!(answers("native"), 0.0, "{metrics}");
 }
 
+#[test]
+fn the_node_runs_the_single_state_pool_unless_told_otherwise() {
+	let pool_of = |node: &Node| {
+		node.log
+			.lock()
+			.expect("log lock")
+			.iter()
+			.find_map(|l| l.split("txpool_type=").nth(1)?.split(' ').next().map(String::from))
+			.expect("the node logs its pool type")
+	};
+	assert_eq!(pool_of(&Node::dev()), "SingleState");
+	let fork_aware = Node::start(&["--dev", "--port", "0", "--pool-type", "fork-aware"]);
+	assert_eq!(pool_of(&fork_aware), "ForkAware");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_rpc_parameters_get_json_rpc_errors() {
 	let node = Node::dev();
