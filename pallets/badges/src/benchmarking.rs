@@ -274,5 +274,21 @@ mod benchmarks {
 		}
 	}
 
+	/// The costliest validation of any call but a receipt: an issuance (issuer, class and badge
+	/// reads, the expiry against the chain's time; no signature check).
+	#[benchmark]
+	fn check_issuer_access() {
+		let who = issuer::<T>(0);
+		let class = class_of::<T>(&who);
+		let call = Call::<T>::issue {
+			class,
+			spec: spec(0, claim_key()),
+		};
+		#[block]
+		{
+			Pallet::<T>::authorize_signed(&who, &call).expect("an active issuer issues; qed");
+		}
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -954,6 +954,30 @@ mod transaction_validation {
 	use super::*;
 
 	#[test]
+	fn only_a_receipt_is_weighed_as_a_signature_check() {
+		use sp_runtime::traits::TransactionExtension;
+		ExtBuilder.build_and_execute(|| {
+			let check = CheckBadgeAccess::<Test>::new();
+			let receipt = RuntimeCall::Badges(crate::Call::receive {
+				badge: H256::repeat_byte(1),
+				proof: sr25519::Signature::from_raw([0; 64]),
+			});
+			let issuance = RuntimeCall::Badges(crate::Call::issue {
+				class: 0,
+				spec: spec(0),
+			});
+			let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+			let signature = <() as WeightInfo>::check_badge_access();
+			let reads = <() as WeightInfo>::check_issuer_access();
+			assert_eq!(check.weight(&receipt), signature);
+			assert_eq!(check.weight(&issuance), reads);
+			assert_eq!(check.weight(&remark), reads);
+			// The measured weights agree that a signature check costs more than the reads.
+			assert!(signature.ref_time() > reads.ref_time());
+		});
+	}
+
+	#[test]
 	fn strangers_have_no_business_on_the_chain() {
 		ExtBuilder.build_and_execute(|| {
 			let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });

@@ -54,6 +54,7 @@ pub trait WeightInfo {
 	fn revoke() -> Weight;
 	fn force_revoke() -> Weight;
 	fn check_badge_access() -> Weight;
+	fn check_issuer_access() -> Weight;
 }
 
 /// Weights for `pallet_badges` measured on this project's reference machine, with the runtime's
@@ -68,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `4177`
-		// Minimum execution time: 137_325_000 picoseconds.
-		Weight::from_parts(143_094_000, 4177)
+		// Minimum execution time: 135_833_000 picoseconds.
+		Weight::from_parts(147_881_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -79,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 137_736_000 picoseconds.
-		Weight::from_parts(144_345_000, 4177)
+		// Minimum execution time: 139_338_000 picoseconds.
+		Weight::from_parts(147_530_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -90,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 114_852_000 picoseconds.
-		Weight::from_parts(119_879_000, 4177)
+		// Minimum execution time: 116_995_000 picoseconds.
+		Weight::from_parts(125_347_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 115_583_000 picoseconds.
-		Weight::from_parts(121_411_000, 4177)
+		// Minimum execution time: 116_023_000 picoseconds.
+		Weight::from_parts(125_447_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -118,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `789`
 		//  Estimated: `4177`
-		// Minimum execution time: 167_870_000 picoseconds.
-		Weight::from_parts(176_082_000, 4177)
+		// Minimum execution time: 166_618_000 picoseconds.
+		Weight::from_parts(180_519_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -133,8 +134,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2342`
 		//  Estimated: `4978`
-		// Minimum execution time: 170_223_000 picoseconds.
-		Weight::from_parts(178_286_000, 4978)
+		// Minimum execution time: 170_184_000 picoseconds.
+		Weight::from_parts(179_607_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -156,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2342`
 		//  Estimated: `4978`
-		// Minimum execution time: 335_961_000 picoseconds.
-		Weight::from_parts(365_364_000, 4978)
+		// Minimum execution time: 414_639_000 picoseconds.
+		Weight::from_parts(446_015_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -180,10 +181,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2342`
 		//  Estimated: `4978 + n * (2751 ±0)`
-		// Minimum execution time: 350_793_000 picoseconds.
-		Weight::from_parts(532_886_206, 4978)
-			// Standard Error: 239_249
-			.saturating_add(Weight::from_parts(110_784_362, 0).saturating_mul(n.into()))
+		// Minimum execution time: 428_619_000 picoseconds.
+		Weight::from_parts(340_398_320, 4978)
+			// Standard Error: 372_469
+			.saturating_add(Weight::from_parts(109_339_551, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -204,8 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1148`
 		//  Estimated: `4177`
-		// Minimum execution time: 284_064_000 picoseconds.
-		Weight::from_parts(355_530_000, 4177)
+		// Minimum execution time: 344_975_000 picoseconds.
+		Weight::from_parts(385_906_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -221,8 +222,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `449`
 		//  Estimated: `3741`
-		// Minimum execution time: 200_749_000 picoseconds.
-		Weight::from_parts(250_834_000, 3741)
+		// Minimum execution time: 216_152_000 picoseconds.
+		Weight::from_parts(242_031_000, 3741)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -236,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1159`
 		//  Estimated: `4177`
-		// Minimum execution time: 194_430_000 picoseconds.
-		Weight::from_parts(243_553_000, 4177)
+		// Minimum execution time: 229_272_000 picoseconds.
+		Weight::from_parts(249_552_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -249,8 +250,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `455`
 		//  Estimated: `3741`
-		// Minimum execution time: 145_857_000 picoseconds.
-		Weight::from_parts(189_653_000, 3741)
+		// Minimum execution time: 152_959_000 picoseconds.
+		Weight::from_parts(204_515_000, 3741)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -266,8 +267,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1148`
 		//  Estimated: `4177`
-		// Minimum execution time: 179_348_000 picoseconds.
-		Weight::from_parts(220_729_000, 4177)
+		// Minimum execution time: 191_295_000 picoseconds.
+		Weight::from_parts(228_931_000, 4177)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+	}
+	/// Storage: `Badges::Issuers` (r:1 w:0)
+	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::Classes` (r:1 w:0)
+	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::Badges` (r:1 w:0)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
+	fn check_issuer_access() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2342`
+		//  Estimated: `4978`
+		// Minimum execution time: 139_037_000 picoseconds.
+		Weight::from_parts(179_858_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
@@ -275,43 +292,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_issuer() -> Weight {
-		Weight::from_parts(143_094_000, 4177)
+		Weight::from_parts(147_881_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_issuer_profile() -> Weight {
-		Weight::from_parts(144_345_000, 4177)
+		Weight::from_parts(147_530_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn suspend_issuer() -> Weight {
-		Weight::from_parts(119_879_000, 4177)
+		Weight::from_parts(125_347_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_issuer() -> Weight {
-		Weight::from_parts(121_411_000, 4177)
+		Weight::from_parts(125_447_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_class() -> Weight {
-		Weight::from_parts(176_082_000, 4177)
+		Weight::from_parts(180_519_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn retire_class() -> Weight {
-		Weight::from_parts(178_286_000, 4978)
+		Weight::from_parts(179_607_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn issue() -> Weight {
-		Weight::from_parts(365_364_000, 4978)
+		Weight::from_parts(446_015_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn issue_batch(n: u32, ) -> Weight {
-		Weight::from_parts(532_886_206, 4978)
-			.saturating_add(Weight::from_parts(110_784_362, 0).saturating_mul(n.into()))
+		Weight::from_parts(340_398_320, 4978)
+			.saturating_add(Weight::from_parts(109_339_551, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -319,27 +336,31 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2751).saturating_mul(n.into()))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(355_530_000, 4177)
+		Weight::from_parts(385_906_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_disclosure() -> Weight {
-		Weight::from_parts(250_834_000, 3741)
+		Weight::from_parts(242_031_000, 3741)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(243_553_000, 4177)
+		Weight::from_parts(249_552_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_revoke() -> Weight {
-		Weight::from_parts(189_653_000, 3741)
+		Weight::from_parts(204_515_000, 3741)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_badge_access() -> Weight {
-		Weight::from_parts(220_729_000, 4177)
+		Weight::from_parts(228_931_000, 4177)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+	}
+	fn check_issuer_access() -> Weight {
+		Weight::from_parts(179_858_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 }

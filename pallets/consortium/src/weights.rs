@@ -58,8 +58,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1143`
 		//  Estimated: `3529`
-		// Minimum execution time: 157_605_000 picoseconds.
-		Weight::from_parts(166_408_000, 3529)
+		// Minimum execution time: 151_987_000 picoseconds.
+		Weight::from_parts(161_280_000, 3529)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1175`
 		//  Estimated: `2510`
-		// Minimum execution time: 104_506_000 picoseconds.
-		Weight::from_parts(111_957_000, 2510)
+		// Minimum execution time: 103_485_000 picoseconds.
+		Weight::from_parts(109_173_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 115_543_000 picoseconds.
-		Weight::from_parts(122_062_000, 0)
+		// Minimum execution time: 111_657_000 picoseconds.
+		Weight::from_parts(116_434_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -91,17 +91,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn add_validator() -> Weight {
-		Weight::from_parts(166_408_000, 3529)
+		Weight::from_parts(161_280_000, 3529)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(111_957_000, 2510)
+		Weight::from_parts(109_173_000, 2510)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn enact() -> Weight {
-		Weight::from_parts(122_062_000, 0)
+		Weight::from_parts(116_434_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }
