@@ -213,16 +213,9 @@ async fn run(args: &Args) -> Result<(), String> {
 	let badges_before = recipients.issued.len();
 	let (mut bulk_rates, mut bulk_walls) = (Vec::new(), Vec::new());
 	for _ in 0..sizes.runs {
-		let calls = recipients.batches(sizes.bulk, max);
-		let count = calls.len() as u64;
-		let signed = client
-			.sign_offline(&calls, &issuer, nonce)
-			.await
-			.map_err(|e| e.to_string())?;
-		let start = Instant::now();
-		submit_all(node, &signed).await?;
-		wait_nonce(&client, &issuer, nonce + count).await?;
-		let wall = start.elapsed().as_secs_f64();
+		let signed = recipients.signed_batches(&client, &issuer, nonce, sizes.bulk, max).await?;
+		let count = signed.len() as u64;
+		let wall = until_finalized(&client, node, &issuer, &signed, nonce).await?;
 		nonce += count;
 		bulk_walls.push(wall);
 		bulk_rates.push(sizes.bulk as f64 / wall);
@@ -404,21 +397,12 @@ async fn run(args: &Args) -> Result<(), String> {
 		"verification lookups for {during} s while {} badges are issued in bulk",
 		sizes.bulk
 	);
-	let calls = recipients.batches(sizes.bulk, max);
-	let count = calls.len() as u64;
-	let signed = client
-		.sign_offline(&calls, &issuer, nonce)
-		.await
-		.map_err(|e| e.to_string())?;
+	let signed = recipients.signed_batches(&client, &issuer, nonce, sizes.bulk, max).await?;
+	let count = signed.len() as u64;
 	let url = node.http_url();
-	let start = Instant::now();
 	let (looked, issued) = tokio::join!(
 		lookups(&url, Lookup::Rpc, &sample, 16, during),
-		async {
-			submit_all(node, &signed).await?;
-			wait_nonce(&client, &issuer, nonce + count).await?;
-			Ok::<_, String>(start.elapsed().as_secs_f64())
-		}
+		until_finalized(&client, node, &issuer, &signed, nonce)
 	);
 	nonce += count;
 	let (rate, _, p99) = looked?;
@@ -515,6 +499,23 @@ struct Recipients {
 }
 
 impl Recipients {
+	/// `issue_batch` transactions for the next `count` badges, `max` per call, signed by
+	/// `issuer` from nonce `first` on.
+	async fn signed_batches(
+		&mut self,
+		client: &BadgeClient,
+		issuer: &badge_client::Keypair,
+		first: u64,
+		count: usize,
+		max: usize,
+	) -> Result<Vec<Vec<u8>>, String> {
+		let calls = self.batches(count, max);
+		client
+			.sign_offline(&calls, issuer, first)
+			.await
+			.map_err(|e| e.to_string())
+	}
+
 	/// `issue_batch` calls for the next `count` badges, `max` per call.
 	fn batches(
 		&mut self,
@@ -672,16 +673,27 @@ async fn throughput(
 	signed: Vec<Vec<u8>>,
 	first: u64,
 ) -> Result<f64, String> {
+	Ok(signed.len() as f64 / until_finalized(client, node, signer, &signed, first).await?)
+}
+
+/// Submit `signed` (nonces `first..`): seconds until all are finalized.
+async fn until_finalized(
+	client: &BadgeClient,
+	node: &badge_e2e::Node,
+	signer: &badge_client::Keypair,
+	signed: &[Vec<u8>],
+	first: u64,
+) -> Result<f64, String> {
 	let count = signed.len() as u64;
 	let start = Instant::now();
-	submit_all(node, &signed).await?;
+	submit_all(node, signed).await?;
 	let submitted = start.elapsed().as_secs_f64();
 	wait_nonce(client, signer, first + count).await?;
 	let done = start.elapsed().as_secs_f64();
 	eprintln!(
 		"  {count} extrinsics: submitted in {submitted:.1} s, all finalized after {done:.1} s"
 	);
-	Ok(count as f64 / done)
+	Ok(done)
 }
 
 /// The heading from which `BENCHMARKS.md` is written by people, kept across runs.
@@ -792,39 +804,28 @@ async fn lookups(
 
 /// Bytes of every file under `dir`.
 fn dir_size(dir: &std::path::Path) -> u64 {
-	let Ok(entries) = std::fs::read_dir(dir) else {
-		return 0;
-	};
-	entries
-		.filter_map(Result::ok)
-		.map(|e| match e.metadata() {
-			Ok(m) if m.is_dir() => dir_size(&e.path()),
-			Ok(m) => m.len(),
-			Err(_) => 0,
-		})
-		.sum()
+	files_size(dir, &|_| true)
 }
 
 /// Bytes of ParityDB's state column (column 1: the trie's nodes) under `dir`: its index and
 /// value table files.
 fn state_column_size(dir: &std::path::Path) -> u64 {
+	files_size(dir, &|name| {
+		name.starts_with("index_01_") || name.starts_with("table_01_")
+	})
+}
+
+/// Bytes of the files under `dir` (recursively) whose names `keep` accepts.
+fn files_size(dir: &std::path::Path, keep: &dyn Fn(&str) -> bool) -> u64 {
 	let Ok(entries) = std::fs::read_dir(dir) else {
 		return 0;
 	};
 	entries
 		.filter_map(Result::ok)
 		.map(|e| match e.metadata() {
-			Ok(m) if m.is_dir() => state_column_size(&e.path()),
-			Ok(m) => {
-				let name = e.file_name();
-				let name = name.to_string_lossy();
-				if name.starts_with("index_01_") || name.starts_with("table_01_") {
-					m.len()
-				} else {
-					0
-				}
-			}
-			Err(_) => 0,
+			Ok(m) if m.is_dir() => files_size(&e.path(), keep),
+			Ok(m) if keep(&e.file_name().to_string_lossy()) => m.len(),
+			_ => 0,
 		})
 		.sum()
 }
