@@ -887,14 +887,24 @@ fn machine() -> String {
 	format!("{cores} cores ({cpu}), {memory}")
 }
 
+/// The commit the binaries were built from, marked when the working tree differs from it
+/// (`BENCHMARKS.md` itself aside).
 fn commit() -> String {
-	std::process::Command::new("git")
-		.args(["rev-parse", "--short", "HEAD"])
-		.output()
-		.ok()
-		.filter(|o| o.status.success())
-		.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-		.unwrap_or_else(|| "unknown".into())
+	let git = |args: &[&str]| {
+		std::process::Command::new("git")
+			.args(args)
+			.output()
+			.ok()
+			.filter(|o| o.status.success())
+			.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+	};
+	let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
+		return "unknown".into();
+	};
+	match git(&["status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"]) {
+		Some(changes) if !changes.is_empty() => format!("{head} + uncommitted changes"),
+		_ => head,
+	}
 }
 
 fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges: u64) -> String {
