@@ -54,13 +54,16 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		let Some(own_code) = self.own_code else {
 			return Ok(None);
 		};
-		let state = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
 		let known = self
 			.runs_own_code
 			.lock()
 			.unwrap_or_else(|p| p.into_inner())
 			.get(&block)
 			.copied();
+		if known == Some(false) {
+			return Ok(None);
+		}
+		let state = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
 		let same = match known {
 			Some(same) => same,
 			None => {

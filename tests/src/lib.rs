@@ -110,31 +110,16 @@ impl Node {
 
 	/// The node's Prometheus metrics in text form (the node must have been started with
 	/// `--prometheus-port`).
-	pub async fn metrics(&self) -> String {
-		use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	pub fn metrics(&self) -> String {
 		let port = self
 			.args
 			.iter()
 			.skip_while(|a| *a != "--prometheus-port")
 			.nth(1)
 			.expect("the node was started with --prometheus-port");
-		let mut stream = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
-			.await
-			.expect("the metrics endpoint accepts a connection");
-		stream
-			.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-			.await
-			.expect("the request is sent");
-		let mut response = String::new();
-		stream
-			.read_to_string(&mut response)
-			.await
-			.expect("the metrics are read");
-		let (head, body) = response
-			.split_once("\r\n\r\n")
-			.expect("an HTTP response");
-		assert!(head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"), "{head}");
-		body.to_string()
+		let response = services::http("GET", &format!("http://127.0.0.1:{port}/metrics"), &[], "");
+		assert_eq!(response.status, 200, "{}", response.body);
+		response.body
 	}
 
 	/// The node process's id.

@@ -451,7 +451,7 @@ async fn badge_lifecycle_on_a_dev_chain() {
 	// Every verdict above had the same answer from the WASM runtime and from the node's native
 	// path: the node counts its fresh answers by source, and none needed the runtime (the dev
 	// chain runs the node's own runtime).
-	let metrics = node.metrics().await;
+	let metrics = node.metrics();
 	let answers = |source: &str| {
 		badge_e2e::metric(
 			&metrics,
@@ -585,7 +585,7 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 		"design_mismatch"
 	);
 	assert_eq!(verdict(&client, H256([0xee; 32]), None).await.0, "not_found");
-	let metrics = node.metrics().await;
+	let metrics = node.metrics();
 	let answers = |source: &str| {
 		badge_e2e::metric(
 			&metrics,
