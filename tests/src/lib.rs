@@ -96,9 +96,15 @@ impl Node {
 	/// Start a node with `args` (plus a free RPC port, a temp base path, no telemetry, no mDNS).
 	/// `args` choose the p2p port (`--port 0` for any).
 	pub fn start(args: &[&str]) -> Node {
+		Self::start_within(args, STARTUP)
+	}
+
+	/// [`Node::start`] for a node that may take up to `startup` to open its RPC port (a genesis
+	/// with a million badges is built before the node serves anything).
+	pub fn start_within(args: &[&str], startup: Duration) -> Node {
 		let base_path = tempfile::tempdir().expect("a temporary directory");
 		let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-		let (child, rpc_port, log) = spawn(&args, &base_path);
+		let (child, rpc_port, log) = spawn(&args, &base_path, startup);
 		Node {
 			child,
 			args,
@@ -151,7 +157,7 @@ impl Node {
 
 	/// Start the killed or stopped node again with the same arguments and data (on a new RPC port).
 	pub fn restart(&mut self) {
-		let (child, rpc_port, log) = spawn(&self.args, &self.base_path);
+		let (child, rpc_port, log) = spawn(&self.args, &self.base_path, STARTUP);
 		self.child = child;
 		self.rpc_port = rpc_port;
 		self.log = log;
@@ -211,8 +217,12 @@ impl Node {
 	}
 }
 
-/// Spawn the node binary with `args` in `base_path`; wait until it reports its RPC port.
-fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
+/// How long a node usually gets to open its RPC port.
+const STARTUP: Duration = Duration::from_secs(120);
+
+/// Spawn the node binary with `args` in `base_path`; wait up to `startup` until it reports its
+/// RPC port.
+fn spawn(args: &[String], base_path: &tempfile::TempDir, startup: Duration) -> (Child, u16, Log) {
 	let mut child = Command::new(node_binary())
 		.args(args)
 		.arg("--base-path")
@@ -225,9 +235,7 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
 			"--rpc-max-connections",
 			"1000",
 		])
-		.args(
-			(!args.iter().any(|a| a == "--prometheus-port")).then_some("--no-prometheus"),
-		)
+		.args((!args.iter().any(|a| a == "--prometheus-port")).then_some("--no-prometheus"))
 		.stdout(Stdio::null())
 		.stderr(Stdio::piped())
 		.spawn()
@@ -258,12 +266,12 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
 			log_writer.lock().expect("log lock").push(line);
 		}
 	});
-	let rpc_port = match port_rx.recv_timeout(Duration::from_secs(120)) {
+	let rpc_port = match port_rx.recv_timeout(startup) {
 		Ok(port) => port,
 		Err(_) => {
 			let _ = child.kill();
 			panic!(
-				"the node did not report its RPC port in 120 s; log:\n{}",
+				"the node did not report its RPC port in {startup:?}; log:\n{}",
 				log.lock().expect("log lock").join("\n")
 			);
 		}
@@ -276,7 +284,10 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir) -> (Child, u16, Log) {
 pub fn metric(text: &str, name: &str, label: &str) -> f64 {
 	text.lines()
 		.filter_map(|line| {
-			let (labels, value) = line.strip_prefix(name)?.strip_prefix('{')?.split_once("} ")?;
+			let (labels, value) = line
+				.strip_prefix(name)?
+				.strip_prefix('{')?
+				.split_once("} ")?;
 			labels
 				.split(',')
 				.any(|l| l == label)

@@ -29,6 +29,11 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 5. Growth | state bytes per badge",
 		"| 5. Growth | storage entries per badge",
 		"| 6. Resources | peak resident memory, Dave's node |",
+		"| 5. Growth | 10000 badges at genesis: node start",
+		"| 5. Growth | 1000 badges: badges_verify, every question new, concurrency 1: p50 |",
+		"| 5. Growth | 10000 badges: badges_verify, every question new, concurrency 16: per second |",
+		"| 5. Growth | latency ratio 10000 / 1000 badges (badges_verify p50, concurrency 1) |",
+		"| 5. Growth | state bytes per badge generated at genesis",
 	] {
 		let row = table
 			.lines()

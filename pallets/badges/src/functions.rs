@@ -248,6 +248,7 @@ impl<T: Config> Pallet<T> {
 		};
 		NextClassId::<T>::put(next);
 		Classes::<T>::insert(class, &details);
+		ClassesByIssuer::<T>::insert(&issuer, class, ());
 		Issuers::<T>::insert(&issuer, record);
 		Self::deposit_event(Event::BadgeClassCreated {
 			class,
@@ -323,7 +324,6 @@ impl<T: Config> Pallet<T> {
 			};
 			Badges::<T>::insert(badge, record);
 			BadgesByClass::<T>::insert(class, badge, ());
-			BadgesByIssuer::<T>::insert(&issuer, badge, ());
 			count = count.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 			Self::deposit_event(Event::BadgeIssued {
 				badge,
@@ -347,6 +347,36 @@ impl<T: Config> Pallet<T> {
 		Classes::<T>::insert(class, details);
 		Issuers::<T>::insert(&issuer, issuer_record);
 		Ok(())
+	}
+
+	/// Genesis only (see the genesis config's `generated_badges`): a class `Generated` of
+	/// `issuer` and `count` badges in it for [`generated_recipient`]`(0..count)`, each with its
+	/// recipient's bytes as claim key (nobody holds the secret: they are never received).
+	pub fn do_generate_badges(issuer: T::AccountId, count: u32) -> DispatchResult {
+		let class = NextClassId::<T>::get();
+		let name = BoundedVec::truncate_from(b"Generated".to_vec());
+		let image = sp_io::hashing::blake2_256(GENERATED_DOMAIN);
+		Self::do_create_class(
+			issuer.clone(),
+			name,
+			Default::default(),
+			Criteria::NarrativeDigest(image),
+			AchievementType::Badge,
+			image,
+		)?;
+		Self::do_issue(
+			issuer,
+			class,
+			(0..count).map(|n| {
+				let recipient = generated_recipient(n);
+				BadgeSpec {
+					recipient,
+					claim_key: ClaimKey::from_raw(recipient.0),
+					expires_at: None,
+					evidence: None,
+				}
+			}),
+		)
 	}
 
 	/// Bind a badge to the account that proves possession of its claim key.
@@ -417,10 +447,8 @@ impl<T: Config> Pallet<T> {
 		if was_listed != after.listed() {
 			if after.listed() {
 				BadgesByClass::<T>::insert(after.class, badge, ());
-				BadgesByIssuer::<T>::insert(&after.issuer, badge, ());
 			} else {
 				BadgesByClass::<T>::remove(after.class, badge);
-				BadgesByIssuer::<T>::remove(&after.issuer, badge);
 			}
 		}
 		if was_held != after.listed_for_holder() {
@@ -499,22 +527,40 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	/// Public badges of `issuer`, a page at a time.
+	/// Public badges of `issuer`, a page at a time: the class listing of each of its classes
+	/// in turn (in [`ClassesByIssuer`]'s key order). After `start_after`, the walk resumes in
+	/// that badge's class; a badge of another issuer gives an empty page.
 	pub fn badges_by_issuer(
 		issuer: T::AccountId,
 		start_after: Option<BadgeId>,
 		limit: u32,
 	) -> Page<BadgeId> {
-		Self::page(
-			match start_after {
-				Some(last) => BadgesByIssuer::<T>::iter_key_prefix_from(
-					&issuer,
-					BadgesByIssuer::<T>::hashed_key_for(&issuer, last),
-				),
-				None => BadgesByIssuer::<T>::iter_key_prefix(&issuer),
+		let by_class = |class| BadgesByClass::<T>::iter_key_prefix(class);
+		let walk: alloc::boxed::Box<dyn Iterator<Item = BadgeId>> = match start_after {
+			None => alloc::boxed::Box::new(
+				ClassesByIssuer::<T>::iter_key_prefix(&issuer).flat_map(by_class),
+			),
+			Some(last) => match Badges::<T>::get(last) {
+				Some(badge) if ClassesByIssuer::<T>::contains_key(&issuer, badge.class) => {
+					let class = badge.class;
+					alloc::boxed::Box::new(
+						BadgesByClass::<T>::iter_key_prefix_from(
+							class,
+							BadgesByClass::<T>::hashed_key_for(class, last),
+						)
+						.chain(
+							ClassesByIssuer::<T>::iter_key_prefix_from(
+								&issuer,
+								ClassesByIssuer::<T>::hashed_key_for(&issuer, class),
+							)
+							.flat_map(by_class),
+						),
+					)
+				}
+				_ => alloc::boxed::Box::new(core::iter::empty()),
 			},
-			limit,
-		)
+		};
+		Self::page(walk, limit)
 	}
 
 	// ---- invariants ----
@@ -549,10 +595,6 @@ impl<T: Config> Pallet<T> {
 				BadgesByClass::<T>::contains_key(badge.class, id) == badge.listed(),
 				"class index disagrees with disclosure"
 			);
-			ensure!(
-				BadgesByIssuer::<T>::contains_key(&badge.issuer, id) == badge.listed(),
-				"issuer index disagrees with disclosure"
-			);
 			if let Some(holder) = &badge.holder {
 				ensure!(
 					BadgesByHolder::<T>::contains_key(holder, id) == badge.listed_for_holder(),
@@ -572,10 +614,6 @@ impl<T: Config> Pallet<T> {
 			let badge = Badges::<T>::get(id).ok_or("class index points nowhere")?;
 			ensure!(badge.class == class, "class index of another class");
 		}
-		for (issuer, id, ()) in BadgesByIssuer::<T>::iter() {
-			let badge = Badges::<T>::get(id).ok_or("issuer index points nowhere")?;
-			ensure!(badge.issuer == issuer, "issuer index of another issuer");
-		}
 		let next = NextClassId::<T>::get();
 		let mut classes_per_issuer: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (id, class) in Classes::<T>::iter() {
@@ -584,7 +622,15 @@ impl<T: Config> Pallet<T> {
 				class.issued == per_class.get(&id).copied().unwrap_or(0),
 				"class issued counter differs"
 			);
+			ensure!(
+				ClassesByIssuer::<T>::contains_key(&class.issuer, id),
+				"class missing from its issuer's classes"
+			);
 			*classes_per_issuer.entry(class.issuer).or_default() += 1;
+		}
+		for (issuer, id, ()) in ClassesByIssuer::<T>::iter() {
+			let class = Classes::<T>::get(id).ok_or("issuer's class index points nowhere")?;
+			ensure!(class.issuer == issuer, "class index of another issuer");
 		}
 		for (account, issuer) in Issuers::<T>::iter() {
 			ensure!(

@@ -67,6 +67,7 @@ pub use pallet::*;
 
 mod extension;
 mod functions;
+pub mod migrations;
 pub mod runtime_api;
 pub mod types;
 pub mod weights;
@@ -101,7 +102,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// The badge registry pallet.
 	#[pallet::pallet]
@@ -159,28 +160,34 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextClassId<T: Config> = StorageValue<_, ClassId, ValueQuery>;
 
-	/// Every badge ever issued, revoked ones included (tombstones are never deleted).
+	/// The classes of each issuer (the issuer listing walks them).
 	#[pallet::storage]
-	pub type Badges<T: Config> = StorageMap<_, Blake2_128Concat, BadgeId, BadgeOf<T>>;
+	pub type ClassesByIssuer<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ClassId, ()>;
+
+	/// Every badge ever issued, revoked ones included (tombstones are never deleted).
+	///
+	/// `Identity`: a badge id is already a blake2-256 digest ([`badge_id`]), as evenly spread
+	/// and as costly to steer as a second hash of it would be; hashing again would only add 16
+	/// bytes to every key.
+	#[pallet::storage]
+	pub type Badges<T: Config> = StorageMap<_, Identity, BadgeId, BadgeOf<T>>;
 
 	/// Number of badges ever issued.
 	#[pallet::storage]
 	pub type BadgeCount<T: Config> = StorageValue<_, u64, ValueQuery>;
 
-	/// Listing index: public, received badges by holder.
+	/// Listing index: public, received badges by holder (badge ids as in [`Badges`]).
 	#[pallet::storage]
 	pub type BadgesByHolder<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, BadgeId, ()>;
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, BadgeId, ()>;
 
-	/// Listing index: public badges by class.
+	/// Listing index: public badges by class (badge ids as in [`Badges`]). The issuer listing
+	/// walks this index over the issuer's classes ([`ClassesByIssuer`]): a class has one
+	/// issuer, so a second per-badge index by issuer would only repeat it.
 	#[pallet::storage]
 	pub type BadgesByClass<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, ClassId, Blake2_128Concat, BadgeId, ()>;
-
-	/// Listing index: public badges by issuer.
-	#[pallet::storage]
-	pub type BadgesByIssuer<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, BadgeId, ()>;
+		StorageDoubleMap<_, Twox64Concat, ClassId, Identity, BadgeId, ()>;
 
 	/// Issuers registered at genesis.
 	#[pallet::genesis_config]
@@ -188,6 +195,11 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// `(account, name, url)` of each issuer.
 		pub issuers: alloc::vec::Vec<(T::AccountId, alloc::vec::Vec<u8>, alloc::vec::Vec<u8>)>,
+		/// For benchmarks and test networks only: `(issuer, count)` gives the issuer (one of
+		/// `issuers`) a class named `Generated` holding `count` badges, issued through the
+		/// normal issuance path, for the recipients [`generated_recipient`]`(0..count)`. It
+		/// lets a chain start with a million badges in seconds instead of hours of blocks.
+		pub generated_badges: Option<(T::AccountId, u32)>,
 	}
 
 	#[pallet::genesis_build]
@@ -204,6 +216,10 @@ pub mod pallet {
 				};
 				Pallet::<T>::do_register_issuer(account.clone(), profile)
 					.expect("genesis issuers must be valid and distinct");
+			}
+			if let Some((issuer, count)) = &self.generated_badges {
+				Pallet::<T>::do_generate_badges(issuer.clone(), *count)
+					.expect("generated badges need a genesis issuer");
 			}
 		}
 	}

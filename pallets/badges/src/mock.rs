@@ -98,6 +98,7 @@ impl ExtBuilder {
 						b"https://other.example.jp".to_vec(),
 					),
 				],
+				generated_badges: None,
 			},
 			..Default::default()
 		}

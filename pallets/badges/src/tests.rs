@@ -948,6 +948,49 @@ mod verification {
 			assert!(Badges::badges_by_holder(HOLDER, None, 10).items.is_empty());
 		});
 	}
+
+	#[test]
+	fn the_issuer_listing_pages_through_all_its_classes_once() {
+		ExtBuilder.build_and_execute(|| {
+			let mut all = Vec::new();
+			for class_number in 0..4u8 {
+				let class = create_class(ISSUER);
+				// Class 1 has no public badge: the walk must step over an empty class.
+				for n in 1..=(if class_number == 1 {
+					0
+				} else {
+					5 + class_number
+				}) {
+					all.push(issue(ISSUER, class, n));
+				}
+			}
+			let other = create_class(OTHER_ISSUER);
+			let foreign = issue(OTHER_ISSUER, other, 1);
+			let mut seen = Vec::new();
+			let mut cursor = None;
+			loop {
+				let page = Badges::badges_by_issuer(ISSUER, cursor, 4);
+				assert!(page.items.len() <= 4);
+				seen.extend(page.items.iter().copied());
+				match page.next {
+					Some(next) => cursor = Some(next),
+					None => break,
+				}
+			}
+			assert_eq!(seen.len(), all.len(), "every badge once");
+			all.sort();
+			seen.sort();
+			assert_eq!(seen, all);
+			// A cursor from another issuer's listing gives nothing, not that issuer's badges.
+			assert!(Badges::badges_by_issuer(ISSUER, Some(foreign), 10)
+				.items
+				.is_empty());
+			assert_eq!(
+				Badges::badges_by_issuer(OTHER_ISSUER, None, 10).items,
+				vec![foreign]
+			);
+		});
+	}
 }
 
 mod transaction_validation {
@@ -1082,4 +1125,161 @@ fn claim_keys_sign_what_the_runtime_checks() {
 	let pair = sr25519::Pair::from_seed(&[4; 32]);
 	let sig = pair.sign(&expected);
 	assert!(sr25519::Pair::verify(&sig, expected, &pair.public()));
+}
+
+mod genesis {
+	use super::*;
+	use codec::Encode;
+	use sp_runtime::BuildStorage;
+
+	#[test]
+	fn generated_badges_are_issued_in_their_own_class_and_keep_the_invariants() {
+		let storage = RuntimeGenesisConfig {
+			badges: crate::GenesisConfig {
+				issuers: vec![(
+					ISSUER,
+					b"Agency".to_vec(),
+					b"https://agency.example.jp".to_vec(),
+				)],
+				generated_badges: Some((ISSUER, 300)),
+			},
+			..Default::default()
+		}
+		.build_storage()
+		.unwrap();
+		sp_io::TestExternalities::new(storage).execute_with(|| {
+			let class = Classes::<Test>::get(0).expect("the generated class");
+			assert_eq!(class.issuer, ISSUER);
+			assert_eq!(class.name.to_vec(), b"Generated".to_vec());
+			assert_eq!(class.issued, 300);
+			assert_eq!(BadgeCount::<Test>::get(), 300);
+			assert_eq!(Issuers::<Test>::get(ISSUER).unwrap().issued, 300);
+			for n in [0, 1, 299] {
+				let id = badge_id(0, &generated_recipient(n));
+				let badge = crate::Badges::<Test>::get(id).expect("a generated badge");
+				assert_eq!(badge.recipient, generated_recipient(n));
+				assert_eq!(badge.status, BadgeStatus::Active);
+			}
+			assert!(!crate::Badges::<Test>::contains_key(badge_id(
+				0,
+				&generated_recipient(300)
+			)));
+			assert_eq!(Badges::badges_by_class(0, None, 1000).items.len(), 300);
+			Badges::do_try_state().expect("storage invariants hold at genesis");
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "generated badges need a genesis issuer")]
+	fn generated_badges_of_an_unregistered_issuer_fail_the_genesis() {
+		let _ = RuntimeGenesisConfig {
+			badges: crate::GenesisConfig {
+				issuers: vec![],
+				generated_badges: Some((ISSUER, 1)),
+			},
+			..Default::default()
+		}
+		.build_storage();
+	}
+
+	#[test]
+	fn generated_recipients_are_fixed() {
+		// Tools (the benchmark harness) derive the same recipients: this pins the derivation.
+		assert_eq!(
+			generated_recipient(0),
+			H256(sp_io::hashing::blake2_256(
+				&(b"openbadge/generated".as_slice(), 0u32).encode()
+			))
+		);
+		assert_ne!(generated_recipient(0), generated_recipient(1));
+	}
+}
+
+mod migrations {
+	use super::*;
+	use crate::migrations::v2::{v1, MigrateV1ToV2};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	#[test]
+	fn v1_to_v2_rekeys_badges_and_listings_and_indexes_classes_by_issuer() {
+		ExtBuilder.build_and_execute(|| {
+			// A v1 registry: two classes, three badges (one received and public, one private),
+			// written in the v1 layout.
+			create_class(ISSUER);
+			create_class(OTHER_ISSUER);
+			let _ = ClassesByIssuer::<Test>::clear(u32::MAX, None);
+			let mut ids = Vec::new();
+			for (n, class, issuer, holder, public) in [
+				(1u8, 0u32, ISSUER, Some(HOLDER), true),
+				(2, 0, ISSUER, None, true),
+				(3, 1, OTHER_ISSUER, Some(HOLDER), false),
+			] {
+				let id = badge_id(class, &recipient(n));
+				let badge = Badge {
+					class,
+					issuer,
+					recipient: recipient(n),
+					claim_key: claim_pair(n).public(),
+					holder,
+					issued_at: 1_000_000,
+					expires_at: None,
+					evidence: None,
+					status: BadgeStatus::Active,
+					disclosure: if public {
+						Disclosure::Public
+					} else {
+						Disclosure::Private
+					},
+				};
+				if public {
+					v1::BadgesByClass::<Test>::insert(class, id, ());
+					v1::BadgesByIssuer::<Test>::insert(issuer, id, ());
+					if let Some(holder) = holder {
+						v1::BadgesByHolder::<Test>::insert(holder, id, ());
+					}
+				}
+				v1::Badges::<Test>::insert(id, badge);
+				ids.push(id);
+			}
+			for class in [0, 1] {
+				Classes::<Test>::mutate(class, |c| {
+					c.as_mut().unwrap().issued = 1 + (class == 0) as u32
+				});
+			}
+			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 2);
+			Issuers::<Test>::mutate(OTHER_ISSUER, |i| i.as_mut().unwrap().issued = 1);
+			BadgeCount::<Test>::put(3);
+			StorageVersion::new(1).put::<Badges>();
+			assert!(
+				crate::Badges::<Test>::get(ids[0]).is_none(),
+				"v1 keys are not v2 keys"
+			);
+
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(2));
+			for id in &ids {
+				assert!(crate::Badges::<Test>::get(id).is_some());
+				assert!(!sp_io::storage::exists(
+					&v1::Badges::<Test>::hashed_key_for(id)
+				));
+				assert_eq!(crate::Badges::<Test>::hashed_key_for(id).len(), 32 + 32);
+			}
+			assert_eq!(crate::Badges::<Test>::iter_keys().count(), 3);
+			assert!(!v1::BadgesByIssuer::<Test>::contains_key(ISSUER, ids[0]));
+			assert!(!v1::BadgesByClass::<Test>::contains_key(0, ids[0]));
+			assert_eq!(
+				Badges::badges_by_holder(HOLDER, None, 10).items,
+				vec![ids[0]]
+			);
+			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 2);
+			assert!(Badges::badges_by_class(1, None, 10).items.is_empty());
+			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items.len(), 2);
+			assert!(ClassesByIssuer::<Test>::contains_key(ISSUER, 0));
+			assert!(ClassesByIssuer::<Test>::contains_key(OTHER_ISSUER, 1));
+			// Run again: the version check makes it a no-op.
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 2);
+		});
+	}
 }

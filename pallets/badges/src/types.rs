@@ -64,6 +64,16 @@ pub fn badge_id(class: ClassId, recipient: &H256) -> BadgeId {
 	))
 }
 
+/// Domain separator of the recipients of badges generated at genesis.
+pub const GENERATED_DOMAIN: &[u8] = b"openbadge/generated";
+
+/// The recipient commitment of the `n`th badge generated at genesis (see the genesis config's
+/// `generated_badges`): `blake2_256(GENERATED_DOMAIN ++ n as u32 little-endian)`, so a tool
+/// can name any generated badge without listing them.
+pub fn generated_recipient(n: u32) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(GENERATED_DOMAIN, n).encode()))
+}
+
 /// The bytes a claim key signs to let `receiver` receive `badge` on the chain whose genesis
 /// hash is `genesis`.
 ///

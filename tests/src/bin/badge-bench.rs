@@ -129,7 +129,7 @@ async fn run(args: &Args) -> Result<(), String> {
 	// workloads (ParityDB keeps recent writes in its log until it closes).
 	let mut dave = consortium.nodes.pop().expect("four validators");
 	dave.stop();
-	let state_before = state_column_size(dave.base_path.path());
+	let state_before = state_column_size(dave.base_path.path())?;
 	dave.restart();
 	wait_finalized(&dave.http_url(), 1, Duration::from_secs(180)).await;
 	let node = &consortium.nodes[0];
@@ -213,7 +213,9 @@ async fn run(args: &Args) -> Result<(), String> {
 	let badges_before = recipients.issued.len();
 	let (mut bulk_rates, mut bulk_walls) = (Vec::new(), Vec::new());
 	for _ in 0..sizes.runs {
-		let signed = recipients.signed_batches(&client, &issuer, nonce, sizes.bulk, max).await?;
+		let signed = recipients
+			.signed_batches(&client, &issuer, nonce, sizes.bulk, max)
+			.await?;
 		let count = signed.len() as u64;
 		let wall = until_finalized(&client, node, &issuer, &signed, nonce).await?;
 		nonce += count;
@@ -397,7 +399,9 @@ async fn run(args: &Args) -> Result<(), String> {
 		"verification lookups for {during} s while {} badges are issued in bulk",
 		sizes.bulk
 	);
-	let signed = recipients.signed_batches(&client, &issuer, nonce, sizes.bulk, max).await?;
+	let signed = recipients
+		.signed_batches(&client, &issuer, nonce, sizes.bulk, max)
+		.await?;
 	let count = signed.len() as u64;
 	let url = node.http_url();
 	let (looked, issued) = tokio::join!(
@@ -448,7 +452,7 @@ async fn run(args: &Args) -> Result<(), String> {
 	// 5. Growth of the state column, per badge issued in the run.
 	eprintln!("stopping Dave's validator to measure its state column");
 	dave.stop();
-	let state = state_column_size(dave.base_path.path()).saturating_sub(state_before) as f64
+	let state = state_column_size(dave.base_path.path())?.saturating_sub(state_before) as f64
 		/ recipients.issued.len() as f64;
 	figures.push(Figure {
 		target: Some(("≤ 200", state <= 200.0)),
@@ -456,6 +460,81 @@ async fn run(args: &Args) -> Result<(), String> {
 			"5. Growth",
 			"state bytes per badge (ParityDB state column growth over the run, Dave's validator)",
 			state,
+			"B",
+		)
+	});
+
+	// 5. Growth: a chain holding few versus many badges, each a dev chain whose badges were
+	// generated at genesis through the issuance path (a million need no hours of blocks): the
+	// verification latency on each, and the state a badge takes once no superseded trie node
+	// is left (the state column after genesis, per badge of the difference).
+	drop(client);
+	drop(consortium);
+	drop(dave);
+	let (few, many) = if args.smoke {
+		(1_000, 10_000)
+	} else {
+		(1_000, 1_000_000)
+	};
+	let mut chains = Vec::new();
+	for count in [few, many] {
+		eprintln!("a dev chain whose genesis holds {count} generated badges");
+		chains.push(generated_chain(count, sizes.lookup_secs).await?);
+	}
+	for (count, chain) in [few, many].into_iter().zip(&chains) {
+		figures.push(figure(
+			"5. Growth",
+			format!("{count} badges at genesis: node start (genesis built)"),
+			chain.start_secs,
+			"s",
+		));
+		for (concurrency, (rate, p50, p99)) in [(1, chain.c1), (16, chain.c16)] {
+			figures.push(figure(
+				"5. Growth",
+				format!("{count} badges: badges_verify, every question new, concurrency {concurrency}: per second"),
+				rate,
+				"/s",
+			));
+			figures.push(figure(
+				"5. Growth",
+				format!("{count} badges: badges_verify, every question new, concurrency {concurrency}: p50"),
+				p50 * 1000.0,
+				"ms",
+			));
+			figures.push(figure(
+				"5. Growth",
+				format!("{count} badges: badges_verify, every question new, concurrency {concurrency}: p99"),
+				p99 * 1000.0,
+				"ms",
+			));
+		}
+	}
+	let (a, b) = (&chains[0], &chains[1]);
+	let slower = b.c1.1 / a.c1.1;
+	figures.push(Figure {
+		target: (many == 1_000_000).then_some(("≤ 1.2", slower <= 1.2)),
+		..figure(
+			"5. Growth",
+			format!("latency ratio {many} / {few} badges (badges_verify p50, concurrency 1)"),
+			slower,
+			"",
+		)
+	});
+	figures.push(figure(
+		"5. Growth",
+		format!("latency ratio {many} / {few} badges (badges_verify p50, concurrency 16)"),
+		b.c16.1 / a.c16.1,
+		"",
+	));
+	let live = b.state_bytes.saturating_sub(a.state_bytes) as f64 / (many - few) as f64;
+	figures.push(Figure {
+		target: Some(("≤ 200", live <= 200.0)),
+		..figure(
+			"5. Growth",
+			format!(
+				"state bytes per badge generated at genesis (state column, {many} vs {few} badges)"
+			),
+			live,
 			"B",
 		)
 	});
@@ -727,11 +806,10 @@ impl Lookup {
 	}
 }
 
-/// The storage key of badge `id`'s record (`Badges::Badges`, Blake2_128Concat).
+/// The storage key of badge `id`'s record (`Badges::Badges`, the id as it is: `Identity`).
 fn badge_key(id: &H256) -> String {
 	let mut key = sp_crypto_hashing::twox_128(b"Badges").to_vec();
 	key.extend_from_slice(&sp_crypto_hashing::twox_128(b"Badges"));
-	key.extend_from_slice(&sp_crypto_hashing::blake2_128(id.as_bytes()));
 	key.extend_from_slice(id.as_bytes());
 	format!("0x{}", hex::encode(key))
 }
@@ -802,17 +880,134 @@ async fn lookups(
 	))
 }
 
+/// What a dev chain with badges generated at genesis measured.
+struct GeneratedChain {
+	/// Seconds from start until the node served RPC (its genesis built).
+	start_secs: f64,
+	/// `badges_verify` with fresh questions at concurrency 1 and 16: rate, p50, p99.
+	c1: (f64, f64, f64),
+	c16: (f64, f64, f64),
+	/// The state column's bytes, the node stopped cleanly.
+	state_bytes: u64,
+}
+
+/// Start a one-validator dev chain whose genesis holds `count` badges of Alice, ask it about
+/// a thousand of them spread over the set, stop it and measure its state column.
+async fn generated_chain(count: u32, secs: f64) -> Result<GeneratedChain, String> {
+	let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+	let spec = generated_spec(dir.path(), count)?;
+	let started = Instant::now();
+	let node_key = badge_e2e::node_key(1);
+	let mut node = badge_e2e::Node::start_within(
+		&[
+			"--chain",
+			spec.to_str().ok_or("a UTF-8 path")?,
+			"--alice",
+			"--force-authoring",
+			"--node-key",
+			&node_key,
+			"--port",
+			"0",
+		],
+		Duration::from_secs(3600),
+	);
+	let start_secs = started.elapsed().as_secs_f64();
+	wait_finalized(&node.http_url(), 1, Duration::from_secs(600)).await;
+	let sample: Vec<H256> = (0..1_000u32)
+		.map(|i| {
+			let n = (i as u64 * count as u64 / 1_000) as u32;
+			crypto::badge_id(0, &generated_recipient(n))
+		})
+		.collect();
+	// Every sampled badge exists (a raw read answers null for a missing one).
+	lookups(&node.http_url(), Lookup::Storage, &sample, 4, 0.5).await?;
+	let c1 = lookups(&node.http_url(), Lookup::RpcNew, &sample, 1, secs).await?;
+	let c16 = lookups(&node.http_url(), Lookup::RpcNew, &sample, 16, secs).await?;
+	node.stop();
+	let state_bytes = state_column_size(node.base_path.path())?;
+	eprintln!(
+		"{count} badges: started in {start_secs:.1} s, state column {:.1} MB",
+		state_bytes as f64 / 1e6
+	);
+	Ok(GeneratedChain {
+		start_secs,
+		c1,
+		c16,
+		state_bytes,
+	})
+}
+
+/// The recipient of the `n`th generated badge: the pallet's `generated_recipient`.
+fn generated_recipient(n: u32) -> H256 {
+	let mut data = Vec::new();
+	// SCALE of (&[u8], u32): compact length, the bytes, the number little-endian.
+	let domain = b"openbadge/generated";
+	data.push((domain.len() as u8) << 2);
+	data.extend_from_slice(domain);
+	data.extend_from_slice(&n.to_le_bytes());
+	H256(sp_crypto_hashing::blake2_256(&data))
+}
+
+/// The dev chain's spec with Alice an issuer and `count` badges of hers generated at genesis.
+fn generated_spec(dir: &std::path::Path, count: u32) -> Result<PathBuf, String> {
+	let out = std::process::Command::new(badge_e2e::node_binary())
+		.args(["build-spec", "--chain", "dev"])
+		.stderr(std::process::Stdio::null())
+		.output()
+		.map_err(|e| format!("build-spec: {e}"))?;
+	if !out.status.success() {
+		return Err("build-spec --chain dev failed".into());
+	}
+	let mut spec: serde_json::Value =
+		serde_json::from_slice(&out.stdout).map_err(|e| format!("build-spec: {e}"))?;
+	let alice = account_of(&dev::alice()).to_string();
+	spec["genesis"]["runtimeGenesis"]["patch"]["badges"] = serde_json::json!({
+		"issuers": [[alice, b"Generated issuer".to_vec(), b"https://bench.example.jp".to_vec()]],
+		"generatedBadges": [alice, count],
+	});
+	let path = dir.join(format!("dev-{count}-badges.json"));
+	std::fs::write(&path, serde_json::to_vec(&spec).map_err(|e| e.to_string())?)
+		.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+	Ok(path)
+}
+
 /// Bytes of every file under `dir`.
 fn dir_size(dir: &std::path::Path) -> u64 {
 	files_size(dir, &|_| true)
 }
 
-/// Bytes of ParityDB's state column (column 1: the trie's nodes) under `dir`: its index and
-/// value table files.
-fn state_column_size(dir: &std::path::Path) -> u64 {
-	files_size(dir, &|name| {
+/// Bytes of ParityDB's state column (column 1: the trie's nodes) in the database of the
+/// stopped node whose base path is `dir`: its index and value table files, once its
+/// write-ahead log is in them (see [`settle_database`]).
+fn state_column_size(dir: &std::path::Path) -> Result<u64, String> {
+	settle_database(dir)?;
+	Ok(files_size(dir, &|name| {
 		name.starts_with("index_01_") || name.starts_with("table_01_")
-	})
+	}))
+}
+
+/// Move the write-ahead log of the stopped node's database (base path `dir`) into its tables.
+/// ParityDB keeps recent writes in its log and moves them into its tables in the background
+/// or when the database is next opened; a node stopped a few seconds after its genesis leaves
+/// everything in the log. Opening the database once (its log is replayed on opening) and
+/// closing it settles it.
+fn settle_database(dir: &std::path::Path) -> Result<(), String> {
+	let chains = dir.join("chains");
+	let chain = std::fs::read_dir(&chains)
+		.map_err(|e| format!("{}: {e}", chains.display()))?
+		.filter_map(Result::ok)
+		.next()
+		.ok_or_else(|| format!("no chain under {}", chains.display()))?;
+	let path = chain.path().join("paritydb").join("full");
+	let meta = parity_db::Options::load_metadata(&path)
+		.map_err(|e| format!("{}: {e}", path.display()))?
+		.ok_or_else(|| format!("no ParityDB database at {}", path.display()))?;
+	let mut options = parity_db::Options::with_columns(&path, meta.columns.len() as u8);
+	options.columns = meta.columns;
+	options.salt = Some(meta.salt);
+	let db = parity_db::Db::open(&options).map_err(|e| format!("{}: {e}", path.display()))?;
+	drop(db);
+	Ok(())
 }
 
 /// Bytes of the files under `dir` (recursively) whose names `keep` accepts.
@@ -831,7 +1026,7 @@ fn files_size(dir: &std::path::Path, keep: &dyn Fn(&str) -> bool) -> u64 {
 }
 
 /// Bytes of the storage entries an issued (not yet received) badge adds: its record and its
-/// class and issuer listing entries (keys plus values).
+/// class listing entry (keys plus values).
 async fn entry_bytes(url: &str, badge: H256) -> Result<u64, String> {
 	let http = HttpClientBuilder::default()
 		.build(url)
@@ -842,13 +1037,11 @@ async fn entry_bytes(url: &str, badge: H256) -> Result<u64, String> {
 		.await
 		.map_err(|e| format!("state_getStorageSize: {e}"))?;
 	let value = value.ok_or("the badge's record is missing")?;
-	// Keys: pallet and map prefixes (16 + 16) then the hashed keys. Badges: blake2_128 ++ id;
-	// BadgesByClass: twox_64 ++ class ++ blake2_128 ++ id; BadgesByIssuer: blake2_128 ++
-	// account ++ blake2_128 ++ id. The listing entries' values are empty.
+	// Keys: pallet and map prefixes (16 + 16) then the hashed keys. Badges: the id (32);
+	// BadgesByClass: twox_64 ++ class ++ id, an empty value.
 	let record = (record_key.len() as u64 - 2) / 2;
-	let by_class = 32 + 8 + 4 + 16 + 32;
-	let by_issuer = 32 + 16 + 32 + 16 + 32;
-	Ok(record + value + by_class + by_issuer)
+	let by_class = 32 + 8 + 4 + 32;
+	Ok(record + value + by_class)
 }
 
 /// `VmHWM` of process `pid` (KiB).
@@ -901,7 +1094,14 @@ fn commit() -> String {
 	let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
 		return "unknown".into();
 	};
-	match git(&["status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"]) {
+	match git(&[
+		"status",
+		"--porcelain",
+		"--untracked-files=no",
+		"--",
+		".",
+		":!BENCHMARKS.md",
+	]) {
 		Some(changes) if !changes.is_empty() => format!("{head} + uncommitted changes"),
 		_ => head,
 	}
