@@ -1117,8 +1117,9 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 	out.push_str(&format!(
 		"# Benchmarks{}\n\nWritten by `badge-bench{}` (`scripts/bench`) on {date} at commit `{}`, on {}.\n\
 		 Four validators of the `local` chain on loopback on that one machine, with the \
-		 benchmark client beside them; binaries of the workspace's one cargo profile (`dev`, hot \
-		 dependencies at opt-level 3, the runtime as optimized WASM). {badges} badges issued in \
+		 benchmark client beside them; binaries of the workspace's one cargo profile (`dev`: every \
+		 dependency at opt-level 3, the workspace's own crates unoptimized, the runtime as \
+		 optimized WASM). {badges} badges issued in \
 		 {:.0} s. Throughput figures are medians of {} runs; ratios compare figures of one run. \
 		 Sizes: {} single issuances and remarks per run, {} badges in bulk per run, {} latency \
 		 samples, {} s per lookup measurement.{}\n\n",
