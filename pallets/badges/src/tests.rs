@@ -919,22 +919,27 @@ mod verification {
 		});
 	}
 
+	/// Every item of a listing, following its cursor page by page (each page at most `limit`).
+	fn every_page(limit: usize, page: impl Fn(Option<BadgeId>) -> Page<BadgeId>) -> Vec<BadgeId> {
+		let mut seen = Vec::new();
+		let mut cursor = None;
+		loop {
+			let page = page(cursor);
+			assert!(page.items.len() <= limit);
+			seen.extend(page.items.iter().copied());
+			match page.next {
+				Some(next) => cursor = Some(next),
+				None => return seen,
+			}
+		}
+	}
+
 	#[test]
 	fn listings_page_through_everything_once() {
 		ExtBuilder.build_and_execute(|| {
 			let class = create_class(ISSUER);
 			let mut all: Vec<BadgeId> = (1..=25).map(|n| issue(ISSUER, class, n)).collect();
-			let mut seen = Vec::new();
-			let mut cursor = None;
-			loop {
-				let page = Badges::badges_by_class(class, cursor, 7);
-				assert!(page.items.len() <= 7);
-				seen.extend(page.items.iter().copied());
-				match page.next {
-					Some(next) => cursor = Some(next),
-					None => break,
-				}
-			}
+			let mut seen = every_page(7, |cursor| Badges::badges_by_class(class, cursor, 7));
 			all.sort();
 			seen.sort();
 			assert_eq!(seen, all);
@@ -966,17 +971,7 @@ mod verification {
 			}
 			let other = create_class(OTHER_ISSUER);
 			let foreign = issue(OTHER_ISSUER, other, 1);
-			let mut seen = Vec::new();
-			let mut cursor = None;
-			loop {
-				let page = Badges::badges_by_issuer(ISSUER, cursor, 4);
-				assert!(page.items.len() <= 4);
-				seen.extend(page.items.iter().copied());
-				match page.next {
-					Some(next) => cursor = Some(next),
-					None => break,
-				}
-			}
+			let mut seen = every_page(4, |cursor| Badges::badges_by_issuer(ISSUER, cursor, 4));
 			assert_eq!(seen.len(), all.len(), "every badge once");
 			all.sort();
 			seen.sort();
