@@ -12,6 +12,8 @@ use subxt_signer::sr25519;
 const BADGE_ID_DOMAIN: &[u8] = b"openbadge/badge";
 /// Domain separator of receipt proofs (as in the runtime).
 const RECEIPT_DOMAIN: &[u8] = b"openbadge/receive";
+/// Domain separator of the recipients of badges generated at genesis (as in the runtime).
+const GENERATED_DOMAIN: &[u8] = b"openbadge/generated";
 
 /// The salted recipient commitment stored on chain: SHA-256 of the trimmed, lower-cased e-mail
 /// address followed by the salt (the OB `IdentityObject` `identityHash`, whose text form is
@@ -28,6 +30,13 @@ pub fn badge_id(class: u32, recipient: &H256) -> H256 {
 	H256(sp_crypto_hashing::blake2_256(
 		&(BADGE_ID_DOMAIN, class, recipient.0).encode(),
 	))
+}
+
+/// The recipient commitment of the `n`th badge a chain spec's `generatedBadges` issues at
+/// genesis (benchmark and test networks), so a tool can name those badges: their ids are
+/// [`badge_id`]`(class, &generated_recipient(n))`.
+pub fn generated_recipient(n: u32) -> H256 {
+	H256(sp_crypto_hashing::blake2_256(&(GENERATED_DOMAIN, n).encode()))
 }
 
 /// The blake2-256 digest of an image's exact bytes: what a class pins as its design.
@@ -114,6 +123,16 @@ mod tests {
 			recipient_commitment(" A@Example.com ", "Kosher"),
 			recipient_commitment("a@example.com", "Kosher")
 		);
+	}
+
+	#[test]
+	fn generated_recipients_match_the_runtime() {
+		// The same value is pinned in the badge pallet's tests.
+		assert_eq!(
+			hex::encode(generated_recipient(0).0),
+			"2b79a571fea4804eff7292dfc733d98a6a1462561e0ca07766c199638bbbe94a"
+		);
+		assert_ne!(generated_recipient(0), generated_recipient(1));
 	}
 
 	#[test]

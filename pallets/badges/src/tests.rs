@@ -1179,12 +1179,17 @@ mod genesis {
 
 	#[test]
 	fn generated_recipients_are_fixed() {
-		// Tools (the benchmark harness) derive the same recipients: this pins the derivation.
+		// Tools derive the same recipients (the client library's `crypto::generated_recipient`
+		// pins the same value): this pins the derivation.
 		assert_eq!(
 			generated_recipient(0),
 			H256(sp_io::hashing::blake2_256(
 				&(b"openbadge/generated".as_slice(), 0u32).encode()
 			))
+		);
+		assert_eq!(
+			format!("{:?}", generated_recipient(0)),
+			"0x2b79a571fea4804eff7292dfc733d98a6a1462561e0ca07766c199638bbbe94a"
 		);
 		assert_ne!(generated_recipient(0), generated_recipient(1));
 	}

@@ -916,7 +916,7 @@ async fn generated_chain(count: u32, secs: f64) -> Result<GeneratedChain, String
 	let sample: Vec<H256> = (0..1_000u32)
 		.map(|i| {
 			let n = (i as u64 * count as u64 / 1_000) as u32;
-			crypto::badge_id(0, &generated_recipient(n))
+			crypto::badge_id(0, &crypto::generated_recipient(n))
 		})
 		.collect();
 	// Every sampled badge exists (a raw read answers null for a missing one).
@@ -935,17 +935,6 @@ async fn generated_chain(count: u32, secs: f64) -> Result<GeneratedChain, String
 		c16,
 		state_bytes,
 	})
-}
-
-/// The recipient of the `n`th generated badge: the pallet's `generated_recipient`.
-fn generated_recipient(n: u32) -> H256 {
-	let mut data = Vec::new();
-	// SCALE of (&[u8], u32): compact length, the bytes, the number little-endian.
-	let domain = b"openbadge/generated";
-	data.push((domain.len() as u8) << 2);
-	data.extend_from_slice(domain);
-	data.extend_from_slice(&n.to_le_bytes());
-	H256(sp_crypto_hashing::blake2_256(&data))
 }
 
 /// The dev chain's spec with Alice an issuer and `count` badges of hers generated at genesis.
