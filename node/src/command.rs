@@ -140,7 +140,22 @@ pub fn run() -> sc_cli::Result<()> {
 					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
 						config.chain_spec,
 					)),
-				_ => Err("Only `benchmark pallet` is supported by this node.".into()),
+				// Per-block and per-extrinsic execution overhead (`system.remark` signed by a
+				// dev account, built by the CLI's own extrinsic builder).
+				BenchmarkCmd::Overhead(cmd) => {
+					cmd.run_with_default_builder_and_spec::<Block, ()>(Some(config.chain_spec))
+				}
+				// Read and write costs of this node's database over an existing chain's state.
+				BenchmarkCmd::Storage(cmd) => {
+					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let db = backend.expose_db();
+					let storage = backend.expose_storage();
+					let shared_trie_cache = backend.expose_shared_trie_cache();
+					cmd.run(config, client, db, storage, shared_trie_cache)
+				}
+				_ => Err(
+					"This node supports `benchmark pallet`, `overhead` and `storage`.".into(),
+				),
 			})
 		}
 		None => {

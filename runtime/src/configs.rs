@@ -1,7 +1,8 @@
 //! Configuration of every pallet in the runtime.
 
 use crate::{
-	no_deposits::NoDeposits, AccountId, Aura, Block, BlockNumber, Consortium, Council, Hash, Nonce,
+	no_deposits::NoDeposits,
+	weights::{BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight}, AccountId, Aura, Block, BlockNumber, Consortium, Council, Hash, Nonce,
 	OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask,
 	SessionKeys, Timestamp, MINUTES, SLOT_DURATION, VERSION,
 };
@@ -12,10 +13,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU32, ConstU64, Contains},
-	weights::{
-		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, Weight},
 };
 use frame_system::{
 	limits::{BlockLength, BlockWeights},
@@ -24,17 +22,35 @@ use frame_system::{
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::Perbill;
 
+/// The share of a block's weight that ordinary (normal-class) extrinsics may fill; the rest is
+/// kept for operational ones (governance).
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// The share of a block's weight expected for `on_initialize` hooks.
+const AVERAGE_ON_INITIALIZE_RATIO: Perbill = Perbill::from_percent(10);
+/// One second of compute per two-second block: authoring must leave time to import and
+/// gossip the block within the slot.
+const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
 
 parameter_types! {
 	/// Version of the runtime.
 	pub const Version: sp_version::RuntimeVersion = VERSION;
-	/// One second of compute per two-second block: authoring must leave time to import and
-	/// gossip the block within the slot.
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// The block's weight limits, with the base costs of a block and of an extrinsic measured
+	/// on this project's machine (`benchmark overhead`, see [`crate::weights`]).
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
+		.base_block(BlockExecutionWeight::get())
+		.for_class(DispatchClass::all(), |weights| {
+			weights.base_extrinsic = ExtrinsicBaseWeight::get();
+		})
+		.for_class(DispatchClass::Normal, |weights| {
+			weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.for_class(DispatchClass::Operational, |weights| {
+			weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+			weights.reserved =
+				Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
+		.build_or_panic();
 	/// Blocks of at most 5 MiB.
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
@@ -53,6 +69,7 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = ConstU32<2400>;
+	/// ParityDB's read and write costs measured on this project's machine (`benchmark storage`).
 	type DbWeight = ParityDbWeight;
 	type Version = Version;
 	// No balances on this chain: nobody needs tokens.

@@ -34,6 +34,7 @@ pub mod configs;
 pub mod extensions;
 pub mod genesis_config_presets;
 pub mod no_deposits;
+pub mod weights;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -80,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	impl_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -1,0 +1,13 @@
+//! The runtime's base weights, measured on this project's machine by `scripts/benchmark`:
+//! what executing an empty block costs, what one extrinsic costs on top of its call, and what
+//! one read and one write cost in the nodes' database (ParityDB). Each file is generated: run
+//! the script again rather than editing them. The pallets' own weights live beside each pallet
+//! (`pallets/*/src/weights.rs`) and charge their reads and writes at [`ParityDbWeight`].
+
+pub mod block_weights;
+pub mod extrinsic_weights;
+pub mod paritydb_weights;
+
+pub use block_weights::BlockExecutionWeight;
+pub use extrinsic_weights::ExtrinsicBaseWeight;
+pub use paritydb_weights::ParityDbWeight;
