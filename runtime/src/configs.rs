@@ -71,6 +71,9 @@ impl frame_system::Config for Runtime {
 	type BlockHashCount = ConstU32<2400>;
 	/// ParityDB's read and write costs measured on this project's machine (`benchmark storage`).
 	type DbWeight = ParityDbWeight;
+	/// The system pallet's calls and transaction extensions, measured in this runtime.
+	type SystemWeightInfo = crate::weights::frame_system::WeightInfo<Runtime>;
+	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 	type Version = Version;
 	// No balances on this chain: nobody needs tokens.
 	type AccountData = ();

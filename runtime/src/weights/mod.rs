@@ -1,11 +1,15 @@
 //! The runtime's base weights, measured on this project's machine by `scripts/benchmark`:
-//! what executing an empty block costs, what one extrinsic costs on top of its call, and what
-//! one read and one write cost in the nodes' database (ParityDB). Each file is generated: run
-//! the script again rather than editing them. The pallets' own weights live beside each pallet
-//! (`pallets/*/src/weights.rs`) and charge their reads and writes at [`ParityDbWeight`].
+//! what executing an empty block costs, what one extrinsic costs on top of its call, what one
+//! read and one write cost in the nodes' database (ParityDB), and the weights of the system
+//! pallet's calls and transaction extensions (nonce, era, weight checks: paid by every
+//! transaction) in this runtime. Each file is generated: run the script again rather than
+//! editing them. Our pallets' own weights live beside each pallet (`pallets/*/src/weights.rs`);
+//! all of them charge their reads and writes at [`ParityDbWeight`].
 
 pub mod block_weights;
 pub mod extrinsic_weights;
+pub mod frame_system;
+pub mod frame_system_extensions;
 pub mod paritydb_weights;
 
 pub use block_weights::BlockExecutionWeight;
