@@ -147,15 +147,15 @@ pub fn run() -> sc_cli::Result<()> {
 				}
 				// Read and write costs of this node's database over an existing chain's state.
 				BenchmarkCmd::Storage(cmd) => {
-					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let PartialComponents {
+						client, backend, ..
+					} = service::new_partial(&config)?;
 					let db = backend.expose_db();
 					let storage = backend.expose_storage();
 					let shared_trie_cache = backend.expose_shared_trie_cache();
 					cmd.run(config, client, db, storage, shared_trie_cache)
 				}
-				_ => Err(
-					"This node supports `benchmark pallet`, `overhead` and `storage`.".into(),
-				),
+				_ => Err("This node supports `benchmark pallet`, `overhead` and `storage`.".into()),
 			})
 		}
 		None => {

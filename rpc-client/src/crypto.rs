@@ -36,7 +36,9 @@ pub fn badge_id(class: u32, recipient: &H256) -> H256 {
 /// genesis (benchmark and test networks), so a tool can name those badges: their ids are
 /// [`badge_id`]`(class, &generated_recipient(n))`.
 pub fn generated_recipient(n: u32) -> H256 {
-	H256(sp_crypto_hashing::blake2_256(&(GENERATED_DOMAIN, n).encode()))
+	H256(sp_crypto_hashing::blake2_256(
+		&(GENERATED_DOMAIN, n).encode(),
+	))
 }
 
 /// The blake2-256 digest of an image's exact bytes: what a class pins as its design.

@@ -2,9 +2,10 @@
 
 use crate::{
 	no_deposits::NoDeposits,
-	weights::{BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight}, AccountId, Aura, Block, BlockNumber, Consortium, Council, Hash, Nonce,
-	OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask,
-	SessionKeys, Timestamp, MINUTES, SLOT_DURATION, VERSION,
+	weights::{BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight},
+	AccountId, Aura, Block, BlockNumber, Consortium, Council, Hash, Nonce, OriginCaller,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask, SessionKeys,
+	Timestamp, MINUTES, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
 use frame_support::traits::EitherOfDiverse;
