@@ -598,18 +598,41 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 }
 
 #[test]
-fn the_node_runs_the_single_state_pool_unless_told_otherwise() {
-	let pool_of = |node: &Node| {
+fn the_node_runs_the_single_state_pool_with_a_deep_future_queue_unless_told_otherwise() {
+	// The pool logs its settings once, as it is created:
+	// `txpool_type=SingleState ready=Limit { count: 40960, .. } future=Limit { count: 4096, .. }`.
+	let logged = |node: &Node, key: &str| {
 		node.log
 			.lock()
 			.expect("log lock")
 			.iter()
-			.find_map(|l| l.split("txpool_type=").nth(1)?.split(' ').next().map(String::from))
-			.expect("the node logs its pool type")
+			.find_map(|l| {
+				let rest = l.split(key).nth(1)?;
+				let value = rest.strip_prefix("Limit { count: ").unwrap_or(rest);
+				value.split([' ', ',']).next().map(String::from)
+			})
+			.unwrap_or_else(|| panic!("the node logs its pool's {key}"))
 	};
-	assert_eq!(pool_of(&Node::dev()), "SingleState");
-	let fork_aware = Node::start(&["--dev", "--port", "0", "--pool-type", "fork-aware"]);
-	assert_eq!(pool_of(&fork_aware), "ForkAware");
+	let node = Node::dev();
+	assert_eq!(logged(&node, "txpool_type="), "SingleState");
+	assert_eq!(logged(&node, "ready="), "40960", "`cli::POOL_LIMIT`");
+	assert_eq!(
+		logged(&node, "future="),
+		"4096",
+		"a tenth of the ready queue"
+	);
+	let upstream = Node::start(&[
+		"--dev",
+		"--port",
+		"0",
+		"--pool-type",
+		"fork-aware",
+		"--pool-limit",
+		"8192",
+	]);
+	assert_eq!(logged(&upstream, "txpool_type="), "ForkAware");
+	assert_eq!(logged(&upstream, "ready="), "8192");
+	assert_eq!(logged(&upstream, "future="), "819");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
