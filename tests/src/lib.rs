@@ -346,6 +346,12 @@ impl Consortium {
 
 	/// [`Consortium::local`] with `extra` arguments for every validator (e.g. pool settings).
 	pub fn local_with(extra: &[&str]) -> Consortium {
+		Self::start("local", extra)
+	}
+
+	/// The four validators of `chain` (`local`, or a spec file derived from it: the same
+	/// validators, node keys and authorized peers), with `extra` arguments for every validator.
+	pub fn start(chain: &str, extra: &[&str]) -> Consortium {
 		let p2p_ports: Vec<u16> = (0..4).map(|_| free_port()).collect();
 		let bootnodes = Self::bootnodes_of(&p2p_ports);
 		let nodes = LOCAL_VALIDATORS
@@ -356,7 +362,7 @@ impl Consortium {
 				let key = node_key(i as u8 + 1);
 				let mut args = vec![
 					"--chain",
-					"local",
+					chain,
 					"--validator",
 					"--node-key",
 					&key,
