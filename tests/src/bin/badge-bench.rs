@@ -1140,7 +1140,8 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 		 Four validators of the `local` chain (with sessions of {SESSION_LENGTH} blocks) on \
 		 loopback on that one machine, with the \
 		 benchmark client beside them; binaries of the workspace's one cargo profile (`dev`: every \
-		 dependency at opt-level 3, the workspace's own crates unoptimized, the runtime as \
+		 dependency and the node at opt-level 3, the workspace's other crates unoptimized, the \
+		 runtime as \
 		 optimized WASM). {badges} badges issued in \
 		 {:.0} s. Throughput figures are medians of {} runs; ratios are taken within each run. \
 		 Sizes: {} single issuances and remarks per run, {} badges in bulk per run, {} latency \
