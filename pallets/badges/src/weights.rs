@@ -69,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `4177`
-		// Minimum execution time: 54_110_000 picoseconds.
-		Weight::from_parts(56_584_000, 4177)
+		// Minimum execution time: 12_969_000 picoseconds.
+		Weight::from_parts(13_991_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 56_935_000 picoseconds.
-		Weight::from_parts(59_619_000, 4177)
+		// Minimum execution time: 14_492_000 picoseconds.
+		Weight::from_parts(15_504_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 48_903_000 picoseconds.
-		Weight::from_parts(51_677_000, 4177)
+		// Minimum execution time: 11_307_000 picoseconds.
+		Weight::from_parts(12_239_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 49_464_000 picoseconds.
-		Weight::from_parts(52_699_000, 4177)
+		// Minimum execution time: 11_367_000 picoseconds.
+		Weight::from_parts(12_408_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `789`
 		//  Estimated: `4177`
-		// Minimum execution time: 78_908_000 picoseconds.
-		Weight::from_parts(83_415_000, 4177)
+		// Minimum execution time: 20_350_000 picoseconds.
+		Weight::from_parts(22_223_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -136,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 80_060_000 picoseconds.
-		Weight::from_parts(84_236_000, 4978)
+		// Minimum execution time: 19_459_000 picoseconds.
+		Weight::from_parts(20_962_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -157,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 128_892_000 picoseconds.
-		Weight::from_parts(139_629_000, 4978)
+		// Minimum execution time: 35_072_000 picoseconds.
+		Weight::from_parts(37_816_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -179,10 +179,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978 + n * (2735 ±0)`
-		// Minimum execution time: 130_675_000 picoseconds.
-		Weight::from_parts(120_511_877, 4978)
-			// Standard Error: 20_711
-			.saturating_add(Weight::from_parts(30_333_565, 0).saturating_mul(n.into()))
+		// Minimum execution time: 36_535_000 picoseconds.
+		Weight::from_parts(37_897_000, 4978)
+			// Standard Error: 7_549
+			.saturating_add(Weight::from_parts(10_393_832, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -203,8 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1131`
 		//  Estimated: `4177`
-		// Minimum execution time: 137_064_000 picoseconds.
-		Weight::from_parts(143_834_000, 4177)
+		// Minimum execution time: 59_059_000 picoseconds.
+		Weight::from_parts(63_294_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -218,8 +218,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `432`
 		//  Estimated: `3725`
-		// Minimum execution time: 64_245_000 picoseconds.
-		Weight::from_parts(73_460_000, 3725)
+		// Minimum execution time: 16_434_000 picoseconds.
+		Weight::from_parts(18_026_000, 3725)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -233,8 +233,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1142`
 		//  Estimated: `4177`
-		// Minimum execution time: 80_490_000 picoseconds.
-		Weight::from_parts(84_657_000, 4177)
+		// Minimum execution time: 20_350_000 picoseconds.
+		Weight::from_parts(22_193_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -246,8 +246,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `438`
 		//  Estimated: `3725`
-		// Minimum execution time: 59_018_000 picoseconds.
-		Weight::from_parts(65_108_000, 3725)
+		// Minimum execution time: 14_421_000 picoseconds.
+		Weight::from_parts(15_793_000, 3725)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -263,8 +263,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1131`
 		//  Estimated: `4177`
-		// Minimum execution time: 96_995_000 picoseconds.
-		Weight::from_parts(106_229_000, 4177)
+		// Minimum execution time: 51_186_000 picoseconds.
+		Weight::from_parts(54_110_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
@@ -279,8 +279,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 60_219_000 picoseconds.
-		Weight::from_parts(64_306_000, 4978)
+		// Minimum execution time: 15_734_000 picoseconds.
+		Weight::from_parts(16_875_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
@@ -288,43 +288,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_issuer() -> Weight {
-		Weight::from_parts(56_584_000, 4177)
+		Weight::from_parts(13_991_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_issuer_profile() -> Weight {
-		Weight::from_parts(59_619_000, 4177)
+		Weight::from_parts(15_504_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn suspend_issuer() -> Weight {
-		Weight::from_parts(51_677_000, 4177)
+		Weight::from_parts(12_239_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_issuer() -> Weight {
-		Weight::from_parts(52_699_000, 4177)
+		Weight::from_parts(12_408_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_class() -> Weight {
-		Weight::from_parts(83_415_000, 4177)
+		Weight::from_parts(22_223_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn retire_class() -> Weight {
-		Weight::from_parts(84_236_000, 4978)
+		Weight::from_parts(20_962_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn issue() -> Weight {
-		Weight::from_parts(139_629_000, 4978)
+		Weight::from_parts(37_816_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn issue_batch(n: u32, ) -> Weight {
-		Weight::from_parts(120_511_877, 4978)
-			.saturating_add(Weight::from_parts(30_333_565, 0).saturating_mul(n.into()))
+		Weight::from_parts(37_897_000, 4978)
+			.saturating_add(Weight::from_parts(10_393_832, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -332,31 +332,31 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2735).saturating_mul(n.into()))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(143_834_000, 4177)
+		Weight::from_parts(63_294_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_disclosure() -> Weight {
-		Weight::from_parts(73_460_000, 3725)
+		Weight::from_parts(18_026_000, 3725)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(84_657_000, 4177)
+		Weight::from_parts(22_193_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_revoke() -> Weight {
-		Weight::from_parts(65_108_000, 3725)
+		Weight::from_parts(15_793_000, 3725)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_badge_access() -> Weight {
-		Weight::from_parts(106_229_000, 4177)
+		Weight::from_parts(54_110_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 	fn check_issuer_access() -> Weight {
-		Weight::from_parts(64_306_000, 4978)
+		Weight::from_parts(16_875_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 }

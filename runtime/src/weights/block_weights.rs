@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.Qf2oKHVKcB/overhead
+//   /tmp/tmp.ePFtpyZNOO/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 296_272, 399_957
-	///   Average:  314_397
-	///   Median:   304_444
-	///   Std-Dev:  23661.82
+	///   Min, Max: 164_265, 509_320
+	///   Average:  185_502
+	///   Median:   174_560
+	///   Std-Dev:  43516.25
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 388_720
-	///   95th: 372_736
-	///   75th: 315_600
+	///   99th: 420_998
+	///   95th: 211_526
+	///   75th: 185_136
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(314_397), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(185_502), 0);
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.Qf2oKHVKcB/overhead
+//   /tmp/tmp.ePFtpyZNOO/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 113_005, 122_802
-	///   Average:  115_092
-	///   Median:   114_838
-	///   Std-Dev:  1393.71
+	///   Min, Max: 67_471, 72_126
+	///   Average:  69_337
+	///   Median:   69_187
+	///   Std-Dev:  778.67
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 119_775
-	///   95th: 116_781
-	///   75th: 115_699
+	///   99th: 71_354
+	///   95th: 70_552
+	///   75th: 69_822
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(115_092), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(69_337), 0);
 }
 
 #[cfg(test)]

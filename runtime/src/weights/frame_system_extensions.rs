@@ -47,29 +47,29 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_091_000 picoseconds.
-		Weight::from_parts(7_782_000, 0)
+		// Minimum execution time: 1_882_000 picoseconds.
+		Weight::from_parts(2_144_000, 0)
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 15_823_000 picoseconds.
-		Weight::from_parts(17_396_000, 0)
+		// Minimum execution time: 3_996_000 picoseconds.
+		Weight::from_parts(4_437_000, 0)
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 16_064_000 picoseconds.
-		Weight::from_parts(17_477_000, 0)
+		// Minimum execution time: 4_137_000 picoseconds.
+		Weight::from_parts(4_526_000, 0)
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_933_000 picoseconds.
-		Weight::from_parts(2_153_000, 0)
+		// Minimum execution time: 571_000 picoseconds.
+		Weight::from_parts(661_000, 0)
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3529`
-		// Minimum execution time: 24_607_000 picoseconds.
-		Weight::from_parts(25_899_000, 3529)
+		// Minimum execution time: 7_572_000 picoseconds.
+		Weight::from_parts(8_232_000, 3529)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -86,28 +86,28 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_422_000 picoseconds.
-		Weight::from_parts(1_633_000, 0)
+		// Minimum execution time: 440_000 picoseconds.
+		Weight::from_parts(501_000, 0)
 	}
 	fn check_tx_version() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_432_000 picoseconds.
-		Weight::from_parts(1_632_000, 0)
+		// Minimum execution time: 441_000 picoseconds.
+		Weight::from_parts(521_000, 0)
 	}
 	fn check_weight() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 13_290_000 picoseconds.
-		Weight::from_parts(14_251_000, 0)
+		// Minimum execution time: 3_876_000 picoseconds.
+		Weight::from_parts(4_317_000, 0)
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_152_000 picoseconds.
-		Weight::from_parts(8_913_000, 0)
+		// Minimum execution time: 2_143_000 picoseconds.
+		Weight::from_parts(2_404_000, 0)
 	}
 }

@@ -14,9 +14,9 @@
 // benchmark
 // storage
 // --chain
-// /tmp/tmp.zUCLIvBmJv/dev.json
+// /tmp/tmp.ePFtpyZNOO/dev.json
 // --base-path
-// /tmp/tmp.zUCLIvBmJv/storage
+// /tmp/tmp.ePFtpyZNOO/storage
 // --database
 // paritydb
 // --state-version
@@ -40,18 +40,18 @@ parameter_types! {
 	pub const ParityDbWeight: RuntimeDbWeight = RuntimeDbWeight {
 		// Time to read one storage item.
 		//
-		// Nanoseconds: min 3_586, max 907_914,
-		// average 15_290, median 13_951,
-		// std-dev 8660.92; p99 37_536, p95 23_696,
-		// p75 15_503.
-		read: 15_290 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 1_012, max 2_960_565,
+		// average 7_356, median 6_850,
+		// std-dev 8481.72; p99 16_845, p95 9_034,
+		// p75 7_602.
+		read: 7_356 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		// Time to write one storage item (the trie's new root included).
 		//
-		// Nanoseconds: min 23_258, max 69_647,
-		// average 27_413, median 26_752,
-		// std-dev 3912.82; p99 37_529, p95 29_961,
-		// p75 27_678.
-		write: 27_413 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 9_748, max 48_796,
+		// average 12_894, median 12_229,
+		// std-dev 3746.09; p99 28_727, p95 17_621,
+		// p75 12_734.
+		write: 12_894 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
 
