@@ -298,13 +298,7 @@ pub fn new_full<
 				sync_oracle: sync_service.clone(),
 				justification_sync_link: sync_service.clone(),
 				block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
-				// No slot lenience beyond the ordinary portion: after missed slots Aura would
-				// otherwise give the next proposal up to 2^7 slots; on validators that fall behind
-				// under load those longer proposals built blocks for 2 to 7 s, which were then
-				// discarded or competed at one height, and the imports of the competing blocks fed
-				// the lag (BENCHMARKS.md, improvement 13). The proposer stops taking transactions
-				// at its deadline, so a capped proposal is a smaller block, never no block.
-				max_block_proposal_slot_portion: Some(SlotProportion::new(2f32 / 3f32)),
+				max_block_proposal_slot_portion: None,
 				telemetry: telemetry.as_ref().map(|x| x.handle()),
 				compatibility_mode: Default::default(),
 			},
