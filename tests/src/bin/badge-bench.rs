@@ -974,8 +974,12 @@ fn local_spec(dir: &std::path::Path) -> Result<PathBuf, String> {
 	let mut spec = built_spec("local")?;
 	spec["genesis"]["runtimeGenesis"]["patch"]["consortium"]["sessionLength"] =
 		serde_json::json!(SESSION_LENGTH);
-	let path = dir.join("local-bench.json");
-	std::fs::write(&path, serde_json::to_vec(&spec).map_err(|e| e.to_string())?)
+	write_spec(dir.join("local-bench.json"), &spec)
+}
+
+/// Write `spec` to `path` for `--chain`.
+fn write_spec(path: PathBuf, spec: &serde_json::Value) -> Result<PathBuf, String> {
+	std::fs::write(&path, serde_json::to_vec(spec).map_err(|e| e.to_string())?)
 		.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
 	Ok(path)
 }
@@ -1001,10 +1005,7 @@ fn generated_spec(dir: &std::path::Path, count: u32) -> Result<PathBuf, String> 
 		"issuers": [[alice, b"Generated issuer".to_vec(), b"https://bench.example.jp".to_vec()]],
 		"generatedBadges": [alice, count],
 	});
-	let path = dir.join(format!("dev-{count}-badges.json"));
-	std::fs::write(&path, serde_json::to_vec(&spec).map_err(|e| e.to_string())?)
-		.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-	Ok(path)
+	write_spec(dir.join(format!("dev-{count}-badges.json")), &spec)
 }
 
 /// Bytes of every file under `dir`.
