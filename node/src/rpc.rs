@@ -301,7 +301,8 @@ pub trait BadgesRpc {
 		at: Option<H256>,
 	) -> RpcResult<PageJson>;
 
-	/// Public badges of a class, a page at a time.
+	/// Public badges of a class, a page at a time. The listing skips private badges, reading
+	/// a bounded stretch per call: a page may be short, even empty, and still have a `next`.
 	#[method(name = "badges_listByClass")]
 	fn list_by_class(
 		&self,
@@ -311,7 +312,7 @@ pub trait BadgesRpc {
 		at: Option<H256>,
 	) -> RpcResult<PageJson>;
 
-	/// Public badges of an issuer, a page at a time.
+	/// Public badges of an issuer, a page at a time (short pages as in `badges_listByClass`).
 	#[method(name = "badges_listByIssuer")]
 	fn list_by_issuer(
 		&self,

@@ -579,7 +579,8 @@ impl BadgeClient {
 		Ok(at.runtime_apis().call(call).await?)
 	}
 
-	/// Public badges of `class`, a page at a time.
+	/// Public badges of `class`, a page at a time. A page may be short, even empty, and still
+	/// have a `next` (the chain skips private badges a bounded stretch at a time).
 	pub async fn badges_by_class(
 		&self,
 		class: u32,
@@ -593,7 +594,7 @@ impl BadgeClient {
 		Ok(at.runtime_apis().call(call).await?)
 	}
 
-	/// Public badges of `issuer`, a page at a time.
+	/// Public badges of `issuer`, a page at a time (short pages as by class).
 	pub async fn badges_by_issuer(
 		&self,
 		issuer: &AccountId32,

@@ -146,7 +146,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations to run on the next runtime upgrade.
 #[allow(unused_parens)]
-type Migrations = (pallet_badges::migrations::v2::MigrateV1ToV2<Runtime>,);
+type Migrations = (
+	pallet_badges::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_badges::migrations::v3::MigrateV2ToV3<Runtime>,
+);
 
 /// Executive: dispatches to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -2,13 +2,15 @@
 //! [`crate::CheckBadgeAccess`] share, the read-only queries behind the runtime API, and the
 //! storage invariants.
 
-use crate::{pallet::*, types::*, MAX_PAGE_SIZE};
-use alloc::vec::Vec;
+use crate::{pallet::*, types::*, MAX_PAGE_SIZE, SCAN_PER_PAGE_ITEM};
+use alloc::{boxed::Box, vec::Vec};
 use frame_support::{
+	dispatch::PostDispatchInfo,
 	ensure,
 	pallet_prelude::*,
 	storage::{with_transaction, TransactionOutcome},
 	traits::{Contains, Time},
+	StoragePrefixedMap,
 };
 use sp_runtime::traits::Zero;
 
@@ -131,7 +133,8 @@ impl<T: Config> Pallet<T> {
 			}),
 			Call::issue { class, spec } => {
 				Self::ensure_can_issue(who, *class)?;
-				Self::check_spec(*class, spec, Self::now())
+				let legacy_class = *class < ClassesBeforeV3::<T>::get();
+				Self::check_spec(*class, spec, Self::now(), legacy_class).map(drop)
 			}
 			Call::issue_batch { class, .. } => Self::ensure_can_issue(who, *class).map(drop),
 			Call::receive { badge, proof } => Self::ensure_can_receive(who, badge, proof).map(drop),
@@ -271,23 +274,55 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn check_spec(class: ClassId, spec: &BadgeSpec, now: Moment) -> Result<(), Error<T>> {
+	/// Check one badge of an issuance; `legacy_class` says whether `class` may hold badges
+	/// issued before storage version 3, under their [`legacy_badge_id`].
+	fn check_spec(
+		class: ClassId,
+		spec: &BadgeSpec,
+		now: Moment,
+		legacy_class: bool,
+	) -> Result<BadgeId, Error<T>> {
 		if let Some(expiry) = spec.expires_at {
 			ensure!(expiry > now, Error::<T>::ExpiryInPast);
 		}
-		ensure!(
-			!Badges::<T>::contains_key(badge_id(class, &spec.recipient)),
-			Error::<T>::BadgeAlreadyExists
-		);
-		Ok(())
+		let badge = badge_id(class, &spec.recipient);
+		let issued = Badges::<T>::contains_key(badge)
+			|| (legacy_class && Badges::<T>::contains_key(legacy_badge_id(class, &spec.recipient)));
+		ensure!(!issued, Error::<T>::BadgeAlreadyExists);
+		Ok(badge)
 	}
 
-	/// Issue badges of `class` by `issuer`, all or nothing.
+	/// Whether `badge` (with its `record`) was issued before storage version 3: its id is
+	/// not [`badge_id`] and its class listing entry is in [`BadgesByClass`].
+	fn is_legacy(badge: &BadgeId, record: &BadgeOf<T>) -> bool {
+		*badge != badge_id(record.class, &record.recipient)
+	}
+
+	/// The weight of looking `count` recipients up under their ids from before storage
+	/// version 3 ([`legacy_badge_id`]), which issuance does in classes created before it.
+	pub fn older_id_checks(count: u32) -> Weight {
+		T::DbWeight::get().reads(count.into())
+	}
+
+	/// What an issuance of `count` badges weighed: `weight` as benchmarked (in a class created
+	/// at version 3), plus the older ids' lookups if they were made.
+	pub fn issued(weight: Weight, count: u32, checked_older_ids: bool) -> PostDispatchInfo {
+		let older = if checked_older_ids {
+			Self::older_id_checks(count)
+		} else {
+			Weight::zero()
+		};
+		Some(weight.saturating_add(older)).into()
+	}
+
+	/// Issue badges of `class` by `issuer`, all or nothing. Returns whether `class` is one of
+	/// those created before storage version 3, whose recipients were also looked up under
+	/// their older ids.
 	pub fn do_issue(
 		issuer: T::AccountId,
 		class: ClassId,
 		specs: impl Iterator<Item = BadgeSpec>,
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		with_transaction(|| {
 			let outcome = Self::do_issue_inner(issuer, class, specs);
 			if outcome.is_ok() {
@@ -302,14 +337,14 @@ impl<T: Config> Pallet<T> {
 		issuer: T::AccountId,
 		class: ClassId,
 		specs: impl Iterator<Item = BadgeSpec>,
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		let mut details = Self::ensure_can_issue(&issuer, class)?;
 		let mut issuer_record = Self::ensure_active_issuer(&issuer)?;
 		let now = Self::now();
+		let legacy_class = class < ClassesBeforeV3::<T>::get();
 		let mut count: u32 = 0;
 		for spec in specs {
-			Self::check_spec(class, &spec, now)?;
-			let badge = badge_id(class, &spec.recipient);
+			let badge = Self::check_spec(class, &spec, now, legacy_class)?;
 			let record = Badge {
 				class,
 				issuer: issuer.clone(),
@@ -323,7 +358,6 @@ impl<T: Config> Pallet<T> {
 				disclosure: Disclosure::Public,
 			};
 			Badges::<T>::insert(badge, record);
-			BadgesByClass::<T>::insert(class, badge, ());
 			count = count.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 			Self::deposit_event(Event::BadgeIssued {
 				badge,
@@ -346,7 +380,7 @@ impl<T: Config> Pallet<T> {
 		BadgeCount::<T>::mutate(|n| *n = n.saturating_add(count.into()));
 		Classes::<T>::insert(class, details);
 		Issuers::<T>::insert(&issuer, issuer_record);
-		Ok(())
+		Ok(legacy_class)
 	}
 
 	/// Genesis only (see the genesis config's `generated_badges`): a class `Generated` of
@@ -377,6 +411,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}),
 		)
+		.map(drop)
 	}
 
 	/// Bind a badge to the account that proves possession of its claim key.
@@ -444,7 +479,7 @@ impl<T: Config> Pallet<T> {
 		let (was_listed, was_held) = before.map_or((after.listed(), false), |b| {
 			(b.listed(), b.listed_for_holder())
 		});
-		if was_listed != after.listed() {
+		if was_listed != after.listed() && Self::is_legacy(badge, after) {
 			if after.listed() {
 				BadgesByClass::<T>::insert(after.class, badge, ());
 			} else {
@@ -479,16 +514,79 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	fn page(iter: impl Iterator<Item = BadgeId>, limit: u32) -> Page<BadgeId> {
+	/// A page of at most `limit` listed badges from `walk`, which yields every badge it passes
+	/// with whether it is listed. It reads at most [`SCAN_PER_PAGE_ITEM`] times `limit` of them:
+	/// a page cut short by that has fewer items (perhaps none) and a `next` cursor.
+	fn page(walk: impl Iterator<Item = (BadgeId, bool)>, limit: u32) -> Page<BadgeId> {
 		let limit = limit.clamp(1, MAX_PAGE_SIZE) as usize;
-		let mut items: Vec<BadgeId> = iter.take(limit + 1).collect();
-		let next = if items.len() > limit {
-			items.truncate(limit);
-			items.last().copied()
-		} else {
-			None
+		let budget = limit.saturating_mul(SCAN_PER_PAGE_ITEM as usize);
+		let mut items = Vec::with_capacity(limit);
+		let mut last = None;
+		for (read, (badge, listed)) in walk.enumerate() {
+			if read == budget {
+				return Page { items, next: last };
+			}
+			if listed {
+				if items.len() == limit {
+					return Page {
+						next: items.last().copied(),
+						items,
+					};
+				}
+				items.push(badge);
+			}
+			last = Some(badge);
+		}
+		Page { items, next: None }
+	}
+
+	/// The class listing's walk of `class` after `start_after` (nothing if that is not a badge
+	/// of the class): the public badges issued before storage version 3 (in [`BadgesByClass`])
+	/// first, then the class's stretch of [`Badges`], each with whether it is listed.
+	fn class_walk(
+		class: ClassId,
+		start_after: Option<BadgeId>,
+	) -> Box<dyn Iterator<Item = (BadgeId, bool)>> {
+		let legacy_class = class < ClassesBeforeV3::<T>::get();
+		let prefix = class.to_le_bytes();
+		let stretch = move |after: Option<BadgeId>| {
+			let start = match after {
+				Some(last) => Badges::<T>::hashed_key_for(last),
+				None => [&Badges::<T>::final_prefix()[..], &prefix[..]].concat(),
+			};
+			Badges::<T>::iter_from(start)
+				.take_while(move |(badge, _)| badge[..CLASS_PREFIX_LEN] == prefix)
+				// An older id may start with the class's bytes by chance: those badges are
+				// listed through the index (or belong to another class).
+				.filter(move |(badge, record)| {
+					record.class == class && !(legacy_class && Self::is_legacy(badge, record))
+				})
+				.map(|(badge, record)| (badge, record.listed()))
 		};
-		Page { items, next }
+		let indexed = |after: Option<BadgeId>| {
+			match after {
+				Some(last) => BadgesByClass::<T>::iter_key_prefix_from(
+					class,
+					BadgesByClass::<T>::hashed_key_for(class, last),
+				),
+				None => BadgesByClass::<T>::iter_key_prefix(class),
+			}
+			.map(|badge| (badge, true))
+		};
+		match start_after {
+			None if legacy_class => Box::new(indexed(None).chain(stretch(None))),
+			None => Box::new(stretch(None)),
+			Some(last) => match Badges::<T>::get(last) {
+				Some(record) if record.class == class => {
+					if legacy_class && Self::is_legacy(&last, &record) {
+						Box::new(indexed(Some(last)).chain(stretch(None)))
+					} else {
+						Box::new(stretch(Some(last)))
+					}
+				}
+				_ => Box::new(core::iter::empty()),
+			},
+		}
 	}
 
 	/// Public badges held by `holder`, a page at a time, after `start_after` if given.
@@ -497,58 +595,45 @@ impl<T: Config> Pallet<T> {
 		start_after: Option<BadgeId>,
 		limit: u32,
 	) -> Page<BadgeId> {
-		Self::page(
-			match start_after {
-				Some(last) => BadgesByHolder::<T>::iter_key_prefix_from(
-					&holder,
-					BadgesByHolder::<T>::hashed_key_for(&holder, last),
-				),
-				None => BadgesByHolder::<T>::iter_key_prefix(&holder),
-			},
-			limit,
-		)
+		let walk = match start_after {
+			Some(last) => BadgesByHolder::<T>::iter_key_prefix_from(
+				&holder,
+				BadgesByHolder::<T>::hashed_key_for(&holder, last),
+			),
+			None => BadgesByHolder::<T>::iter_key_prefix(&holder),
+		};
+		Self::page(walk.map(|badge| (badge, true)), limit)
 	}
 
-	/// Public badges of `class`, a page at a time.
+	/// Public badges of `class`, a page at a time, after `start_after` if given (a badge of
+	/// the class, as a previous page's `next`). A page may hold fewer than `limit` badges and
+	/// still have a `next`: the listing skips private badges, reading at most
+	/// [`SCAN_PER_PAGE_ITEM`] badges per badge asked for.
 	pub fn badges_by_class(
 		class: ClassId,
 		start_after: Option<BadgeId>,
 		limit: u32,
 	) -> Page<BadgeId> {
-		Self::page(
-			match start_after {
-				Some(last) => BadgesByClass::<T>::iter_key_prefix_from(
-					class,
-					BadgesByClass::<T>::hashed_key_for(class, last),
-				),
-				None => BadgesByClass::<T>::iter_key_prefix(class),
-			},
-			limit,
-		)
+		Self::page(Self::class_walk(class, start_after), limit)
 	}
 
 	/// Public badges of `issuer`, a page at a time: the class listing of each of its classes
-	/// in turn (in [`ClassesByIssuer`]'s key order). After `start_after`, the walk resumes in
-	/// that badge's class; a badge of another issuer gives an empty page.
+	/// in turn (in [`ClassesByIssuer`]'s key order), so pages may come back short as there.
+	/// After `start_after`, the walk resumes in that badge's class; a badge of another issuer
+	/// gives an empty page.
 	pub fn badges_by_issuer(
 		issuer: T::AccountId,
 		start_after: Option<BadgeId>,
 		limit: u32,
 	) -> Page<BadgeId> {
-		let by_class = |class| BadgesByClass::<T>::iter_key_prefix(class);
-		let walk: alloc::boxed::Box<dyn Iterator<Item = BadgeId>> = match start_after {
-			None => alloc::boxed::Box::new(
-				ClassesByIssuer::<T>::iter_key_prefix(&issuer).flat_map(by_class),
-			),
+		let by_class = |class| Self::class_walk(class, None);
+		let walk: Box<dyn Iterator<Item = (BadgeId, bool)>> = match start_after {
+			None => Box::new(ClassesByIssuer::<T>::iter_key_prefix(&issuer).flat_map(by_class)),
 			Some(last) => match Badges::<T>::get(last) {
 				Some(badge) if ClassesByIssuer::<T>::contains_key(&issuer, badge.class) => {
 					let class = badge.class;
-					alloc::boxed::Box::new(
-						BadgesByClass::<T>::iter_key_prefix_from(
-							class,
-							BadgesByClass::<T>::hashed_key_for(class, last),
-						)
-						.chain(
+					Box::new(
+						Self::class_walk(class, Some(last)).chain(
 							ClassesByIssuer::<T>::iter_key_prefix_from(
 								&issuer,
 								ClassesByIssuer::<T>::hashed_key_for(&issuer, class),
@@ -557,7 +642,7 @@ impl<T: Config> Pallet<T> {
 						),
 					)
 				}
-				_ => alloc::boxed::Box::new(core::iter::empty()),
+				_ => Box::new(core::iter::empty()),
 			},
 		};
 		Self::page(walk, limit)
@@ -574,11 +659,21 @@ impl<T: Config> Pallet<T> {
 		let mut per_class: BTreeMap<ClassId, u32> = BTreeMap::new();
 		let mut per_issuer: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		let mut total: u64 = 0;
+		let classes_before_v3 = ClassesBeforeV3::<T>::get();
+		ensure!(
+			classes_before_v3 <= NextClassId::<T>::get(),
+			"more classes before v3 than ever created"
+		);
 		for (id, badge) in Badges::<T>::iter() {
 			total += 1;
+			let legacy = Self::is_legacy(&id, &badge);
 			ensure!(
-				id == badge_id(badge.class, &badge.recipient),
+				!legacy || id == legacy_badge_id(badge.class, &badge.recipient),
 				"badge id is not derived"
+			);
+			ensure!(
+				!legacy || badge.class < classes_before_v3,
+				"badge with an older id in a class created at v3"
 			);
 			let class = Classes::<T>::get(badge.class).ok_or("badge of a missing class")?;
 			ensure!(
@@ -592,7 +687,7 @@ impl<T: Config> Pallet<T> {
 			*per_class.entry(badge.class).or_default() += 1;
 			*per_issuer.entry(badge.issuer.clone()).or_default() += 1;
 			ensure!(
-				BadgesByClass::<T>::contains_key(badge.class, id) == badge.listed(),
+				BadgesByClass::<T>::contains_key(badge.class, id) == (legacy && badge.listed()),
 				"class index disagrees with disclosure"
 			);
 			if let Some(holder) = &badge.holder {

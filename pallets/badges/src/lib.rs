@@ -89,6 +89,10 @@ pub const LOG_TARGET: &str = "runtime::badges";
 /// Largest page a listing returns.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
+/// How many badges a class listing reads per badge of the page it asks for: it skips private
+/// badges, so a page may come back short (even empty) with a `next` cursor to go on from.
+pub const SCAN_PER_PAGE_ITEM: u32 = 4;
+
 /// The Open Badges registry: issuers, badge classes that pin their design, and non-transferable
 /// badges that recipients receive with a per-badge claim key, disclose or hide, and that
 /// issuers revoke (the record stays as a tombstone). No personal data is stored.
@@ -102,7 +106,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// The badge registry pallet.
 	#[pallet::pallet]
@@ -167,9 +171,10 @@ pub mod pallet {
 
 	/// Every badge ever issued, revoked ones included (tombstones are never deleted).
 	///
-	/// `Identity`: a badge id is already a blake2-256 digest ([`badge_id`]), as evenly spread
-	/// and as costly to steer as a second hash of it would be; hashing again would only add 16
-	/// bytes to every key.
+	/// `Identity`: a badge id is its class followed by a blake2-256 digest ([`badge_id`]), so
+	/// the badges of a class are one stretch of this map, which the class and issuer listings
+	/// walk (skipping private badges): a badge is one storage entry. The digest spreads the
+	/// badges of a class as evenly, and is as costly to steer, as a second hash would be.
 	#[pallet::storage]
 	pub type Badges<T: Config> = StorageMap<_, Identity, BadgeId, BadgeOf<T>>;
 
@@ -182,12 +187,18 @@ pub mod pallet {
 	pub type BadgesByHolder<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, BadgeId, ()>;
 
-	/// Listing index: public badges by class (badge ids as in [`Badges`]). The issuer listing
-	/// walks this index over the issuer's classes ([`ClassesByIssuer`]): a class has one
-	/// issuer, so a second per-badge index by issuer would only repeat it.
+	/// Listing index of the public badges issued before storage version 3 (whose ids,
+	/// [`legacy_badge_id`], do not start with their class), by class. Only classes below
+	/// [`ClassesBeforeV3`] have entries; the class listing walks them before the class's
+	/// stretch of [`Badges`].
 	#[pallet::storage]
 	pub type BadgesByClass<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, ClassId, Identity, BadgeId, ()>;
+
+	/// The number of classes when the registry moved to storage version 3: only classes below
+	/// it may hold badges with a [`legacy_badge_id`]. Zero on a chain that began at version 3.
+	#[pallet::storage]
+	pub type ClassesBeforeV3<T: Config> = StorageValue<_, ClassId, ValueQuery>;
 
 	/// Issuers registered at genesis.
 	#[pallet::genesis_config]
@@ -516,10 +527,25 @@ pub mod pallet {
 		/// - [`Error::BadgeAlreadyExists`] if this class already has a badge for this recipient
 		///   commitment.
 		/// - [`Error::ExpiryInPast`] if the expiry is not in the future.
+		///
+		/// The weight includes looking the recipient up under its id from before storage
+		/// version 3, refunded in classes created since.
 		#[pallet::call_index(6)]
-		pub fn issue(origin: OriginFor<T>, class: ClassId, spec: BadgeSpec) -> DispatchResult {
+		#[pallet::weight(
+			<T as Config>::WeightInfo::issue().saturating_add(Pallet::<T>::older_id_checks(1))
+		)]
+		pub fn issue(
+			origin: OriginFor<T>,
+			class: ClassId,
+			spec: BadgeSpec,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_issue(who, class, core::iter::once(spec))
+			let checked_older_ids = Self::do_issue(who, class, core::iter::once(spec))?;
+			Ok(Self::issued(
+				<T as Config>::WeightInfo::issue(),
+				1,
+				checked_older_ids,
+			))
 		}
 
 		/// Issue up to [`Config::MaxBatch`] badges of `class` at once, all or nothing.
@@ -534,16 +560,28 @@ pub mod pallet {
 		/// # Errors
 		/// - As [`Pallet::issue`] for any item; the whole batch then fails.
 		/// - [`Error::EmptyBatch`] if `specs` is empty.
+		///
+		/// The weight includes looking each recipient up under its id from before storage
+		/// version 3, refunded in classes created since.
 		#[pallet::call_index(7)]
-		#[pallet::weight(<T as Config>::WeightInfo::issue_batch(specs.len() as u32))]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::issue_batch(specs.len() as u32)
+				.saturating_add(Pallet::<T>::older_id_checks(specs.len() as u32))
+		)]
 		pub fn issue_batch(
 			origin: OriginFor<T>,
 			class: ClassId,
 			specs: BoundedVec<BadgeSpec, T::MaxBatch>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(!specs.is_empty(), Error::<T>::EmptyBatch);
-			Self::do_issue(who, class, specs.into_iter())
+			let count = specs.len() as u32;
+			let checked_older_ids = Self::do_issue(who, class, specs.into_iter())?;
+			Ok(Self::issued(
+				<T as Config>::WeightInfo::issue_batch(count),
+				count,
+				checked_older_ids,
+			))
 		}
 
 		/// Receive `badge` into the signing account, proving possession of its claim key.

@@ -123,7 +123,8 @@ pub mod v2 {
 				BadgesByHolder::<T>::iter_keys().count() as u64 == by_holder,
 				"v2: holder listing entries lost"
 			);
-			Pallet::<T>::do_try_state()
+			// The invariants are those of the latest version: `v3`'s `post_upgrade` checks them.
+			Ok(())
 		}
 	}
 
@@ -132,6 +133,56 @@ pub mod v2 {
 		1,
 		2,
 		UncheckedMigrateV1ToV2<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// v2 → v3: a badge id starts with its class ([`crate::badge_id`]), so the badges of a class
+/// are one stretch of [`crate::Badges`] and the class listing needs no index entry of its own:
+/// one storage entry per badge issued from now on.
+///
+/// Badges already issued keep their ids (they are printed on paper as QR codes) and their
+/// entries in [`crate::BadgesByClass`], which now holds only them; the migration records how
+/// many classes existed ([`crate::ClassesBeforeV3`]): only those classes may hold such badges,
+/// so issuance checks their older id for duplicates only there. Constant cost: one read, two
+/// writes.
+pub mod v3 {
+	use crate::{pallet::*, LOG_TARGET};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+
+	/// The migration without its version check (see [`MigrateV2ToV3`]).
+	pub struct UncheckedMigrateV2ToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV2ToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let classes = NextClassId::<T>::get();
+			ClassesBeforeV3::<T>::put(classes);
+			log::info!(
+				target: LOG_TARGET,
+				"v3: badges of the {classes} classes created so far keep their ids and listing \
+				 entries; new badges are keyed by class"
+			);
+			T::DbWeight::get().reads_writes(1, 1)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			ensure!(
+				ClassesBeforeV3::<T>::get() == NextClassId::<T>::get(),
+				"v3: the classes before v3 are not recorded"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// v2 → v3, run only while the pallet's storage version is 2 (it then becomes 3).
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		UncheckedMigrateV2ToV3<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -48,6 +48,8 @@ mod runtime {
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
+	/// Storage costs something, so that weights which count reads can be told apart.
+	type DbWeight = frame_support::weights::constants::ParityDbWeight;
 	type Block = Block;
 }
 

@@ -24,10 +24,11 @@ sp_api::decl_runtime_apis! {
 		/// `start_after`.
 		fn badges_by_holder(holder: AccountId, start_after: Option<BadgeId>, limit: u32) -> Page<BadgeId>;
 
-		/// Public badges of `class`, a page at a time.
+		/// Public badges of `class`, a page at a time. Private badges are skipped a bounded
+		/// stretch at a time: a page may be short, even empty, and still have a `next`.
 		fn badges_by_class(class: ClassId, start_after: Option<BadgeId>, limit: u32) -> Page<BadgeId>;
 
-		/// Public badges of `issuer`, a page at a time.
+		/// Public badges of `issuer`, a page at a time (short pages as by class).
 		fn badges_by_issuer(issuer: AccountId, start_after: Option<BadgeId>, limit: u32) -> Page<BadgeId>;
 
 		/// The issuer registered under `account`, if any.

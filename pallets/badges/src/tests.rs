@@ -95,6 +95,21 @@ fn access(who: u64, call: crate::Call<Test>) -> Result<(), TransactionValidityEr
 	CheckBadgeAccess::<Test>::check(&who, &RuntimeCall::Badges(call))
 }
 
+/// Every item of a listing, following its cursor page by page (each page at most `limit`).
+fn every_page(limit: usize, page: impl Fn(Option<BadgeId>) -> Page<BadgeId>) -> Vec<BadgeId> {
+	let mut seen = Vec::new();
+	let mut cursor = None;
+	loop {
+		let page = page(cursor);
+		assert!(page.items.len() <= limit);
+		seen.extend(page.items.iter().copied());
+		match page.next {
+			Some(next) => cursor = Some(next),
+			None => return seen,
+		}
+	}
+}
+
 mod issuers {
 	use super::*;
 
@@ -919,21 +934,6 @@ mod verification {
 		});
 	}
 
-	/// Every item of a listing, following its cursor page by page (each page at most `limit`).
-	fn every_page(limit: usize, page: impl Fn(Option<BadgeId>) -> Page<BadgeId>) -> Vec<BadgeId> {
-		let mut seen = Vec::new();
-		let mut cursor = None;
-		loop {
-			let page = page(cursor);
-			assert!(page.items.len() <= limit);
-			seen.extend(page.items.iter().copied());
-			match page.next {
-				Some(next) => cursor = Some(next),
-				None => return seen,
-			}
-		}
-	}
-
 	#[test]
 	fn listings_page_through_everything_once() {
 		ExtBuilder.build_and_execute(|| {
@@ -951,6 +951,57 @@ mod verification {
 				.is_empty());
 			// Unreceived badges are in nobody's holder listing.
 			assert!(Badges::badges_by_holder(HOLDER, None, 10).items.is_empty());
+		});
+	}
+
+	#[test]
+	fn the_class_listing_skips_private_badges_a_bounded_stretch_at_a_time() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let mut public = Vec::new();
+			for n in 1..=30u8 {
+				let badge = issue(ISSUER, class, n);
+				if n % 3 == 0 {
+					public.push(badge);
+				} else {
+					receive(badge, n, HOLDER);
+					assert_ok!(Badges::set_disclosure(
+						signed(HOLDER),
+						badge,
+						Disclosure::Private
+					));
+				}
+			}
+			// The badges of a class are one stretch of `Badges`: no entry of their own.
+			assert_eq!(BadgesByClass::<Test>::iter().count(), 0);
+			let mut seen = every_page(2, |cursor| Badges::badges_by_class(class, cursor, 2));
+			public.sort();
+			seen.sort();
+			assert_eq!(seen, public, "every public badge once, no private one");
+			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 1000).items, seen);
+
+			// A page reads at most SCAN_PER_PAGE_ITEM badges per item asked for: a class of
+			// private badges comes back as empty pages with a cursor, then an end.
+			let hidden = create_class(ISSUER);
+			for n in 31..=36u8 {
+				let badge = issue(ISSUER, hidden, n);
+				receive(badge, n, HOLDER);
+				assert_ok!(Badges::set_disclosure(
+					signed(HOLDER),
+					badge,
+					Disclosure::Private
+				));
+			}
+			let first = Badges::badges_by_class(hidden, None, 1);
+			assert!(first.items.is_empty());
+			let cursor = first.next.expect("a cursor after the bounded read");
+			assert_eq!(cursor[..CLASS_PREFIX_LEN], hidden.to_le_bytes());
+			let second = Badges::badges_by_class(hidden, Some(cursor), 1);
+			assert_eq!((second.items.len(), second.next), (0, None));
+			// A badge of another class is no cursor for this one.
+			assert!(Badges::badges_by_class(hidden, Some(public[0]), 10)
+				.items
+				.is_empty());
 		});
 	}
 
@@ -1193,15 +1244,32 @@ mod genesis {
 		);
 		assert_ne!(generated_recipient(0), generated_recipient(1));
 	}
+
+	#[test]
+	fn badge_ids_start_with_their_class_and_are_fixed() {
+		// The client library's `crypto::badge_id` pins the same value.
+		let id = badge_id(7, &generated_recipient(0));
+		assert_eq!(
+			format!("{id:?}"),
+			"0x07000000ebb548620b3dbb3deb1c5f73c47e782c4977619741747e81d4b3f703"
+		);
+		assert_eq!(id[..CLASS_PREFIX_LEN], 7u32.to_le_bytes());
+		// The rest is the head of the digest that was the whole id before storage v3.
+		let legacy = legacy_badge_id(7, &generated_recipient(0));
+		assert_eq!(id[CLASS_PREFIX_LEN..], legacy[..32 - CLASS_PREFIX_LEN]);
+	}
 }
 
 mod migrations {
 	use super::*;
-	use crate::migrations::v2::{v1, MigrateV1ToV2};
+	use crate::migrations::{
+		v2::{v1, MigrateV1ToV2},
+		v3::MigrateV2ToV3,
+	};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
 	#[test]
-	fn v1_to_v2_rekeys_badges_and_listings_and_indexes_classes_by_issuer() {
+	fn v1_to_v3_rekeys_badges_keeps_their_ids_and_listings_and_keys_new_badges_by_class() {
 		ExtBuilder.build_and_execute(|| {
 			// A v1 registry: two classes, three badges (one received and public, one private),
 			// written in the v1 layout.
@@ -1214,7 +1282,7 @@ mod migrations {
 				(2, 0, ISSUER, None, true),
 				(3, 1, OTHER_ISSUER, Some(HOLDER), false),
 			] {
-				let id = badge_id(class, &recipient(n));
+				let id = legacy_badge_id(class, &recipient(n));
 				let badge = Badge {
 					class,
 					issuer,
@@ -1258,6 +1326,9 @@ mod migrations {
 			MigrateV1ToV2::<Test>::on_runtime_upgrade();
 
 			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(2));
+			MigrateV2ToV3::<Test>::on_runtime_upgrade();
+			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(3));
+			assert_eq!(ClassesBeforeV3::<Test>::get(), 2);
 			for id in &ids {
 				assert!(crate::Badges::<Test>::get(id).is_some());
 				assert!(!sp_io::storage::exists(
@@ -1277,8 +1348,47 @@ mod migrations {
 			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items.len(), 2);
 			assert!(ClassesByIssuer::<Test>::contains_key(ISSUER, 0));
 			assert!(ClassesByIssuer::<Test>::contains_key(OTHER_ISSUER, 1));
-			// Run again: the version check makes it a no-op.
+			// Run again: the version checks make them no-ops.
 			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			MigrateV2ToV3::<Test>::on_runtime_upgrade();
+			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 2);
+
+			// The old badges keep their ids: verified, and not issued a second time.
+			assert_eq!(verdict(ids[0]), Verdict::Valid);
+			assert_noop!(
+				Badges::issue(signed(ISSUER), 0, spec(1)),
+				Error::<Test>::BadgeAlreadyExists
+			);
+			// A new badge in an old class is keyed by class, and listed after the old ones; the
+			// lookup of its older id is paid for, and refunded in a class created since.
+			let post = Badges::issue(signed(ISSUER), 0, spec(4)).expect("issued");
+			let issue_weight = <() as crate::WeightInfo>::issue();
+			assert!(Badges::older_id_checks(1).ref_time() > 0);
+			assert_eq!(
+				post.actual_weight,
+				Some(issue_weight + Badges::older_id_checks(1))
+			);
+			let young = create_class(ISSUER);
+			let post = Badges::issue(signed(ISSUER), young, spec(4)).expect("issued");
+			assert_eq!(post.actual_weight, Some(issue_weight));
+			let new = badge_id(0, &recipient(4));
+			assert_eq!(new[..CLASS_PREFIX_LEN], 0u32.to_le_bytes());
+			assert!(!BadgesByClass::<Test>::contains_key(0, new));
+			let listed = every_page(1, |cursor| Badges::badges_by_class(0, cursor, 1));
+			assert_eq!(listed.len(), 3);
+			assert_eq!(listed[2], new);
+			let mut by_issuer = every_page(1, |cursor| Badges::badges_by_issuer(ISSUER, cursor, 1));
+			let mut expected = [&listed[..], &[badge_id(young, &recipient(4))]].concat();
+			by_issuer.sort();
+			expected.sort();
+			assert_eq!(by_issuer, expected);
+			// Hiding an old badge still takes it out of its index.
+			assert_ok!(Badges::set_disclosure(
+				signed(HOLDER),
+				ids[0],
+				Disclosure::Private
+			));
+			assert!(!BadgesByClass::<Test>::contains_key(0, ids[0]));
 			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 2);
 		});
 	}

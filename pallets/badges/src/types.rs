@@ -33,11 +33,15 @@ pub type VerificationOf<T> = Verification<AccountIdOf<T>>;
 /// Identifier of a badge class: a counter, assigned in creation order.
 pub type ClassId = u32;
 
-/// Identifier of a badge: `blake2_256(SCALE(b"openbadge/badge", class, recipient))`.
+/// Identifier of a badge: its class (4 bytes, little-endian) followed by the first 28 bytes of
+/// `blake2_256(SCALE(b"openbadge/badge", class, recipient))` ([`badge_id`]).
 ///
 /// Deterministic, so an issuer can compute it before submitting (and a re-run of the same bulk
 /// file finds the badges it already issued); a second badge with the same id is refused with
-/// [`crate::Error::BadgeAlreadyExists`], so ids never collide.
+/// [`crate::Error::BadgeAlreadyExists`], so ids never collide. The class in front makes the
+/// badges of a class one stretch of [`crate::Badges`]' keys, which is the class listing: one
+/// storage entry per badge. Badges issued before storage version 3 keep the id they were issued
+/// with, the whole digest ([`legacy_badge_id`]).
 pub type BadgeId = H256;
 
 /// A 32-byte digest (blake2-256 of an image, SHA-256 of evidence, ...).
@@ -59,6 +63,19 @@ pub const RECEIPT_DOMAIN: &[u8] = b"openbadge/receive";
 
 /// The badge id for `recipient` in `class` (see [`BadgeId`]).
 pub fn badge_id(class: ClassId, recipient: &H256) -> BadgeId {
+	let digest = legacy_badge_id(class, recipient);
+	let mut id = [0u8; 32];
+	id[..CLASS_PREFIX_LEN].copy_from_slice(&class.to_le_bytes());
+	id[CLASS_PREFIX_LEN..].copy_from_slice(&digest[..32 - CLASS_PREFIX_LEN]);
+	H256(id)
+}
+
+/// Bytes of the class in front of a [`BadgeId`].
+pub const CLASS_PREFIX_LEN: usize = core::mem::size_of::<ClassId>();
+
+/// The id a badge for `recipient` in `class` got before storage version 3, the whole digest
+/// `blake2_256(SCALE(b"openbadge/badge", class, recipient))`: such badges keep it.
+pub fn legacy_badge_id(class: ClassId, recipient: &H256) -> BadgeId {
 	H256(sp_io::hashing::blake2_256(
 		&(BADGE_ID_DOMAIN, class, recipient).encode(),
 	))

@@ -23,6 +23,9 @@ use std::{str::FromStr, sync::Arc};
 pub const PAGE: u32 = 20;
 /// Recent ledger rows per list on the explorer's front page.
 pub const RECENT: i64 = 20;
+/// Listing calls one page of the explorer makes at most: the class and issuer listings skip
+/// private badges a bounded stretch at a time, so the chain may answer with a short page.
+pub const LISTING_CALLS: usize = 8;
 /// Classes an issuer's page looks through (the newest ones).
 pub const CLASSES_SCANNED: u32 = 500;
 
@@ -94,16 +97,31 @@ async fn badge_rows(
 	Ok(rows)
 }
 
-/// A listing RPC's page (`badges_listBy…`) with each badge's row, and the next page's cursor.
+/// A page of `PAGE` badges of a listing RPC (`badges_listBy…` of `key`) after `cursor`, with
+/// each badge's row and the next page's cursor. A short answer with a cursor is followed up
+/// to fill the page, in at most [`LISTING_CALLS`] calls.
 async fn listing(
 	client: &BadgeClient,
 	method: &str,
-	params: badge_client::subxt::rpcs::client::RpcParams,
+	key: Value,
+	mut cursor: Option<H256>,
 ) -> Result<(Vec<Value>, Option<String>), badge_client::Error> {
-	let page = client.rpc_call(method, params).await?;
-	let items = page["items"].as_array().cloned().unwrap_or_default();
+	let mut items = Vec::new();
+	let mut next = None;
+	for _ in 0..LISTING_CALLS {
+		let wanted = PAGE - items.len() as u32;
+		let page = client
+			.rpc_call(method, rpc_params![key.clone(), cursor, wanted])
+			.await?;
+		items.extend(page["items"].as_array().cloned().unwrap_or_default());
+		next = page["next"].as_str().map(String::from);
+		match next.as_deref().map(H256::from_str) {
+			Some(Ok(after)) if items.len() < PAGE as usize => cursor = Some(after),
+			_ => break,
+		}
+	}
 	let rows = badge_rows(client, &items).await?;
-	Ok((rows, page["next"].as_str().map(String::from)))
+	Ok((rows, next))
 }
 
 /// `GET /explorer`.
@@ -188,7 +206,8 @@ pub(crate) async fn issuer(
 		let (badges, next) = listing(
 			&client,
 			"badges_listByIssuer",
-			rpc_params![issuer.to_string(), cursor, PAGE],
+			Value::from(issuer.to_string()),
+			cursor,
 		)
 		.await?;
 		Ok(Some((profile, classes, badges, next)))
@@ -231,7 +250,7 @@ pub(crate) async fn class(
 			.rpc_call("badges_issuer", rpc_params![class["issuer"].clone()])
 			.await?;
 		let (badges, next) =
-			listing(&client, "badges_listByClass", rpc_params![id, cursor, PAGE]).await?;
+			listing(&client, "badges_listByClass", Value::from(id), cursor).await?;
 		Ok(Some((class, issuer, badges, next)))
 	})
 	.await;
@@ -262,7 +281,8 @@ pub(crate) async fn holder(
 		listing(
 			&client,
 			"badges_listByHolder",
-			rpc_params![holder.to_string(), cursor, PAGE],
+			Value::from(holder.to_string()),
+			cursor,
 		)
 		.await
 	})
