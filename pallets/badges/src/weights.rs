@@ -69,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `4177`
-		// Minimum execution time: 12_969_000 picoseconds.
-		Weight::from_parts(13_991_000, 4177)
+		// Minimum execution time: 13_210_000 picoseconds.
+		Weight::from_parts(14_262_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 14_492_000 picoseconds.
-		Weight::from_parts(15_504_000, 4177)
+		// Minimum execution time: 14_662_000 picoseconds.
+		Weight::from_parts(15_624_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 11_307_000 picoseconds.
-		Weight::from_parts(12_239_000, 4177)
+		// Minimum execution time: 11_798_000 picoseconds.
+		Weight::from_parts(12_619_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 11_367_000 picoseconds.
-		Weight::from_parts(12_408_000, 4177)
+		// Minimum execution time: 11_828_000 picoseconds.
+		Weight::from_parts(12_890_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `789`
 		//  Estimated: `4177`
-		// Minimum execution time: 20_350_000 picoseconds.
-		Weight::from_parts(22_223_000, 4177)
+		// Minimum execution time: 21_001_000 picoseconds.
+		Weight::from_parts(22_693_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -136,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 19_459_000 picoseconds.
-		Weight::from_parts(20_962_000, 4978)
+		// Minimum execution time: 20_240_000 picoseconds.
+		Weight::from_parts(21_673_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -147,20 +147,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:1)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(260), added: 2735, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
 	/// Proof: `Badges::BadgeCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::BadgesByClass` (r:0 w:1)
-	/// Proof: `Badges::BadgesByClass` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn issue() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 35_072_000 picoseconds.
-		Weight::from_parts(37_816_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 34_301_000 picoseconds.
+		Weight::from_parts(36_695_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:1)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
@@ -168,25 +168,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:500 w:500)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(260), added: 2735, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
 	/// Proof: `Badges::BadgeCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::BadgesByClass` (r:0 w:500)
-	/// Proof: `Badges::BadgesByClass` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn issue_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978 + n * (2735 ±0)`
-		// Minimum execution time: 36_535_000 picoseconds.
-		Weight::from_parts(37_897_000, 4978)
-			// Standard Error: 7_549
-			.saturating_add(Weight::from_parts(10_393_832, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 35_853_000 picoseconds.
+		Weight::from_parts(12_185_072, 4978)
+			// Standard Error: 4_458
+			.saturating_add(Weight::from_parts(7_535_343, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2735).saturating_mul(n.into()))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
@@ -203,25 +203,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1131`
 		//  Estimated: `4177`
-		// Minimum execution time: 59_059_000 picoseconds.
-		Weight::from_parts(63_294_000, 4177)
+		// Minimum execution time: 60_920_000 picoseconds.
+		Weight::from_parts(66_058_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(260), added: 2735, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::BadgesByClass` (r:0 w:1)
-	/// Proof: `Badges::BadgesByClass` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgesByHolder` (r:0 w:1)
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_disclosure() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `432`
 		//  Estimated: `3725`
-		// Minimum execution time: 16_434_000 picoseconds.
-		Weight::from_parts(18_026_000, 3725)
+		// Minimum execution time: 15_493_000 picoseconds.
+		Weight::from_parts(18_728_000, 3725)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
@@ -233,8 +231,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1142`
 		//  Estimated: `4177`
-		// Minimum execution time: 20_350_000 picoseconds.
-		Weight::from_parts(22_193_000, 4177)
+		// Minimum execution time: 20_841_000 picoseconds.
+		Weight::from_parts(23_115_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -246,8 +244,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `438`
 		//  Estimated: `3725`
-		// Minimum execution time: 14_421_000 picoseconds.
-		Weight::from_parts(15_793_000, 3725)
+		// Minimum execution time: 14_332_000 picoseconds.
+		Weight::from_parts(16_484_000, 3725)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -263,14 +261,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1131`
 		//  Estimated: `4177`
-		// Minimum execution time: 51_186_000 picoseconds.
-		Weight::from_parts(54_110_000, 4177)
+		// Minimum execution time: 50_736_000 picoseconds.
+		Weight::from_parts(54_281_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:0)
@@ -279,84 +279,84 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 15_734_000 picoseconds.
-		Weight::from_parts(16_875_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 16_915_000 picoseconds.
+		Weight::from_parts(18_397_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_issuer() -> Weight {
-		Weight::from_parts(13_991_000, 4177)
+		Weight::from_parts(14_262_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_issuer_profile() -> Weight {
-		Weight::from_parts(15_504_000, 4177)
+		Weight::from_parts(15_624_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn suspend_issuer() -> Weight {
-		Weight::from_parts(12_239_000, 4177)
+		Weight::from_parts(12_619_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_issuer() -> Weight {
-		Weight::from_parts(12_408_000, 4177)
+		Weight::from_parts(12_890_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_class() -> Weight {
-		Weight::from_parts(22_223_000, 4177)
+		Weight::from_parts(22_693_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn retire_class() -> Weight {
-		Weight::from_parts(20_962_000, 4978)
+		Weight::from_parts(21_673_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn issue() -> Weight {
-		Weight::from_parts(37_816_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(36_695_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn issue_batch(n: u32, ) -> Weight {
-		Weight::from_parts(37_897_000, 4978)
-			.saturating_add(Weight::from_parts(10_393_832, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(12_185_072, 4978)
+			.saturating_add(Weight::from_parts(7_535_343, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2735).saturating_mul(n.into()))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(63_294_000, 4177)
+		Weight::from_parts(66_058_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_disclosure() -> Weight {
-		Weight::from_parts(18_026_000, 3725)
+		Weight::from_parts(18_728_000, 3725)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(22_193_000, 4177)
+		Weight::from_parts(23_115_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_revoke() -> Weight {
-		Weight::from_parts(15_793_000, 3725)
+		Weight::from_parts(16_484_000, 3725)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_badge_access() -> Weight {
-		Weight::from_parts(54_110_000, 4177)
+		Weight::from_parts(54_281_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 	fn check_issuer_access() -> Weight {
-		Weight::from_parts(16_875_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(18_397_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 	}
 }

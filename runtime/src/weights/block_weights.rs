@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.ePFtpyZNOO/overhead
+//   /tmp/tmp.aCUZzB9rs5/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 164_265, 509_320
-	///   Average:  185_502
-	///   Median:   174_560
-	///   Std-Dev:  43516.25
+	///   Min, Max: 134_912, 2_559_737
+	///   Average:  251_170
+	///   Median:   239_357
+	///   Std-Dev:  235473.81
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 420_998
-	///   95th: 211_526
-	///   75th: 185_136
+	///   99th: 290_313
+	///   95th: 275_210
+	///   75th: 247_739
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(185_502), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(251_170), 0);
 }
 
 #[cfg(test)]

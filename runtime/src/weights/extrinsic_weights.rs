@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.ePFtpyZNOO/overhead
+//   /tmp/tmp.aCUZzB9rs5/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 67_471, 72_126
-	///   Average:  69_337
-	///   Median:   69_187
-	///   Std-Dev:  778.67
+	///   Min, Max: 66_003, 78_499
+	///   Average:  68_419
+	///   Median:   68_032
+	///   Std-Dev:  1857.28
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 71_354
-	///   95th: 70_552
-	///   75th: 69_822
+	///   99th: 76_678
+	///   95th: 72_214
+	///   75th: 68_884
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(69_337), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(68_419), 0);
 }
 
 #[cfg(test)]

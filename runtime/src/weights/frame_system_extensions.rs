@@ -47,22 +47,22 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_882_000 picoseconds.
-		Weight::from_parts(2_144_000, 0)
+		// Minimum execution time: 1_883_000 picoseconds.
+		Weight::from_parts(2_123_000, 0)
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_996_000 picoseconds.
-		Weight::from_parts(4_437_000, 0)
+		// Minimum execution time: 4_086_000 picoseconds.
+		Weight::from_parts(4_456_000, 0)
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_137_000 picoseconds.
-		Weight::from_parts(4_526_000, 0)
+		// Minimum execution time: 4_146_000 picoseconds.
+		Weight::from_parts(4_507_000, 0)
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof Size summary in bytes:
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3529`
-		// Minimum execution time: 7_572_000 picoseconds.
-		Weight::from_parts(8_232_000, 3529)
+		// Minimum execution time: 7_862_000 picoseconds.
+		Weight::from_parts(8_393_000, 3529)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -86,28 +86,28 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 440_000 picoseconds.
+		// Minimum execution time: 430_000 picoseconds.
 		Weight::from_parts(501_000, 0)
 	}
 	fn check_tx_version() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 441_000 picoseconds.
-		Weight::from_parts(521_000, 0)
+		// Minimum execution time: 430_000 picoseconds.
+		Weight::from_parts(491_000, 0)
 	}
 	fn check_weight() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_876_000 picoseconds.
-		Weight::from_parts(4_317_000, 0)
+		// Minimum execution time: 3_786_000 picoseconds.
+		Weight::from_parts(4_206_000, 0)
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_143_000 picoseconds.
-		Weight::from_parts(2_404_000, 0)
+		// Minimum execution time: 2_154_000 picoseconds.
+		Weight::from_parts(2_403_000, 0)
 	}
 }

@@ -14,9 +14,9 @@
 // benchmark
 // storage
 // --chain
-// /tmp/tmp.ePFtpyZNOO/dev.json
+// /tmp/tmp.aCUZzB9rs5/dev.json
 // --base-path
-// /tmp/tmp.ePFtpyZNOO/storage
+// /tmp/tmp.aCUZzB9rs5/storage
 // --database
 // paritydb
 // --state-version
@@ -40,18 +40,18 @@ parameter_types! {
 	pub const ParityDbWeight: RuntimeDbWeight = RuntimeDbWeight {
 		// Time to read one storage item.
 		//
-		// Nanoseconds: min 1_012, max 2_960_565,
-		// average 7_356, median 6_850,
-		// std-dev 8481.72; p99 16_845, p95 9_034,
-		// p75 7_602.
-		read: 7_356 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 1_562, max 2_257_938,
+		// average 7_255, median 6_680,
+		// std-dev 9197.72; p99 19_950, p95 8_903,
+		// p75 7_361.
+		read: 7_255 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		// Time to write one storage item (the trie's new root included).
 		//
-		// Nanoseconds: min 9_748, max 48_796,
-		// average 12_894, median 12_229,
-		// std-dev 3746.09; p99 28_727, p95 17_621,
-		// p75 12_734.
-		write: 12_894 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 13_445, max 41_612,
+		// average 16_862, median 15_998,
+		// std-dev 4008.82; p99 37_556, p95 19_178,
+		// p75 17_300.
+		write: 16_862 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
 
