@@ -87,16 +87,17 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		};
 		let record: Option<BadgeOf<Runtime>> =
 			decoded(get(&pallet_badges::Badges::<Runtime>::hashed_key_for(badge))?);
-		let (class, issuer) = match &record {
-			Some(record) => (
-				decoded::<ClassInfo>(get(
-					&pallet_badges::Classes::<Runtime>::hashed_key_for(record.class),
-				)?),
-				decoded::<IssuerInfo>(get(
-					&pallet_badges::Issuers::<Runtime>::hashed_key_for(&record.issuer),
-				)?),
-			),
-			None => (None, None),
+		let class = match &record {
+			Some(record) => decoded::<ClassInfo>(get(
+				&pallet_badges::Classes::<Runtime>::hashed_key_for(record.class),
+			)?),
+			None => None,
+		};
+		let issuer = match &class {
+			Some(class) => decoded::<IssuerInfo>(get(
+				&pallet_badges::Issuers::<Runtime>::hashed_key_for(&class.issuer),
+			)?),
+			None => None,
 		};
 		// `Timestamp::now()` is a value query: absent or undecodable reads as zero.
 		let now: u64 =

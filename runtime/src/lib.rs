@@ -81,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	impl_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -149,6 +149,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_badges::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_badges::migrations::v3::MigrateV2ToV3<Runtime>,
+	pallet_badges::migrations::v4::MigrateV3ToV4<Runtime>,
 );
 
 /// Executive: dispatches to the pallets.

@@ -22,9 +22,10 @@ pub mod v2 {
 	pub mod v1 {
 		use super::*;
 
-		/// v1 `Badges`: badge ids behind `Blake2_128Concat`.
+		/// v1 `Badges`: badge ids behind `Blake2_128Concat` (records as until v4).
 		#[storage_alias]
-		pub type Badges<T: Config> = StorageMap<Pallet<T>, Blake2_128Concat, BadgeId, BadgeOf<T>>;
+		pub type Badges<T: Config> =
+			StorageMap<Pallet<T>, Blake2_128Concat, BadgeId, crate::migrations::v4::v3::BadgeOf<T>>;
 
 		/// v1 `BadgesByHolder`.
 		#[storage_alias]
@@ -70,7 +71,7 @@ pub mod v2 {
 			let _ = v1::BadgesByHolder::<T>::clear(u32::MAX, None);
 			let read = badges.len() + by_class.len() + by_holder.len() + by_issuer as usize;
 			for (id, badge) in &badges {
-				Badges::<T>::insert(id, badge);
+				crate::migrations::v4::v3::Badges::<T>::insert(id, badge);
 			}
 			for (class, id) in &by_class {
 				BadgesByClass::<T>::insert(class, id, ());
@@ -112,7 +113,7 @@ pub mod v2 {
 			let (badges, by_class, by_holder) = <(u64, u64, u64)>::decode(&mut &state[..])
 				.map_err(|_| "v2: the pre-upgrade counts do not decode")?;
 			ensure!(
-				Badges::<T>::iter_keys().count() as u64 == badges,
+				crate::migrations::v4::v3::Badges::<T>::iter_keys().count() as u64 == badges,
 				"v2: badges lost"
 			);
 			ensure!(
@@ -174,7 +175,8 @@ pub mod v3 {
 				ClassesBeforeV3::<T>::get() == NextClassId::<T>::get(),
 				"v3: the classes before v3 are not recorded"
 			);
-			Pallet::<T>::do_try_state()
+			// The invariants are those of the latest version: `v4`'s `post_upgrade` checks them.
+			Ok(())
 		}
 	}
 
@@ -183,6 +185,113 @@ pub mod v3 {
 		2,
 		3,
 		UncheckedMigrateV2ToV3<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// v3 → v4: a badge's record no longer repeats its issuer (its class's) nor its recipient
+/// commitment (its id commits to it: [`crate::badge_id`]), 64 bytes less per badge. An older id
+/// ([`crate::legacy_badge_id`]) is now told apart by not starting with its class, so the few
+/// that start with it by chance (one in 2^32) leave [`crate::BadgesByClass`]: their class's
+/// stretch of [`crate::Badges`] lists them.
+///
+/// One block: every badge is read and written once, as in [`super::v2`].
+pub mod v4 {
+	use crate::{pallet::*, types::*, LOG_TARGET};
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, storage_alias,
+		traits::UncheckedOnRuntimeUpgrade,
+	};
+	use sp_core::H256;
+
+	/// The layout until v3 (the aliases' generated prefix types carry no docs).
+	#[allow(missing_docs)]
+	pub mod v3 {
+		use super::*;
+
+		/// A badge record until v3.
+		#[derive(Clone, Encode, Decode, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
+		pub struct Badge<AccountId> {
+			pub class: ClassId,
+			pub issuer: AccountId,
+			pub recipient: H256,
+			pub claim_key: ClaimKey,
+			pub holder: Option<AccountId>,
+			pub issued_at: Moment,
+			pub expires_at: Option<Moment>,
+			pub evidence: Option<Digest>,
+			pub status: BadgeStatus,
+			pub disclosure: Disclosure,
+		}
+
+		/// A badge record until v3 for a runtime.
+		pub type BadgeOf<T> = Badge<AccountIdOf<T>>;
+
+		/// `Badges` of v2 and v3.
+		#[storage_alias]
+		pub type Badges<T: Config> = StorageMap<Pallet<T>, Identity, BadgeId, BadgeOf<T>>;
+	}
+
+	/// The migration without its version check (see [`MigrateV3ToV4`]).
+	pub struct UncheckedMigrateV3ToV4<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV3ToV4<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut badges = 0u64;
+			Badges::<T>::translate::<v3::BadgeOf<T>, _>(|_, old| {
+				badges += 1;
+				Some(Badge {
+					class: old.class,
+					claim_key: old.claim_key,
+					holder: old.holder,
+					issued_at: old.issued_at,
+					expires_at: old.expires_at,
+					evidence: old.evidence,
+					status: old.status,
+					disclosure: old.disclosure,
+				})
+			});
+			let mut entries = 0u64;
+			let keyed: Vec<_> = BadgesByClass::<T>::iter_keys()
+				.inspect(|_| entries += 1)
+				.filter(|(class, id)| id[..CLASS_PREFIX_LEN] == class.to_le_bytes())
+				.collect();
+			for (class, id) in &keyed {
+				BadgesByClass::<T>::remove(class, id);
+			}
+			log::info!(
+				target: LOG_TARGET,
+				"v4: {badges} badge records shortened, {} of {entries} class listing entries \
+				 dropped (ids that start with their class)",
+				keyed.len(),
+			);
+			T::DbWeight::get().reads_writes(badges + entries, badges + keyed.len() as u64)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok((v3::Badges::<T>::iter_keys().count() as u64).encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let badges = u64::decode(&mut &state[..])
+				.map_err(|_| "v4: the pre-upgrade count does not decode")?;
+			ensure!(
+				Badges::<T>::iter().count() as u64 == badges,
+				"v4: badges lost or not decodable"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// v3 → v4, run only while the pallet's storage version is 3 (it then becomes 4).
+	pub type MigrateV3ToV4<T> = VersionedMigration<
+		3,
+		4,
+		UncheckedMigrateV3ToV4<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

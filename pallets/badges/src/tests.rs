@@ -375,7 +375,8 @@ mod issuance {
 			assert_ok!(Badges::issue(signed(ISSUER), class, s.clone()));
 			let id = badge_id(class, &recipient(1));
 			let badge = crate::Badges::<Test>::get(id).unwrap();
-			assert_eq!(badge.issuer, ISSUER);
+			assert_eq!(badge.class, class);
+			assert_eq!(badge.claim_key, s.claim_key);
 			assert_eq!(badge.holder, None);
 			assert_eq!(badge.issued_at, 1_000_000);
 			assert_eq!(badge.expires_at, Some(2_000_000));
@@ -1203,7 +1204,10 @@ mod genesis {
 			for n in [0, 1, 299] {
 				let id = badge_id(0, &generated_recipient(n));
 				let badge = crate::Badges::<Test>::get(id).expect("a generated badge");
-				assert_eq!(badge.recipient, generated_recipient(n));
+				assert_eq!(
+					badge.claim_key,
+					ClaimKey::from_raw(generated_recipient(n).0)
+				);
 				assert_eq!(badge.status, BadgeStatus::Active);
 			}
 			assert!(!crate::Badges::<Test>::contains_key(badge_id(
@@ -1265,25 +1269,44 @@ mod migrations {
 	use crate::migrations::{
 		v2::{v1, MigrateV1ToV2},
 		v3::MigrateV2ToV3,
+		v4::{v3 as until_v4, MigrateV3ToV4},
 	};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
+	fn migrate() {
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(2));
+		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(3));
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(4));
+	}
+
 	#[test]
-	fn v1_to_v3_rekeys_badges_keeps_their_ids_and_listings_and_keys_new_badges_by_class() {
+	fn v1_to_v4_keeps_old_ids_and_listings_shortens_records_and_keys_new_badges_by_class() {
 		ExtBuilder.build_and_execute(|| {
-			// A v1 registry: two classes, three badges (one received and public, one private),
-			// written in the v1 layout.
+			// A v1 registry: two classes, four badges (one received and public, one private),
+			// written in the v1 layout. The fourth id starts with its class's bytes, as one
+			// older id in 2^32 does by chance.
 			create_class(ISSUER);
 			create_class(OTHER_ISSUER);
 			let _ = ClassesByIssuer::<Test>::clear(u32::MAX, None);
+			let mut by_chance = [0xab; 32];
+			by_chance[..CLASS_PREFIX_LEN].copy_from_slice(&0u32.to_le_bytes());
+			let by_chance = H256(by_chance);
 			let mut ids = Vec::new();
 			for (n, class, issuer, holder, public) in [
 				(1u8, 0u32, ISSUER, Some(HOLDER), true),
 				(2, 0, ISSUER, None, true),
 				(3, 1, OTHER_ISSUER, Some(HOLDER), false),
+				(5, 0, ISSUER, None, true),
 			] {
-				let id = legacy_badge_id(class, &recipient(n));
-				let badge = Badge {
+				let id = if n == 5 {
+					by_chance
+				} else {
+					legacy_badge_id(class, &recipient(n))
+				};
+				let badge = until_v4::Badge {
 					class,
 					issuer,
 					recipient: recipient(n),
@@ -1309,52 +1332,54 @@ mod migrations {
 				v1::Badges::<Test>::insert(id, badge);
 				ids.push(id);
 			}
-			for class in [0, 1] {
-				Classes::<Test>::mutate(class, |c| {
-					c.as_mut().unwrap().issued = 1 + (class == 0) as u32
-				});
-			}
-			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 2);
+			Classes::<Test>::mutate(0, |c| c.as_mut().unwrap().issued = 3);
+			Classes::<Test>::mutate(1, |c| c.as_mut().unwrap().issued = 1);
+			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 3);
 			Issuers::<Test>::mutate(OTHER_ISSUER, |i| i.as_mut().unwrap().issued = 1);
-			BadgeCount::<Test>::put(3);
+			BadgeCount::<Test>::put(4);
 			StorageVersion::new(1).put::<Badges>();
 			assert!(
-				crate::Badges::<Test>::get(ids[0]).is_none(),
+				!sp_io::storage::exists(&crate::Badges::<Test>::hashed_key_for(ids[0])),
 				"v1 keys are not v2 keys"
 			);
 
-			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			migrate();
 
-			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(2));
-			MigrateV2ToV3::<Test>::on_runtime_upgrade();
-			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(3));
 			assert_eq!(ClassesBeforeV3::<Test>::get(), 2);
-			for id in &ids {
-				assert!(crate::Badges::<Test>::get(id).is_some());
+			for (id, n) in ids.iter().zip([1u8, 2, 3, 5]) {
+				let badge = crate::Badges::<Test>::get(id).expect("a v4 record");
+				assert_eq!(badge.claim_key, claim_pair(n).public());
 				assert!(!sp_io::storage::exists(
 					&v1::Badges::<Test>::hashed_key_for(id)
 				));
 				assert_eq!(crate::Badges::<Test>::hashed_key_for(id).len(), 32 + 32);
 			}
-			assert_eq!(crate::Badges::<Test>::iter_keys().count(), 3);
+			assert_eq!(crate::Badges::<Test>::iter_keys().count(), 4);
 			assert!(!v1::BadgesByIssuer::<Test>::contains_key(ISSUER, ids[0]));
 			assert!(!v1::BadgesByClass::<Test>::contains_key(0, ids[0]));
+			// The id that starts with its class is listed from its class's stretch.
+			assert!(BadgesByClass::<Test>::contains_key(0, ids[0]));
+			assert!(!BadgesByClass::<Test>::contains_key(0, by_chance));
 			assert_eq!(
 				Badges::badges_by_holder(HOLDER, None, 10).items,
 				vec![ids[0]]
 			);
-			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 2);
+			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 3);
 			assert!(Badges::badges_by_class(1, None, 10).items.is_empty());
-			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items.len(), 2);
+			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items.len(), 3);
 			assert!(ClassesByIssuer::<Test>::contains_key(ISSUER, 0));
 			assert!(ClassesByIssuer::<Test>::contains_key(OTHER_ISSUER, 1));
 			// Run again: the version checks make them no-ops.
-			MigrateV1ToV2::<Test>::on_runtime_upgrade();
-			MigrateV2ToV3::<Test>::on_runtime_upgrade();
-			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 2);
+			migrate_again();
+			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 3);
 
-			// The old badges keep their ids: verified, and not issued a second time.
+			// The old badges keep their ids: verified (the issuer now from the class), and not
+			// issued a second time.
 			assert_eq!(verdict(ids[0]), Verdict::Valid);
+			assert_eq!(
+				Badges::verify(ids[2], None).details.map(|d| d.issuer),
+				Some(OTHER_ISSUER)
+			);
 			assert_noop!(
 				Badges::issue(signed(ISSUER), 0, spec(1)),
 				Error::<Test>::BadgeAlreadyExists
@@ -1375,8 +1400,17 @@ mod migrations {
 			assert_eq!(new[..CLASS_PREFIX_LEN], 0u32.to_le_bytes());
 			assert!(!BadgesByClass::<Test>::contains_key(0, new));
 			let listed = every_page(1, |cursor| Badges::badges_by_class(0, cursor, 1));
-			assert_eq!(listed.len(), 3);
-			assert_eq!(listed[2], new);
+			assert_eq!(listed.len(), 4);
+			let mut indexed = listed[..2].to_vec();
+			indexed.sort();
+			let mut old = vec![ids[0], ids[1]];
+			old.sort();
+			assert_eq!(indexed, old, "the indexed old badges come first");
+			let mut stretch = listed[2..].to_vec();
+			stretch.sort();
+			let mut keyed = vec![new, by_chance];
+			keyed.sort();
+			assert_eq!(stretch, keyed);
 			let mut by_issuer = every_page(1, |cursor| Badges::badges_by_issuer(ISSUER, cursor, 1));
 			let mut expected = [&listed[..], &[badge_id(young, &recipient(4))]].concat();
 			by_issuer.sort();
@@ -1389,7 +1423,14 @@ mod migrations {
 				Disclosure::Private
 			));
 			assert!(!BadgesByClass::<Test>::contains_key(0, ids[0]));
-			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 2);
+			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 3);
 		});
+	}
+
+	fn migrate_again() {
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(4));
 	}
 }

@@ -350,17 +350,16 @@ pub enum Disclosure {
 }
 
 /// A badge awarded to one recipient (OB 3.0 `AchievementCredential`).
+///
+/// Its issuer is its class's, and its recipient commitment (a salted hash, e.g. SHA-256 of
+/// e-mail and salt: no personal data on chain) is committed to by its id ([`badge_id`]): a
+/// verifier given the e-mail and salt recomputes the id. Neither is repeated here.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct Badge<AccountId> {
 	/// The class (achievement).
 	pub class: ClassId,
-	/// The issuer (the class's issuer).
-	pub issuer: AccountId,
-	/// Salted hash commitment to the recipient (e.g. SHA-256 of e-mail and salt): no personal
-	/// data on chain.
-	pub recipient: H256,
 	/// Public key whose secret, sent to the recipient off chain, lets them receive the badge.
 	pub claim_key: ClaimKey,
 	/// The wallet account the badge is bound to, once received.
@@ -490,22 +489,27 @@ impl<AccountId> Verification<AccountId> {
 	/// runtime (see the node's `badges_verify`), so both paths answer alike by construction.
 	///
 	/// Precedence: not found, revoked, issuer suspended, expired, design mismatch, not yet
-	/// received, valid. A private badge still gets its verdict, without the holder.
+	/// received, valid. A private badge still gets its verdict, without the holder. A badge
+	/// without its class (which `try_state` rules out: classes are never deleted) counts as
+	/// not found, as it names no issuer.
 	pub fn of<Name, Description, Url, Profile>(
 		record: Option<Badge<AccountId>>,
 		class: Option<&BadgeClass<AccountId, Name, Description, Url>>,
 		issuer: Option<&Issuer<Profile>>,
 		now: Moment,
 		image_digest: Option<Digest>,
-	) -> Self {
-		let Some(record) = record else {
+	) -> Self
+	where
+		AccountId: Clone,
+	{
+		let (Some(record), Some(class)) = (record, class) else {
 			return Verification {
 				verdict: Verdict::NotFound,
 				details: None,
 				checked_at: now,
 			};
 		};
-		let class_digest = class.map(|c| c.image_digest);
+		let class_digest = class.image_digest;
 		let issuer_active = issuer.is_some_and(|i| i.status == IssuerStatus::Active);
 		let verdict = match record.status {
 			BadgeStatus::Revoked {
@@ -521,9 +525,7 @@ impl<AccountId> Verification<AccountId> {
 			BadgeStatus::Active if !issuer_active => Verdict::IssuerSuspended,
 			BadgeStatus::Active => match record.expires_at {
 				Some(at) if now >= at => Verdict::Expired { at },
-				_ if image_digest.is_some() && image_digest != class_digest => {
-					Verdict::DesignMismatch
-				}
+				_ if image_digest.is_some_and(|d| d != class_digest) => Verdict::DesignMismatch,
 				_ if record.holder.is_none() => Verdict::NotYetReceived,
 				_ => Verdict::Valid,
 			},
@@ -534,8 +536,8 @@ impl<AccountId> Verification<AccountId> {
 		};
 		let details = BadgeDetails {
 			class: record.class,
-			issuer: record.issuer,
-			image_digest: class_digest.unwrap_or_default(),
+			issuer: class.issuer.clone(),
+			image_digest: class_digest,
 			issued_at: record.issued_at,
 			expires_at: record.expires_at,
 			evidence: record.evidence,

@@ -132,7 +132,7 @@ pub async fn sign_badge(
 		.ok_or_else(|| CliError::Input(format!("{badge:?} was never issued")))?;
 	let class_id = details["class"].as_u64().unwrap_or_default() as u32;
 	let (commitment, identity_hash) = recipient_identity(email, salt);
-	if crypto::badge_id(class_id, &commitment) != badge {
+	if !crypto::is_badge_of(&badge, class_id, &commitment) {
 		return Err(CliError::Input(
 			"this e-mail address and salt are not the recipient of this badge".into(),
 		));
