@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.aCUZzB9rs5/overhead
+//   /tmp/tmp.A7b0o4G0Ht/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 134_912, 2_559_737
-	///   Average:  251_170
-	///   Median:   239_357
-	///   Std-Dev:  235473.81
+	///   Min, Max: 130_034, 567_316
+	///   Average:  179_237
+	///   Median:   175_602
+	///   Std-Dev:  44308.41
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 290_313
-	///   95th: 275_210
-	///   75th: 247_739
+	///   99th: 247_870
+	///   95th: 213_128
+	///   75th: 182_613
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(251_170), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(179_237), 0);
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.aCUZzB9rs5/overhead
+//   /tmp/tmp.A7b0o4G0Ht/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 66_003, 78_499
-	///   Average:  68_419
-	///   Median:   68_032
-	///   Std-Dev:  1857.28
+	///   Min, Max: 67_146, 71_835
+	///   Average:  69_304
+	///   Median:   69_261
+	///   Std-Dev:  912.67
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 76_678
-	///   95th: 72_214
-	///   75th: 68_884
+	///   99th: 71_645
+	///   95th: 70_967
+	///   75th: 69_804
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(68_419), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(69_304), 0);
 }
 
 #[cfg(test)]

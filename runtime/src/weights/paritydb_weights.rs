@@ -14,9 +14,9 @@
 // benchmark
 // storage
 // --chain
-// /tmp/tmp.aCUZzB9rs5/dev.json
+// /tmp/tmp.A7b0o4G0Ht/dev.json
 // --base-path
-// /tmp/tmp.aCUZzB9rs5/storage
+// /tmp/tmp.A7b0o4G0Ht/storage
 // --database
 // paritydb
 // --state-version
@@ -40,18 +40,18 @@ parameter_types! {
 	pub const ParityDbWeight: RuntimeDbWeight = RuntimeDbWeight {
 		// Time to read one storage item.
 		//
-		// Nanoseconds: min 1_562, max 2_257_938,
-		// average 7_255, median 6_680,
-		// std-dev 9197.72; p99 19_950, p95 8_903,
-		// p75 7_361.
-		read: 7_255 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 1_732, max 1_976_749,
+		// average 8_492, median 7_771,
+		// std-dev 9168.11; p99 22_965, p95 10_656,
+		// p75 8_723.
+		read: 8_492 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		// Time to write one storage item (the trie's new root included).
 		//
-		// Nanoseconds: min 13_445, max 41_612,
-		// average 16_862, median 15_998,
-		// std-dev 4008.82; p99 37_556, p95 19_178,
-		// p75 17_300.
-		write: 16_862 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 14_729, max 43_647,
+		// average 18_906, median 17_822,
+		// std-dev 4512.18; p99 43_320, p95 24_530,
+		// p75 19_350.
+		write: 18_906 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
 
