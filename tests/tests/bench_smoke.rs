@@ -47,6 +47,19 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 			.unwrap_or_else(|| panic!("no number in {row}"));
 		assert!(value.is_finite() && value > 0.0, "{row}");
 	}
+	// Counts, which a quiet smoke run may leave at zero.
+	for figure in [
+		"| 2. Bulk issuance | heights with competing blocks over the bulk runs",
+		"| 2. Bulk issuance | competing blocks beyond one per height",
+		"| 2. Bulk issuance | proposals discarded as too slow",
+	] {
+		let row = table
+			.lines()
+			.find(|l| l.starts_with(figure))
+			.unwrap_or_else(|| panic!("no row {figure}:\n{table}"));
+		let count = row.split('|').nth(3).map(str::trim);
+		assert!(count.is_some_and(|c| c.parse::<u64>().is_ok()), "{row}");
+	}
 	assert!(
 		table.contains("smoke run") && table.contains("commit"),
 		"{table}"
