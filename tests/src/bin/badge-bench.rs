@@ -1130,6 +1130,17 @@ async fn entry_bytes(url: &str, class: u32, badge: H256) -> Result<u64, String> 
 	Ok(record + listing.unwrap_or(0))
 }
 
+/// A figure's value as the table shows it: large values and counts (unitless whole numbers)
+/// without decimals, others with two.
+fn format_value(value: f64, unit: &str) -> String {
+	let text = if value >= 100.0 || (unit.is_empty() && value.fract() == 0.0) {
+		format!("{value:.0} {unit}")
+	} else {
+		format!("{value:.2} {unit}")
+	};
+	text.trim_end().to_string()
+}
+
 /// Lines `node` has logged so far.
 fn log_len(node: &badge_e2e::Node) -> usize {
 	node.log.lock().expect("log lock").len()
@@ -1270,12 +1281,7 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 	));
 	out.push_str("| Workload | Figure | Value | Target | Met |\n|---|---|---:|---|---|\n");
 	for f in figures {
-		let value = if f.value >= 100.0 || f.unit.is_empty() {
-			format!("{:.0} {}", f.value, f.unit)
-		} else {
-			format!("{:.2} {}", f.value, f.unit)
-		};
-		let value = value.trim_end();
+		let value = format_value(f.value, f.unit);
 		let (target, met) = match f.target {
 			Some((t, true)) => (t, "yes"),
 			Some((t, false)) => (t, "**no**"),
@@ -1293,7 +1299,15 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 
 #[cfg(test)]
 mod tests {
-	use super::competing_blocks;
+	use super::{competing_blocks, format_value};
+
+	#[test]
+	fn counts_show_whole_and_ratios_keep_their_decimals() {
+		assert_eq!(format_value(3.0, ""), "3");
+		assert_eq!(format_value(0.87, ""), "0.87");
+		assert_eq!(format_value(1.5, "s"), "1.50 s");
+		assert_eq!(format_value(4263.4, "/s"), "4263 /s");
+	}
 
 	#[test]
 	fn competing_blocks_are_counted_per_height_from_import_lines() {
