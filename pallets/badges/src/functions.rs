@@ -137,8 +137,7 @@ impl<T: Config> Pallet<T> {
 			}),
 			Call::issue { class, spec } => {
 				Self::ensure_can_issue(who, *class)?;
-				let legacy_class = *class < ClassesBeforeV3::<T>::get();
-				Self::check_spec(*class, spec, Self::now(), legacy_class).map(drop)
+				Self::check_spec(*class, spec, Self::now(), Self::is_legacy_class(*class)).map(drop)
 			}
 			Call::issue_batch { class, .. } => Self::ensure_can_issue(who, *class).map(drop),
 			Call::receive { badge, proof } => Self::ensure_can_receive(who, badge, proof).map(drop),
@@ -296,6 +295,12 @@ impl<T: Config> Pallet<T> {
 		Ok(badge)
 	}
 
+	/// Whether `class` was created before storage version 3, so it may hold badges under
+	/// their [`legacy_badge_id`] (listed through [`BadgesByClass`]).
+	fn is_legacy_class(class: ClassId) -> bool {
+		class < ClassesBeforeV3::<T>::get()
+	}
+
 	/// Whether `badge` (with its `record`) was issued before storage version 3 and does not
 	/// start with its class: its class listing entry is in [`BadgesByClass`]. (Migration v4
 	/// took the few older ids that start with their class by chance out of that index: their
@@ -347,7 +352,7 @@ impl<T: Config> Pallet<T> {
 		let mut details = Self::ensure_can_issue(&issuer, class)?;
 		let mut issuer_record = Self::ensure_active_issuer(&issuer)?;
 		let now = Self::now();
-		let legacy_class = class < ClassesBeforeV3::<T>::get();
+		let legacy_class = Self::is_legacy_class(class);
 		let mut count: u32 = 0;
 		for spec in specs {
 			let badge = Self::check_spec(class, &spec, now, legacy_class)?;
@@ -553,7 +558,7 @@ impl<T: Config> Pallet<T> {
 		class: ClassId,
 		start_after: Option<BadgeId>,
 	) -> Box<dyn Iterator<Item = (BadgeId, bool)>> {
-		let legacy_class = class < ClassesBeforeV3::<T>::get();
+		let legacy_class = Self::is_legacy_class(class);
 		let prefix = class.to_le_bytes();
 		let stretch = move |after: Option<BadgeId>| {
 			let start = match after {
