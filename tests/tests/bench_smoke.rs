@@ -35,14 +35,10 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 5. Growth | latency ratio 10000 / 1000 badges (badges_verify p50, concurrency 1) |",
 		"| 5. Growth | state bytes per badge generated at genesis",
 	] {
-		let row = table
-			.lines()
-			.find(|l| l.starts_with(figure))
-			.unwrap_or_else(|| panic!("no row {figure}:\n{table}"));
-		let value: f64 = row
-			.split('|')
-			.nth(3)
-			.and_then(|v| v.split_whitespace().next())
+		let (row, cell) = value_cell(&table, figure);
+		let value: f64 = cell
+			.split_whitespace()
+			.next()
 			.and_then(|v| v.parse().ok())
 			.unwrap_or_else(|| panic!("no number in {row}"));
 		assert!(value.is_finite() && value > 0.0, "{row}");
@@ -53,15 +49,25 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 2. Bulk issuance | competing blocks beyond one per height",
 		"| 2. Bulk issuance | proposals discarded as too slow",
 	] {
-		let row = table
-			.lines()
-			.find(|l| l.starts_with(figure))
-			.unwrap_or_else(|| panic!("no row {figure}:\n{table}"));
-		let count = row.split('|').nth(3).map(str::trim);
-		assert!(count.is_some_and(|c| c.parse::<u64>().is_ok()), "{row}");
+		let (row, count) = value_cell(&table, figure);
+		assert!(count.parse::<u64>().is_ok(), "{row}");
 	}
 	assert!(
 		table.contains("smoke run") && table.contains("commit"),
 		"{table}"
 	);
+}
+
+/// The row of `table` that starts with `figure`, and its value cell (trimmed).
+fn value_cell<'a>(table: &'a str, figure: &str) -> (&'a str, &'a str) {
+	let row = table
+		.lines()
+		.find(|l| l.starts_with(figure))
+		.unwrap_or_else(|| panic!("no row {figure}:\n{table}"));
+	let cell = row
+		.split('|')
+		.nth(3)
+		.map(str::trim)
+		.unwrap_or_else(|| panic!("no value cell in {row}"));
+	(row, cell)
 }
