@@ -1,7 +1,8 @@
 //! `badges_verify` without entering the WASM runtime, when that provably answers the same.
 //!
 //! A verdict is [`Verification::of`] over four storage entries: the badge, its class, its issuer
-//! and the chain's time. The runtime's `BadgesApi::verify` reads them and calls that function;
+//! and the chain's time (and, on a chain with badges from before storage version 3, the two
+//! entries that tell the class of an older id). The runtime's `BadgesApi::verify` reads them and calls that function;
 //! this module reads the same entries (keys from the same storage declarations, compiled
 //! natively) from the node's database and calls the same function. That is only the same code
 //! when the block's runtime is the one this node was built with, so each block's `:code` hash is
@@ -88,13 +89,26 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		let record: Option<BadgeOf<Runtime>> =
 			decoded(get(&pallet_badges::Badges::<Runtime>::hashed_key_for(badge))?);
 		let class = match &record {
-			Some(record) => decoded::<ClassInfo>(get(
-				&pallet_badges::Classes::<Runtime>::hashed_key_for(record.class),
-			)?),
+			Some(_) => {
+				// As `Pallet::class_of`: the id's class, unless the chain has badges from before
+				// storage version 3 and this is one whose id does not start with its class.
+				let before_v3: u32 =
+					decoded(get(&pallet_badges::ClassesBeforeV3::<Runtime>::hashed_key())?)
+						.unwrap_or_default();
+				let legacy = match before_v3 {
+					0 => None,
+					_ => decoded(get(
+						&pallet_badges::LegacyBadgeClass::<Runtime>::hashed_key_for(badge),
+					)?),
+				};
+				let id = legacy.unwrap_or_else(|| pallet_badges::class_in_id(&badge));
+				decoded::<ClassInfo>(get(&pallet_badges::Classes::<Runtime>::hashed_key_for(id))?)
+					.map(|class| (id, class))
+			}
 			None => None,
 		};
 		let issuer = match &class {
-			Some(class) => decoded::<IssuerInfo>(get(
+			Some((_, class)) => decoded::<IssuerInfo>(get(
 				&pallet_badges::Issuers::<Runtime>::hashed_key_for(&class.issuer),
 			)?),
 			None => None,
@@ -104,12 +118,12 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 			decoded(get(&pallet_timestamp::Now::<Runtime>::hashed_key())?).unwrap_or_default();
 		let verification = Verification::of(
 			record,
-			class.as_ref(),
+			class.as_ref().map(|(id, class)| (*id, class)),
 			issuer.as_ref(),
 			now,
 			image_digest,
 		);
-		Ok(Some((verification, class, issuer)))
+		Ok(Some((verification, class.map(|(_, class)| class), issuer)))
 	}
 }
 

@@ -419,7 +419,7 @@ impl BadgeClient {
 		wait: Wait,
 	) -> Result<Landed, Error> {
 		let proof = claim.receipt_proof(&self.genesis_hash(), &badge, &account_of(holder));
-		let call = runtime::tx().badges().receive(badge, proof);
+		let call = runtime::tx().badges().receive(badge, claim.public(), proof);
 		self.submit(&call, holder, wait).await
 	}
 

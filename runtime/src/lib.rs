@@ -81,10 +81,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	impl_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	authoring_version: 1,
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -150,6 +150,7 @@ type Migrations = (
 	pallet_badges::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_badges::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_badges::migrations::v4::MigrateV3ToV4<Runtime>,
+	pallet_badges::migrations::v5::MigrateV4ToV5<Runtime>,
 );
 
 /// Executive: dispatches to the pallets.

@@ -269,7 +269,9 @@ async fn badge_lifecycle_on_a_dev_chain() {
 	expect_rejected(
 		client
 			.submit(
-				&runtime::tx().badges().receive(badge, stolen),
+				&runtime::tx()
+					.badges()
+					.receive(badge, claim.public(), stolen),
 				&stranger,
 				Wait::InBlock,
 			)

@@ -69,7 +69,7 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_active_issuer(who)?;
 		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
 		ensure!(
-			ClassesByIssuer::<T>::contains_key(who, record.class),
+			ClassesByIssuer::<T>::contains_key(who, Self::class_of(badge).0),
 			Error::<T>::NotBadgeIssuer
 		);
 		ensure!(
@@ -79,10 +79,11 @@ impl<T: Config> Pallet<T> {
 		Ok(record)
 	}
 
-	/// The badge `badge`, if `who` may receive it with `proof`.
+	/// The badge `badge`, if `who` may receive it with `claim_key` and `proof`.
 	pub fn ensure_can_receive(
 		who: &T::AccountId,
 		badge: &BadgeId,
+		claim_key: &ClaimKey,
 		proof: &ClaimSignature,
 	) -> Result<BadgeOf<T>, Error<T>> {
 		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
@@ -94,15 +95,19 @@ impl<T: Config> Pallet<T> {
 		if let Some(expiry) = record.expires_at {
 			ensure!(Self::now() < expiry, Error::<T>::BadgeExpired);
 		}
-		let class = Classes::<T>::get(record.class).ok_or(Error::<T>::ClassNotFound)?;
+		let class = Classes::<T>::get(Self::class_of(badge).0).ok_or(Error::<T>::ClassNotFound)?;
 		let issuer = Issuers::<T>::get(&class.issuer).ok_or(Error::<T>::NotIssuer)?;
 		ensure!(
 			issuer.status == IssuerStatus::Active,
 			Error::<T>::IssuerSuspended
 		);
+		ensure!(
+			claim_digest(claim_key) == record.claim,
+			Error::<T>::ClaimKeyMismatch
+		);
 		let payload = receipt_payload(Self::genesis_hash().as_ref(), badge, who);
 		ensure!(
-			sp_io::crypto::sr25519_verify(proof, &payload, &record.claim_key),
+			sp_io::crypto::sr25519_verify(proof, &payload, claim_key),
 			Error::<T>::InvalidReceiptProof
 		);
 		Ok(record)
@@ -140,7 +145,11 @@ impl<T: Config> Pallet<T> {
 				Self::check_spec(*class, spec, Self::now(), Self::is_legacy_class(*class)).map(drop)
 			}
 			Call::issue_batch { class, .. } => Self::ensure_can_issue(who, *class).map(drop),
-			Call::receive { badge, proof } => Self::ensure_can_receive(who, badge, proof).map(drop),
+			Call::receive {
+				badge,
+				claim_key,
+				proof,
+			} => Self::ensure_can_receive(who, badge, claim_key, proof).map(drop),
 			Call::set_disclosure { badge, disclosure } => {
 				Self::ensure_can_disclose(who, badge, *disclosure).map(drop)
 			}
@@ -301,12 +310,19 @@ impl<T: Config> Pallet<T> {
 		class < ClassesBeforeV3::<T>::get()
 	}
 
-	/// Whether `badge` (with its `record`) was issued before storage version 3 and does not
-	/// start with its class: its class listing entry is in [`BadgesByClass`]. (Migration v4
-	/// took the few older ids that start with their class by chance out of that index: their
-	/// class's stretch of [`Badges`] lists them.)
-	fn is_legacy(badge: &BadgeId, record: &BadgeOf<T>) -> bool {
-		badge[..CLASS_PREFIX_LEN] != record.class.to_le_bytes()
+	/// The class of `badge`, and whether the badge was issued before storage version 3 under
+	/// an id that does not start with it (its class is in [`LegacyBadgeClass`] and its class
+	/// listing entry in [`BadgesByClass`]). Every other badge's id starts with its class,
+	/// including the few older ids that do by chance (one in 2^32: migration v4 took them out
+	/// of that index, so their class's stretch of [`Badges`] lists them). One read, two on a
+	/// chain that has badges from before v3.
+	pub fn class_of(badge: &BadgeId) -> (ClassId, bool) {
+		if ClassesBeforeV3::<T>::get() > 0 {
+			if let Some(class) = LegacyBadgeClass::<T>::get(badge) {
+				return (class, true);
+			}
+		}
+		(class_in_id(badge), false)
 	}
 
 	/// The weight of looking `count` recipients up under their ids from before storage
@@ -357,8 +373,7 @@ impl<T: Config> Pallet<T> {
 		for spec in specs {
 			let badge = Self::check_spec(class, &spec, now, legacy_class)?;
 			let record = Badge {
-				class,
-				claim_key: spec.claim_key,
+				claim: claim_digest(&spec.claim_key),
 				holder: None,
 				issued_at: now,
 				expires_at: spec.expires_at,
@@ -424,8 +439,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Bind a badge to the account that proves possession of its claim key.
-	pub fn do_receive(who: T::AccountId, badge: BadgeId, proof: ClaimSignature) -> DispatchResult {
-		let mut record = Self::ensure_can_receive(&who, &badge, &proof)?;
+	pub fn do_receive(
+		who: T::AccountId,
+		badge: BadgeId,
+		claim_key: ClaimKey,
+		proof: ClaimSignature,
+	) -> DispatchResult {
+		let mut record = Self::ensure_can_receive(&who, &badge, &claim_key, &proof)?;
 		record.holder = Some(who.clone());
 		record.disclosure = Disclosure::Public;
 		Self::reindex(&badge, None, &record);
@@ -471,7 +491,7 @@ impl<T: Config> Pallet<T> {
 			reason_digest,
 			by,
 		};
-		let issuer = Classes::<T>::get(record.class)
+		let issuer = Classes::<T>::get(Self::class_of(&badge).0)
 			.ok_or(Error::<T>::ClassNotFound)?
 			.issuer;
 		Badges::<T>::insert(badge, record);
@@ -490,11 +510,13 @@ impl<T: Config> Pallet<T> {
 		let (was_listed, was_held) = before.map_or((after.listed(), false), |b| {
 			(b.listed(), b.listed_for_holder())
 		});
-		if was_listed != after.listed() && Self::is_legacy(badge, after) {
-			if after.listed() {
-				BadgesByClass::<T>::insert(after.class, badge, ());
-			} else {
-				BadgesByClass::<T>::remove(after.class, badge);
+		if was_listed != after.listed() {
+			if let (class, true) = Self::class_of(badge) {
+				if after.listed() {
+					BadgesByClass::<T>::insert(class, badge, ());
+				} else {
+					BadgesByClass::<T>::remove(class, badge);
+				}
 			}
 		}
 		if was_held != after.listed_for_holder() {
@@ -514,11 +536,16 @@ impl<T: Config> Pallet<T> {
 	/// [`Verification::of`] over the badge's record, its class and its issuer.
 	pub fn verify(badge: BadgeId, image_digest: Option<Digest>) -> VerificationOf<T> {
 		let record = Badges::<T>::get(badge);
-		let class = record.as_ref().and_then(|r| Classes::<T>::get(r.class));
-		let issuer = class.as_ref().and_then(|c| Issuers::<T>::get(&c.issuer));
+		let class = record.as_ref().and_then(|_| {
+			let id = Self::class_of(&badge).0;
+			Classes::<T>::get(id).map(|class| (id, class))
+		});
+		let issuer = class
+			.as_ref()
+			.and_then(|(_, c)| Issuers::<T>::get(&c.issuer));
 		Verification::of(
 			record,
-			class.as_ref(),
+			class.as_ref().map(|(id, class)| (*id, class)),
 			issuer.as_ref(),
 			Self::now(),
 			image_digest,
@@ -559,6 +586,7 @@ impl<T: Config> Pallet<T> {
 		start_after: Option<BadgeId>,
 	) -> Box<dyn Iterator<Item = (BadgeId, bool)>> {
 		let legacy_class = Self::is_legacy_class(class);
+		let legacy_chain = ClassesBeforeV3::<T>::get() > 0;
 		let prefix = class.to_le_bytes();
 		let stretch = move |after: Option<BadgeId>| {
 			let start = match after {
@@ -568,7 +596,9 @@ impl<T: Config> Pallet<T> {
 			Badges::<T>::iter_from(start)
 				.take_while(move |(badge, _)| badge[..CLASS_PREFIX_LEN] == prefix)
 				// An older id of another class may start with this class's bytes by chance.
-				.filter(move |(_, record)| record.class == class)
+				.filter(move |(badge, _)| {
+					!legacy_chain || !LegacyBadgeClass::<T>::contains_key(badge)
+				})
 				.map(|(badge, record)| (badge, record.listed()))
 		};
 		let indexed = |after: Option<BadgeId>| {
@@ -584,16 +614,12 @@ impl<T: Config> Pallet<T> {
 		match start_after {
 			None if legacy_class => Box::new(indexed(None).chain(stretch(None))),
 			None => Box::new(stretch(None)),
-			Some(last) => match Badges::<T>::get(last) {
-				Some(record) if record.class == class => {
-					if legacy_class && Self::is_legacy(&last, &record) {
-						Box::new(indexed(Some(last)).chain(stretch(None)))
-					} else {
-						Box::new(stretch(Some(last)))
-					}
-				}
+			Some(last) if Badges::<T>::contains_key(last) => match Self::class_of(&last) {
+				(of, true) if of == class => Box::new(indexed(Some(last)).chain(stretch(None))),
+				(of, false) if of == class => Box::new(stretch(Some(last))),
 				_ => Box::new(core::iter::empty()),
 			},
+			Some(_) => Box::new(core::iter::empty()),
 		}
 	}
 
@@ -637,9 +663,11 @@ impl<T: Config> Pallet<T> {
 		let by_class = |class| Self::class_walk(class, None);
 		let walk: Box<dyn Iterator<Item = (BadgeId, bool)>> = match start_after {
 			None => Box::new(ClassesByIssuer::<T>::iter_key_prefix(&issuer).flat_map(by_class)),
-			Some(last) => match Badges::<T>::get(last) {
-				Some(badge) if ClassesByIssuer::<T>::contains_key(&issuer, badge.class) => {
-					let class = badge.class;
+			Some(last) => match Self::class_of(&last).0 {
+				class
+					if Badges::<T>::contains_key(last)
+						&& ClassesByIssuer::<T>::contains_key(&issuer, class) =>
+				{
 					Box::new(
 						Self::class_walk(class, Some(last)).chain(
 							ClassesByIssuer::<T>::iter_key_prefix_from(
@@ -674,20 +702,20 @@ impl<T: Config> Pallet<T> {
 		);
 		for (id, badge) in Badges::<T>::iter() {
 			total += 1;
-			let legacy = Self::is_legacy(&id, &badge);
+			let (class_id, legacy) = Self::class_of(&id);
 			ensure!(
-				!legacy || badge.class < classes_before_v3,
+				!legacy || class_id < classes_before_v3,
 				"badge with an older id in a class created at v3"
 			);
-			let class = Classes::<T>::get(badge.class).ok_or("badge of a missing class")?;
+			let class = Classes::<T>::get(class_id).ok_or("badge of a missing class")?;
 			ensure!(
 				Issuers::<T>::contains_key(&class.issuer),
 				"badge of a missing issuer"
 			);
-			*per_class.entry(badge.class).or_default() += 1;
+			*per_class.entry(class_id).or_default() += 1;
 			*per_issuer.entry(class.issuer).or_default() += 1;
 			ensure!(
-				BadgesByClass::<T>::contains_key(badge.class, id) == (legacy && badge.listed()),
+				BadgesByClass::<T>::contains_key(class_id, id) == (legacy && badge.listed()),
 				"class index disagrees with disclosure"
 			);
 			if let Some(holder) = &badge.holder {
@@ -706,8 +734,25 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		for (class, id, ()) in BadgesByClass::<T>::iter() {
-			let badge = Badges::<T>::get(id).ok_or("class index points nowhere")?;
-			ensure!(badge.class == class, "class index of another class");
+			ensure!(Badges::<T>::contains_key(id), "class index points nowhere");
+			ensure!(
+				Self::class_of(&id) == (class, true),
+				"class index of another class"
+			);
+		}
+		ensure!(
+			classes_before_v3 > 0 || LegacyBadgeClass::<T>::iter_keys().next().is_none(),
+			"older ids' classes on a chain without badges from before v3"
+		);
+		for (id, class) in LegacyBadgeClass::<T>::iter() {
+			ensure!(
+				Badges::<T>::contains_key(id),
+				"older id's class of no badge"
+			);
+			ensure!(
+				class_in_id(&id) != class,
+				"older id's class recorded though the id starts with it"
+			);
 		}
 		let next = NextClassId::<T>::get();
 		let mut classes_per_issuer: BTreeMap<T::AccountId, u32> = BTreeMap::new();

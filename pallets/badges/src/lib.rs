@@ -106,7 +106,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
 
 	/// The badge registry pallet.
 	#[pallet::pallet]
@@ -199,6 +199,13 @@ pub mod pallet {
 	/// it may hold badges with a [`legacy_badge_id`]. Zero on a chain that began at version 3.
 	#[pallet::storage]
 	pub type ClassesBeforeV3<T: Config> = StorageValue<_, ClassId, ValueQuery>;
+
+	/// The class of each badge issued before storage version 3 whose id
+	/// ([`legacy_badge_id`]) does not start with it; every other badge's id starts with its
+	/// class ([`class_in_id`]). Written once, by migration v5; read only where
+	/// [`ClassesBeforeV3`] is not zero.
+	#[pallet::storage]
+	pub type LegacyBadgeClass<T: Config> = StorageMap<_, Identity, BadgeId, ClassId>;
 
 	/// Issuers registered at genesis.
 	#[pallet::genesis_config]
@@ -376,6 +383,8 @@ pub mod pallet {
 		EmptyBatch,
 		/// A counter would overflow.
 		CounterOverflow,
+		/// The claim key presented is not the badge's (its digest differs).
+		ClaimKeyMismatch,
 	}
 
 	#[pallet::hooks]
@@ -586,8 +595,9 @@ pub mod pallet {
 
 		/// Receive `badge` into the signing account, proving possession of its claim key.
 		///
-		/// `proof` is the claim key's sr25519 signature over
-		/// [`receipt_payload`]`(genesis hash, badge, signer)`. The badge becomes public.
+		/// `claim_key` is the badge's claim key (its record keeps only its digest) and `proof`
+		/// the key's sr25519 signature over [`receipt_payload`]`(genesis hash, badge, signer)`.
+		/// The badge becomes public.
 		///
 		/// The dispatch origin must be signed (any account: the recipient's wallet).
 		///
@@ -596,15 +606,17 @@ pub mod pallet {
 		/// # Errors
 		/// - [`Error::BadgeNotFound`], [`Error::AlreadyReceived`], [`Error::BadgeRevoked`],
 		///   [`Error::BadgeExpired`], [`Error::IssuerSuspended`].
+		/// - [`Error::ClaimKeyMismatch`] if `claim_key` is not the badge's.
 		/// - [`Error::InvalidReceiptProof`] if the proof does not cover this badge and account.
 		#[pallet::call_index(8)]
 		pub fn receive(
 			origin: OriginFor<T>,
 			badge: BadgeId,
+			claim_key: ClaimKey,
 			proof: ClaimSignature,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_receive(who, badge, proof)
+			Self::do_receive(who, badge, claim_key, proof)
 		}
 
 		/// Make a received badge public or private.

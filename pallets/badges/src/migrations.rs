@@ -240,9 +240,9 @@ pub mod v4 {
 	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV3ToV4<T> {
 		fn on_runtime_upgrade() -> Weight {
 			let mut badges = 0u64;
-			Badges::<T>::translate::<v3::BadgeOf<T>, _>(|_, old| {
+			super::v5::v4::Badges::<T>::translate::<v3::BadgeOf<T>, _>(|_, old| {
 				badges += 1;
-				Some(Badge {
+				Some(super::v5::v4::Badge {
 					class: old.class,
 					claim_key: old.claim_key,
 					holder: old.holder,
@@ -280,10 +280,11 @@ pub mod v4 {
 			let badges = u64::decode(&mut &state[..])
 				.map_err(|_| "v4: the pre-upgrade count does not decode")?;
 			ensure!(
-				Badges::<T>::iter().count() as u64 == badges,
+				super::v5::v4::Badges::<T>::iter().count() as u64 == badges,
 				"v4: badges lost or not decodable"
 			);
-			Pallet::<T>::do_try_state()
+			// The invariants are those of the latest version: `v5`'s `post_upgrade` checks them.
+			Ok(())
 		}
 	}
 
@@ -292,6 +293,109 @@ pub mod v4 {
 		3,
 		4,
 		UncheckedMigrateV3ToV4<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// v4 → v5: a badge's record keeps the digest of its claim key ([`crate::claim_digest`], 16
+/// bytes; the receipt presents the key) and not its class, which its id starts with
+/// ([`crate::class_in_id`]): 49 → 29 bytes for a badge not yet received, below the 33 bytes
+/// from which the storage trie keeps a value in a node of its own, so a badge is one trie
+/// leaf instead of a leaf and a value node.
+///
+/// The class of a badge issued before v3 under an id that does not start with it moves to
+/// [`crate::LegacyBadgeClass`]. One block: every badge is read and written once, as in
+/// [`super::v2`].
+pub mod v5 {
+	use crate::{pallet::*, types::*, LOG_TARGET};
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, storage_alias,
+		traits::UncheckedOnRuntimeUpgrade,
+	};
+
+	/// The layout of v4 (the aliases' generated prefix types carry no docs).
+	#[allow(missing_docs)]
+	pub mod v4 {
+		use super::*;
+
+		/// A badge record of v4.
+		#[derive(Clone, Encode, Decode, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
+		pub struct Badge<AccountId> {
+			pub class: ClassId,
+			pub claim_key: ClaimKey,
+			pub holder: Option<AccountId>,
+			pub issued_at: Moment,
+			pub expires_at: Option<Moment>,
+			pub evidence: Option<Digest>,
+			pub status: BadgeStatus,
+			pub disclosure: Disclosure,
+		}
+
+		/// A badge record of v4 for a runtime.
+		pub type BadgeOf<T> = Badge<AccountIdOf<T>>;
+
+		/// `Badges` of v4.
+		#[storage_alias]
+		pub type Badges<T: Config> = StorageMap<Pallet<T>, Identity, BadgeId, BadgeOf<T>>;
+	}
+
+	/// The migration without its version check (see [`MigrateV4ToV5`]).
+	pub struct UncheckedMigrateV4ToV5<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV4ToV5<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut badges = 0u64;
+			let mut older = Vec::new();
+			Badges::<T>::translate::<v4::BadgeOf<T>, _>(|id, old| {
+				badges += 1;
+				if class_in_id(&id) != old.class {
+					older.push((id, old.class));
+				}
+				Some(Badge {
+					claim: claim_digest(&old.claim_key),
+					holder: old.holder,
+					issued_at: old.issued_at,
+					expires_at: old.expires_at,
+					evidence: old.evidence,
+					status: old.status,
+					disclosure: old.disclosure,
+				})
+			});
+			for (id, class) in &older {
+				LegacyBadgeClass::<T>::insert(id, class);
+			}
+			log::info!(
+				target: LOG_TARGET,
+				"v5: {badges} badge records shortened, the classes of {} older ids kept apart",
+				older.len(),
+			);
+			T::DbWeight::get().reads_writes(badges, badges + older.len() as u64)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok((v4::Badges::<T>::iter_keys().count() as u64).encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let badges = u64::decode(&mut &state[..])
+				.map_err(|_| "v5: the pre-upgrade count does not decode")?;
+			ensure!(
+				Badges::<T>::iter().count() as u64 == badges,
+				"v5: badges lost or not decodable"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// v4 → v5, run only while the pallet's storage version is 4 (it then becomes 5).
+	pub type MigrateV4ToV5<T> = VersionedMigration<
+		4,
+		5,
+		UncheckedMigrateV4ToV5<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

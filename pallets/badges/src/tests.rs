@@ -67,10 +67,16 @@ fn issue(issuer: u64, class: ClassId, n: u8) -> BadgeId {
 	badge_id(class, &recipient(n))
 }
 
+/// The public claim key of badge number `n` (see [`spec`]).
+fn key(n: u8) -> ClaimKey {
+	claim_pair(n).public()
+}
+
 fn receive(badge: BadgeId, n: u8, holder: u64) {
 	assert_ok!(Badges::receive(
 		signed(holder),
 		badge,
+		claim_pair(n).public(),
 		proof(&claim_pair(n), &badge, holder)
 	));
 }
@@ -254,7 +260,12 @@ mod issuers {
 			);
 			// Its badges cannot be received and verify as suspended.
 			assert_noop!(
-				Badges::receive(signed(HOLDER), badge, proof(&claim_pair(1), &badge, HOLDER)),
+				Badges::receive(
+					signed(HOLDER),
+					badge,
+					key(1),
+					proof(&claim_pair(1), &badge, HOLDER)
+				),
 				Error::<Test>::IssuerSuspended
 			);
 			assert_eq!(verdict(badge), Verdict::IssuerSuspended);
@@ -375,8 +386,8 @@ mod issuance {
 			assert_ok!(Badges::issue(signed(ISSUER), class, s.clone()));
 			let id = badge_id(class, &recipient(1));
 			let badge = crate::Badges::<Test>::get(id).unwrap();
-			assert_eq!(badge.class, class);
-			assert_eq!(badge.claim_key, s.claim_key);
+			assert_eq!(Badges::class_of(&id), (class, false));
+			assert_eq!(badge.claim, claim_digest(&s.claim_key));
 			assert_eq!(badge.holder, None);
 			assert_eq!(badge.issued_at, 1_000_000);
 			assert_eq!(badge.expires_at, Some(2_000_000));
@@ -396,6 +407,20 @@ mod issuance {
 				.into(),
 			);
 			assert_eq!(verdict(id), Verdict::NotYetReceived);
+		});
+	}
+
+	#[test]
+	fn a_badge_not_yet_received_is_kept_within_its_trie_leaf() {
+		// The storage trie keeps a value of 33 bytes or more in a node of its own under a
+		// 32-byte hash: a record below that makes a badge one trie node.
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let badge = issue(ISSUER, class, 1);
+			let key = crate::Badges::<Test>::hashed_key_for(badge);
+			let stored = sp_io::storage::get(&key).expect("the record");
+			assert_eq!(stored.len(), 29);
+			assert!((stored.len() as u32) < sp_core::storage::TRIE_VALUE_NODE_THRESHOLD);
 		});
 	}
 
@@ -579,15 +604,22 @@ mod receipt {
 			// ...a front-runner replays it from its own account: refused, in the pool and in a
 			// block.
 			assert_noop!(
-				Badges::receive(signed(STRANGER), badge, seen),
+				Badges::receive(signed(STRANGER), badge, key(1), seen),
 				Error::<Test>::InvalidReceiptProof
 			);
 			assert_eq!(
-				access(STRANGER, crate::Call::receive { badge, proof: seen }),
+				access(
+					STRANGER,
+					crate::Call::receive {
+						badge,
+						claim_key: key(1),
+						proof: seen
+					}
+				),
 				Err(custom(Error::<Test>::InvalidReceiptProof))
 			);
 			// The rightful transaction still goes through.
-			assert_ok!(Badges::receive(signed(HOLDER), badge, seen));
+			assert_ok!(Badges::receive(signed(HOLDER), badge, key(1), seen));
 		});
 	}
 
@@ -598,30 +630,62 @@ mod receipt {
 			let badge = issue(ISSUER, class, 1);
 			let good = proof(&claim_pair(1), &badge, HOLDER);
 			assert_noop!(
-				Badges::receive(signed(HOLDER), H256::zero(), good),
+				Badges::receive(signed(HOLDER), H256::zero(), key(1), good),
 				Error::<Test>::BadgeNotFound
 			);
-			// Signed by another claim key.
+			// Another claim key, whatever it signs.
 			assert_noop!(
-				Badges::receive(signed(HOLDER), badge, proof(&claim_pair(2), &badge, HOLDER)),
+				Badges::receive(
+					signed(HOLDER),
+					badge,
+					key(2),
+					proof(&claim_pair(2), &badge, HOLDER)
+				),
+				Error::<Test>::ClaimKeyMismatch
+			);
+			assert_eq!(
+				access(
+					HOLDER,
+					crate::Call::receive {
+						badge,
+						claim_key: key(2),
+						proof: proof(&claim_pair(2), &badge, HOLDER)
+					}
+				),
+				Err(custom(Error::<Test>::ClaimKeyMismatch))
+			);
+			// The badge's key with a signature by another key.
+			assert_noop!(
+				Badges::receive(
+					signed(HOLDER),
+					badge,
+					key(1),
+					proof(&claim_pair(2), &badge, HOLDER)
+				),
 				Error::<Test>::InvalidReceiptProof
 			);
 			// A proof for another badge.
 			let other = issue(ISSUER, class, 2);
 			assert_noop!(
-				Badges::receive(signed(HOLDER), badge, proof(&claim_pair(1), &other, HOLDER)),
+				Badges::receive(
+					signed(HOLDER),
+					badge,
+					key(1),
+					proof(&claim_pair(1), &other, HOLDER)
+				),
 				Error::<Test>::InvalidReceiptProof
 			);
-			assert_ok!(Badges::receive(signed(HOLDER), badge, good));
+			assert_ok!(Badges::receive(signed(HOLDER), badge, key(1), good));
 			// Received once only, by anyone.
 			assert_noop!(
-				Badges::receive(signed(HOLDER), badge, good),
+				Badges::receive(signed(HOLDER), badge, key(1), good),
 				Error::<Test>::AlreadyReceived
 			);
 			assert_noop!(
 				Badges::receive(
 					signed(STRANGER),
 					badge,
+					key(1),
 					proof(&claim_pair(1), &badge, STRANGER)
 				),
 				Error::<Test>::AlreadyReceived
@@ -634,7 +698,12 @@ mod receipt {
 				None
 			));
 			assert_noop!(
-				Badges::receive(signed(HOLDER), other, proof(&claim_pair(2), &other, HOLDER)),
+				Badges::receive(
+					signed(HOLDER),
+					other,
+					key(2),
+					proof(&claim_pair(2), &other, HOLDER)
+				),
 				Error::<Test>::BadgeRevoked
 			);
 			let mut expiring = spec(3);
@@ -643,7 +712,12 @@ mod receipt {
 			let third = badge_id(class, &recipient(3));
 			Timestamp::set_timestamp(1_500_000);
 			assert_noop!(
-				Badges::receive(signed(HOLDER), third, proof(&claim_pair(3), &third, HOLDER)),
+				Badges::receive(
+					signed(HOLDER),
+					third,
+					key(3),
+					proof(&claim_pair(3), &third, HOLDER)
+				),
 				Error::<Test>::BadgeExpired
 			);
 		});
@@ -660,6 +734,7 @@ mod receipt {
 				Badges::receive(
 					signed(STRANGER),
 					badge,
+					key(1),
 					proof(&claim_pair(1), &badge, STRANGER)
 				),
 				Error::<Test>::AlreadyReceived
@@ -1050,6 +1125,7 @@ mod transaction_validation {
 			let check = CheckBadgeAccess::<Test>::new();
 			let receipt = RuntimeCall::Badges(crate::Call::receive {
 				badge: H256::repeat_byte(1),
+				claim_key: key(1),
 				proof: sr25519::Signature::from_raw([0; 64]),
 			});
 			let issuance = RuntimeCall::Badges(crate::Call::issue {
@@ -1133,7 +1209,14 @@ mod transaction_validation {
 				Err(custom(Error::<Test>::BadgeAlreadyExists))
 			);
 			let good = proof(&claim_pair(1), &badge, HOLDER);
-			assert_ok!(access(HOLDER, crate::Call::receive { badge, proof: good }));
+			assert_ok!(access(
+				HOLDER,
+				crate::Call::receive {
+					badge,
+					claim_key: key(1),
+					proof: good
+				}
+			));
 			assert_ok!(access(
 				ISSUER,
 				crate::Call::revoke {
@@ -1205,8 +1288,8 @@ mod genesis {
 				let id = badge_id(0, &generated_recipient(n));
 				let badge = crate::Badges::<Test>::get(id).expect("a generated badge");
 				assert_eq!(
-					badge.claim_key,
-					ClaimKey::from_raw(generated_recipient(n).0)
+					badge.claim,
+					claim_digest(&ClaimKey::from_raw(generated_recipient(n).0))
 				);
 				assert_eq!(badge.status, BadgeStatus::Active);
 			}
@@ -1270,6 +1353,7 @@ mod migrations {
 		v2::{v1, MigrateV1ToV2},
 		v3::MigrateV2ToV3,
 		v4::{v3 as until_v4, MigrateV3ToV4},
+		v5::MigrateV4ToV5,
 	};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
@@ -1280,31 +1364,37 @@ mod migrations {
 		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(3));
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(4));
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(5));
 	}
 
 	#[test]
-	fn v1_to_v4_keeps_old_ids_and_listings_shortens_records_and_keys_new_badges_by_class() {
+	fn v1_to_v5_keeps_old_ids_and_listings_shortens_records_and_keys_new_badges_by_class() {
 		ExtBuilder.build_and_execute(|| {
-			// A v1 registry: two classes, four badges (one received and public, one private),
+			// A v1 registry: two classes, five badges (one received and public, one private),
 			// written in the v1 layout. The fourth id starts with its class's bytes, as one
-			// older id in 2^32 does by chance.
+			// older id in 2^32 does by chance; the fifth, of class 1, starts with class 0's.
 			create_class(ISSUER);
 			create_class(OTHER_ISSUER);
 			let _ = ClassesByIssuer::<Test>::clear(u32::MAX, None);
 			let mut by_chance = [0xab; 32];
 			by_chance[..CLASS_PREFIX_LEN].copy_from_slice(&0u32.to_le_bytes());
 			let by_chance = H256(by_chance);
+			let mut foreign = [0xcd; 32];
+			foreign[..CLASS_PREFIX_LEN].copy_from_slice(&0u32.to_le_bytes());
+			let foreign = H256(foreign);
 			let mut ids = Vec::new();
 			for (n, class, issuer, holder, public) in [
 				(1u8, 0u32, ISSUER, Some(HOLDER), true),
 				(2, 0, ISSUER, None, true),
 				(3, 1, OTHER_ISSUER, Some(HOLDER), false),
 				(5, 0, ISSUER, None, true),
+				(6, 1, OTHER_ISSUER, None, true),
 			] {
-				let id = if n == 5 {
-					by_chance
-				} else {
-					legacy_badge_id(class, &recipient(n))
+				let id = match n {
+					5 => by_chance,
+					6 => foreign,
+					_ => legacy_badge_id(class, &recipient(n)),
 				};
 				let badge = until_v4::Badge {
 					class,
@@ -1333,10 +1423,10 @@ mod migrations {
 				ids.push(id);
 			}
 			Classes::<Test>::mutate(0, |c| c.as_mut().unwrap().issued = 3);
-			Classes::<Test>::mutate(1, |c| c.as_mut().unwrap().issued = 1);
+			Classes::<Test>::mutate(1, |c| c.as_mut().unwrap().issued = 2);
 			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 3);
-			Issuers::<Test>::mutate(OTHER_ISSUER, |i| i.as_mut().unwrap().issued = 1);
-			BadgeCount::<Test>::put(4);
+			Issuers::<Test>::mutate(OTHER_ISSUER, |i| i.as_mut().unwrap().issued = 2);
+			BadgeCount::<Test>::put(5);
 			StorageVersion::new(1).put::<Badges>();
 			assert!(
 				!sp_io::storage::exists(&crate::Badges::<Test>::hashed_key_for(ids[0])),
@@ -1346,15 +1436,19 @@ mod migrations {
 			migrate();
 
 			assert_eq!(ClassesBeforeV3::<Test>::get(), 2);
-			for (id, n) in ids.iter().zip([1u8, 2, 3, 5]) {
-				let badge = crate::Badges::<Test>::get(id).expect("a v4 record");
-				assert_eq!(badge.claim_key, claim_pair(n).public());
+			for ((id, n), class) in ids.iter().zip([1u8, 2, 3, 5, 6]).zip([0, 0, 1, 0, 1]) {
+				let badge = crate::Badges::<Test>::get(id).expect("a v5 record");
+				assert_eq!(badge.claim, claim_digest(&key(n)));
 				assert!(!sp_io::storage::exists(
 					&v1::Badges::<Test>::hashed_key_for(id)
 				));
 				assert_eq!(crate::Badges::<Test>::hashed_key_for(id).len(), 32 + 32);
+				// The class of an id that does not start with it is kept apart.
+				let legacy = *id != by_chance;
+				assert_eq!(Badges::class_of(id), (class, legacy));
+				assert_eq!(LegacyBadgeClass::<Test>::get(id), legacy.then_some(class));
 			}
-			assert_eq!(crate::Badges::<Test>::iter_keys().count(), 4);
+			assert_eq!(crate::Badges::<Test>::iter_keys().count(), 5);
 			assert!(!v1::BadgesByIssuer::<Test>::contains_key(ISSUER, ids[0]));
 			assert!(!v1::BadgesByClass::<Test>::contains_key(0, ids[0]));
 			// The id that starts with its class is listed from its class's stretch.
@@ -1364,8 +1458,15 @@ mod migrations {
 				Badges::badges_by_holder(HOLDER, None, 10).items,
 				vec![ids[0]]
 			);
+			// Class 0's stretch holds the by-chance ids of both classes: only its own is listed.
 			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 3);
-			assert!(Badges::badges_by_class(1, None, 10).items.is_empty());
+			assert!(!Badges::badges_by_class(0, None, 10)
+				.items
+				.contains(&foreign));
+			assert_eq!(Badges::badges_by_class(1, None, 10).items, vec![foreign]);
+			assert!(Badges::badges_by_class(0, Some(foreign), 10)
+				.items
+				.is_empty());
 			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items.len(), 3);
 			assert!(ClassesByIssuer::<Test>::contains_key(ISSUER, 0));
 			assert!(ClassesByIssuer::<Test>::contains_key(OTHER_ISSUER, 1));
@@ -1379,6 +1480,12 @@ mod migrations {
 			assert_eq!(
 				Badges::verify(ids[2], None).details.map(|d| d.issuer),
 				Some(OTHER_ISSUER)
+			);
+			assert_eq!(
+				Badges::verify(foreign, None)
+					.details
+					.map(|d| (d.class, d.issuer)),
+				Some((1, OTHER_ISSUER))
 			);
 			assert_noop!(
 				Badges::issue(signed(ISSUER), 0, spec(1)),
@@ -1431,6 +1538,7 @@ mod migrations {
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(4));
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(5));
 	}
 }

@@ -56,6 +56,18 @@ pub type ClaimKey = sr25519::Public;
 /// A signature by a claim key over [`receipt_payload`].
 pub type ClaimSignature = sr25519::Signature;
 
+/// What a badge record keeps of its claim key: [`claim_digest`].
+pub type ClaimDigest = [u8; 16];
+
+/// The digest of `key` a badge record keeps: blake2-128 of the key's bytes.
+///
+/// A receipt presents the key itself, and the chain checks it against this digest before the
+/// signature. Half the key's bytes, so that a record fits in its storage trie leaf; finding
+/// another key with the same digest takes about 2^128 tries.
+pub fn claim_digest(key: &ClaimKey) -> ClaimDigest {
+	sp_io::hashing::blake2_128(key.as_ref())
+}
+
 /// Domain separator of badge ids.
 pub const BADGE_ID_DOMAIN: &[u8] = b"openbadge/badge";
 /// Domain separator of receipt proofs.
@@ -72,6 +84,15 @@ pub fn badge_id(class: ClassId, recipient: &H256) -> BadgeId {
 
 /// Bytes of the class in front of a [`BadgeId`].
 pub const CLASS_PREFIX_LEN: usize = core::mem::size_of::<ClassId>();
+
+/// The class a [`BadgeId`] starts with: the badge's class for every badge but those issued
+/// before storage version 3 under an id that does not start with it (their class is in
+/// [`crate::LegacyBadgeClass`]).
+pub fn class_in_id(badge: &BadgeId) -> ClassId {
+	let mut class = [0u8; CLASS_PREFIX_LEN];
+	class.copy_from_slice(&badge[..CLASS_PREFIX_LEN]);
+	ClassId::from_le_bytes(class)
+}
 
 /// The id a badge for `recipient` in `class` got before storage version 3, the whole digest
 /// `blake2_256(SCALE(b"openbadge/badge", class, recipient))`: such badges keep it.
@@ -351,17 +372,20 @@ pub enum Disclosure {
 
 /// A badge awarded to one recipient (OB 3.0 `AchievementCredential`).
 ///
-/// Its issuer is its class's, and its recipient commitment (a salted hash, e.g. SHA-256 of
-/// e-mail and salt: no personal data on chain) is committed to by its id ([`badge_id`]): a
-/// verifier given the e-mail and salt recomputes the id. Neither is repeated here.
+/// Its class is in its id ([`class_in_id`]; for a badge issued before storage version 3, in
+/// [`crate::LegacyBadgeClass`]), its issuer is its class's, and its recipient commitment (a
+/// salted hash, e.g. SHA-256 of e-mail and salt: no personal data on chain) is committed to by
+/// its id ([`badge_id`]): a verifier given the e-mail and salt recomputes the id. None of them
+/// is repeated here, and the claim key is kept as its digest: a badge not yet received
+/// encodes in 29 bytes, below the 33 from which the storage trie keeps a value in a node of
+/// its own.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct Badge<AccountId> {
-	/// The class (achievement).
-	pub class: ClassId,
-	/// Public key whose secret, sent to the recipient off chain, lets them receive the badge.
-	pub claim_key: ClaimKey,
+	/// Digest of the public key whose secret, sent to the recipient off chain, lets them
+	/// receive the badge ([`claim_digest`]).
+	pub claim: ClaimDigest,
 	/// The wallet account the badge is bound to, once received.
 	pub holder: Option<AccountId>,
 	/// When it was issued (chain timestamp).
@@ -479,10 +503,14 @@ pub struct Verification<AccountId> {
 	pub checked_at: Moment,
 }
 
+/// A class as [`Verification::of`] takes it: its id and its record.
+pub type ClassEntry<'a, AccountId, Name, Description, Url> =
+	(ClassId, &'a BadgeClass<AccountId, Name, Description, Url>);
+
 impl<AccountId> Verification<AccountId> {
 	/// The verification of a badge from the records it depends on: the badge's record, its
-	/// class and its issuer (each `None` if absent), the chain's time and the digest of a
-	/// presented image, if any.
+	/// class (id and record) and its issuer (each `None` if absent), the chain's time and the
+	/// digest of a presented image, if any.
 	///
 	/// Pure: the runtime's `verify` is this function over its storage, and the node runs the
 	/// same function natively over the same storage entries when the chain runs the node's own
@@ -494,7 +522,7 @@ impl<AccountId> Verification<AccountId> {
 	/// not found, as it names no issuer.
 	pub fn of<Name, Description, Url, Profile>(
 		record: Option<Badge<AccountId>>,
-		class: Option<&BadgeClass<AccountId, Name, Description, Url>>,
+		class: Option<ClassEntry<'_, AccountId, Name, Description, Url>>,
 		issuer: Option<&Issuer<Profile>>,
 		now: Moment,
 		image_digest: Option<Digest>,
@@ -502,7 +530,7 @@ impl<AccountId> Verification<AccountId> {
 	where
 		AccountId: Clone,
 	{
-		let (Some(record), Some(class)) = (record, class) else {
+		let (Some(record), Some((class_id, class))) = (record, class) else {
 			return Verification {
 				verdict: Verdict::NotFound,
 				details: None,
@@ -535,7 +563,7 @@ impl<AccountId> Verification<AccountId> {
 			Disclosure::Private => None,
 		};
 		let details = BadgeDetails {
-			class: record.class,
+			class: class_id,
 			issuer: class.issuer.clone(),
 			image_digest: class_digest,
 			issued_at: record.issued_at,
