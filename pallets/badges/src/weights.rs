@@ -69,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `4177`
-		// Minimum execution time: 13_560_000 picoseconds.
-		Weight::from_parts(14_622_000, 4177)
+		// Minimum execution time: 13_290_000 picoseconds.
+		Weight::from_parts(14_201_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 14_351_000 picoseconds.
-		Weight::from_parts(15_974_000, 4177)
+		// Minimum execution time: 14_902_000 picoseconds.
+		Weight::from_parts(15_773_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 11_858_000 picoseconds.
-		Weight::from_parts(12_939_000, 4177)
+		// Minimum execution time: 11_848_000 picoseconds.
+		Weight::from_parts(12_579_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 11_848_000 picoseconds.
-		Weight::from_parts(12_849_000, 4177)
+		// Minimum execution time: 11_877_000 picoseconds.
+		Weight::from_parts(12_649_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `789`
 		//  Estimated: `4177`
-		// Minimum execution time: 20_951_000 picoseconds.
-		Weight::from_parts(22_444_000, 4177)
+		// Minimum execution time: 21_201_000 picoseconds.
+		Weight::from_parts(22_534_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -136,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 19_899_000 picoseconds.
-		Weight::from_parts(21_652_000, 4978)
+		// Minimum execution time: 19_810_000 picoseconds.
+		Weight::from_parts(21_301_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -150,15 +150,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
 	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
 	/// Proof: `Badges::BadgeCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn issue() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 33_320_000 picoseconds.
-		Weight::from_parts(35_863_000, 4978)
+		// Minimum execution time: 34_441_000 picoseconds.
+		Weight::from_parts(38_307_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -171,28 +171,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
 	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:500 w:500)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
 	/// Proof: `Badges::BadgeCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn issue_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
-		//  Estimated: `4978 + n * (2671 ±0)`
-		// Minimum execution time: 34_391_000 picoseconds.
-		Weight::from_parts(23_885_336, 4978)
-			// Standard Error: 7_371
-			.saturating_add(Weight::from_parts(6_928_548, 0).saturating_mul(n.into()))
+		//  Estimated: `4978 + n * (2651 ±0)`
+		// Minimum execution time: 36_244_000 picoseconds.
+		Weight::from_parts(39_339_000, 4978)
+			// Standard Error: 9_000
+			.saturating_add(Weight::from_parts(7_850_921, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2671).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2651).saturating_mul(n.into()))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
+	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Issuers` (r:1 w:0)
@@ -203,30 +207,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn receive() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2585`
+		//  Measured:  `2645`
 		//  Estimated: `4978`
-		// Minimum execution time: 63_204_000 picoseconds.
-		Weight::from_parts(67_521_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 71_136_000 picoseconds.
+		Weight::from_parts(80_730_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
+	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::BadgesByClass` (r:0 w:1)
+	/// Proof: `Badges::BadgesByClass` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgesByHolder` (r:0 w:1)
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_disclosure() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `368`
-		//  Estimated: `3661`
-		// Minimum execution time: 14_492_000 picoseconds.
-		Weight::from_parts(16_364_000, 3661)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		//  Measured:  `428`
+		//  Estimated: `3641`
+		// Minimum execution time: 21_102_000 picoseconds.
+		Weight::from_parts(25_288_000, 3641)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
+	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::ClassesByIssuer` (r:1 w:0)
 	/// Proof: `Badges::ClassesByIssuer` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -235,32 +249,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	fn revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2645`
+		//  Measured:  `2705`
 		//  Estimated: `4978`
-		// Minimum execution time: 29_965_000 picoseconds.
-		Weight::from_parts(32_899_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 36_374_000 picoseconds.
+		Weight::from_parts(39_959_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
+	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	fn force_revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1892`
+		//  Measured:  `1952`
 		//  Estimated: `4978`
-		// Minimum execution time: 18_798_000 picoseconds.
-		Weight::from_parts(20_801_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 24_256_000 picoseconds.
+		Weight::from_parts(27_001_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:0)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
+	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Issuers` (r:1 w:0)
@@ -269,28 +291,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn check_badge_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2585`
+		//  Measured:  `2645`
 		//  Estimated: `4978`
-		// Minimum execution time: 55_663_000 picoseconds.
-		Weight::from_parts(59_288_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 60_530_000 picoseconds.
+		Weight::from_parts(64_987_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
+	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:0)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(196), added: 2671, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
 	fn check_issuer_access() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 17_125_000 picoseconds.
-		Weight::from_parts(18_457_000, 4978)
+		// Minimum execution time: 16_795_000 picoseconds.
+		Weight::from_parts(17_887_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 }
@@ -298,75 +320,75 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_issuer() -> Weight {
-		Weight::from_parts(14_622_000, 4177)
+		Weight::from_parts(14_201_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_issuer_profile() -> Weight {
-		Weight::from_parts(15_974_000, 4177)
+		Weight::from_parts(15_773_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn suspend_issuer() -> Weight {
-		Weight::from_parts(12_939_000, 4177)
+		Weight::from_parts(12_579_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_issuer() -> Weight {
-		Weight::from_parts(12_849_000, 4177)
+		Weight::from_parts(12_649_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_class() -> Weight {
-		Weight::from_parts(22_444_000, 4177)
+		Weight::from_parts(22_534_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn retire_class() -> Weight {
-		Weight::from_parts(21_652_000, 4978)
+		Weight::from_parts(21_301_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn issue() -> Weight {
-		Weight::from_parts(35_863_000, 4978)
+		Weight::from_parts(38_307_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn issue_batch(n: u32, ) -> Weight {
-		Weight::from_parts(23_885_336, 4978)
-			.saturating_add(Weight::from_parts(6_928_548, 0).saturating_mul(n.into()))
+		Weight::from_parts(39_339_000, 4978)
+			.saturating_add(Weight::from_parts(7_850_921, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2671).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2651).saturating_mul(n.into()))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(67_521_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(80_730_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_disclosure() -> Weight {
-		Weight::from_parts(16_364_000, 3661)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(25_288_000, 3641)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(32_899_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(39_959_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_revoke() -> Weight {
-		Weight::from_parts(20_801_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(27_001_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_badge_access() -> Weight {
-		Weight::from_parts(59_288_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(64_987_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 	}
 	fn check_issuer_access() -> Weight {
-		Weight::from_parts(18_457_000, 4978)
+		Weight::from_parts(17_887_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 	}
 }

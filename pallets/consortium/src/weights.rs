@@ -58,8 +58,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1143`
 		//  Estimated: `3529`
-		// Minimum execution time: 17_326_000 picoseconds.
-		Weight::from_parts(18_798_000, 3529)
+		// Minimum execution time: 17_376_000 picoseconds.
+		Weight::from_parts(18_548_000, 3529)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1175`
 		//  Estimated: `2510`
-		// Minimum execution time: 11_297_000 picoseconds.
-		Weight::from_parts(12_238_000, 2510)
+		// Minimum execution time: 11_247_000 picoseconds.
+		Weight::from_parts(11_988_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 11_136_000 picoseconds.
-		Weight::from_parts(12_048_000, 0)
+		// Minimum execution time: 11_226_000 picoseconds.
+		Weight::from_parts(12_088_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -91,17 +91,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn add_validator() -> Weight {
-		Weight::from_parts(18_798_000, 3529)
+		Weight::from_parts(18_548_000, 3529)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(12_238_000, 2510)
+		Weight::from_parts(11_988_000, 2510)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn enact() -> Weight {
-		Weight::from_parts(12_048_000, 0)
+		Weight::from_parts(12_088_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.A7b0o4G0Ht/overhead
+//   /tmp/tmp.ArMwSGzaYT/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 130_034, 567_316
-	///   Average:  179_237
-	///   Median:   175_602
-	///   Std-Dev:  44308.41
+	///   Min, Max: 129_443, 1_385_616
+	///   Average:  185_262
+	///   Median:   176_583
+	///   Std-Dev:  129931.68
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 247_870
-	///   95th: 213_128
-	///   75th: 182_613
+	///   99th: 567_377
+	///   95th: 230_874
+	///   75th: 181_811
 	pub const BlockExecutionWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(179_237), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(185_262), 0);
 }
 
 #[cfg(test)]

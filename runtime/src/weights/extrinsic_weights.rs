@@ -15,7 +15,7 @@
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.A7b0o4G0Ht/overhead
+//   /tmp/tmp.ArMwSGzaYT/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup
@@ -33,17 +33,17 @@ parameter_types! {
 	/// Calculated by multiplying the *Average* with `1.0` and adding `0`.
 	///
 	/// Stats nanoseconds:
-	///   Min, Max: 67_146, 71_835
-	///   Average:  69_304
-	///   Median:   69_261
-	///   Std-Dev:  912.67
+	///   Min, Max: 66_984, 79_023
+	///   Average:  69_311
+	///   Median:   68_828
+	///   Std-Dev:  1968.31
 	///
 	/// Percentiles nanoseconds:
-	///   99th: 71_645
-	///   95th: 70_967
-	///   75th: 69_804
+	///   99th: 78_116
+	///   95th: 73_799
+	///   75th: 69_451
 	pub const ExtrinsicBaseWeight: Weight =
-		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(69_304), 0);
+		Weight::from_parts(WEIGHT_REF_TIME_PER_NANOS.saturating_mul(69_311), 0);
 }
 
 #[cfg(test)]

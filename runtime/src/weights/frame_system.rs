@@ -48,20 +48,20 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_043_000 picoseconds.
-		Weight::from_parts(15_641_812, 0)
+		// Minimum execution time: 2_063_000 picoseconds.
+		Weight::from_parts(12_263_826, 0)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(207, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(214, 0).saturating_mul(b.into()))
 	}
 	/// The range of component `b` is `[0, 3932160]`.
 	fn remark_with_event(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_228_000 picoseconds.
-		Weight::from_parts(5_338_000, 0)
+		// Minimum execution time: 5_338_000 picoseconds.
+		Weight::from_parts(5_619_000, 0)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(1_528, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(1_554, 0).saturating_mul(b.into()))
 	}
 	/// Storage: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
 	/// Proof: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
@@ -69,8 +69,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_845_000 picoseconds.
-		Weight::from_parts(4_226_000, 0)
+		// Minimum execution time: 3_946_000 picoseconds.
+		Weight::from_parts(4_377_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: UNKNOWN KEY `0x3a636f6465` (r:0 w:1)
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 87_234_259_000 picoseconds.
-		Weight::from_parts(89_495_952_000, 0)
+		// Minimum execution time: 89_528_951_000 picoseconds.
+		Weight::from_parts(92_182_920_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -90,10 +90,10 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_093_000 picoseconds.
-		Weight::from_parts(2_164_000, 0)
-			// Standard Error: 579
-			.saturating_add(Weight::from_parts(799_637, 0).saturating_mul(i.into()))
+		// Minimum execution time: 2_163_000 picoseconds.
+		Weight::from_parts(2_223_000, 0)
+			// Standard Error: 541
+			.saturating_add(Weight::from_parts(792_850, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -103,10 +103,10 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_063_000 picoseconds.
-		Weight::from_parts(2_193_000, 0)
-			// Standard Error: 644
-			.saturating_add(Weight::from_parts(592_856, 0).saturating_mul(i.into()))
+		// Minimum execution time: 2_153_000 picoseconds.
+		Weight::from_parts(2_243_000, 0)
+			// Standard Error: 570
+			.saturating_add(Weight::from_parts(563_874, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -116,10 +116,10 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `35 + p * (69 ±0)`
 		//  Estimated: `48 + p * (70 ±0)`
-		// Minimum execution time: 3_616_000 picoseconds.
-		Weight::from_parts(3_745_000, 48)
-			// Standard Error: 1_711
-			.saturating_add(Weight::from_parts(1_200_271, 0).saturating_mul(p.into()))
+		// Minimum execution time: 3_706_000 picoseconds.
+		Weight::from_parts(3_776_000, 48)
+			// Standard Error: 1_689
+			.saturating_add(Weight::from_parts(1_177_782, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 70).saturating_mul(p.into()))
@@ -130,8 +130,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 12_098_000 picoseconds.
-		Weight::from_parts(26_589_000, 0)
+		// Minimum execution time: 8_954_000 picoseconds.
+		Weight::from_parts(23_866_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `System::AuthorizedUpgrade` (r:1 w:1)
@@ -142,8 +142,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `1518`
-		// Minimum execution time: 96_353_730_000 picoseconds.
-		Weight::from_parts(99_843_522_000, 1518)
+		// Minimum execution time: 93_199_126_000 picoseconds.
+		Weight::from_parts(96_926_795_000, 1518)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}

@@ -47,29 +47,29 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_963_000 picoseconds.
+		// Minimum execution time: 1_933_000 picoseconds.
 		Weight::from_parts(2_183_000, 0)
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_216_000 picoseconds.
-		Weight::from_parts(4_577_000, 0)
+		// Minimum execution time: 4_176_000 picoseconds.
+		Weight::from_parts(4_547_000, 0)
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_166_000 picoseconds.
-		Weight::from_parts(4_526_000, 0)
+		// Minimum execution time: 4_176_000 picoseconds.
+		Weight::from_parts(4_507_000, 0)
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 561_000 picoseconds.
-		Weight::from_parts(641_000, 0)
+		// Minimum execution time: 560_000 picoseconds.
+		Weight::from_parts(651_000, 0)
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -78,7 +78,7 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		//  Measured:  `0`
 		//  Estimated: `3529`
 		// Minimum execution time: 7_882_000 picoseconds.
-		Weight::from_parts(8_463_000, 3529)
+		Weight::from_parts(8_412_000, 3529)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -86,28 +86,28 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 440_000 picoseconds.
-		Weight::from_parts(521_000, 0)
+		// Minimum execution time: 430_000 picoseconds.
+		Weight::from_parts(510_000, 0)
 	}
 	fn check_tx_version() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 430_000 picoseconds.
-		Weight::from_parts(500_000, 0)
+		// Minimum execution time: 450_000 picoseconds.
+		Weight::from_parts(551_000, 0)
 	}
 	fn check_weight() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_956_000 picoseconds.
-		Weight::from_parts(4_336_000, 0)
+		// Minimum execution time: 4_006_000 picoseconds.
+		Weight::from_parts(4_406_000, 0)
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_204_000 picoseconds.
-		Weight::from_parts(2_484_000, 0)
+		// Minimum execution time: 2_234_000 picoseconds.
+		Weight::from_parts(2_504_000, 0)
 	}
 }

@@ -14,9 +14,9 @@
 // benchmark
 // storage
 // --chain
-// /tmp/tmp.A7b0o4G0Ht/dev.json
+// /tmp/tmp.ArMwSGzaYT/dev.json
 // --base-path
-// /tmp/tmp.A7b0o4G0Ht/storage
+// /tmp/tmp.ArMwSGzaYT/storage
 // --database
 // paritydb
 // --state-version
@@ -40,18 +40,18 @@ parameter_types! {
 	pub const ParityDbWeight: RuntimeDbWeight = RuntimeDbWeight {
 		// Time to read one storage item.
 		//
-		// Nanoseconds: min 1_732, max 1_976_749,
-		// average 8_492, median 7_771,
-		// std-dev 9168.11; p99 22_965, p95 10_656,
-		// p75 8_723.
-		read: 8_492 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 1_703, max 2_010_519,
+		// average 6_331, median 5_869,
+		// std-dev 7766.95; p99 13_751, p95 7_992,
+		// p75 6_550.
+		read: 6_331 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		// Time to write one storage item (the trie's new root included).
 		//
-		// Nanoseconds: min 14_729, max 43_647,
-		// average 18_906, median 17_822,
-		// std-dev 4512.18; p99 43_320, p95 24_530,
-		// p75 19_350.
-		write: 18_906 * constants::WEIGHT_REF_TIME_PER_NANOS,
+		// Nanoseconds: min 10_656, max 57_529,
+		// average 14_039, median 13_364,
+		// std-dev 4775.95; p99 27_182, p95 15_949,
+		// p75 14_115.
+		write: 14_039 * constants::WEIGHT_REF_TIME_PER_NANOS,
 	};
 }
 
