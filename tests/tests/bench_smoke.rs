@@ -34,6 +34,7 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 5. Growth | 10000 badges: badges_verify, every question new, concurrency 16: per second |",
 		"| 5. Growth | latency ratio 10000 / 1000 badges (badges_verify p50, concurrency 1) |",
 		"| 5. Growth | state bytes per badge generated at genesis",
+		"| 5. Growth | database bytes per badge generated at genesis",
 	] {
 		let (row, cell) = value_cell(&table, figure);
 		let value: f64 = cell

@@ -512,20 +512,20 @@ async fn run(args: &Args) -> Result<(), String> {
 		));
 	}
 
-	// 5. Growth of the state column, per badge issued in the run.
+	// 5. Growth of the state column, per badge issued in the run. Not the target's figure: a
+	// run of minutes never leaves the 256-block pruning window, so the column still holds every
+	// block's superseded trie nodes (the genesis comparison below has none).
 	eprintln!("stopping Dave's validator to measure its state column");
 	dave.stop();
 	let state = state_column_size(dave.base_path.path())?.saturating_sub(state_before) as f64
 		/ recipients.issued.len() as f64;
-	figures.push(Figure {
-		target: Some(("≤ 200", state <= 200.0)),
-		..figure(
-			"5. Growth",
-			"state bytes per badge (ParityDB state column growth over the run, Dave's validator)",
-			state,
-			"B",
-		)
-	});
+	figures.push(figure(
+		"5. Growth",
+		"state bytes per badge (ParityDB state column growth over the run, superseded trie nodes \
+		 within the pruning window included, Dave's validator)",
+		state,
+		"B",
+	));
 
 	// 5. Growth: a chain holding few versus many badges, each a dev chain whose badges were
 	// generated at genesis through the issuance path (a million need no hours of blocks): the
@@ -588,6 +588,19 @@ async fn run(args: &Args) -> Result<(), String> {
 		format!("latency ratio {many} / {few} badges (badges_verify p50, concurrency 16)"),
 		b.c16.1 / a.c16.1,
 		"",
+	));
+	// The whole database also holds, freed but still allocated (ParityDB does not shrink its
+	// files), the genesis block's state-db journal: a copy of every trie node it inserted. The
+	// target's figure is the state column below; this one shows the difference.
+	let whole = b.db_bytes.saturating_sub(a.db_bytes) as f64 / (many - few) as f64;
+	figures.push(figure(
+		"5. Growth",
+		format!(
+			"database bytes per badge generated at genesis (whole database, {many} vs {few} \
+			 badges; the genesis journal's freed copy of the trie included)"
+		),
+		whole,
+		"B",
 	));
 	let live = b.state_bytes.saturating_sub(a.state_bytes) as f64 / (many - few) as f64;
 	figures.push(Figure {
@@ -952,6 +965,8 @@ struct GeneratedChain {
 	c16: (f64, f64, f64),
 	/// The state column's bytes, the node stopped cleanly.
 	state_bytes: u64,
+	/// The whole database's bytes (every column and file), after the state column's.
+	db_bytes: u64,
 }
 
 /// Start a one-validator dev chain whose genesis holds `count` badges of Alice, ask it about
@@ -988,15 +1003,18 @@ async fn generated_chain(count: u32, secs: f64) -> Result<GeneratedChain, String
 	let c16 = lookups(&node.http_url(), Lookup::RpcNew, &sample, 16, secs).await?;
 	node.stop();
 	let state_bytes = state_column_size(node.base_path.path())?;
+	let db_bytes = dir_size(node.base_path.path());
 	eprintln!(
-		"{count} badges: started in {start_secs:.1} s, state column {:.1} MB",
-		state_bytes as f64 / 1e6
+		"{count} badges: started in {start_secs:.1} s, state column {:.1} MB, database {:.1} MB",
+		state_bytes as f64 / 1e6,
+		db_bytes as f64 / 1e6
 	);
 	Ok(GeneratedChain {
 		start_secs,
 		c1,
 		c16,
 		state_bytes,
+		db_bytes,
 	})
 }
 
