@@ -72,13 +72,18 @@ fn key(n: u8) -> ClaimKey {
 	claim_pair(n).public()
 }
 
-fn receive(badge: BadgeId, n: u8, holder: u64) {
-	assert_ok!(Badges::receive(
+/// `holder` receives `badge` with claim key number `n`, which signs for it.
+fn try_receive(badge: BadgeId, n: u8, holder: u64) -> frame_support::dispatch::DispatchResult {
+	Badges::receive(
 		signed(holder),
 		badge,
-		claim_pair(n).public(),
-		proof(&claim_pair(n), &badge, holder)
-	));
+		key(n),
+		proof(&claim_pair(n), &badge, holder),
+	)
+}
+
+fn receive(badge: BadgeId, n: u8, holder: u64) {
+	assert_ok!(try_receive(badge, n, holder));
 }
 
 /// A class of [`ISSUER`] with one badge received by [`HOLDER`].
@@ -260,12 +265,7 @@ mod issuers {
 			);
 			// Its badges cannot be received and verify as suspended.
 			assert_noop!(
-				Badges::receive(
-					signed(HOLDER),
-					badge,
-					key(1),
-					proof(&claim_pair(1), &badge, HOLDER)
-				),
+				try_receive(badge, 1, HOLDER),
 				Error::<Test>::IssuerSuspended
 			);
 			assert_eq!(verdict(badge), Verdict::IssuerSuspended);
@@ -635,12 +635,7 @@ mod receipt {
 			);
 			// Another claim key, whatever it signs.
 			assert_noop!(
-				Badges::receive(
-					signed(HOLDER),
-					badge,
-					key(2),
-					proof(&claim_pair(2), &badge, HOLDER)
-				),
+				try_receive(badge, 2, HOLDER),
 				Error::<Test>::ClaimKeyMismatch
 			);
 			assert_eq!(
@@ -682,12 +677,7 @@ mod receipt {
 				Error::<Test>::AlreadyReceived
 			);
 			assert_noop!(
-				Badges::receive(
-					signed(STRANGER),
-					badge,
-					key(1),
-					proof(&claim_pair(1), &badge, STRANGER)
-				),
+				try_receive(badge, 1, STRANGER),
 				Error::<Test>::AlreadyReceived
 			);
 			// Revoked and expired badges cannot be received.
@@ -697,29 +687,13 @@ mod receipt {
 				RevocationReason::Unspecified,
 				None
 			));
-			assert_noop!(
-				Badges::receive(
-					signed(HOLDER),
-					other,
-					key(2),
-					proof(&claim_pair(2), &other, HOLDER)
-				),
-				Error::<Test>::BadgeRevoked
-			);
+			assert_noop!(try_receive(other, 2, HOLDER), Error::<Test>::BadgeRevoked);
 			let mut expiring = spec(3);
 			expiring.expires_at = Some(1_500_000);
 			assert_ok!(Badges::issue(signed(ISSUER), class, expiring));
 			let third = badge_id(class, &recipient(3));
 			Timestamp::set_timestamp(1_500_000);
-			assert_noop!(
-				Badges::receive(
-					signed(HOLDER),
-					third,
-					key(3),
-					proof(&claim_pair(3), &third, HOLDER)
-				),
-				Error::<Test>::BadgeExpired
-			);
+			assert_noop!(try_receive(third, 3, HOLDER), Error::<Test>::BadgeExpired);
 		});
 	}
 
@@ -731,12 +705,7 @@ mod receipt {
 			// `receive`, and it refuses a received badge even with a valid proof for the
 			// new account.
 			assert_noop!(
-				Badges::receive(
-					signed(STRANGER),
-					badge,
-					key(1),
-					proof(&claim_pair(1), &badge, STRANGER)
-				),
+				try_receive(badge, 1, STRANGER),
 				Error::<Test>::AlreadyReceived
 			);
 			let names: Vec<&str> = crate::Call::<Test>::get_call_names().to_vec();
