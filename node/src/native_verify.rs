@@ -2,12 +2,13 @@
 //!
 //! A verdict is [`Verification::of`] over four storage entries: the badge, its class, its issuer
 //! and the chain's time (and, on a chain with badges from before storage version 3, the two
-//! entries that tell the class of an older id). The runtime's `BadgesApi::verify` reads them and calls that function;
-//! this module reads the same entries (keys from the same storage declarations, compiled
-//! natively) from the node's database and calls the same function. That is only the same code
-//! when the block's runtime is the one this node was built with, so each block's `:code` hash is
-//! compared with the hash of the embedded runtime first; any other runtime (an upgrade this node
-//! predates, or one it was built after) is asked through the WASM executor as before.
+//! entries that tell the class of an older id). The runtime's `BadgesApi::verify` reads them
+//! and calls that function; this module reads the same entries (keys from the same storage
+//! declarations, compiled natively) from the node's database and calls the same function. That
+//! is only the same code when the block's runtime is the one this node was built with, so each
+//! block's `:code` hash is compared with the hash of the embedded runtime first; any other
+//! runtime (an upgrade this node predates, or one it was built after) is asked through the WASM
+//! executor as before.
 
 use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Runtime};
 use codec::Decode;
