@@ -9,13 +9,13 @@
 //! WEIGHT-METRIC: `Average`, WEIGHT-MUL: `1.0`, WEIGHT-ADD: `0`
 
 // Executed Command:
-//   /root/.cache/open-badge-chain/target/debug/badge-node-benchmarks
+//   badge-node-benchmarks
 //   benchmark
 //   overhead
 //   --chain
 //   dev
 //   --base-path
-//   /tmp/tmp.ArMwSGzaYT/overhead
+//   <temporary directory>/overhead
 //   --wasm-execution
 //   compiled
 //   --warmup

@@ -9,7 +9,7 @@
 //! WASM execution `Compiled`, chain `Some("dev")`, DB cache 1024.
 
 // Command:
-// /root/.cache/open-badge-chain/target/debug/badge-node-benchmarks
+// badge-node-benchmarks
 // benchmark
 // pallet
 // --chain

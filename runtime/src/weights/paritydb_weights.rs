@@ -10,13 +10,13 @@
 //! times 1.0 plus 0.
 
 // Command:
-// /root/.cache/open-badge-chain/target/debug/badge-node-benchmarks
+// badge-node-benchmarks
 // benchmark
 // storage
 // --chain
-// /tmp/tmp.ArMwSGzaYT/dev.json
+// <temporary directory>/dev.json
 // --base-path
-// /tmp/tmp.ArMwSGzaYT/storage
+// <temporary directory>/storage
 // --database
 // paritydb
 // --state-version
