@@ -91,18 +91,15 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 			decoded(get(&pallet_badges::Badges::<Runtime>::hashed_key_for(badge))?);
 		let class = match &record {
 			Some(_) => {
-				// As `Pallet::class_of`: the id's class, unless the chain has badges from before
-				// storage version 3 and this is one whose id does not start with its class.
-				let before_v3: u32 =
+				// As `Pallet::class_of`, from the same entries.
+				let before_v3 =
 					decoded(get(&pallet_badges::ClassesBeforeV3::<Runtime>::hashed_key())?)
 						.unwrap_or_default();
-				let legacy = match before_v3 {
-					0 => None,
-					_ => decoded(get(
+				let (id, _) = pallet_badges::resolve_class(&badge, before_v3, |badge| {
+					Ok::<_, Error>(decoded(get(
 						&pallet_badges::LegacyBadgeClass::<Runtime>::hashed_key_for(badge),
-					)?),
-				};
-				let id = legacy.unwrap_or_else(|| pallet_badges::class_in_id(&badge));
+					)?))
+				})?;
 				decoded::<ClassInfo>(get(&pallet_badges::Classes::<Runtime>::hashed_key_for(id))?)
 					.map(|class| (id, class))
 			}

@@ -317,12 +317,10 @@ impl<T: Config> Pallet<T> {
 	/// of that index, so their class's stretch of [`Badges`] lists them). One read, two on a
 	/// chain that has badges from before v3.
 	pub fn class_of(badge: &BadgeId) -> (ClassId, bool) {
-		if ClassesBeforeV3::<T>::get() > 0 {
-			if let Some(class) = LegacyBadgeClass::<T>::get(badge) {
-				return (class, true);
-			}
-		}
-		(class_in_id(badge), false)
+		let Ok(class) = resolve_class(badge, ClassesBeforeV3::<T>::get(), |badge| {
+			Ok::<_, core::convert::Infallible>(LegacyBadgeClass::<T>::get(badge))
+		});
+		class
 	}
 
 	/// The weight of looking `count` recipients up under their ids from before storage

@@ -1212,6 +1212,25 @@ mod transaction_validation {
 }
 
 #[test]
+fn a_class_is_resolved_from_the_id_unless_an_older_badge_names_another() {
+	// What the runtime and the node's native verdict share: the older-id map is read only on a
+	// chain with classes from before storage version 3, and its read's failure is the answer's.
+	let badge = badge_id(7, &recipient(1));
+	let unread = |_: &BadgeId| -> Result<Option<ClassId>, &str> { Err("read without need") };
+	assert_eq!(resolve_class(&badge, 0, unread), Ok((7, false)));
+	let older = legacy_badge_id(2, &recipient(1));
+	assert_eq!(
+		resolve_class(&older, 3, |id| Ok::<_, ()>((*id == older).then_some(2))),
+		Ok((2, true))
+	);
+	assert_eq!(
+		resolve_class(&badge, 3, |_| Ok::<_, ()>(None)),
+		Ok((7, false))
+	);
+	assert_eq!(resolve_class(&badge, 3, unread), Err("read without need"));
+}
+
+#[test]
 fn claim_keys_sign_what_the_runtime_checks() {
 	// The payload is the one documented for clients: blake2_256 of the SCALE tuple.
 	use codec::Encode;

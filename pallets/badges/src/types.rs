@@ -94,6 +94,25 @@ pub fn class_in_id(badge: &BadgeId) -> ClassId {
 	ClassId::from_le_bytes(class)
 }
 
+/// The class of `badge`, and whether it is a badge issued before storage version 3 under an
+/// id that does not start with it: the id's class, unless the chain has classes from before
+/// v3 (`classes_before_v3`, the value of [`crate::ClassesBeforeV3`]) and `legacy_class` (a
+/// read of [`crate::LegacyBadgeClass`], made only then) names the badge's class. The runtime
+/// ([`crate::Pallet::class_of`]) and the node's native verdict both resolve a class here, each
+/// with its own way of reading storage (`E`, what a read can fail with).
+pub fn resolve_class<E>(
+	badge: &BadgeId,
+	classes_before_v3: ClassId,
+	legacy_class: impl FnOnce(&BadgeId) -> Result<Option<ClassId>, E>,
+) -> Result<(ClassId, bool), E> {
+	if classes_before_v3 > 0 {
+		if let Some(class) = legacy_class(badge)? {
+			return Ok((class, true));
+		}
+	}
+	Ok((class_in_id(badge), false))
+}
+
 /// The id a badge for `recipient` in `class` got before storage version 3, the whole digest
 /// `blake2_256(SCALE(b"openbadge/badge", class, recipient))`: such badges keep it.
 pub fn legacy_badge_id(class: ClassId, recipient: &H256) -> BadgeId {
