@@ -93,4 +93,20 @@ pub struct Cli {
 	/// How to run the node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// How long a finality vote takes to reach the other validators, in milliseconds. A GRANDPA
+	/// voter prevotes two such periods into a round and precommits four into it, sooner when
+	/// the others' votes arrive first, so a round, and the wait from a block's import to its
+	/// finality, lasts about four of them. Substrate's template uses 333; validators of one
+	/// consortium reach each other in tens of milliseconds.
+	#[arg(
+		long,
+		value_name = "MS",
+		default_value_t = GRANDPA_GOSSIP_MS,
+		value_parser = clap::value_parser!(u64).range(1..)
+	)]
+	pub grandpa_gossip_ms: u64,
 }
+
+/// The default `--grandpa-gossip-ms`.
+pub const GRANDPA_GOSSIP_MS: u64 = 100;
