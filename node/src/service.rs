@@ -317,6 +317,11 @@ pub fn new_full<
 		} else {
 			None
 		};
+		log::info!(
+			target: "badge-node",
+			"GRANDPA gossip duration {} ms (rounds of about four)",
+			grandpa_gossip.as_millis()
+		);
 		let grandpa_config = sc_consensus_grandpa::Config {
 			gossip_duration: grandpa_gossip,
 			justification_generation_period: GRANDPA_JUSTIFICATION_PERIOD,

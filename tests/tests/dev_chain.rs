@@ -637,6 +637,38 @@ fn the_node_runs_the_single_state_pool_with_a_deep_future_queue_unless_told_othe
 	assert_eq!(logged(&upstream, "future="), "819");
 }
 
+#[test]
+fn grandpa_rounds_are_short_unless_told_otherwise() {
+	// The voter starts after the RPC server, so its line may come a moment after the node is up.
+	let gossip = |node: &Node| {
+		let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+		loop {
+			let found = node.log.lock().expect("log lock").iter().find_map(|l| {
+				let rest = l.split("GRANDPA gossip duration ").nth(1)?;
+				rest.split(' ').next().map(String::from)
+			});
+			match found {
+				Some(ms) => return ms,
+				None if std::time::Instant::now() < deadline => {
+					std::thread::sleep(std::time::Duration::from_millis(100))
+				}
+				None => panic!("the node logs its GRANDPA gossip duration"),
+			}
+		}
+	};
+	assert_eq!(gossip(&Node::dev()), "100", "`cli::GRANDPA_GOSSIP_MS`");
+	let node = Node::start(&["--dev", "--port", "0", "--grandpa-gossip-ms", "333"]);
+	assert_eq!(gossip(&node), "333");
+	// No rounds without time to vote.
+	let out = std::process::Command::new(badge_e2e::node_binary())
+		.args(["--dev", "--grandpa-gossip-ms", "0"])
+		.output()
+		.expect("the node runs");
+	assert!(!out.status.success(), "a zero gossip duration is refused");
+	let stderr = String::from_utf8_lossy(&out.stderr);
+	assert!(stderr.contains("--grandpa-gossip-ms"), "{stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_rpc_parameters_get_json_rpc_errors() {
 	let node = Node::dev();
