@@ -81,7 +81,11 @@ events = await send(
 );
 const issued = find(events, 'badges', 'BadgeIssued');
 const badge = issued.data.badge.toHex();
-if (issued.data.recipient.toHex() !== recipient) fail('the event does not carry the recipient');
+if (issued.data.class.toNumber() !== classId) fail('the event does not name the class');
+// A badge id starts with its class, little-endian.
+const classBytes = new Uint8Array(4);
+new DataView(classBytes.buffer).setUint32(0, classId, true);
+if (!badge.startsWith(u8aToHex(classBytes))) fail(`badge ${badge} does not start with class ${classId}`);
 
 // The runtime API, by name, from the metadata.
 const verification = await api.call.badgesApi.verify(badge, null);

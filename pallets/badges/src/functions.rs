@@ -385,10 +385,6 @@ impl<T: Config> Pallet<T> {
 				badge,
 				class,
 				issuer: issuer.clone(),
-				recipient: spec.recipient,
-				claim_key: spec.claim_key,
-				expires_at: spec.expires_at,
-				evidence: spec.evidence,
 			});
 		}
 		details.issued = details

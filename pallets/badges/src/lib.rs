@@ -286,7 +286,8 @@ pub mod pallet {
 			/// Its issuer.
 			issuer: T::AccountId,
 		},
-		/// A badge was issued.
+		/// A badge was issued. What else it was issued with (recipient commitment, claim key,
+		/// expiry, evidence digest) is in the call that issued it, in the same block.
 		BadgeIssued {
 			/// The badge id.
 			badge: BadgeId,
@@ -294,14 +295,6 @@ pub mod pallet {
 			class: ClassId,
 			/// Its issuer.
 			issuer: T::AccountId,
-			/// The recipient commitment.
-			recipient: sp_core::H256,
-			/// The claim key.
-			claim_key: ClaimKey,
-			/// Expiry, if any.
-			expires_at: Option<Moment>,
-			/// Evidence digest, if any.
-			evidence: Option<Digest>,
 		},
 		/// A recipient received a badge into its wallet account.
 		BadgeReceived {

@@ -399,10 +399,6 @@ mod issuance {
 					badge: id,
 					class,
 					issuer: ISSUER,
-					recipient: recipient(1),
-					claim_key: s.claim_key,
-					expires_at: Some(2_000_000),
-					evidence: Some([3; 32]),
 				}
 				.into(),
 			);
