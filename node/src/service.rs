@@ -319,7 +319,7 @@ pub fn new_full<
 		};
 		log::info!(
 			target: "badge-node",
-			"GRANDPA gossip duration {} ms (rounds of about four)",
+			"GRANDPA gossip duration {} ms (a round lasts about four such periods)",
 			grandpa_gossip.as_millis()
 		);
 		let grandpa_config = sc_consensus_grandpa::Config {

@@ -173,15 +173,30 @@ impl Node {
 		format!("http://127.0.0.1:{}", self.rpc_port)
 	}
 
-	/// The node's peer id, from its log (`Local node identity is: …`).
+	/// The node's peer id, from its log (`Local node identity is: …`), logged before its RPC port
+	/// opens.
 	pub fn peer_id(&self) -> String {
-		self.log
-			.lock()
-			.expect("log lock")
-			.iter()
-			.find_map(|l| l.split("Local node identity is: ").nth(1))
-			.map(|id| id.trim().to_string())
-			.expect("the node logged its identity before its RPC port")
+		self.logged_after("Local node identity is: ", Duration::ZERO)
+	}
+
+	/// What follows `marker` on the first log line that holds it, trimmed, waiting up to `within`
+	/// for the line (a part started after the RPC server logs a moment after the node is up).
+	/// Panics naming the marker when no line holds it by then.
+	pub fn logged_after(&self, marker: &str, within: Duration) -> String {
+		let deadline = Instant::now() + within;
+		loop {
+			let found = self
+				.log
+				.lock()
+				.expect("log lock")
+				.iter()
+				.find_map(|l| l.split(marker).nth(1).map(|rest| rest.trim().to_string()));
+			match found {
+				Some(rest) => return rest,
+				None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+				None => panic!("the node logged no line with {marker:?}"),
+			}
+		}
 	}
 
 	/// The node's p2p multiaddress with its peer id (for `--bootnodes`), from its

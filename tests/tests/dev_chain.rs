@@ -604,16 +604,13 @@ fn the_node_runs_the_single_state_pool_with_a_deep_future_queue_unless_told_othe
 	// The pool logs its settings once, as it is created:
 	// `txpool_type=SingleState ready=Limit { count: 40960, .. } future=Limit { count: 4096, .. }`.
 	let logged = |node: &Node, key: &str| {
-		node.log
-			.lock()
-			.expect("log lock")
-			.iter()
-			.find_map(|l| {
-				let rest = l.split(key).nth(1)?;
-				let value = rest.strip_prefix("Limit { count: ").unwrap_or(rest);
-				value.split([' ', ',']).next().map(String::from)
-			})
-			.unwrap_or_else(|| panic!("the node logs its pool's {key}"))
+		let rest = node.logged_after(key, Duration::ZERO);
+		let value = rest.strip_prefix("Limit { count: ").unwrap_or(&rest);
+		value
+			.split([' ', ','])
+			.next()
+			.unwrap_or_default()
+			.to_string()
 	};
 	let node = Node::dev();
 	assert_eq!(logged(&node, "txpool_type="), "SingleState");
@@ -641,20 +638,8 @@ fn the_node_runs_the_single_state_pool_with_a_deep_future_queue_unless_told_othe
 fn grandpa_rounds_are_short_unless_told_otherwise() {
 	// The voter starts after the RPC server, so its line may come a moment after the node is up.
 	let gossip = |node: &Node| {
-		let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-		loop {
-			let found = node.log.lock().expect("log lock").iter().find_map(|l| {
-				let rest = l.split("GRANDPA gossip duration ").nth(1)?;
-				rest.split(' ').next().map(String::from)
-			});
-			match found {
-				Some(ms) => return ms,
-				None if std::time::Instant::now() < deadline => {
-					std::thread::sleep(std::time::Duration::from_millis(100))
-				}
-				None => panic!("the node logs its GRANDPA gossip duration"),
-			}
-		}
+		let rest = node.logged_after("GRANDPA gossip duration ", Duration::from_secs(30));
+		rest.split(' ').next().unwrap_or_default().to_string()
 	};
 	assert_eq!(gossip(&Node::dev()), "100", "`cli::GRANDPA_GOSSIP_MS`");
 	let node = Node::start(&["--dev", "--port", "0", "--grandpa-gossip-ms", "333"]);
