@@ -1386,9 +1386,9 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 		 Four validators of the `local` chain (with sessions of {SESSION_LENGTH} blocks) on \
 		 loopback on that one machine, with the \
 		 benchmark client beside them; binaries of the workspace's one cargo profile (`dev`: every \
-		 dependency and the node at opt-level 3, the workspace's other crates unoptimized, the \
-		 runtime as \
-		 optimized WASM). {badges} badges issued in \
+		 dependency and the node at opt-level 3 without debug assertions or overflow checks, the \
+		 workspace's other crates unoptimized, the runtime as optimized WASM), the client's \
+		 questions sent by its own lean HTTP caller. {badges} badges issued in \
 		 {:.0} s. Throughput figures are medians of {} runs; ratios are taken within each run. \
 		 Sizes: {} single issuances and remarks per run, {} and {} badges in bulk per run (wall \
 		 time and throughput), {} latency samples, {} s per lookup measurement.{}\n\n",
