@@ -992,7 +992,7 @@ impl LeanRpc {
 	/// Call `method` with `params` (the inside of the JSON array): the bytes of the `result`'s
 	/// JSON, or the node's error (a JSON-RPC error, a `null` result, an HTTP error status).
 	async fn call(&mut self, method: &str, params: &str) -> Result<&[u8], String> {
-		use tokio::io::{AsyncReadExt, AsyncWriteExt};
+		use tokio::io::AsyncWriteExt;
 		let body = format!(
 			"{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"{method}\",\"params\":[{params}]}}"
 		);
@@ -1013,19 +1013,8 @@ impl LeanRpc {
 			.map_err(|e| format!("sending {method}: {e}"))?;
 		self.buffer.clear();
 		let (head, length, status) = loop {
-			let filled = self.buffer.len();
-			self.buffer.resize(filled.max(2048) * 2, 0);
-			let read = self
-				.stream
-				.read(&mut self.buffer[filled..])
-				.await
-				.map_err(|e| format!("reading the answer to {method}: {e}"))?;
-			self.buffer.truncate(filled + read);
-			if read == 0 {
-				return Err(format!(
-					"the node closed the connection before answering {method}"
-				));
-			}
+			let room = self.buffer.len().max(2048) * 2;
+			self.read_up_to(room, method).await?;
 			let mut headers = [httparse::EMPTY_HEADER; 16];
 			let mut response = httparse::Response::new(&mut headers);
 			let parsed = response
@@ -1042,19 +1031,7 @@ impl LeanRpc {
 			}
 		};
 		while self.buffer.len() < head + length {
-			let filled = self.buffer.len();
-			self.buffer.resize(head + length, 0);
-			let read = self
-				.stream
-				.read(&mut self.buffer[filled..])
-				.await
-				.map_err(|e| format!("reading the answer to {method}: {e}"))?;
-			self.buffer.truncate(filled + read);
-			if read == 0 {
-				return Err(format!(
-					"the node closed the connection while answering {method}"
-				));
-			}
+			self.read_up_to(head + length, method).await?;
 		}
 		let body = &self.buffer[head..head + length];
 		let error = || format!("HTTP {status}: {}", String::from_utf8_lossy(body));
@@ -1065,6 +1042,26 @@ impl LeanRpc {
 			Some(b"null") | None => Err(error()),
 			Some(result) => Ok(result),
 		}
+	}
+
+	/// Append what the connection has, at most until the buffer holds `end` bytes; an error
+	/// when the node has closed it (the answer to `method` is then incomplete).
+	async fn read_up_to(&mut self, end: usize, method: &str) -> Result<(), String> {
+		use tokio::io::AsyncReadExt;
+		let filled = self.buffer.len();
+		self.buffer.resize(end, 0);
+		let read = self
+			.stream
+			.read(&mut self.buffer[filled..])
+			.await
+			.map_err(|e| format!("reading the answer to {method}: {e}"))?;
+		self.buffer.truncate(filled + read);
+		if read == 0 {
+			return Err(format!(
+				"the node closed the connection before its answer to {method} was complete"
+			));
+		}
+		Ok(())
 	}
 }
 
@@ -1504,6 +1501,8 @@ mod tests {
 			),
 			http("403 Forbidden", "Provided Host header is not allowed"),
 			"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n".to_string(),
+			// Cut short: the server then closes the connection.
+			"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"jsonrpc\"".to_string(),
 		])
 		.await;
 		let mut rpc = LeanRpc::connect(&url).await.unwrap();
@@ -1521,8 +1520,10 @@ mod tests {
 		assert!(status.starts_with("HTTP 403"), "{status}");
 		let chunked = rpc.call("badges_verify", r#""0x05""#).await.unwrap_err();
 		assert!(chunked.contains("no Content-Length"), "{chunked}");
+		let cut = rpc.call("badges_verify", r#""0x06""#).await.unwrap_err();
+		assert!(cut.contains("closed the connection"), "{cut}");
 		let requests = server.await.unwrap();
-		assert_eq!(requests.len(), 6, "one connection for every call");
+		assert_eq!(requests.len(), 7, "one connection for every call");
 		let host = url.trim_start_matches("http://");
 		assert!(requests[0].starts_with(&format!("POST / HTTP/1.1\r\nHost: {host}\r\n")));
 		assert!(requests[0]
