@@ -967,6 +967,9 @@ struct LeanRpc {
 	buffer: Vec<u8>,
 }
 
+/// How long a [`LeanRpc`] call waits for its answer (a submission of a 500-badge batch included).
+const CALL_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// How the node's server (jsonrpsee) begins an answer to a request with id 1.
 const ANSWER: &[u8] = b"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":";
 
@@ -990,8 +993,16 @@ impl LeanRpc {
 	}
 
 	/// Call `method` with `params` (the inside of the JSON array): the bytes of the `result`'s
-	/// JSON, or the node's error (a JSON-RPC error, a `null` result, an HTTP error status).
+	/// JSON, or the node's error (a JSON-RPC error, a `null` result, an HTTP error status), or a
+	/// timeout after [`CALL_TIMEOUT`] (a node that stops answering fails the run).
 	async fn call(&mut self, method: &str, params: &str) -> Result<&[u8], String> {
+		tokio::time::timeout(CALL_TIMEOUT, self.exchange(method, params))
+			.await
+			.map_err(|_| format!("no answer to {method} within {CALL_TIMEOUT:?}"))?
+	}
+
+	/// One request and its answer, as [`LeanRpc::call`] describes, without the timeout.
+	async fn exchange(&mut self, method: &str, params: &str) -> Result<&[u8], String> {
 		use tokio::io::AsyncWriteExt;
 		let body = format!(
 			"{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"{method}\",\"params\":[{params}]}}"
