@@ -41,6 +41,11 @@ struct Args {
 	/// (repeatable); the table names them.
 	#[arg(long, allow_hyphen_values = true)]
 	node_arg: Vec<String>,
+	/// Only write the dev chain's spec with Alice an issuer and COUNT badges of hers generated
+	/// at genesis to `--out`, and exit: `scripts/benchmark` builds the storage benchmark's state
+	/// from it (`BADGE_NODE_BIN` names the node whose dev spec is patched).
+	#[arg(long, value_name = "COUNT")]
+	generated_spec: Option<u32>,
 }
 
 /// Workload sizes.
@@ -105,6 +110,11 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: &Args) -> Result<(), String> {
+	if let Some(count) = args.generated_spec {
+		let path = generated_spec(args.out.clone(), count)?;
+		eprintln!("wrote {} ({count} generated badges)", path.display());
+		return Ok(());
+	}
 	let sizes = if args.smoke {
 		Sizes {
 			single: args.single.unwrap_or(1_000),
@@ -877,6 +887,30 @@ impl Lookup {
 			Lookup::RpcNew => "badges_verify, every question new",
 		}
 	}
+
+	/// The JSON-RPC parameters of a question about badge `id` (for `RpcNew`, without the image
+	/// digest, which is new every time it is asked).
+	fn params(self, id: &H256) -> String {
+		match self {
+			Lookup::Rpc | Lookup::RpcNew => format!("\"{id:?}\""),
+			Lookup::StateCall => {
+				format!(
+					"\"BadgesApi_verify\",\"0x{}00\"",
+					hex::encode(id.as_bytes())
+				)
+			}
+			Lookup::Storage => format!("\"{}\"", badge_key(id)),
+		}
+	}
+
+	/// The JSON-RPC method asked.
+	fn method(self) -> &'static str {
+		match self {
+			Lookup::Rpc | Lookup::RpcNew => "badges_verify",
+			Lookup::StateCall => "state_call",
+			Lookup::Storage => "state_getStorage",
+		}
+	}
 }
 
 /// The storage key of badge `id`'s record (`Badges::Badges`, the id as it is: `Identity`).
@@ -897,18 +931,8 @@ async fn lookups(
 	concurrency: usize,
 	secs: f64,
 ) -> Result<(f64, f64, f64), String> {
-	let params = |id: &H256| match method {
-		Lookup::Rpc => format!("\"{id:?}\""),
-		Lookup::StateCall => format!(
-			"\"BadgesApi_verify\",\"0x{}00\"",
-			hex::encode(id.as_bytes())
-		),
-		Lookup::Storage => format!("\"{}\"", badge_key(id)),
-		// Written as it is asked: the digest is new every time.
-		Lookup::RpcNew => format!("\"{id:?}\""),
-	};
 	let questions: std::sync::Arc<Vec<String>> =
-		std::sync::Arc::new(sample.iter().map(params).collect());
+		std::sync::Arc::new(sample.iter().map(|id| method.params(id)).collect());
 	let deadline = Instant::now() + Duration::from_secs_f64(secs);
 	let mut tasks = Vec::new();
 	for worker in 0..concurrency {
@@ -922,17 +946,14 @@ async fn lookups(
 				let question = &questions[i % questions.len()];
 				i += concurrency;
 				let asked = Instant::now();
-				let answer = match method {
-					Lookup::Rpc => rpc.call("badges_verify", question).await,
-					Lookup::StateCall => rpc.call("state_call", question).await,
-					Lookup::Storage => rpc.call("state_getStorage", question).await,
-					Lookup::RpcNew => {
-						let mut digest = [0xd1; 32];
-						let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-						digest[..8].copy_from_slice(&n.to_le_bytes());
-						let question = format!("{question},\"0x{}\"", hex::encode(digest));
-						rpc.call("badges_verify", &question).await
-					}
+				let answer = if let Lookup::RpcNew = method {
+					let mut digest = [0xd1; 32];
+					let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+					digest[..8].copy_from_slice(&n.to_le_bytes());
+					let question = format!("{question},\"0x{}\"", hex::encode(digest));
+					rpc.call(method.method(), &question).await
+				} else {
+					rpc.call(method.method(), question).await
 				};
 				answer.map_err(|e| format!("{}: {e}", method.name()))?;
 				latencies.push(asked.elapsed().as_secs_f64());
@@ -1093,7 +1114,7 @@ struct GeneratedChain {
 /// a thousand of them spread over the set, stop it and measure its state column.
 async fn generated_chain(count: u32, secs: f64) -> Result<GeneratedChain, String> {
 	let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-	let spec = generated_spec(dir.path(), count)?;
+	let spec = generated_spec(dir.path().join(format!("dev-{count}-badges.json")), count)?;
 	let started = Instant::now();
 	let node_key = badge_e2e::node_key(1);
 	let mut node = badge_e2e::Node::start_within(
@@ -1173,15 +1194,16 @@ fn built_spec(chain: &str) -> Result<serde_json::Value, String> {
 	serde_json::from_slice(&out.stdout).map_err(|e| format!("build-spec: {e}"))
 }
 
-/// The dev chain's spec with Alice an issuer and `count` badges of hers generated at genesis.
-fn generated_spec(dir: &std::path::Path, count: u32) -> Result<PathBuf, String> {
+/// The dev chain's spec with Alice an issuer and `count` badges of hers generated at genesis,
+/// written to `path`.
+fn generated_spec(path: PathBuf, count: u32) -> Result<PathBuf, String> {
 	let mut spec = built_spec("dev")?;
 	let alice = account_of(&dev::alice()).to_string();
 	spec["genesis"]["runtimeGenesis"]["patch"]["badges"] = serde_json::json!({
 		"issuers": [[alice, b"Generated issuer".to_vec(), b"https://bench.example.jp".to_vec()]],
 		"generatedBadges": [alice, count],
 	});
-	write_spec(dir.join(format!("dev-{count}-badges.json")), &spec)
+	write_spec(path, &spec)
 }
 
 /// Bytes of every file under `dir`.
