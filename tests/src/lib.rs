@@ -366,6 +366,8 @@ impl Consortium {
 
 	/// The four validators of `chain` (`local`, or a spec file derived from it: the same
 	/// validators, node keys and authorized peers), with `extra` arguments for every validator.
+	/// Each serves Prometheus metrics on a free port ([`Node::metrics`]), as a deployed
+	/// validator does on its default port.
 	pub fn start(chain: &str, extra: &[&str]) -> Consortium {
 		let p2p_ports: Vec<u16> = (0..4).map(|_| free_port()).collect();
 		let bootnodes = Self::bootnodes_of(&p2p_ports);
@@ -385,8 +387,10 @@ impl Consortium {
 				];
 				let listen = format!("/ip4/127.0.0.1/tcp/{port}");
 				let name_flag = format!("--{name}");
+				let prometheus = free_port().to_string();
 				args.push(&listen);
 				args.push(&name_flag);
+				args.extend(["--prometheus-port", &prometheus]);
 				args.push("--bootnodes");
 				let others: Vec<&str> = bootnodes
 					.iter()

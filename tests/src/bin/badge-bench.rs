@@ -172,7 +172,9 @@ async fn run(args: &Args) -> Result<(), String> {
 		"single issuance: {} badges and {} remarks per run, {} runs",
 		sizes.single, sizes.single, sizes.runs
 	);
+	let validators: Vec<&badge_e2e::Node> = consortium.nodes.iter().chain([&dave]).collect();
 	let (mut badge_rates, mut remark_rates) = (Vec::new(), Vec::new());
+	let mut validations = Vec::new();
 	for _ in 0..sizes.runs {
 		let remarks: Vec<_> = (0..sizes.single)
 			.map(|i| {
@@ -196,7 +198,10 @@ async fn run(args: &Args) -> Result<(), String> {
 			.sign_offline(&calls, &issuer, nonce)
 			.await
 			.map_err(|e| e.to_string())?;
+		let validated_before = pool_validations(&validators)?;
 		badge_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
+		validations
+			.push((pool_validations(&validators)? - validated_before) as f64 / sizes.single as f64);
 		nonce += sizes.single as u64;
 	}
 	// The ratio is taken within each run (remarks and badges back to back), then the median.
@@ -227,6 +232,12 @@ async fn run(args: &Args) -> Result<(), String> {
 		target: Some(("≥ 0.8", ratio >= 0.8)),
 		..figure("1. Single issuance", "ratio badges / remarks", ratio, "")
 	});
+	figures.push(figure(
+		"1. Single issuance",
+		"runtime validations per badge in the four pools",
+		median(validations),
+		"",
+	));
 
 	// 2. Bulk issuance in batches of the chain's maximum.
 	let max = client.max_batch().await.map_err(|e| e.to_string())? as usize;
@@ -236,7 +247,6 @@ async fn run(args: &Args) -> Result<(), String> {
 	);
 	let db_before = dir_size(node.base_path.path());
 	let badges_before = recipients.issued.len();
-	let validators: Vec<&badge_e2e::Node> = consortium.nodes.iter().chain([&dave]).collect();
 	let log_marks: Vec<usize> = validators.iter().map(|v| log_len(v)).collect();
 	let (mut bulk_rates, mut bulk_walls) = (Vec::new(), Vec::new());
 	for _ in 0..sizes.runs {
@@ -1302,6 +1312,27 @@ fn format_value(value: f64, unit: &str) -> String {
 }
 
 /// Lines `node` has logged so far.
+/// Transactions the validators' pools have had the runtime validate so far, summed over
+/// `validators` (their `substrate_sub_txpool_validations_finished` counters): each submitted
+/// or gossiped transaction once per pool, and again whenever the pool revalidates it.
+fn pool_validations(validators: &[&badge_e2e::Node]) -> Result<u64, String> {
+	const COUNTER: &str = "substrate_sub_txpool_validations_finished";
+	validators
+		.iter()
+		.map(|node| {
+			let metrics = node.metrics();
+			metrics
+				.lines()
+				.find(|line| {
+					line.strip_prefix(COUNTER)
+						.is_some_and(|rest| rest.starts_with([' ', '{']))
+				})
+				.and_then(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+				.ok_or_else(|| format!("no {COUNTER} in {}'s metrics", node.http_url()))
+		})
+		.sum()
+}
+
 fn log_len(node: &badge_e2e::Node) -> usize {
 	node.log.lock().expect("log lock").len()
 }
