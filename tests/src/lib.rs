@@ -294,18 +294,18 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir, startup: Duration) -> (
 	(child, rpc_port, log)
 }
 
-/// The sum of a metric's series that carry `label` (`key="value"`) in Prometheus text, or 0 when
-/// there is none (a counter never incremented is not printed).
-pub fn metric(text: &str, name: &str, label: &str) -> f64 {
+/// The sum of a metric's series in Prometheus text, of those that carry `label` (`key="value"`)
+/// or of all of them (`None`), or 0 when there is none (a counter never incremented is not
+/// printed).
+pub fn metric(text: &str, name: &str, label: Option<&str>) -> f64 {
 	text.lines()
 		.filter_map(|line| {
 			let (labels, value) = line
 				.strip_prefix(name)?
 				.strip_prefix('{')?
 				.split_once("} ")?;
-			labels
-				.split(',')
-				.any(|l| l == label)
+			label
+				.is_none_or(|label| labels.split(',').any(|l| l == label))
 				.then(|| value.trim().parse::<f64>().expect("a number"))
 		})
 		.sum()

@@ -458,7 +458,7 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		badge_e2e::metric(
 			&metrics,
 			"badges_verify_answers_total",
-			&format!("source=\"{source}\""),
+			Some(&format!("source=\"{source}\"")),
 		)
 	};
 	assert!(answers("native") >= 10.0, "{metrics}");
@@ -592,7 +592,7 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 		badge_e2e::metric(
 			&metrics,
 			"badges_verify_answers_total",
-			&format!("source=\"{source}\""),
+			Some(&format!("source=\"{source}\"")),
 		)
 	};
 	assert_eq!(answers("runtime"), 3.0, "{metrics}");
