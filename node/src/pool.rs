@@ -144,7 +144,8 @@ pub async fn resubmit_retracted(client: Arc<FullClient>, graph: Arc<Graph>) {
 			.collect();
 		let (offered, blocks) = (retracted.len(), route.retracted().len());
 		if offered == 0 {
-			// A retracted block keeps no body once finality has pruned its fork.
+			// All of them in the enacted blocks too, or the bodies no longer stored (a fork
+			// that finality has already pruned).
 			log::debug!(target: LOG_TARGET, "No transactions in the {blocks} retracted block(s)");
 			continue;
 		}
