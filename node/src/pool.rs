@@ -65,9 +65,10 @@ pub fn single_state(
 	client: Arc<FullClient>,
 	task_manager: &TaskManager,
 ) -> FullPool {
+	// In the form of the line Substrate's builder logs (which tests read).
 	log::info!(
 		target: LOG_TARGET,
-		"Creating the single-state transaction pool with light revalidation: ready {:?}, future {:?}",
+		"Creating transaction pool txpool_type=SingleState revalidation=Light ready={:?} future={:?}",
 		options.ready,
 		options.future,
 	);
