@@ -8,7 +8,6 @@ mod cli;
 mod command;
 mod consortium_spec;
 mod native_verify;
-mod pool;
 mod rpc;
 mod service;
 
