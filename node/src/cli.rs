@@ -64,7 +64,8 @@ pub const POOL_KBYTES: &str = "81920";
 ///   transactions wait forever on the dropped nonces (measured by `badge-bench`: one issuer's
 ///   1,000 pre-signed issuances stalled in three runs of five). A permissioned Aura chain rarely
 ///   forks, so the single-state pool loses nothing here; `--pool-type fork-aware` still selects
-///   the other.
+///   the other. The node builds the single-state pool itself, revalidating lightly and
+///   re-submitting the transactions of retracted blocks ([`crate::pool`]).
 /// - `--pool-limit` is [`POOL_LIMIT`] and `--pool-kbytes` [`POOL_KBYTES`], five and four times
 ///   Substrate's. Substrate sizes the future queue (transactions waiting for an earlier nonce) at
 ///   a tenth of these, 819 transactions by default. A validator that does not receive an

@@ -8,6 +8,7 @@ mod cli;
 mod command;
 mod consortium_spec;
 mod native_verify;
+mod pool;
 mod rpc;
 mod service;
 

@@ -28,7 +28,8 @@ pub type FullClient =
 	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
-type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+/// The transaction pool, of either type.
+pub type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 type GrandpaBlockImport =
 	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
 
@@ -49,8 +50,14 @@ pub type Service = sc_service::PartialComponents<
 	),
 >;
 
-/// The parts of a node shared by the full node and the maintenance subcommands.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+/// The parts of a node shared by the full node and the maintenance subcommands. With
+/// `single_state` the transaction pool is [`crate::pool::single_state`] with those limits;
+/// without, the one `config` describes, as Substrate builds it (the fork-aware pool, and the
+/// maintenance subcommands, which do not use it).
+pub fn new_partial(
+	config: &Configuration,
+	single_state: Option<sc_transaction_pool::Options>,
+) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -81,8 +88,9 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 	let select_chain = sc_consensus::LongestChain::new(backend.clone());
 
-	let transaction_pool = Arc::from(
-		sc_transaction_pool::Builder::new(
+	let transaction_pool = Arc::from(match single_state {
+		Some(options) => crate::pool::single_state(options, config, client.clone(), &task_manager),
+		None => sc_transaction_pool::Builder::new(
 			task_manager.spawn_essential_handle(),
 			client.clone(),
 			config.role.is_authority().into(),
@@ -90,7 +98,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		.with_options(config.transaction_pool.clone())
 		.with_prometheus(config.prometheus_registry())
 		.build(),
-	);
+	});
 
 	let (grandpa_block_import, grandpa_link) = sc_consensus_grandpa::block_import(
 		client.clone(),
@@ -147,6 +155,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	grandpa_gossip: Duration,
+	single_state_pool: Option<sc_transaction_pool::Options>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -157,7 +166,7 @@ pub fn new_full<
 		select_chain,
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
-	} = new_partial(&config)?;
+	} = new_partial(&config, single_state_pool)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

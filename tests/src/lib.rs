@@ -369,6 +369,14 @@ impl Consortium {
 	/// Each serves Prometheus metrics on a free port ([`Node::metrics`]), as a deployed
 	/// validator does on its default port.
 	pub fn start(chain: &str, extra: &[&str]) -> Consortium {
+		Self::start_apart(chain, extra, None)
+	}
+
+	/// [`Consortium::start`], with validator `apart` (an index into [`Consortium::nodes`]) cut
+	/// off from the others: it knows no bootnode and is none, so nobody learns its address,
+	/// and it authors on its own fork (`--force-authoring`, as a node with no peers otherwise
+	/// waits for the network). [`Consortium::join`] ends the partition.
+	pub fn start_apart(chain: &str, extra: &[&str], apart: Option<usize>) -> Consortium {
 		let p2p_ports: Vec<u16> = (0..4).map(|_| free_port()).collect();
 		let bootnodes = Self::bootnodes_of(&p2p_ports);
 		let nodes = LOCAL_VALIDATORS
@@ -391,14 +399,17 @@ impl Consortium {
 				args.push(&listen);
 				args.push(&name_flag);
 				args.extend(["--prometheus-port", &prometheus]);
-				args.push("--bootnodes");
-				let others: Vec<&str> = bootnodes
-					.iter()
-					.enumerate()
-					.filter(|(j, _)| *j != i)
-					.map(|(_, b)| b.as_str())
-					.collect();
-				args.extend(others);
+				if apart == Some(i) {
+					args.push("--force-authoring");
+				} else {
+					args.push("--bootnodes");
+					let others = bootnodes
+						.iter()
+						.enumerate()
+						.filter(|(j, _)| *j != i && apart != Some(*j))
+						.map(|(_, b)| b.as_str());
+					args.extend(others);
+				}
 				args.extend(extra);
 				Node::start(&args)
 			})
@@ -412,6 +423,20 @@ impl Consortium {
 			.zip(LOCAL_VALIDATORS)
 			.map(|(port, (_, peer))| format!("/ip4/127.0.0.1/tcp/{port}/p2p/{peer}"))
 			.collect()
+	}
+
+	/// Connect validator `apart` of [`Consortium::start_apart`] to the first of the others
+	/// (`system_addReservedPeer`, an unsafe RPC method its local RPC server allows), from which
+	/// it learns the rest.
+	pub async fn join(&self, apart: usize) -> Result<(), String> {
+		let to = usize::from(apart == 0);
+		rpc::<serde_json::Value>(
+			&self.nodes[apart].http_url(),
+			"system_addReservedPeer",
+			vec![serde_json::json!(self.nodes[to].multiaddr())],
+		)
+		.await
+		.map(drop)
 	}
 
 	/// The validators' multiaddresses, to pass with `--bootnodes`.

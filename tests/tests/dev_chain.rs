@@ -601,8 +601,8 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 
 #[test]
 fn the_node_runs_the_single_state_pool_with_a_deep_future_queue_unless_told_otherwise() {
-	// The pool logs its settings once, as it is created:
-	// `txpool_type=SingleState ready=Limit { count: 40960, .. } future=Limit { count: 4096, .. }`.
+	// The pool logs its settings once, as it is created: `txpool_type=SingleState
+	// revalidation=Light ready=Limit { count: 40960, .. } future=Limit { count: 4096, .. }`.
 	let logged = |node: &Node, key: &str| {
 		let rest = node.logged_after(key, Duration::ZERO);
 		let value = rest.strip_prefix("Limit { count: ").unwrap_or(&rest);
@@ -614,6 +614,11 @@ fn the_node_runs_the_single_state_pool_with_a_deep_future_queue_unless_told_othe
 	};
 	let node = Node::dev();
 	assert_eq!(logged(&node, "txpool_type="), "SingleState");
+	assert_eq!(
+		logged(&node, "revalidation="),
+		"Light",
+		"the node's own single-state pool (node/src/pool.rs)"
+	);
 	assert_eq!(logged(&node, "ready="), "40960", "`cli::POOL_LIMIT`");
 	assert_eq!(
 		logged(&node, "future="),

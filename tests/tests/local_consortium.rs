@@ -6,6 +6,7 @@
 //!   authorize gets nothing;
 //! - only the council governs: a non-member cannot propose, one member cannot pass a motion;
 //! - finality survives one lost validator, stops (losing nothing) with two, resumes with three;
+//! - a transaction in a validator's block that loses its height is re-submitted and finalized;
 //! - a fifth organisation follows the README's runbook with `badge-node key` and the `badge`
 //!   CLI: joins by motion, sets keys generated in its own node, authors blocks, leaves.
 //!
@@ -272,6 +273,91 @@ async fn finality_survives_one_lost_validator_and_stops_without_losing_blocks_at
 	wait_finalized(&alice, best_now, 3 * MINUTE).await;
 	let charlie = consortium.nodes[2].http_url();
 	wait_finalized(&charlie, best_now, MINUTE).await;
+}
+
+/// A transaction that a validator included in a block the chain then left is put back into its
+/// pool and finalized (the node re-submits the transactions of retracted blocks, which the
+/// single-state pool's light revalidation does not; node/src/pool.rs). Dave starts cut off from
+/// the other three, takes a remark nobody else hears of into a block of his own fork, and joins
+/// the others, whose chain is longer (three of four slots) and final (three of four votes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_in_a_block_that_loses_its_height_is_resubmitted_and_finalized() {
+	let _turn = ONE_AT_A_TIME.lock().await;
+	const DAVE: usize = 3;
+	let consortium = Consortium::start_apart("local", &[], Some(DAVE));
+	let (alice, dave) = (
+		consortium.nodes[0].http_url(),
+		consortium.nodes[DAVE].http_url(),
+	);
+	wait_finalized(&alice, 2, 2 * MINUTE).await;
+	assert_eq!(peers(&dave).await, 0, "Dave is apart");
+
+	let client = BadgeClient::connect(&consortium.nodes[DAVE].ws_url())
+		.await
+		.expect("Dave's node answers");
+	// A council member's (a trusted signer's); Bob sends nothing else in this test.
+	let bob = dev::bob();
+	let remark = badge_client::runtime::tx()
+		.system()
+		.remark(b"in a block that loses its height".to_vec());
+	let signed = client
+		.sign_offline(&[remark], &bob, 0)
+		.await
+		.expect("signs")
+		.remove(0);
+	let encoded = format!("0x{}", hex::encode(&signed));
+	let _: serde_json::Value = rpc(
+		&dave,
+		"author_submitExtrinsic",
+		vec![serde_json::json!(encoded)],
+	)
+	.await
+	.expect("Dave's pool accepts the remark");
+	let (number, fork_block) = poll(
+		"Dave to take the remark into a block of his fork",
+		2 * MINUTE,
+		|| async {
+			let block: serde_json::Value = rpc(&dave, "chain_getBlock", vec![]).await.ok()?;
+			let holds = block["block"]["extrinsics"]
+				.as_array()?
+				.iter()
+				.any(|xt| xt.as_str() == Some(encoded.as_str()));
+			let number = block["block"]["header"]["number"].as_str()?;
+			let number = u32::from_str_radix(number.trim_start_matches("0x"), 16).ok()?;
+			let hash = block_hash(&dave, number).await.ok()??;
+			holds.then_some((number, hash))
+		},
+	)
+	.await;
+	let others = BadgeClient::connect(&consortium.nodes[0].ws_url())
+		.await
+		.expect("Alice's node answers");
+	assert_eq!(
+		others.finalized_nonce(&account_of(&bob)).await.unwrap(),
+		0,
+		"the other three never heard of the remark"
+	);
+
+	consortium.join(DAVE).await.expect("Dave connects to Alice");
+	poll(
+		"the remark to be final on the others' chain",
+		2 * MINUTE,
+		|| async { (others.finalized_nonce(&account_of(&bob)).await.ok()? == 1).then_some(()) },
+	)
+	.await;
+	let resubmitted =
+		consortium.nodes[DAVE].logged_after("Re-submitted the transactions of", MINUTE);
+	assert!(
+		resubmitted.contains("back in the pool"),
+		"Dave's node says what it re-submitted: {resubmitted}"
+	);
+	let (now, _) = finalized(&alice).await.unwrap();
+	wait_finalized(&dave, now.max(number), 2 * MINUTE).await;
+	assert_ne!(
+		block_hash(&dave, number).await.unwrap(),
+		Some(fork_block),
+		"Dave's block at #{number} lost its height to the others' chain"
+	);
 }
 
 /// Lines of a node's log saying it authored a block.
