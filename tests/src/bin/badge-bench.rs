@@ -174,7 +174,7 @@ async fn run(args: &Args) -> Result<(), String> {
 	);
 	let validators: Vec<&badge_e2e::Node> = consortium.nodes.iter().chain([&dave]).collect();
 	let (mut badge_rates, mut remark_rates) = (Vec::new(), Vec::new());
-	let mut validations = Vec::new();
+	let (mut validations, mut submissions) = (Vec::new(), Vec::new());
 	for _ in 0..sizes.runs {
 		let remarks: Vec<_> = (0..sizes.single)
 			.map(|i| {
@@ -198,10 +198,11 @@ async fn run(args: &Args) -> Result<(), String> {
 			.sign_offline(&calls, &issuer, nonce)
 			.await
 			.map_err(|e| e.to_string())?;
-		let validated_before = pool_validations(&validators)?;
+		let before = PoolCounts::read(&validators)?;
 		badge_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
-		validations
-			.push((pool_validations(&validators)? - validated_before) as f64 / sizes.single as f64);
+		let (validated, submitted) = PoolCounts::read(&validators)?.per(before, sizes.single);
+		validations.push(validated);
+		submissions.push(submitted);
 		nonce += sizes.single as u64;
 	}
 	// The ratio is taken within each run (remarks and badges back to back), then the median.
@@ -236,6 +237,12 @@ async fn run(args: &Args) -> Result<(), String> {
 		"1. Single issuance",
 		"runtime validations per badge in the four pools",
 		median(validations),
+		"",
+	));
+	figures.push(figure(
+		"1. Single issuance",
+		"submissions per badge to the four pools (RPC and gossip, known ones included)",
+		median(submissions),
 		"",
 	));
 
@@ -1314,24 +1321,57 @@ fn format_value(value: f64, unit: &str) -> String {
 	text.trim_end().to_string()
 }
 
-/// Lines `node` has logged so far.
-/// Transactions the validators' pools have had the runtime validate so far, summed over
-/// `validators` (their `substrate_sub_txpool_validations_finished` counters): each submitted
-/// or gossiped transaction once per pool, and again whenever the pool revalidates it.
-fn pool_validations(validators: &[&badge_e2e::Node]) -> Result<u64, String> {
-	const COUNTER: &str = "substrate_sub_txpool_validations_finished";
-	validators
-		.iter()
-		.map(
-			|node| match badge_e2e::metric(&node.metrics(), COUNTER, None) {
-				// Never zero on a running validator: its pool validated the setup's transactions.
-				0.0 => Err(format!("no {COUNTER} in {}'s metrics", node.http_url())),
-				count => Ok(count as u64),
-			},
-		)
-		.sum()
+/// Pool counters summed over `validators`, read from their Prometheus metrics.
+#[derive(Clone, Copy)]
+struct PoolCounts {
+	/// Transactions the pools have had the runtime validate
+	/// (`substrate_sub_txpool_validations_finished`): each submitted or gossiped transaction
+	/// once per pool, again whenever a pool revalidates it, and each of an imported block's
+	/// transactions a pool did not hold (pruning validates it to learn its tags).
+	validations: u64,
+	/// Transactions submitted to the pools, over RPC or by gossip, known ones included
+	/// (`substrate_sub_txpool_submitted_transactions` of the single-state pool,
+	/// `substrate_sub_txpool_submitted_txs_total` of the fork-aware one).
+	submissions: u64,
 }
 
+impl PoolCounts {
+	fn read(validators: &[&badge_e2e::Node]) -> Result<PoolCounts, String> {
+		let mut counts = PoolCounts {
+			validations: 0,
+			submissions: 0,
+		};
+		for node in validators {
+			let metrics = node.metrics();
+			let counter = |names: &[&str]| {
+				names
+					.iter()
+					.map(|name| badge_e2e::metric(&metrics, name, None))
+					// Never zero on a running validator: its pool took the setup's transactions.
+					.find(|count| *count > 0.0)
+					.map(|count| count as u64)
+					.ok_or_else(|| format!("none of {names:?} in {}'s metrics", node.http_url()))
+			};
+			counts.validations += counter(&["substrate_sub_txpool_validations_finished"])?;
+			counts.submissions += counter(&[
+				"substrate_sub_txpool_submitted_transactions",
+				"substrate_sub_txpool_submitted_txs_total",
+			])?;
+		}
+		Ok(counts)
+	}
+
+	/// Per transaction of the `transactions` sent since `before` was read.
+	fn per(self, before: PoolCounts, transactions: usize) -> (f64, f64) {
+		let per = |now: u64, then: u64| (now - then) as f64 / transactions as f64;
+		(
+			per(self.validations, before.validations),
+			per(self.submissions, before.submissions),
+		)
+	}
+}
+
+/// Lines `node` has logged so far.
 fn log_len(node: &badge_e2e::Node) -> usize {
 	node.log.lock().expect("log lock").len()
 }
