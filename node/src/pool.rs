@@ -19,6 +19,13 @@
 //! [`resubmit_retracted`] does it, from the node's own copy of the unfinalized blocks'
 //! transactions (the full mode reads a retracted block's body when it notices the
 //! reorganisation, by which time finality may have pruned it).
+//!
+//! The pool validates through [`included::IncludedAware`], which answers for transactions
+//! already in the chain without the runtime, and [`basic::SingleState`] makes that pool one the
+//! service takes.
+
+mod basic;
+mod included;
 
 use crate::service::{FullClient, FullPool};
 use badge_runtime::{
@@ -33,12 +40,13 @@ use sc_transaction_pool::{
 	BasicPool, FullChainApi, Options, PoolLimit, RevalidationType, TimedTransactionSource,
 	TransactionPoolWrapper, ValidateTransactionPriority,
 };
+use included::IncludedAware;
 use sp_blockchain::{HashAndNumber, HeaderBackend};
 use sp_runtime::{traits::Header, OpaqueExtrinsic};
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 /// The single-state pool's own store of validated transactions.
-type Graph = sc_transaction_pool::Pool<FullChainApi<FullClient, Block>, ()>;
+type Graph = sc_transaction_pool::Pool<IncludedAware, ()>;
 
 /// Log target of this module.
 const LOG_TARGET: &str = "txpool";
@@ -79,10 +87,10 @@ pub fn single_state(
 		options.future,
 	);
 	let spawner = task_manager.spawn_essential_handle();
-	let api = Arc::new(FullChainApi::new(
+	let api = Arc::new(IncludedAware::new(
+		FullChainApi::new(client.clone(), config.prometheus_registry(), &spawner),
 		client.clone(),
 		config.prometheus_registry(),
-		&spawner,
 	));
 	let chain = client.info();
 	let pool = BasicPool::with_revalidation_type(
@@ -101,7 +109,7 @@ pub fn single_state(
 		Some("transaction-pool"),
 		resubmit_retracted(client, pool.pool().clone()),
 	);
-	TransactionPoolWrapper(Box::new(pool))
+	TransactionPoolWrapper(Box::new(basic::SingleState(pool)))
 }
 
 /// How often [`resubmit_retracted`] looks at the best chain without a notification (one is

@@ -3,12 +3,12 @@
 //! every step. Verdicts are read at the latest finalized block, so steps whose verdict is checked
 //! wait for finality.
 
+use badge_client::subxt::rpcs::rpc_params;
 use badge_client::{
 	account_of, badge_spec, criteria_url, crypto, dev, keypair_from_uri, runtime, AchievementType,
 	BadgeClient, ClassSpec, Disclosure, Error, Keypair, Profile, RevocationReason, Verdict, Wait,
 	H256,
 };
-use badge_client::subxt::rpcs::rpc_params;
 use badge_e2e::Node;
 use std::time::Duration;
 
@@ -97,10 +97,7 @@ async fn verdict(
 			},
 		});
 	}
-	assert_eq!(
-		json, expected,
-		"the JSON-RPC and the runtime API disagree"
-	);
+	assert_eq!(json, expected, "the JSON-RPC and the runtime API disagree");
 	(name.to_string(), json)
 }
 
@@ -510,9 +507,12 @@ fn chain_spec_with_another_runtime(dir: &std::path::Path) -> std::path::PathBuf 
 	assert!(out.status.success(), "build-spec failed");
 	let mut spec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON spec");
 	let code = &mut spec["genesis"]["raw"]["top"]["0x3a636f6465"];
-	let mut wasm = hex::decode(code.as_str().expect(":code").trim_start_matches("0x"))
-		.expect("hex code");
-	assert!(wasm.starts_with(b"\0asm"), "the embedded runtime is an uncompressed module");
+	let mut wasm =
+		hex::decode(code.as_str().expect(":code").trim_start_matches("0x")).expect("hex code");
+	assert!(
+		wasm.starts_with(b"\0asm"),
+		"the embedded runtime is an uncompressed module"
+	);
 	// A custom section: id 0, size 5, name length 4, name "test".
 	wasm.extend_from_slice(&[0, 5, 4, b't', b'e', b's', b't']);
 	*code = serde_json::Value::String(format!("0x{}", hex::encode(wasm)));
@@ -586,7 +586,10 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 		verdict(&client, badge, Some([1; 32])).await.0,
 		"design_mismatch"
 	);
-	assert_eq!(verdict(&client, H256([0xee; 32]), None).await.0, "not_found");
+	assert_eq!(
+		verdict(&client, H256([0xee; 32]), None).await.0,
+		"not_found"
+	);
 	let metrics = node.metrics();
 	let answers = |source: &str| {
 		badge_e2e::metric(
@@ -637,6 +640,71 @@ fn the_node_runs_the_single_state_pool_with_a_deep_future_queue_unless_told_othe
 	assert_eq!(logged(&upstream, "txpool_type="), "ForkAware");
 	assert_eq!(logged(&upstream, "ready="), "8192");
 	assert_eq!(logged(&upstream, "future="), "819");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_already_in_the_chain_is_refused_without_a_runtime_call() {
+	let node = Node::dev_with_metrics();
+	let client = BadgeClient::connect(&node.ws_url())
+		.await
+		.expect("the client connects");
+	// The council member's (the access check admits no stranger).
+	let alice = dev::alice();
+	let nonce = client.finalized_nonce(&account_of(&alice)).await.unwrap();
+	let remarks: Vec<_> = ["first", "second"]
+		.map(|text| runtime::tx().system().remark(text.as_bytes().to_vec()))
+		.into();
+	let signed = client
+		.sign_offline(&remarks, &alice, nonce)
+		.await
+		.expect("signs");
+	let submit = |bytes: &Vec<u8>| {
+		client.rpc_call(
+			"author_submitExtrinsic",
+			rpc_params![format!("0x{}", hex::encode(bytes))],
+		)
+	};
+	// Counted by the pool (every runtime call it asks for) and by the node's own chain API.
+	let counts = || {
+		let metrics = node.metrics();
+		let count = |name| badge_e2e::metric(&metrics, name, None);
+		(
+			count("substrate_sub_txpool_validations_finished"),
+			count("badges_txpool_validations_answered_from_chain_total"),
+		)
+	};
+
+	submit(&signed[0]).await.expect("the pool takes the remark");
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	while client.finalized_nonce(&account_of(&alice)).await.unwrap() <= nonce {
+		assert!(std::time::Instant::now() < deadline, "the remark is final");
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	let (validated, answered) = counts();
+
+	// `--dev` bans nothing, so the pool asks about the remark again; the node answers.
+	let again = submit(&signed[0]).await;
+	let error = format!(
+		"{:?}",
+		again.expect_err("an included transaction is refused")
+	);
+	assert!(
+		error.contains("outdated"),
+		"as the runtime says it: {error}"
+	);
+	assert_eq!(
+		counts(),
+		(validated, answered + 1.0),
+		"answered from the chain, not by the runtime"
+	);
+
+	// A new transaction still goes to the runtime.
+	submit(&signed[1])
+		.await
+		.expect("the pool takes the next remark");
+	let (validated_after, answered_after) = counts();
+	assert_eq!(validated_after, validated + 1.0);
+	assert_eq!(answered_after, answered + 1.0);
 }
 
 #[test]
