@@ -8,7 +8,8 @@
 //! new submissions. An issuer's burst keeps thousands of transactions ready across several
 //! blocks, so each was validated again on every validator for every block it waited through:
 //! `badge-bench` counted about ten runtime validations per single issuance over the four
-//! validators' pools, where submitting and gossiping need four (BENCHMARKS.md, improvements 20 and 21).
+//! validators' pools, where submitting and gossiping need four (BENCHMARKS.md, improvements 20
+//! and 21).
 //! The light mode revalidates the whole pool every 20 blocks or minute instead, and a
 //! transaction that a new block made invalid is dropped when an author tries it.
 //!
@@ -34,13 +35,13 @@ use badge_runtime::{
 };
 use codec::Encode;
 use futures::{FutureExt, StreamExt};
+use included::IncludedAware;
 use sc_client_api::{BlockBackend, BlockchainEvents};
 use sc_service::{Configuration, TaskManager};
 use sc_transaction_pool::{
 	BasicPool, FullChainApi, Options, PoolLimit, RevalidationType, TimedTransactionSource,
 	TransactionPoolWrapper, ValidateTransactionPriority,
 };
-use included::IncludedAware;
 use sp_blockchain::{HashAndNumber, HeaderBackend};
 use sp_runtime::{traits::Header, OpaqueExtrinsic};
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -264,5 +265,48 @@ pub async fn resubmit_retracted(client: Arc<FullClient>, graph: Arc<Graph>) {
 			 #{}: {accepted} of {offered} back in the pool",
 			at.number,
 		);
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::Parser;
+
+	/// The pool's flags as the node's command line takes them.
+	#[derive(Parser)]
+	struct Flags {
+		#[command(flatten)]
+		pool: sc_cli::TransactionPoolParams,
+	}
+
+	fn options_of(args: &[&str], is_dev: bool) -> Options {
+		let flags = Flags::parse_from(std::iter::once("badge-node").chain(args.iter().copied()));
+		options(&flags.pool, is_dev)
+	}
+
+	#[test]
+	fn the_future_queue_holds_a_tenth_of_the_ready_queue() {
+		let options = options_of(&["--pool-limit", "1000", "--pool-kbytes", "2000"], false);
+		assert_eq!(options.ready.count, 1000);
+		assert_eq!(options.ready.total_bytes, 2000 * 1024);
+		assert_eq!(options.future.count, 100);
+		assert_eq!(options.future.total_bytes, 200 * 1024);
+		assert!(!options.reject_future_transactions);
+	}
+
+	#[test]
+	fn invalid_transactions_are_banned_for_half_an_hour_not_at_all_in_dev_or_as_told() {
+		assert_eq!(
+			options_of(&[], false).ban_time,
+			Duration::from_secs(30 * 60)
+		);
+		assert_eq!(options_of(&[], true).ban_time, Duration::ZERO);
+		for is_dev in [false, true] {
+			assert_eq!(
+				options_of(&["--tx-ban-seconds", "7"], is_dev).ban_time,
+				Duration::from_secs(7)
+			);
+		}
 	}
 }
