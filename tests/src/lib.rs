@@ -295,15 +295,16 @@ fn spawn(args: &[String], base_path: &tempfile::TempDir, startup: Duration) -> (
 }
 
 /// The sum of a metric's series in Prometheus text, of those that carry `label` (`key="value"`)
-/// or of all of them (`None`), or 0 when there is none (a counter never incremented is not
-/// printed).
+/// or of all of them (`None`, series without labels included), or 0 when there is none (a
+/// counter never incremented is not printed).
 pub fn metric(text: &str, name: &str, label: Option<&str>) -> f64 {
 	text.lines()
 		.filter_map(|line| {
-			let (labels, value) = line
-				.strip_prefix(name)?
-				.strip_prefix('{')?
-				.split_once("} ")?;
+			let rest = line.strip_prefix(name)?;
+			let (labels, value) = match rest.strip_prefix('{') {
+				Some(labelled) => labelled.split_once("} ")?,
+				None => ("", rest.strip_prefix(' ')?),
+			};
 			label
 				.is_none_or(|label| labels.split(',').any(|l| l == label))
 				.then(|| value.trim().parse::<f64>().expect("a number"))
@@ -572,5 +573,20 @@ mod tests {
 			finalized_of("💤 Idle (0 peers), best: #7 (0x9f97…abff), finalized #5 (0x1bd8…6682)"),
 			Some(5)
 		);
+	}
+
+	#[test]
+	fn sums_a_metric_s_series_labelled_or_not() {
+		let text = "# HELP waits_total Waits.\n\
+			waits_total{chain=\"local\",kind=\"a\"} 2\n\
+			waits_total{chain=\"local\",kind=\"b\"} 3\n\
+			waits_total_ms{chain=\"local\"} 100\n\
+			plain_total 7\n\
+			plain_total_ms 9\n";
+		assert_eq!(metric(text, "waits_total", None), 5.0);
+		assert_eq!(metric(text, "waits_total", Some("kind=\"b\"")), 3.0);
+		assert_eq!(metric(text, "plain_total", None), 7.0);
+		assert_eq!(metric(text, "plain_total", Some("kind=\"b\"")), 0.0);
+		assert_eq!(metric(text, "missing_total", None), 0.0);
 	}
 }
