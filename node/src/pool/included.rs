@@ -40,7 +40,7 @@ use substrate_prometheus_endpoint::{register, Counter, PrometheusError, Registry
 
 /// How many blocks below the highest one indexed keep their transactions in the index: about two
 /// minutes of two-second slots, far longer than gossip lags behind block import.
-pub const KEEP: BlockNumber = 64;
+const KEEP: BlockNumber = 64;
 
 type Error = <FullChainApi<FullClient, Block> as ChainApi>::Error;
 type Extrinsic = <Block as BlockT>::Extrinsic;
