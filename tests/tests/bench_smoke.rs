@@ -44,6 +44,18 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 			.unwrap_or_else(|| panic!("no number in {row}"));
 		assert!(value.is_finite() && value > 0.0, "{row}");
 	}
+	// The pools' counters: each issuance is validated by at least the pool it was submitted
+	// to, and handed to at least that one.
+	for figure in [
+		"| 1. Single issuance | runtime validations per badge in the four pools |",
+		"| 1. Single issuance | submissions per badge to the four pools",
+	] {
+		let (row, cell) = value_cell(&table, figure);
+		let per_badge: f64 = cell
+			.parse()
+			.unwrap_or_else(|_| panic!("no number in {row}"));
+		assert!(per_badge >= 1.0, "{row}");
+	}
 	// Counts, which a quiet smoke run may leave at zero.
 	for figure in [
 		"| 2. Bulk issuance | heights with competing blocks over the bulk runs",
