@@ -46,6 +46,10 @@ struct Args {
 	/// from it (`BADGE_NODE_BIN` names the node whose dev spec is patched).
 	#[arg(long, value_name = "COUNT")]
 	generated_spec: Option<u32>,
+	/// Only the bulk issuance workload (its rows of the table), to compare code changes to the
+	/// bulk path in a few minutes; `--out` should then name another file than BENCHMARKS.md.
+	#[arg(long)]
+	bulk_only: bool,
 }
 
 /// Workload sizes.
@@ -82,6 +86,37 @@ fn figure(
 		unit,
 		target: None,
 	}
+}
+
+/// Writes the results table to `--out`, keeping the analysis below it.
+fn write_table(
+	args: &Args,
+	sizes: &Sizes,
+	figures: &[Figure],
+	started: Instant,
+	issued: u64,
+) -> Result<(), String> {
+	let table = report(args, sizes, figures, started.elapsed(), issued);
+	// The analysis written by people below the table (from "## What limits each figure" on)
+	// is kept when the table is rewritten.
+	let notes = std::fs::read_to_string(&args.out)
+		.ok()
+		.and_then(|old| old.find(NOTES).map(|at| old[at..].to_string()))
+		.unwrap_or_default();
+	let table = if notes.is_empty() {
+		table
+	} else {
+		format!("{table}\n{notes}")
+	};
+	std::fs::write(&args.out, &table)
+		.map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+	eprintln!(
+		"wrote {} ({} figures) in {:.0} s",
+		args.out.display(),
+		figures.len(),
+		started.elapsed().as_secs_f64()
+	);
+	Ok(())
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -167,84 +202,86 @@ async fn run(args: &Args) -> Result<(), String> {
 		issued: Vec::new(),
 	};
 
-	// 1. Single issuance versus system.remark, one badge per extrinsic.
-	eprintln!(
-		"single issuance: {} badges and {} remarks per run, {} runs",
-		sizes.single, sizes.single, sizes.runs
-	);
 	let validators: Vec<&badge_e2e::Node> = consortium.nodes.iter().chain([&dave]).collect();
-	let (mut badge_rates, mut remark_rates) = (Vec::new(), Vec::new());
-	let (mut validations, mut submissions) = (Vec::new(), Vec::new());
-	for _ in 0..sizes.runs {
-		let remarks: Vec<_> = (0..sizes.single)
-			.map(|i| {
-				runtime::tx()
-					.system()
-					.remark(format!("bench {nonce} {i}").into_bytes())
-			})
-			.collect();
-		let signed = client
-			.sign_offline(&remarks, &issuer, nonce)
-			.await
-			.map_err(|e| e.to_string())?;
-		remark_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
-		nonce += sizes.single as u64;
-		let calls: Vec<_> = recipients
-			.specs(sizes.single)
-			.into_iter()
-			.map(|spec| runtime::tx().badges().issue(class, spec))
-			.collect();
-		let signed = client
-			.sign_offline(&calls, &issuer, nonce)
-			.await
-			.map_err(|e| e.to_string())?;
-		let before = PoolCounts::read(&validators)?;
-		badge_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
-		let (validated, submitted) = PoolCounts::read(&validators)?.per(before, sizes.single);
-		validations.push(validated);
-		submissions.push(submitted);
-		nonce += sizes.single as u64;
-	}
-	// The ratio is taken within each run (remarks and badges back to back), then the median.
-	let ratio = median(
-		badge_rates
-			.iter()
-			.zip(&remark_rates)
-			.map(|(badges, remarks)| badges / remarks)
-			.collect(),
-	);
-	let (badges, remarks) = (median(badge_rates), median(remark_rates));
-	figures.push(Figure {
-		target: Some(("≥ 500", badges >= 500.0)),
-		..figure(
+	if !args.bulk_only {
+		// 1. Single issuance versus system.remark, one badge per extrinsic.
+		eprintln!(
+			"single issuance: {} badges and {} remarks per run, {} runs",
+			sizes.single, sizes.single, sizes.runs
+		);
+		let (mut badge_rates, mut remark_rates) = (Vec::new(), Vec::new());
+		let (mut validations, mut submissions) = (Vec::new(), Vec::new());
+		for _ in 0..sizes.runs {
+			let remarks: Vec<_> = (0..sizes.single)
+				.map(|i| {
+					runtime::tx()
+						.system()
+						.remark(format!("bench {nonce} {i}").into_bytes())
+				})
+				.collect();
+			let signed = client
+				.sign_offline(&remarks, &issuer, nonce)
+				.await
+				.map_err(|e| e.to_string())?;
+			remark_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
+			nonce += sizes.single as u64;
+			let calls: Vec<_> = recipients
+				.specs(sizes.single)
+				.into_iter()
+				.map(|spec| runtime::tx().badges().issue(class, spec))
+				.collect();
+			let signed = client
+				.sign_offline(&calls, &issuer, nonce)
+				.await
+				.map_err(|e| e.to_string())?;
+			let before = PoolCounts::read(&validators)?;
+			badge_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
+			let (validated, submitted) = PoolCounts::read(&validators)?.per(before, sizes.single);
+			validations.push(validated);
+			submissions.push(submitted);
+			nonce += sizes.single as u64;
+		}
+		// The ratio is taken within each run (remarks and badges back to back), then the median.
+		let ratio = median(
+			badge_rates
+				.iter()
+				.zip(&remark_rates)
+				.map(|(badges, remarks)| badges / remarks)
+				.collect(),
+		);
+		let (badges, remarks) = (median(badge_rates), median(remark_rates));
+		figures.push(Figure {
+			target: Some(("≥ 500", badges >= 500.0)),
+			..figure(
+				"1. Single issuance",
+				"badges finalized per second",
+				badges,
+				"/s",
+			)
+		});
+		figures.push(figure(
 			"1. Single issuance",
-			"badges finalized per second",
-			badges,
+			"system.remark finalized per second",
+			remarks,
 			"/s",
-		)
-	});
-	figures.push(figure(
-		"1. Single issuance",
-		"system.remark finalized per second",
-		remarks,
-		"/s",
-	));
-	figures.push(Figure {
-		target: Some(("≥ 0.8", ratio >= 0.8)),
-		..figure("1. Single issuance", "ratio badges / remarks", ratio, "")
-	});
-	figures.push(figure(
-		"1. Single issuance",
-		"runtime validations per badge in the four pools",
-		median(validations),
-		"",
-	));
-	figures.push(figure(
-		"1. Single issuance",
-		"submissions per badge to the four pools (RPC and gossip, known ones included)",
-		median(submissions),
-		"",
-	));
+		));
+		figures.push(Figure {
+			target: Some(("≥ 0.8", ratio >= 0.8)),
+			..figure("1. Single issuance", "ratio badges / remarks", ratio, "")
+		});
+		figures.push(figure(
+			"1. Single issuance",
+			"runtime validations per badge in the four pools",
+			median(validations),
+			"",
+		));
+		figures.push(figure(
+			"1. Single issuance",
+			"submissions per badge to the four pools (RPC and gossip, known ones included)",
+			median(submissions),
+			"",
+		));
+	}
 
 	// 2. Bulk issuance in batches of the chain's maximum.
 	let max = client.max_batch().await.map_err(|e| e.to_string())? as usize;
@@ -266,6 +303,7 @@ async fn run(args: &Args) -> Result<(), String> {
 				.await?;
 			let count = signed.len() as u64;
 			let wall = until_finalized(&client, node, &issuer, &signed, nonce).await?;
+			eprintln!("  {size} badges final {wall:.2} s after the first submission");
 			nonce += count;
 			match walls {
 				Some(walls) => walls.push(wall),
@@ -332,6 +370,16 @@ async fn run(args: &Args) -> Result<(), String> {
 		discarded as f64,
 		"",
 	));
+
+	if args.bulk_only {
+		return write_table(
+			args,
+			&sizes,
+			&figures,
+			started,
+			recipients.issued.len() as u64,
+		);
+	}
 
 	// 5. Growth over the bulk runs, per badge: the whole database (blocks and their bodies too)
 	// and the badge's own storage entries (keys and values). The state column is measured at
@@ -642,34 +690,14 @@ async fn run(args: &Args) -> Result<(), String> {
 		)
 	});
 
-	let table = report(
+	let _ = nonce;
+	write_table(
 		args,
 		&sizes,
 		&figures,
-		started.elapsed(),
+		started,
 		recipients.issued.len() as u64,
-	);
-	// The analysis written by people below the table (from "## What limits each figure" on)
-	// is kept when the table is rewritten.
-	let notes = std::fs::read_to_string(&args.out)
-		.ok()
-		.and_then(|old| old.find(NOTES).map(|at| old[at..].to_string()))
-		.unwrap_or_default();
-	let table = if notes.is_empty() {
-		table
-	} else {
-		format!("{table}\n{notes}")
-	};
-	std::fs::write(&args.out, &table)
-		.map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
-	eprintln!(
-		"wrote {} ({} figures) in {:.0} s",
-		args.out.display(),
-		figures.len(),
-		started.elapsed().as_secs_f64()
-	);
-	let _ = nonce;
-	Ok(())
+	)
 }
 
 /// The badges the run issues: recipient `n` is `member-n@bench.example.jp`, with a
