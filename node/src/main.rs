@@ -12,6 +12,14 @@ mod pool;
 mod rpc;
 mod service;
 
+/// jemalloc instead of the C library's allocator: a node allocates and frees many buffers of
+/// every size from many threads (trie nodes, overlays, block bodies), where glibc's allocator
+/// spends its time consolidating free lists and returning pages to the kernel, which the next
+/// block faults in again.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> sc_cli::Result<()> {
 	command::run()
 }
