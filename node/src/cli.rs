@@ -53,13 +53,10 @@ pub const POOL_LIMIT: &str = "40960";
 /// holds a tenth).
 pub const POOL_KBYTES: &str = "81920";
 
-/// The default `--trie-cache-size`: no shared trie cache (Substrate's is 1 GiB).
-pub const TRIE_CACHE_SIZE: &str = "0";
-
 /// The node's command line.
 ///
-/// Four defaults differ from Substrate's: three about the transaction pool (README "The
-/// transaction pool") and the trie cache's size.
+/// Three defaults differ from Substrate's, all about the transaction pool (README "The
+/// transaction pool"):
 ///
 /// - `--pool-type` is `single-state`. The fork-aware pool re-submits its pending transactions to
 ///   each new block's view in no particular nonce order; with more of one sender's transactions
@@ -80,17 +77,6 @@ pub const TRIE_CACHE_SIZE: &str = "0";
 ///   validators author blocks without the issuer's transactions until the submitting node's
 ///   own blocks have included them (measured by `badge-bench --single 3000`: 4,352 of 6,000
 ///   transactions dropped on each of the three other validators).
-/// - `--trie-cache-size` is [`TRIE_CACHE_SIZE`]: no shared trie cache. With one, block import
-///   and authoring put every trie node they read or write into a local cache, unbounded on
-///   those paths, that is merged into the shared one under its write lock once the block is
-///   done: for a full block of bulk issuance some 50,000 nodes, inserted, grown into and merged
-///   on each of the validators. Measured by `badge-bench --bulk-only --runs 3` (BENCHMARKS.md,
-///   improvement 25), the four validators spent a fifth less CPU on the same 180,000 badges
-///   without it (69 CPU-seconds against 82 to 90 with caches of 32 MiB to 1 GiB), forked no
-///   more, and peaked at about 0.4 GiB of memory instead of 1.3. What the cache saves is reads
-///   of trie nodes from ParityDB: the weights already assume uncached reads (`benchmark
-///   storage` measures without the cache), a verdict asked again comes from the node's own
-///   verdict cache, and a node that serves heavy read traffic can still pass a size.
 #[derive(Debug, clap::Parser)]
 #[command(
 	propagate_version = true,
@@ -98,8 +84,7 @@ pub const TRIE_CACHE_SIZE: &str = "0";
 	subcommand_negates_reqs = true,
 	mut_arg("pool_type", |arg| arg.default_value("single-state")),
 	mut_arg("pool_limit", |arg| arg.default_value(POOL_LIMIT)),
-	mut_arg("pool_kbytes", |arg| arg.default_value(POOL_KBYTES)),
-	mut_arg("trie_cache_size", |arg| arg.default_value(TRIE_CACHE_SIZE))
+	mut_arg("pool_kbytes", |arg| arg.default_value(POOL_KBYTES))
 )]
 pub struct Cli {
 	/// A subcommand; without one, the node runs.
