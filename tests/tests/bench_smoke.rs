@@ -1,11 +1,16 @@
 //! The benchmark harness in its smoke mode: `badge-bench --smoke` starts a four-validator
-//! consortium, runs every workload small and writes a results table with a figure for each.
-//! (The full run is `scripts/bench`; it is not part of the tests.)
+//! consortium, runs every workload small and writes a results table with a figure for each;
+//! with `--bulk-only`, the bulk workload alone. (The full run is `scripts/bench`; it is not part
+//! of the tests.)
 
-use std::process::Command;
+use std::{process::Command, sync::Mutex};
+
+/// One consortium at a time: the two tests' validators would otherwise share the two cores.
+static CONSORTIUM: Mutex<()> = Mutex::new(());
 
 #[test]
 fn the_smoke_run_measures_every_workload_and_writes_the_table() {
+	let _one = CONSORTIUM.lock().unwrap_or_else(|e| e.into_inner());
 	let dir = tempfile::tempdir().unwrap();
 	let out = dir.path().join("BENCHMARKS.md");
 	let status = Command::new(env!("CARGO_BIN_EXE_badge-bench"))
@@ -36,12 +41,7 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 5. Growth | state bytes per badge generated at genesis",
 		"| 5. Growth | database bytes per badge generated at genesis",
 	] {
-		let (row, cell) = value_cell(&table, figure);
-		let value: f64 = cell
-			.split_whitespace()
-			.next()
-			.and_then(|v| v.parse().ok())
-			.unwrap_or_else(|| panic!("no number in {row}"));
+		let (row, value) = number_in(&table, figure);
 		assert!(value.is_finite() && value > 0.0, "{row}");
 	}
 	// The pools' counters: each issuance is validated by at least the pool it was submitted
@@ -50,10 +50,7 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 1. Single issuance | runtime validations per badge in the four pools |",
 		"| 1. Single issuance | submissions per badge to the four pools",
 	] {
-		let (row, cell) = value_cell(&table, figure);
-		let per_badge: f64 = cell
-			.parse()
-			.unwrap_or_else(|_| panic!("no number in {row}"));
+		let (row, per_badge) = number_in(&table, figure);
 		assert!(per_badge >= 1.0, "{row}");
 	}
 	// Counts, which a quiet smoke run may leave at zero.
@@ -69,6 +66,44 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		table.contains("smoke run") && table.contains("commit"),
 		"{table}"
 	);
+}
+
+#[test]
+fn the_bulk_only_run_writes_the_bulk_rows_alone() {
+	let _one = CONSORTIUM.lock().unwrap_or_else(|e| e.into_inner());
+	let dir = tempfile::tempdir().unwrap();
+	let out = dir.path().join("BENCHMARKS.bulk.md");
+	let status = Command::new(env!("CARGO_BIN_EXE_badge-bench"))
+		.args(["--smoke", "--bulk-only", "--out"])
+		.arg(&out)
+		.status()
+		.expect("badge-bench runs");
+	assert!(status.success(), "badge-bench --smoke --bulk-only failed");
+	let table = std::fs::read_to_string(&out).unwrap();
+	for figure in [
+		"| 2. Bulk issuance | badges finalized per second",
+		"| 2. Bulk issuance | submit to all finalized, 1000 badges |",
+	] {
+		let (row, value) = number_in(&table, figure);
+		assert!(value.is_finite() && value > 0.0, "{row}");
+	}
+	for other in ["| 1. ", "| 3. ", "| 4. ", "| 5. ", "| 6. "] {
+		assert!(
+			!table.lines().any(|l| l.starts_with(other)),
+			"a row besides bulk issuance's:\n{table}"
+		);
+	}
+}
+
+/// The row of `table` that starts with `figure`, and the number its value cell begins with.
+fn number_in<'a>(table: &'a str, figure: &str) -> (&'a str, f64) {
+	let (row, cell) = value_cell(table, figure);
+	let value = cell
+		.split_whitespace()
+		.next()
+		.and_then(|v| v.parse().ok())
+		.unwrap_or_else(|| panic!("no number in {row}"));
+	(row, value)
 }
 
 /// The row of `table` that starts with `figure`, and its value cell (trimmed).
