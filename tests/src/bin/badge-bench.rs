@@ -948,6 +948,20 @@ impl Lookup {
 		}
 	}
 
+	/// The parameters sent for a question of [`Lookup::params`]: as they are, or for `RpcNew`
+	/// with an image digest never asked before appended.
+	fn asked(self, params: &str) -> std::borrow::Cow<'_, str> {
+		match self {
+			Lookup::RpcNew => {
+				let mut digest = [0xd1; 32];
+				let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+				digest[..8].copy_from_slice(&n.to_le_bytes());
+				format!("{params},\"0x{}\"", hex::encode(digest)).into()
+			}
+			Lookup::Rpc | Lookup::StateCall | Lookup::Storage => params.into(),
+		}
+	}
+
 	/// The JSON-RPC method asked.
 	fn method(self) -> &'static str {
 		match self {
@@ -991,17 +1005,7 @@ async fn lookups(
 				let question = &questions[i % questions.len()];
 				i += concurrency;
 				let asked = Instant::now();
-				let fresh;
-				let question = if let Lookup::RpcNew = method {
-					let mut digest = [0xd1; 32];
-					let n = FRESH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-					digest[..8].copy_from_slice(&n.to_le_bytes());
-					fresh = format!("{question},\"0x{}\"", hex::encode(digest));
-					&fresh
-				} else {
-					question
-				};
-				rpc.call(method.method(), question)
+				rpc.call(method.method(), &method.asked(question))
 					.await
 					.map_err(|e| format!("{}: {e}", method.name()))?;
 				latencies.push(asked.elapsed().as_secs_f64());
