@@ -225,15 +225,9 @@ async fn run(args: &Args) -> Result<(), String> {
 				.map_err(|e| e.to_string())?;
 			remark_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
 			nonce += sizes.single as u64;
-			let calls: Vec<_> = recipients
-				.specs(sizes.single)
-				.into_iter()
-				.map(|spec| runtime::tx().badges().issue(class, spec))
-				.collect();
-			let signed = client
-				.sign_offline(&calls, &issuer, nonce)
-				.await
-				.map_err(|e| e.to_string())?;
+			let signed = recipients
+				.signed_issues(&client, &issuer, nonce, sizes.single)
+				.await?;
 			let before = PoolCounts::read(&validators)?;
 			badge_rates.push(throughput(&client, node, &issuer, signed, nonce).await?);
 			let (validated, submitted) = PoolCounts::read(&validators)?.per(before, sizes.single);
@@ -409,16 +403,10 @@ async fn run(args: &Args) -> Result<(), String> {
 		"finality latency: {} badges one after another",
 		sizes.latency
 	);
-	let calls: Vec<_> = recipients
-		.specs(sizes.latency)
-		.into_iter()
-		.map(|spec| runtime::tx().badges().issue(class, spec))
-		.collect();
-	let signed = client
-		.sign_offline(&calls, &issuer, nonce)
-		.await
-		.map_err(|e| e.to_string())?;
-	nonce += calls.len() as u64;
+	let signed = recipients
+		.signed_issues(&client, &issuer, nonce, sizes.latency)
+		.await?;
+	nonce += signed.len() as u64;
 	let (mut in_block, mut finalized) = (Vec::new(), Vec::new());
 	for tx in signed {
 		let (b, f) = client
@@ -709,6 +697,27 @@ struct Recipients {
 }
 
 impl Recipients {
+	/// `issue` transactions for the next `count` badges, one each, signed by `issuer` from
+	/// nonce `first` on.
+	async fn signed_issues(
+		&mut self,
+		client: &BadgeClient,
+		issuer: &badge_client::Keypair,
+		first: u64,
+		count: usize,
+	) -> Result<Vec<Vec<u8>>, String> {
+		let class = self.class;
+		let calls: Vec<_> = self
+			.specs(count)
+			.into_iter()
+			.map(|spec| runtime::tx().badges().issue(class, spec))
+			.collect();
+		client
+			.sign_offline(&calls, issuer, first)
+			.await
+			.map_err(|e| e.to_string())
+	}
+
 	/// `issue_batch` transactions for the next `count` badges, `max` per call, signed by
 	/// `issuer` from nonce `first` on.
 	async fn signed_batches(
