@@ -10,16 +10,7 @@ static CONSORTIUM: Mutex<()> = Mutex::new(());
 
 #[test]
 fn the_smoke_run_measures_every_workload_and_writes_the_table() {
-	let _one = CONSORTIUM.lock().unwrap_or_else(|e| e.into_inner());
-	let dir = tempfile::tempdir().unwrap();
-	let out = dir.path().join("BENCHMARKS.md");
-	let status = Command::new(env!("CARGO_BIN_EXE_badge-bench"))
-		.args(["--smoke", "--out"])
-		.arg(&out)
-		.status()
-		.expect("badge-bench runs");
-	assert!(status.success(), "badge-bench --smoke failed");
-	let table = std::fs::read_to_string(&out).unwrap();
+	let table = bench_table(&["--smoke"]);
 	for figure in [
 		"| 1. Single issuance | badges finalized per second |",
 		"| 1. Single issuance | ratio badges / remarks |",
@@ -70,16 +61,7 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 
 #[test]
 fn the_bulk_only_run_writes_the_bulk_rows_alone() {
-	let _one = CONSORTIUM.lock().unwrap_or_else(|e| e.into_inner());
-	let dir = tempfile::tempdir().unwrap();
-	let out = dir.path().join("BENCHMARKS.bulk.md");
-	let status = Command::new(env!("CARGO_BIN_EXE_badge-bench"))
-		.args(["--smoke", "--bulk-only", "--out"])
-		.arg(&out)
-		.status()
-		.expect("badge-bench runs");
-	assert!(status.success(), "badge-bench --smoke --bulk-only failed");
-	let table = std::fs::read_to_string(&out).unwrap();
+	let table = bench_table(&["--smoke", "--bulk-only"]);
 	for figure in [
 		"| 2. Bulk issuance | badges finalized per second",
 		"| 2. Bulk issuance | submit to all finalized, 1000 badges |",
@@ -93,6 +75,21 @@ fn the_bulk_only_run_writes_the_bulk_rows_alone() {
 			"a row besides bulk issuance's:\n{table}"
 		);
 	}
+}
+
+/// The table `badge-bench ARGS` writes (one consortium at a time).
+fn bench_table(args: &[&str]) -> String {
+	let _one = CONSORTIUM.lock().unwrap_or_else(|e| e.into_inner());
+	let dir = tempfile::tempdir().unwrap();
+	let out = dir.path().join("BENCHMARKS.md");
+	let status = Command::new(env!("CARGO_BIN_EXE_badge-bench"))
+		.args(args)
+		.arg("--out")
+		.arg(&out)
+		.status()
+		.expect("badge-bench runs");
+	assert!(status.success(), "badge-bench {args:?} failed");
+	std::fs::read_to_string(&out).unwrap()
 }
 
 /// The row of `table` that starts with `figure`, and the number its value cell begins with.
