@@ -55,8 +55,9 @@ pub const POOL_KBYTES: &str = "81920";
 
 /// The node's command line.
 ///
-/// Three defaults differ from Substrate's, all about the transaction pool (README "The
-/// transaction pool"):
+/// Four defaults differ from Substrate's. A validator runs without Substrate's shared trie cache
+/// unless `--trie-cache-size` is given (README "The trie cache"; [`validator_trie_cache`]). The
+/// other three are about the transaction pool (README "The transaction pool"):
 ///
 /// - `--pool-type` is `single-state`. The fork-aware pool re-submits its pending transactions to
 ///   each new block's view in no particular nonce order; with more of one sender's transactions
@@ -107,7 +108,36 @@ pub struct Cli {
 		value_parser = clap::value_parser!(u64).range(1..)
 	)]
 	pub grandpa_gossip_ms: u64,
+
+	/// Bytes of trie nodes and values `badges_verify` keeps in memory, apart from Substrate's
+	/// shared trie cache (`--trie-cache-size`, which a validator runs without unless given); 0
+	/// reads every verdict's entries from the database.
+	#[arg(long, value_name = "BYTES", default_value_t = VERIFY_CACHE_SIZE)]
+	pub verify_cache_size: usize,
 }
+
+/// The default `--verify-cache-size`: 1 GiB, Substrate's default shared trie cache.
+pub const VERIFY_CACHE_SIZE: usize = 1024 * 1024 * 1024;
 
 /// The default `--grandpa-gossip-ms`.
 pub const GRANDPA_GOSSIP_MS: u64 = 100;
+
+/// The shared trie cache a node gets: none for a validator (`is_authority`) whose command line
+/// does not set `--trie-cache-size` (`chosen`), else `configured`.
+///
+/// Block import and authoring give every trie node a block touches to an unbounded local cache
+/// that is then merged into the shared one under its lock: in bulk issuance that costs the
+/// four validators of `badge-bench` a fifth of their CPU, and consecutive runs grow slower
+/// (BENCHMARKS.md, improvements 25 and 26). A validator's own reads are its blocks'; verifiers'
+/// `badges_verify` reads go through the node's own cache (`--verify-cache-size`) either way.
+pub fn validator_trie_cache(
+	is_authority: bool,
+	chosen: bool,
+	configured: Option<usize>,
+) -> Option<usize> {
+	if is_authority && !chosen {
+		None
+	} else {
+		configured
+	}
+}

@@ -47,7 +47,13 @@ impl SubstrateCli for Cli {
 
 /// Parse the command line and run it.
 pub fn run() -> sc_cli::Result<()> {
-	let cli = Cli::from_args();
+	// Parsed as `Cli::from_args` does, keeping the matches to tell a `--trie-cache-size` given
+	// from its default.
+	let matches = Cli::setup_command(<Cli as clap::CommandFactory>::command()).get_matches();
+	let cli =
+		<Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+	let trie_cache_chosen =
+		matches.value_source("trie_cache_size") == Some(clap::parser::ValueSource::CommandLine);
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
@@ -164,7 +170,19 @@ pub fn run() -> sc_cli::Result<()> {
 			let pool = &cli.run.pool_config;
 			let single_state = matches!(pool.pool_type, sc_cli::TransactionPoolType::SingleState)
 				.then(|| crate::pool::options(pool, cli.run.shared_params.is_dev()));
-			runner.run_node_until_exit(|config| async move {
+			let verify_cache_size = cli.verify_cache_size;
+			let verify_cache = crate::native_verify::verify_cache(verify_cache_size);
+			runner.run_node_until_exit(|mut config| async move {
+				config.trie_cache_maximum_size = crate::cli::validator_trie_cache(
+					config.role.is_authority(),
+					trie_cache_chosen,
+					config.trie_cache_maximum_size,
+				);
+				log::info!(
+					"🗃️  Shared trie cache: {}; badges_verify's own: {}",
+					cache_size(config.trie_cache_maximum_size),
+					cache_size(verify_cache.is_some().then_some(verify_cache_size)),
+				);
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {
 						service::new_full::<
@@ -172,7 +190,7 @@ pub fn run() -> sc_cli::Result<()> {
 								Block,
 								<Block as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, gossip, single_state)
+						>(config, gossip, single_state, verify_cache)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
@@ -180,11 +198,20 @@ pub fn run() -> sc_cli::Result<()> {
 							config,
 							gossip,
 							single_state,
+							verify_cache,
 						)
 						.map_err(sc_cli::Error::Service)
 					}
 				}
 			})
 		}
+	}
+}
+
+/// A cache size for the log: MiB, or "off".
+fn cache_size(bytes: Option<usize>) -> String {
+	match bytes {
+		Some(bytes) => format!("{} MiB", bytes / (1024 * 1024)),
+		None => "off".into(),
 	}
 }

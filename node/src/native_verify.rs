@@ -9,6 +9,11 @@
 //! block's `:code` hash is compared with the hash of the embedded runtime first; any other
 //! runtime (an upgrade this node predates, or one it was built after) is asked through the WASM
 //! executor as before.
+//!
+//! Its reads go through a trie cache of its own ([`VerifyCache`], `--verify-cache-size`), not
+//! Substrate's shared trie cache: block import and authoring fill that one with every trie node
+//! a block touches, which costs a validator a fifth of its CPU in bulk issuance, so validators
+//! run without it by default (`crate::command`), and verifiers' reads should not depend on it.
 
 use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Runtime};
 use codec::Decode;
@@ -16,13 +21,30 @@ use pallet_badges::{BadgeOf, Digest, Verification};
 use sc_client_api::{Backend, StateBackend, TrieCacheContext};
 use sp_blockchain::Error;
 use sp_core::{storage::well_known_keys, H256};
+use sp_runtime::traits::BlakeTwo256;
+use sp_state_machine::{backend::AsTrieBackend, TrieBackendBuilder};
+use sp_trie::cache::{CacheSize, SharedTrieCache};
 use std::sync::{Arc, Mutex};
 
 /// A verdict with the class and issuer records its JSON names.
-pub type Answer = (Verification<AccountId>, Option<ClassInfo>, Option<IssuerInfo>);
+pub type Answer = (
+	Verification<AccountId>,
+	Option<ClassInfo>,
+	Option<IssuerInfo>,
+);
 
 /// Blocks whose runtime check is remembered.
 const CHECKED_BLOCKS: u32 = 1_024;
+
+/// The trie nodes and values that verdicts read, shared by every RPC connection; bounded by
+/// the size it was made with. Trie nodes are keyed by their hash and values by the state root
+/// they were read under, so nothing in it ever goes stale.
+pub type VerifyCache = SharedTrieCache<BlakeTwo256>;
+
+/// A [`VerifyCache`] of `bytes` (`None` for 0: every read then goes to the database).
+pub fn verify_cache(bytes: usize) -> Option<VerifyCache> {
+	(bytes > 0).then(|| SharedTrieCache::new(CacheSize::new(bytes), None))
+}
 
 /// Verdicts computed natively from the node's database.
 pub struct NativeVerifier<B> {
@@ -31,13 +53,16 @@ pub struct NativeVerifier<B> {
 	own_code: Option<H256>,
 	/// Per block: whether it runs [`Self::own_code`]. A block's state never changes.
 	runs_own_code: Mutex<schnellru::LruMap<H256, bool>>,
+	/// What the reads go through, if anything.
+	cache: Option<VerifyCache>,
 }
 
 impl<B: Backend<Block>> NativeVerifier<B> {
-	/// A verifier over `backend`'s state.
-	pub fn new(backend: Arc<B>) -> Self {
+	/// A verifier over `backend`'s state, reading through `cache`.
+	pub fn new(backend: Arc<B>, cache: Option<VerifyCache>) -> Self {
 		Self {
 			backend,
+			cache,
 			own_code: badge_runtime::WASM_BINARY.map(|code| H256(sp_io::hashing::blake2_256(code))),
 			runs_own_code: Mutex::new(schnellru::LruMap::new(schnellru::ByLength::new(
 				CHECKED_BLOCKS,
@@ -65,7 +90,13 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		if known == Some(false) {
 			return Ok(None);
 		}
-		let state = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
+		// The database's state pins the block while it lives; its trie is then read afresh,
+		// through this verifier's cache instead of Substrate's.
+		let pinned = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
+		let trie = pinned.as_trie_backend();
+		let state = TrieBackendBuilder::new(trie.backend_storage(), *trie.root())
+			.with_optional_cache(self.cache.as_ref().map(|c| c.local_cache_untrusted()))
+			.build();
 		let same = match known {
 			Some(same) => same,
 			None => {
@@ -85,16 +116,20 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		}
 		// As FRAME's typed getters read: an entry that does not decode counts as absent.
 		let get = |key: &[u8]| -> Result<Option<Vec<u8>>, Error> {
-			state.storage(key).map_err(|e| Error::Storage(e.to_string()))
+			state
+				.storage(key)
+				.map_err(|e| Error::Storage(e.to_string()))
 		};
-		let record: Option<BadgeOf<Runtime>> =
-			decoded(get(&pallet_badges::Badges::<Runtime>::hashed_key_for(badge))?);
+		let record: Option<BadgeOf<Runtime>> = decoded(get(
+			&pallet_badges::Badges::<Runtime>::hashed_key_for(badge),
+		)?);
 		let class = match &record {
 			Some(_) => {
 				// As `Pallet::class_of`, from the same entries.
-				let before_v3 =
-					decoded(get(&pallet_badges::ClassesBeforeV3::<Runtime>::hashed_key())?)
-						.unwrap_or_default();
+				let before_v3 = decoded(get(
+					&pallet_badges::ClassesBeforeV3::<Runtime>::hashed_key(),
+				)?)
+				.unwrap_or_default();
 				let (id, _) = pallet_badges::resolve_class(&badge, before_v3, |badge| {
 					Ok::<_, Error>(decoded(get(
 						&pallet_badges::LegacyBadgeClass::<Runtime>::hashed_key_for(badge),

@@ -14,6 +14,7 @@
 //! The Prometheus counter `badges_verify_answers_total{source}` counts answers by
 //! where they came from (`cache`, `native`, `runtime`).
 
+use crate::native_verify::{Answer, NativeVerifier, VerifyCache};
 use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Nonce};
 use jsonrpsee::{
 	core::RpcResult,
@@ -25,15 +26,14 @@ use pallet_badges::{
 	runtime_api::BadgesApi as BadgesRuntimeApi, AchievementType, ClassStatus, Criteria, Disclosure,
 	IssuerStatus, Page, Verdict, Verification,
 };
-use crate::native_verify::{Answer, NativeVerifier};
 use sc_transaction_pool_api::TransactionPool;
-use substrate_prometheus_endpoint::{register, CounterVec, Opts, PrometheusError, Registry, U64};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 use sp_core::H256;
 use std::sync::Arc;
+use substrate_prometheus_endpoint::{register, CounterVec, Opts, PrometheusError, Registry, U64};
 
 /// Dependencies of the RPC methods.
 pub struct FullDeps<C, P, B> {
@@ -45,6 +45,8 @@ pub struct FullDeps<C, P, B> {
 	pub backend: Arc<B>,
 	/// `badges_verify`'s answer counter (see [`register_answer_counter`]), if metrics are on.
 	pub verify_answers: Option<CounterVec<U64>>,
+	/// The trie cache `badges_verify` reads through (`--verify-cache-size`; `None` for none).
+	pub verify_cache: Option<VerifyCache>,
 }
 
 /// The RPC module: `system_*` account nonce methods and `badges_*`.
@@ -71,9 +73,10 @@ where
 		pool,
 		backend,
 		verify_answers,
+		verify_cache,
 	} = deps;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(Badges::new(client, backend, verify_answers).into_rpc())?;
+	module.merge(Badges::new(client, backend, verify_answers, verify_cache).into_rpc())?;
 	Ok(module)
 }
 
@@ -362,11 +365,17 @@ pub struct Badges<C, B> {
 }
 
 impl<C, B: sc_client_api::Backend<Block>> Badges<C, B> {
-	/// Wrap a client and its backend; count answers in `answers`, if given.
-	pub fn new(client: Arc<C>, backend: Arc<B>, answers: Option<CounterVec<U64>>) -> Self {
+	/// Wrap a client and its backend; read through `cache` and count answers in `answers`,
+	/// if given.
+	pub fn new(
+		client: Arc<C>,
+		backend: Arc<B>,
+		answers: Option<CounterVec<U64>>,
+		cache: Option<VerifyCache>,
+	) -> Self {
 		Self {
 			client,
-			native: NativeVerifier::new(backend),
+			native: NativeVerifier::new(backend, cache),
 			verdicts: std::sync::Mutex::new(schnellru::LruMap::new(schnellru::ByLength::new(
 				VERDICT_CACHE,
 			))),
@@ -418,8 +427,7 @@ where
 		let (class, issuer) = match &verification.details {
 			Some(d) => (
 				api.class(block, d.class).map_err(runtime_error)?,
-				api.issuer(block, d.issuer.clone())
-					.map_err(runtime_error)?,
+				api.issuer(block, d.issuer.clone()).map_err(runtime_error)?,
 			),
 			None => (None, None),
 		};

@@ -149,13 +149,15 @@ pub fn new_partial(
 	})
 }
 
-/// Build and start a full node (a validator with `--validator`).
+/// Build and start a full node (a validator with `--validator`). `badges_verify` reads through
+/// `verify_cache`, if given.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
 	grandpa_gossip: Duration,
 	single_state_pool: Option<sc_transaction_pool::Options>,
+	verify_cache: Option<crate::native_verify::VerifyCache>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -256,6 +258,7 @@ pub fn new_full<
 				pool: pool.clone(),
 				backend: backend.clone(),
 				verify_answers: verify_answers.clone(),
+				verify_cache: verify_cache.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -728,6 +728,51 @@ fn grandpa_rounds_are_short_unless_told_otherwise() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validator_runs_without_the_shared_trie_cache_unless_told_otherwise() {
+	// The node logs both caches once, before it starts:
+	// `Shared trie cache: off; badges_verify's own: 1024 MiB`.
+	let caches = |node: &Node| node.logged_after("Shared trie cache: ", Duration::ZERO);
+	assert_eq!(
+		caches(&Node::dev()),
+		"off; badges_verify's own: 1024 MiB",
+		"a validator (`--dev`), `cli::VERIFY_CACHE_SIZE`"
+	);
+	let chosen = Node::start(&["--dev", "--port", "0", "--trie-cache-size", "67108864"]);
+	assert_eq!(caches(&chosen), "64 MiB; badges_verify's own: 1024 MiB");
+	let full = Node::start(&["--chain", "dev", "--port", "0"]);
+	assert_eq!(
+		caches(&full),
+		"1024 MiB; badges_verify's own: 1024 MiB",
+		"a node that does not author keeps Substrate's default"
+	);
+
+	// Without a cache of its own, `badges_verify` reads the database natively and still answers
+	// as the runtime does.
+	let port = badge_e2e::free_port().to_string();
+	let uncached = Node::start(&[
+		"--dev",
+		"--port",
+		"0",
+		"--prometheus-port",
+		&port,
+		"--verify-cache-size",
+		"0",
+	]);
+	assert_eq!(caches(&uncached), "off; badges_verify's own: off");
+	let client = BadgeClient::connect(&uncached.ws_url())
+		.await
+		.expect("the client connects");
+	assert_eq!(verdict(&client, H256([7; 32]), None).await.0, "not_found");
+	let metrics = uncached.metrics();
+	let native = badge_e2e::metric(
+		&metrics,
+		"badges_verify_answers_total",
+		Some("source=\"native\""),
+	);
+	assert_eq!(native, 1.0, "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_rpc_parameters_get_json_rpc_errors() {
 	let node = Node::dev();
 	let client = BadgeClient::connect(&node.ws_url())
