@@ -1,11 +1,11 @@
 //! The benchmark harness in its smoke mode: `badge-bench --smoke` starts a four-validator
 //! consortium, runs every workload small and writes a results table with a figure for each;
-//! with `--bulk-only`, the bulk workload alone. (The full run is `scripts/bench`; it is not part
-//! of the tests.)
+//! with `--bulk-only` or `--single-only`, that workload alone. (The full run is
+//! `scripts/bench`; it is not part of the tests.)
 
 use std::{process::Command, sync::Mutex};
 
-/// One consortium at a time: the two tests' validators would otherwise share the two cores.
+/// One consortium at a time: the tests' validators would otherwise share the two cores.
 static CONSORTIUM: Mutex<()> = Mutex::new(());
 
 #[test]
@@ -62,17 +62,41 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 #[test]
 fn the_bulk_only_run_writes_the_bulk_rows_alone() {
 	let table = bench_table(&["--smoke", "--bulk-only"]);
-	for figure in [
-		"| 2. Bulk issuance | badges finalized per second",
-		"| 2. Bulk issuance | submit to all finalized, 1000 badges |",
-	] {
-		let (row, value) = number_in(&table, figure);
+	assert_only_workload(
+		&table,
+		"| 2. ",
+		&[
+			"| 2. Bulk issuance | badges finalized per second",
+			"| 2. Bulk issuance | submit to all finalized, 1000 badges |",
+		],
+	);
+}
+
+#[test]
+fn the_single_only_run_writes_the_single_issuance_rows_alone() {
+	let table = bench_table(&["--smoke", "--single-only"]);
+	assert_only_workload(
+		&table,
+		"| 1. ",
+		&[
+			"| 1. Single issuance | badges finalized per second",
+			"| 1. Single issuance | ratio badges / remarks",
+			"| 1. Single issuance | runtime validations per badge",
+		],
+	);
+}
+
+/// `table` has a positive number in each of `figures`' rows, and no row of a workload other
+/// than the one whose rows start with `workload`.
+fn assert_only_workload(table: &str, workload: &str, figures: &[&str]) {
+	for figure in figures {
+		let (row, value) = number_in(table, figure);
 		assert!(value.is_finite() && value > 0.0, "{row}");
 	}
-	for other in ["| 1. ", "| 3. ", "| 4. ", "| 5. ", "| 6. "] {
+	for other in ["| 1. ", "| 2. ", "| 3. ", "| 4. ", "| 5. ", "| 6. "] {
 		assert!(
-			!table.lines().any(|l| l.starts_with(other)),
-			"a row besides bulk issuance's:\n{table}"
+			other == workload || !table.lines().any(|l| l.starts_with(other)),
+			"a row of another workload than {workload:?}:\n{table}"
 		);
 	}
 }

@@ -50,6 +50,10 @@ struct Args {
 	/// bulk path in a few minutes; `--out` should then name another file than BENCHMARKS.md.
 	#[arg(long)]
 	bulk_only: bool,
+	/// Only the single-issuance workload (its rows of the table), as `--bulk-only` is for bulk
+	/// issuance.
+	#[arg(long, conflicts_with = "bulk_only")]
+	single_only: bool,
 }
 
 /// Workload sizes.
@@ -275,6 +279,15 @@ async fn run(args: &Args) -> Result<(), String> {
 			median(submissions),
 			"",
 		));
+		if args.single_only {
+			return write_table(
+				args,
+				&sizes,
+				&figures,
+				started,
+				recipients.issued.len() as u64,
+			);
+		}
 	}
 
 	// 2. Bulk issuance in batches of the chain's maximum.
