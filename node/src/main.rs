@@ -11,6 +11,7 @@ mod native_verify;
 mod pool;
 mod rpc;
 mod service;
+mod signature_cache;
 
 /// jemalloc instead of the C library's allocator: a node allocates and frees many buffers of
 /// every size from many threads (trie nodes, overlays, block bodies), where glibc's allocator

@@ -12,13 +12,19 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 use std::{sync::Arc, time::Duration};
 
-/// The host functions the runtime may import.
+/// The host functions the runtime may import, with the sr25519 check remembering the
+/// signatures it found valid ([`crate::signature_cache`]).
+type HostFunctions = sc_executor::sp_wasm_interface::ExtendedHostFunctions<
+	StandardHostFunctions,
+	crate::signature_cache::HostFunctions,
+>;
+/// Substrate's host functions.
 #[cfg(not(feature = "runtime-benchmarks"))]
-type HostFunctions = sp_io::SubstrateHostFunctions;
-/// The host functions the runtime may import: a runtime built for benchmarking also imports
-/// the benchmarking ones (`benchmark storage` runs such a runtime in this node's own client).
+type StandardHostFunctions = sp_io::SubstrateHostFunctions;
+/// Substrate's host functions: a runtime built for benchmarking also imports the benchmarking
+/// ones (`benchmark storage` runs such a runtime in this node's own client).
 #[cfg(feature = "runtime-benchmarks")]
-type HostFunctions = (
+type StandardHostFunctions = (
 	sp_io::SubstrateHostFunctions,
 	frame_benchmarking::benchmarking::HostFunctions,
 );
@@ -243,6 +249,9 @@ pub fn new_full<
 	let name = config.network.node_name.clone();
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
+	if let Some(registry) = &prometheus_registry {
+		crate::signature_cache::register(registry)?;
+	}
 
 	let rpc_builder = {
 		let client = client.clone();

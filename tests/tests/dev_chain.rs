@@ -707,6 +707,66 @@ async fn a_transaction_already_in_the_chain_is_refused_without_a_runtime_call() 
 	assert_eq!(answered_after, answered + 1.0);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signature_the_pool_checked_is_not_checked_again_in_the_block() {
+	let node = Node::dev_with_metrics();
+	let client = BadgeClient::connect(&node.ws_url())
+		.await
+		.expect("the client connects");
+	let alice = dev::alice();
+	let nonce = client.finalized_nonce(&account_of(&alice)).await.unwrap();
+	let remark = runtime::tx().system().remark(b"checked once".to_vec());
+	let signed = client
+		.sign_offline(&[remark], &alice, nonce)
+		.await
+		.expect("signs")
+		.remove(0);
+	let submit = |bytes: Vec<u8>| {
+		client.rpc_call(
+			"author_submitExtrinsic",
+			rpc_params![format!("0x{}", hex::encode(bytes))],
+		)
+	};
+	let checks = || {
+		let metrics = node.metrics();
+		let count =
+			|outcome| badge_e2e::metric(&metrics, "badges_sr25519_checks_total", Some(outcome));
+		(count("outcome=\"computed\""), count("outcome=\"cached\""))
+	};
+
+	// The same remark with one bit of its signature changed: a compact length, the version
+	// byte, the address (its kind and 32 bytes), the signature's kind, then its 64 bytes. Two
+	// such forgeries, as the pool bans a transaction it found invalid.
+	let length_bytes = [1, 2, 4][usize::from(signed[0] & 3)];
+	let (computed, cached) = checks();
+	for bit in [10, 11] {
+		let mut forged = signed.clone();
+		forged[length_bytes + 1 + 33 + 1 + bit] ^= 1;
+		let error = format!("{:?}", submit(forged).await.expect_err("forged"));
+		assert!(error.contains("bad signature"), "{error}");
+	}
+	assert_eq!(
+		checks(),
+		(computed + 2.0, cached),
+		"a failed check is computed, never answered from the set"
+	);
+
+	submit(signed).await.expect("the pool takes the remark");
+	assert_eq!(checks(), (computed + 3.0, cached), "the pool computed it");
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	while client.finalized_nonce(&account_of(&alice)).await.unwrap() <= nonce {
+		assert!(std::time::Instant::now() < deadline, "the remark is final");
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	let (computed_after, cached_after) = checks();
+	assert_eq!(
+		computed_after,
+		computed + 3.0,
+		"the block's execution computed no signature check"
+	);
+	assert!(cached_after > cached, "it was answered from the node's set");
+}
+
 #[test]
 fn grandpa_rounds_are_short_unless_told_otherwise() {
 	// The voter starts after the RPC server, so its line may come a moment after the node is up.
