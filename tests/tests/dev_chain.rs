@@ -698,12 +698,13 @@ async fn a_transaction_already_in_the_chain_is_refused_without_a_runtime_call() 
 		"answered from the chain, not by the runtime"
 	);
 
-	// A new transaction still goes to the runtime.
+	// A new transaction still goes to the runtime (and may be validated again at once, should
+	// the pool's revalidation every 20 blocks fall here: the pool holds it).
 	submit(&signed[1])
 		.await
 		.expect("the pool takes the next remark");
 	let (validated_after, answered_after) = counts();
-	assert_eq!(validated_after, validated + 1.0);
+	assert!(validated_after >= validated + 1.0, "{validated_after} after {validated}");
 	assert_eq!(answered_after, answered + 1.0);
 }
 
