@@ -110,14 +110,28 @@ pub struct Cli {
 	pub grandpa_gossip_ms: u64,
 
 	/// Bytes of trie nodes and values `badges_verify` keeps in memory, apart from Substrate's
-	/// shared trie cache (`--trie-cache-size`, which a validator runs without unless given); 0
-	/// reads every verdict's entries from the database.
+	/// shared trie cache (`--trie-cache-size`, which a validator runs without unless given).
+	/// By default 1 GiB on a node without the shared cache and none on a node with it, whose
+	/// verdicts read through that; 0 reads through the shared cache, if any, else the database.
 	#[arg(long, value_name = "BYTES", default_value_t = VERIFY_CACHE_SIZE)]
 	pub verify_cache_size: usize,
 }
 
-/// The default `--verify-cache-size`: 1 GiB, Substrate's default shared trie cache.
+/// The default `--verify-cache-size` of a node without Substrate's shared trie cache: 1 GiB,
+/// that cache's default size.
 pub const VERIFY_CACHE_SIZE: usize = 1024 * 1024 * 1024;
+
+/// The bytes of `badges_verify`'s own trie cache: `configured` when the command line sets
+/// `--verify-cache-size` (`chosen`) or the node runs without Substrate's shared trie cache
+/// (`shared`), else none: the verdicts then read through the shared cache, and the node does
+/// not hold two caches of the same trie.
+pub fn verify_cache_size(chosen: bool, configured: usize, shared: Option<usize>) -> usize {
+	if chosen || shared.is_none() {
+		configured
+	} else {
+		0
+	}
+}
 
 /// The default `--grandpa-gossip-ms`.
 pub const GRANDPA_GOSSIP_MS: u64 = 100;
@@ -129,7 +143,7 @@ pub const GRANDPA_GOSSIP_MS: u64 = 100;
 /// that is then merged into the shared one under its lock: in bulk issuance that costs the
 /// four validators of `badge-bench` a fifth of their CPU, and consecutive runs grow slower
 /// (BENCHMARKS.md, improvements 25 and 26). A validator's own reads are its blocks'; verifiers'
-/// `badges_verify` reads go through the node's own cache (`--verify-cache-size`) either way.
+/// `badges_verify` reads then go through the node's own cache ([`verify_cache_size`]).
 pub fn validator_trie_cache(
 	is_authority: bool,
 	chosen: bool,

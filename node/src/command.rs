@@ -52,8 +52,9 @@ pub fn run() -> sc_cli::Result<()> {
 	let matches = Cli::setup_command(<Cli as clap::CommandFactory>::command()).get_matches();
 	let cli =
 		<Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-	let trie_cache_chosen =
-		matches.value_source("trie_cache_size") == Some(clap::parser::ValueSource::CommandLine);
+	let chosen = |id| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+	let trie_cache_chosen = chosen("trie_cache_size");
+	let verify_cache_chosen = chosen("verify_cache_size");
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
@@ -170,14 +171,19 @@ pub fn run() -> sc_cli::Result<()> {
 			let pool = &cli.run.pool_config;
 			let single_state = matches!(pool.pool_type, sc_cli::TransactionPoolType::SingleState)
 				.then(|| crate::pool::options(pool, cli.run.shared_params.is_dev()));
-			let verify_cache_size = cli.verify_cache_size;
-			let verify_cache = crate::native_verify::verify_cache(verify_cache_size);
+			let configured_verify_cache = cli.verify_cache_size;
 			runner.run_node_until_exit(|mut config| async move {
 				config.trie_cache_maximum_size = crate::cli::validator_trie_cache(
 					config.role.is_authority(),
 					trie_cache_chosen,
 					config.trie_cache_maximum_size,
 				);
+				let verify_cache_size = crate::cli::verify_cache_size(
+					verify_cache_chosen,
+					configured_verify_cache,
+					config.trie_cache_maximum_size,
+				);
+				let verify_cache = crate::native_verify::verify_cache(verify_cache_size);
 				log::info!(
 					"🗃️  Shared trie cache: {}; badges_verify's own: {}",
 					cache_size(config.trie_cache_maximum_size),

@@ -10,15 +10,17 @@
 //! runtime (an upgrade this node predates, or one it was built after) is asked through the WASM
 //! executor as before.
 //!
-//! Its reads go through a trie cache of its own ([`VerifyCache`], `--verify-cache-size`), not
-//! Substrate's shared trie cache: block import and authoring fill that one with every trie node
-//! a block touches, which costs a validator a fifth of its CPU in bulk issuance, so validators
-//! run without it by default (`crate::command`), and verifiers' reads should not depend on it.
+//! Its reads go through a trie cache of its own ([`VerifyCache`], `--verify-cache-size`) when
+//! the node has one, else through Substrate's shared trie cache, if any. Block import and
+//! authoring fill the shared cache with every trie node a block touches, which costs a
+//! validator a fifth of its CPU in bulk issuance, so validators run without it and with a
+//! verify cache by default, other nodes with it and without a verify cache
+//! (`crate::cli::verify_cache_size`).
 
 use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Runtime};
 use codec::Decode;
 use pallet_badges::{BadgeOf, Digest, Verification};
-use sc_client_api::{Backend, StateBackend, TrieCacheContext};
+use sc_client_api::{Backend, TrieCacheContext};
 use sp_blockchain::Error;
 use sp_core::{storage::well_known_keys, H256};
 use sp_runtime::traits::BlakeTwo256;
@@ -81,6 +83,31 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		let Some(own_code) = self.own_code else {
 			return Ok(None);
 		};
+		let pinned = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
+		match &self.cache {
+			// The database's state pins the block while it lives; its trie is then read afresh,
+			// through this verifier's cache instead of Substrate's.
+			Some(cache) => {
+				let trie = pinned.as_trie_backend();
+				let state = TrieBackendBuilder::new(trie.backend_storage(), *trie.root())
+					.with_cache(cache.local_cache_untrusted())
+					.build();
+				self.verify_in(&state, own_code, block, badge, image_digest)
+			}
+			// Through Substrate's shared trie cache, when the node has one.
+			None => self.verify_in(&pinned, own_code, block, badge, image_digest),
+		}
+	}
+
+	/// [`Self::verify`] over `state`, `block`'s.
+	fn verify_in<S: sp_state_machine::Backend<BlakeTwo256>>(
+		&self,
+		state: &S,
+		own_code: H256,
+		block: H256,
+		badge: H256,
+		image_digest: Option<Digest>,
+	) -> Result<Option<Answer>, Error> {
 		let known = self
 			.runs_own_code
 			.lock()
@@ -90,13 +117,6 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		if known == Some(false) {
 			return Ok(None);
 		}
-		// The database's state pins the block while it lives; its trie is then read afresh,
-		// through this verifier's cache instead of Substrate's.
-		let pinned = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
-		let trie = pinned.as_trie_backend();
-		let state = TrieBackendBuilder::new(trie.backend_storage(), *trie.root())
-			.with_optional_cache(self.cache.as_ref().map(|c| c.local_cache_untrusted()))
-			.build();
 		let same = match known {
 			Some(same) => same,
 			None => {

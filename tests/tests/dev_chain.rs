@@ -798,14 +798,39 @@ async fn a_validator_runs_without_the_shared_trie_cache_unless_told_otherwise() 
 		"off; badges_verify's own: 1024 MiB",
 		"a validator (`--dev`), `cli::VERIFY_CACHE_SIZE`"
 	);
+	// A node with the shared cache holds no second one unless told to.
 	let chosen = Node::start(&["--dev", "--port", "0", "--trie-cache-size", "67108864"]);
-	assert_eq!(caches(&chosen), "64 MiB; badges_verify's own: 1024 MiB");
-	let full = Node::start(&["--chain", "dev", "--port", "0"]);
+	assert_eq!(caches(&chosen), "64 MiB; badges_verify's own: off");
+	let port = badge_e2e::free_port().to_string();
+	let full = Node::start(&["--chain", "dev", "--port", "0", "--prometheus-port", &port]);
 	assert_eq!(
 		caches(&full),
-		"1024 MiB; badges_verify's own: 1024 MiB",
+		"1024 MiB; badges_verify's own: off",
 		"a node that does not author keeps Substrate's default"
 	);
+	let both = Node::start(&[
+		"--chain",
+		"dev",
+		"--port",
+		"0",
+		"--verify-cache-size",
+		"268435456",
+	]);
+	assert_eq!(caches(&both), "1024 MiB; badges_verify's own: 256 MiB");
+
+	// Through the shared cache, `badges_verify` still answers natively, as the runtime does.
+	let client = BadgeClient::connect(&full.ws_url())
+		.await
+		.expect("the client connects");
+	assert_eq!(verdict(&client, H256([7; 32]), None).await.0, "not_found");
+	let native = |node: &Node| {
+		badge_e2e::metric(
+			&node.metrics(),
+			"badges_verify_answers_total",
+			Some("source=\"native\""),
+		)
+	};
+	assert_eq!(native(&full), 1.0);
 
 	// Without a cache of its own, `badges_verify` reads the database natively and still answers
 	// as the runtime does.
@@ -824,13 +849,7 @@ async fn a_validator_runs_without_the_shared_trie_cache_unless_told_otherwise() 
 		.await
 		.expect("the client connects");
 	assert_eq!(verdict(&client, H256([7; 32]), None).await.0, "not_found");
-	let metrics = uncached.metrics();
-	let native = badge_e2e::metric(
-		&metrics,
-		"badges_verify_answers_total",
-		Some("source=\"native\""),
-	);
-	assert_eq!(native, 1.0, "{metrics}");
+	assert_eq!(native(&uncached), 1.0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
