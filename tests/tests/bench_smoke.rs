@@ -70,6 +70,7 @@ fn the_bulk_only_run_writes_the_bulk_rows_alone() {
 			"| 2. Bulk issuance | submit to all finalized, 1000 badges |",
 		],
 	);
+	assert_sizes(&table, "Sizes: 1000 and ", "single issuances");
 }
 
 #[test]
@@ -84,6 +85,15 @@ fn the_single_only_run_writes_the_single_issuance_rows_alone() {
 			"| 1. Single issuance | runtime validations per badge",
 		],
 	);
+	assert_sizes(&table, "Sizes: 1000 single issuances", "in bulk");
+}
+
+/// The table's heading names the sizes of the workload that ran (`ran`), not those of the
+/// others (`other`).
+fn assert_sizes(table: &str, ran: &str, other: &str) {
+	let heading = table.split("\n|").next().unwrap();
+	assert!(heading.contains(ran), "{heading}");
+	assert!(!heading.contains(other), "{heading}");
 }
 
 /// `table` has a positive number in each of `figures`' rows, and no row of a workload other

@@ -1528,6 +1528,25 @@ fn commit() -> String {
 	}
 }
 
+/// The sizes of the workloads `args` ran.
+fn sizes_run(args: &Args, sizes: &Sizes) -> String {
+	let single = format!("{} single issuances and remarks per run", sizes.single);
+	let bulk = format!(
+		"{} and {} badges in bulk per run (wall time and throughput)",
+		sizes.bulk, sizes.bulk_sustained
+	);
+	if args.single_only {
+		single
+	} else if args.bulk_only {
+		bulk
+	} else {
+		format!(
+			"{single}, {bulk}, {} latency samples, {} s per lookup measurement",
+			sizes.latency, sizes.lookup_secs
+		)
+	}
+}
+
 fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges: u64) -> String {
 	let date = std::process::Command::new("date")
 		.args(["-u", "+%Y-%m-%d %H:%M UTC"])
@@ -1544,19 +1563,21 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 		 workspace's other crates unoptimized, the runtime as optimized WASM), the client's \
 		 questions sent by its own lean HTTP caller. {badges} badges issued in \
 		 {:.0} s. Throughput figures are medians of {} runs; ratios are taken within each run. \
-		 Sizes: {} single issuances and remarks per run, {} and {} badges in bulk per run (wall \
-		 time and throughput), {} latency samples, {} s per lookup measurement.{}\n\n",
+		 Sizes: {}.{}\n\n",
 		if args.smoke { " (smoke run)" } else { "" },
-		if args.smoke { " --smoke" } else { "" },
+		[
+			(args.smoke, " --smoke"),
+			(args.single_only, " --single-only"),
+			(args.bulk_only, " --bulk-only")
+		]
+		.iter()
+		.filter_map(|(set, flag)| set.then_some(*flag))
+		.collect::<String>(),
 		commit(),
 		machine(),
 		took.as_secs_f64(),
 		sizes.runs,
-		sizes.single,
-		sizes.bulk,
-		sizes.bulk_sustained,
-		sizes.latency,
-		sizes.lookup_secs,
+		sizes_run(args, sizes),
 		if args.node_arg.is_empty() {
 			String::new()
 		} else {
