@@ -648,22 +648,7 @@ async fn a_transaction_already_in_the_chain_is_refused_without_a_runtime_call() 
 	let client = BadgeClient::connect(&node.ws_url())
 		.await
 		.expect("the client connects");
-	// The council member's (the access check admits no stranger).
-	let alice = dev::alice();
-	let nonce = client.finalized_nonce(&account_of(&alice)).await.unwrap();
-	let remarks: Vec<_> = ["first", "second"]
-		.map(|text| runtime::tx().system().remark(text.as_bytes().to_vec()))
-		.into();
-	let signed = client
-		.sign_offline(&remarks, &alice, nonce)
-		.await
-		.expect("signs");
-	let submit = |bytes: &Vec<u8>| {
-		client.rpc_call(
-			"author_submitExtrinsic",
-			rpc_params![format!("0x{}", hex::encode(bytes))],
-		)
-	};
+	let (nonce, signed) = alice_remarks(&client, &["first", "second"]).await;
 	// Counted by the pool (every runtime call it asks for) and by the node's own chain API.
 	let counts = || {
 		let metrics = node.metrics();
@@ -674,16 +659,14 @@ async fn a_transaction_already_in_the_chain_is_refused_without_a_runtime_call() 
 		)
 	};
 
-	submit(&signed[0]).await.expect("the pool takes the remark");
-	let deadline = std::time::Instant::now() + Duration::from_secs(60);
-	while client.finalized_nonce(&account_of(&alice)).await.unwrap() <= nonce {
-		assert!(std::time::Instant::now() < deadline, "the remark is final");
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+	submit_raw(&client, &signed[0])
+		.await
+		.expect("the pool takes the remark");
+	wait_alice_past(&client, nonce).await;
 	let (validated, answered) = counts();
 
 	// `--dev` bans nothing, so the pool asks about the remark again; the node answers.
-	let again = submit(&signed[0]).await;
+	let again = submit_raw(&client, &signed[0]).await;
 	let error = format!(
 		"{:?}",
 		again.expect_err("an included transaction is refused")
@@ -700,11 +683,14 @@ async fn a_transaction_already_in_the_chain_is_refused_without_a_runtime_call() 
 
 	// A new transaction still goes to the runtime (and may be validated again at once, should
 	// the pool's revalidation every 20 blocks fall here: the pool holds it).
-	submit(&signed[1])
+	submit_raw(&client, &signed[1])
 		.await
 		.expect("the pool takes the next remark");
 	let (validated_after, answered_after) = counts();
-	assert!(validated_after >= validated + 1.0, "{validated_after} after {validated}");
+	assert!(
+		validated_after >= validated + 1.0,
+		"{validated_after} after {validated}"
+	);
 	assert_eq!(answered_after, answered + 1.0);
 }
 
@@ -714,20 +700,8 @@ async fn a_signature_the_pool_checked_is_not_checked_again_in_the_block() {
 	let client = BadgeClient::connect(&node.ws_url())
 		.await
 		.expect("the client connects");
-	let alice = dev::alice();
-	let nonce = client.finalized_nonce(&account_of(&alice)).await.unwrap();
-	let remark = runtime::tx().system().remark(b"checked once".to_vec());
-	let signed = client
-		.sign_offline(&[remark], &alice, nonce)
-		.await
-		.expect("signs")
-		.remove(0);
-	let submit = |bytes: Vec<u8>| {
-		client.rpc_call(
-			"author_submitExtrinsic",
-			rpc_params![format!("0x{}", hex::encode(bytes))],
-		)
-	};
+	let (nonce, mut signed) = alice_remarks(&client, &["checked once"]).await;
+	let signed = signed.remove(0);
 	let checks = || {
 		let metrics = node.metrics();
 		let count =
@@ -743,7 +717,10 @@ async fn a_signature_the_pool_checked_is_not_checked_again_in_the_block() {
 	for bit in [10, 11] {
 		let mut forged = signed.clone();
 		forged[length_bytes + 1 + 33 + 1 + bit] ^= 1;
-		let error = format!("{:?}", submit(forged).await.expect_err("forged"));
+		let error = format!(
+			"{:?}",
+			submit_raw(&client, forged).await.expect_err("forged")
+		);
 		assert!(error.contains("bad signature"), "{error}");
 	}
 	assert_eq!(
@@ -752,13 +729,11 @@ async fn a_signature_the_pool_checked_is_not_checked_again_in_the_block() {
 		"a failed check is computed, never answered from the set"
 	);
 
-	submit(signed).await.expect("the pool takes the remark");
+	submit_raw(&client, signed)
+		.await
+		.expect("the pool takes the remark");
 	assert_eq!(checks(), (computed + 3.0, cached), "the pool computed it");
-	let deadline = std::time::Instant::now() + Duration::from_secs(60);
-	while client.finalized_nonce(&account_of(&alice)).await.unwrap() <= nonce {
-		assert!(std::time::Instant::now() < deadline, "the remark is final");
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+	wait_alice_past(&client, nonce).await;
 	let (computed_after, cached_after) = checks();
 	assert_eq!(
 		computed_after,
@@ -766,6 +741,49 @@ async fn a_signature_the_pool_checked_is_not_checked_again_in_the_block() {
 		"the block's execution computed no signature check"
 	);
 	assert!(cached_after > cached, "it was answered from the node's set");
+}
+
+/// Remarks of `texts` signed offline by Alice (the council member's: the access check admits no
+/// stranger) from her finalized nonce, returned with them.
+async fn alice_remarks(client: &BadgeClient, texts: &[&str]) -> (u64, Vec<Vec<u8>>) {
+	let alice = dev::alice();
+	let nonce = client.finalized_nonce(&account_of(&alice)).await.unwrap();
+	let remarks: Vec<_> = texts
+		.iter()
+		.map(|text| runtime::tx().system().remark(text.as_bytes().to_vec()))
+		.collect();
+	let signed = client
+		.sign_offline(&remarks, &alice, nonce)
+		.await
+		.expect("signs");
+	(nonce, signed)
+}
+
+/// `author_submitExtrinsic` with `bytes` as they are.
+async fn submit_raw(
+	client: &BadgeClient,
+	bytes: impl AsRef<[u8]>,
+) -> Result<serde_json::Value, Error> {
+	client
+		.rpc_call(
+			"author_submitExtrinsic",
+			rpc_params![format!("0x{}", hex::encode(bytes))],
+		)
+		.await
+}
+
+/// Wait (a minute at most) until Alice's finalized nonce has passed `nonce`.
+async fn wait_alice_past(client: &BadgeClient, nonce: u64) {
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	while client
+		.finalized_nonce(&account_of(&dev::alice()))
+		.await
+		.unwrap()
+		<= nonce
+	{
+		assert!(std::time::Instant::now() < deadline, "the remark is final");
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
 }
 
 #[test]
@@ -819,18 +837,7 @@ async fn a_validator_runs_without_the_shared_trie_cache_unless_told_otherwise() 
 	assert_eq!(caches(&both), "1024 MiB; badges_verify's own: 256 MiB");
 
 	// Through the shared cache, `badges_verify` still answers natively, as the runtime does.
-	let client = BadgeClient::connect(&full.ws_url())
-		.await
-		.expect("the client connects");
-	assert_eq!(verdict(&client, H256([7; 32]), None).await.0, "not_found");
-	let native = |node: &Node| {
-		badge_e2e::metric(
-			&node.metrics(),
-			"badges_verify_answers_total",
-			Some("source=\"native\""),
-		)
-	};
-	assert_eq!(native(&full), 1.0);
+	answers_natively(&full).await;
 
 	// Without a cache of its own, `badges_verify` reads the database natively and still answers
 	// as the runtime does.
@@ -845,11 +852,23 @@ async fn a_validator_runs_without_the_shared_trie_cache_unless_told_otherwise() 
 		"0",
 	]);
 	assert_eq!(caches(&uncached), "off; badges_verify's own: off");
-	let client = BadgeClient::connect(&uncached.ws_url())
+	answers_natively(&uncached).await;
+}
+
+/// `node` (started with `--prometheus-port`) answers its first `badges_verify` question, about
+/// a badge that does not exist, natively and as the runtime does.
+async fn answers_natively(node: &Node) {
+	let client = BadgeClient::connect(&node.ws_url())
 		.await
 		.expect("the client connects");
 	assert_eq!(verdict(&client, H256([7; 32]), None).await.0, "not_found");
-	assert_eq!(native(&uncached), 1.0);
+	let metrics = node.metrics();
+	let native = badge_e2e::metric(
+		&metrics,
+		"badges_verify_answers_total",
+		Some("source=\"native\""),
+	);
+	assert_eq!(native, 1.0, "{metrics}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
