@@ -207,6 +207,27 @@ impl Error {
 		}
 	}
 
+	/// Whether the connection to the node failed (dropped, refused, or the node stopped
+	/// answering), as opposed to the node answering with a refusal: a caller may reconnect and
+	/// try again.
+	pub fn is_connection(&self) -> bool {
+		match self {
+			Error::Unreachable { .. } | Error::StreamEnded | Error::Timeout(_) => true,
+			Error::Rpc(e) => matches!(
+				e,
+				subxt::rpcs::Error::Client(_) | subxt::rpcs::Error::DisconnectedWillReconnect(_)
+			),
+			// subxt wraps the RPC client's errors in its own; a node's answer is never worded so.
+			Error::Subxt(e) => {
+				let text = e.to_string().to_lowercase();
+				["client error", "restart required", "connection", "disconnected"]
+					.iter()
+					.any(|needle| text.contains(needle))
+			}
+			_ => false,
+		}
+	}
+
 	/// The pallet error's name, if this is a rejection.
 	pub fn rejected_name(&self) -> Option<&str> {
 		match self {

@@ -137,6 +137,48 @@ pub struct Landed {
 	metadata: subxt::ArcMetadata,
 }
 
+/// What a node's transaction pool made of a submitted transaction
+/// ([`BadgeClient::submit_encoded`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Submitted {
+	/// The pool took it.
+	Accepted,
+	/// The pool holds it already, or has just seen it included (it is banned from the pool
+	/// for a while).
+	Known,
+	/// Another transaction of the signer holds its nonce, in the pool or in the chain: this one
+	/// will never be included.
+	NonceUsed,
+	/// The pool is full: submit it again later.
+	PoolFull,
+}
+
+/// A block, and one account's nonce in its state ([`BadgeClient::account_at_head`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountAt {
+	/// The block's hash.
+	pub block: H256,
+	/// The block's number.
+	pub number: u64,
+	/// The account's nonce after the block: how many of its transactions it and its ancestors
+	/// hold.
+	pub nonce: u64,
+}
+
+/// One block's values in a `state_queryStorageAt` answer: each asked key (hex) with its value,
+/// or `null` where the state holds none.
+#[derive(serde::Deserialize)]
+struct StorageChangeSet {
+	changes: Vec<(String, Option<String>)>,
+}
+
+/// JSON-RPC error codes of Substrate's `author_*` methods (`sc-rpc-api`).
+const POOL_INVALID_TX: i32 = 1010;
+const POOL_TEMPORARILY_BANNED: i32 = 1012;
+const POOL_ALREADY_IMPORTED: i32 = 1013;
+const POOL_TOO_LOW_PRIORITY: i32 = 1014;
+const POOL_IMMEDIATELY_DROPPED: i32 = 1016;
+
 /// A connection to a node of the Open Badge chain.
 #[derive(Clone)]
 pub struct BadgeClient {
@@ -402,6 +444,19 @@ impl BadgeClient {
 		Ok(ids)
 	}
 
+	/// Whether `class` was created before the registry's storage version 3, so that its
+	/// badges may be held under their [`crypto::legacy_badge_id`] (at the latest finalized
+	/// block).
+	pub async fn class_may_hold_legacy_ids(&self, class: u32) -> Result<bool, Error> {
+		let at = self.api.at_current_block().await?;
+		let before: u32 = at
+			.storage()
+			.fetch(runtime::storage().badges().classes_before_v3(), ())
+			.await?
+			.decode()?;
+		Ok(class < before)
+	}
+
 	/// The largest batch the chain accepts.
 	pub async fn max_batch(&self) -> Result<u32, Error> {
 		let at = self.api.at_current_block().await?;
@@ -533,6 +588,101 @@ impl BadgeClient {
 				_ => {}
 			}
 		}
+	}
+
+	/// Submit an encoded extrinsic without watching it: what the pool made of it. Submitting
+	/// the same bytes again is harmless ([`Submitted::Known`]), so a caller that lost its
+	/// connection re-submits whatever it cannot be sure of.
+	pub async fn submit_encoded(&self, encoded: &[u8]) -> Result<Submitted, Error> {
+		let answer: Result<H256, _> = self
+			.rpc
+			.request(
+				"author_submitExtrinsic",
+				subxt::rpcs::rpc_params![format!("0x{}", hex::encode(encoded))],
+			)
+			.await;
+		let refusal = match answer {
+			Ok(_) => return Ok(Submitted::Accepted),
+			Err(subxt::rpcs::Error::User(refusal)) => refusal,
+			Err(other) => return Err(Error::Rpc(other)),
+		};
+		let text = format!(
+			"{}: {}",
+			refusal.message,
+			refusal.data.as_ref().map_or("", |d| d.get())
+		);
+		match refusal.code {
+			POOL_TEMPORARILY_BANNED | POOL_ALREADY_IMPORTED => return Ok(Submitted::Known),
+			POOL_TOO_LOW_PRIORITY => return Ok(Submitted::NonceUsed),
+			POOL_IMMEDIATELY_DROPPED => return Ok(Submitted::PoolFull),
+			POOL_INVALID_TX if text.to_lowercase().contains("outdated") => {
+				return Ok(Submitted::NonceUsed)
+			}
+			_ => {}
+		}
+		let at = self.api.at_current_block().await?;
+		Err(Error::from_pool_text(&text, &at.metadata()).unwrap_or(Error::Invalid(text)))
+	}
+
+	/// The latest finalized block ([`Wait::Finalized`]) or best block ([`Wait::InBlock`]), and
+	/// `account`'s nonce in its state: every transaction of `account` with a lower nonce is in
+	/// that block or before it.
+	pub async fn account_at_head(
+		&self,
+		account: &AccountId32,
+		head: Wait,
+	) -> Result<AccountAt, Error> {
+		let at = match head {
+			Wait::Finalized => self.api.at_current_block().await?,
+			Wait::InBlock => {
+				let best: H256 = self
+					.rpc
+					.request("chain_getBlockHash", subxt::rpcs::rpc_params![])
+					.await
+					.map_err(Error::Rpc)?;
+				self.api.at_block(best).await?
+			}
+		};
+		let info = at
+			.storage()
+			.fetch(runtime::storage().system().account(), (*account,))
+			.await?
+			.decode()?;
+		Ok(AccountAt {
+			block: at.block_hash(),
+			number: at.block_number(),
+			nonce: u64::from(info.nonce),
+		})
+	}
+
+	/// Which of `ids` the registry holds in the state of block `at`, in order, asked in one
+	/// request (`state_queryStorageAt`). A badge, once issued, stays in the registry (revoked
+	/// and expired ones too), so this tells exactly which were ever issued.
+	pub async fn badges_exist(&self, ids: &[H256], at: H256) -> Result<Vec<bool>, Error> {
+		if ids.is_empty() {
+			return Ok(Vec::new());
+		}
+		let block = self.api.at_block(at).await?;
+		let entry = block.storage().entry(runtime::storage().badges().badges())?;
+		let keys = ids
+			.iter()
+			.map(|id| Ok(format!("0x{}", hex::encode(entry.fetch_key((*id,))?))))
+			.collect::<Result<Vec<_>, subxt::error::StorageError>>()?;
+		let sets: Vec<StorageChangeSet> = self
+			.rpc
+			.request(
+				"state_queryStorageAt",
+				subxt::rpcs::rpc_params![keys.clone(), at],
+			)
+			.await
+			.map_err(Error::Rpc)?;
+		let present: std::collections::HashSet<&str> = sets
+			.iter()
+			.flat_map(|set| &set.changes)
+			.filter(|(_, value)| value.is_some())
+			.map(|(key, _)| key.as_str())
+			.collect();
+		Ok(keys.iter().map(|k| present.contains(k.as_str())).collect())
 	}
 
 	// ---- queries (runtime API, at the latest finalized block: only final state counts) ----
