@@ -104,7 +104,7 @@ impl Node {
 	pub fn start_within(args: &[&str], startup: Duration) -> Node {
 		let base_path = tempfile::tempdir().expect("a temporary directory");
 		let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-		let (child, rpc_port, log) = spawn(&args, &base_path, startup);
+		let (child, rpc_port, log) = spawn(&args, &base_path, startup, 0);
 		Node {
 			child,
 			args,
@@ -157,7 +157,17 @@ impl Node {
 
 	/// Start the killed or stopped node again with the same arguments and data (on a new RPC port).
 	pub fn restart(&mut self) {
-		let (child, rpc_port, log) = spawn(&self.args, &self.base_path, STARTUP);
+		self.respawn(0);
+	}
+
+	/// [`Node::restart`] on the same RPC port, as an operator's restarted node comes back where
+	/// its clients look for it.
+	pub fn restart_on_same_port(&mut self) {
+		self.respawn(self.rpc_port);
+	}
+
+	fn respawn(&mut self, rpc_port: u16) {
+		let (child, rpc_port, log) = spawn(&self.args, &self.base_path, STARTUP, rpc_port);
 		self.child = child;
 		self.rpc_port = rpc_port;
 		self.log = log;
@@ -235,16 +245,20 @@ impl Node {
 /// How long a node usually gets to open its RPC port.
 const STARTUP: Duration = Duration::from_secs(120);
 
-/// Spawn the node binary with `args` in `base_path`; wait up to `startup` until it reports its
-/// RPC port.
-fn spawn(args: &[String], base_path: &tempfile::TempDir, startup: Duration) -> (Child, u16, Log) {
+/// Spawn the node binary with `args` in `base_path`, serving RPC on `rpc_port` (0: any free
+/// port); wait up to `startup` until it reports its RPC port.
+fn spawn(
+	args: &[String],
+	base_path: &tempfile::TempDir,
+	startup: Duration,
+	rpc_port: u16,
+) -> (Child, u16, Log) {
 	let mut child = Command::new(node_binary())
 		.args(args)
 		.arg("--base-path")
 		.arg(base_path.path())
+		.args(["--rpc-port", &rpc_port.to_string()])
 		.args([
-			"--rpc-port",
-			"0",
 			"--no-telemetry",
 			"--no-mdns",
 			"--rpc-max-connections",

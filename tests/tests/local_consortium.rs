@@ -8,7 +8,8 @@
 //! - finality survives one lost validator, stops (losing nothing) with two, resumes with three;
 //! - a transaction in a validator's block that loses its height is re-submitted and finalized;
 //! - a fifth organisation follows the README's runbook with `badge-node key` and the `badge`
-//!   CLI: joins by motion, sets keys generated in its own node, authors blocks, leaves.
+//!   CLI: joins by motion, sets keys generated in its own node, authors blocks, leaves;
+//! - `badge bulk` completes while the validator it talks to is killed and restarted.
 //!
 //! The tests take turns (one consortium at a time on this machine's cores).
 
@@ -508,4 +509,116 @@ async fn a_fifth_organisation_joins_by_the_runbook_authors_blocks_and_leaves() {
 		after_leaving,
 		"a removed validator authors no more blocks"
 	);
+}
+
+/// `badge bulk` while the validator it talks to is killed (SIGKILL) and restarted on its RPC
+/// port: the run reconnects, submits again what it cannot be sure of (the restarted node's pool
+/// is empty), and completes with every row issued exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_issuance_completes_while_its_validator_is_killed_and_restarted() {
+	const ROWS: usize = 6_000;
+	let _turn = ONE_AT_A_TIME.lock().await;
+	let mut consortium = Consortium::local();
+	for node in &consortium.nodes {
+		wait_finalized(&node.http_url(), 2, 2 * MINUTE).await;
+	}
+	let url = consortium.nodes[0].ws_url();
+	let ministry = "//BulkMinistry";
+	let account = badge(&url, ministry, &["account"])["account"]
+		.as_str()
+		.expect("an account")
+		.to_string();
+	motion_via_cli(
+		&url,
+		&[
+			"issuer",
+			"register",
+			&account,
+			"--name",
+			"Bulk Ministry",
+			"--url-home",
+			"https://bulk.example.jp",
+		],
+	);
+	let dir = tempfile::tempdir().unwrap();
+	let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+	std::fs::write(
+		path("class.toml"),
+		"name = \"Programme graduate\"\ndescription = \"Completed the programme.\"\n\
+		 criteria_url = \"https://bulk.example.jp/criteria\"\nachievement_type = \"Certificate\"\n",
+	)
+	.unwrap();
+	std::fs::write(path("badge.svg"), "<svg>graduate</svg>").unwrap();
+	let class = badge(
+		&url,
+		ministry,
+		&["class", "create", "--file", &path("class.toml"), "--image", &path("badge.svg")],
+	)["class"]
+		.to_string();
+	let mut csv = String::from("email\n");
+	for n in 0..ROWS {
+		csv.push_str(&format!("graduate-{n}@bulk.example.jp\n"));
+	}
+	std::fs::write(path("graduates.csv"), csv).unwrap();
+	let results = dir.path().join("graduates.results.csv");
+	let recorded = || {
+		std::fs::read_to_string(&results)
+			.map(|t| t.lines().skip(1).filter(|l| l.ends_with("issued")).count())
+			.unwrap_or(0)
+	};
+
+	let run = std::process::Command::new(badge_e2e::cli_binary())
+		.args(["--json", "--timeout", "300", "bulk", "--class", &class, "--csv"])
+		.arg(path("graduates.csv"))
+		.args(["--batch-size", "100", "--in-flight", "4"])
+		.env("BADGE_NODE_URL", &url)
+		.env("BADGE_KEY", ministry)
+		.env_remove("BADGE_CONFIG")
+		.stdout(std::process::Stdio::piped())
+		.stderr(std::process::Stdio::piped())
+		.spawn()
+		.expect("the badge CLI starts");
+	poll("the run to record 300 rows", 5 * MINUTE, || async {
+		(recorded() >= 300).then_some(())
+	})
+	.await;
+	consortium.nodes[0].kill();
+	let killed_at = recorded();
+	tokio::time::sleep(Duration::from_secs(3)).await;
+	consortium.nodes[0].restart_on_same_port();
+	let output = tokio::task::spawn_blocking(move || run.wait_with_output())
+		.await
+		.unwrap()
+		.unwrap();
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(
+		output.status.success(),
+		"the run completes: {}\n{stderr}",
+		String::from_utf8_lossy(&output.stdout)
+	);
+	let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+	assert!(killed_at < ROWS, "the validator died mid-run ({killed_at} rows)");
+	assert!(
+		summary["reconnections"].as_u64().unwrap() >= 1,
+		"the run reconnected: {summary}\n{stderr}"
+	);
+	assert_eq!(
+		summary["issued"].as_u64().unwrap() + summary["alreadyIssued"].as_u64().unwrap(),
+		ROWS as u64,
+		"{summary}"
+	);
+	let text = std::fs::read_to_string(&results).unwrap();
+	let ids: std::collections::HashSet<&str> = text
+		.lines()
+		.skip(1)
+		.map(|l| l.split(',').nth(2).unwrap())
+		.collect();
+	assert_eq!(text.lines().count() - 1, ROWS, "one results row per input row");
+	assert_eq!(ids.len(), ROWS, "no badge recorded twice");
+	let shown = badge(
+		&consortium.nodes[1].ws_url(),
+		ministry,
+		&["class", "show", &class],
+	);
+	assert_eq!(shown["issued"].as_u64(), Some(ROWS as u64), "{shown}");
 }

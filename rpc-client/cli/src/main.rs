@@ -23,6 +23,8 @@ mod exit {
 	pub const INPUT: u8 = 3;
 	pub const REJECTED: u8 = 4;
 	pub const NODE: u8 = 5;
+	/// Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+	pub const INTERRUPTED: u8 = 130;
 }
 
 /// What can go wrong, each with its exit code.
@@ -709,16 +711,37 @@ pub struct Recipient {
 
 /// Derive the recipient material for `email` in `class`.
 pub fn recipient(key: &config::SigningKey, class: u32, email: &str) -> Recipient {
+	let seeds = recipient_seeds(key, class, email);
+	Recipient {
+		claim: crypto::ClaimKey::from_seed(seeds.claim_seed),
+		salt: seeds.salt,
+		commitment: seeds.commitment,
+	}
+}
+
+/// A [`Recipient`] short of its claim key pair: enough to name the badge and write down its
+/// claim secret. Cheap (three hashes); the pair's public key costs a scalar multiplication.
+pub struct RecipientSeeds {
+	/// Salt (hex, 32 digits).
+	pub salt: String,
+	/// The claim key's seed ([`crypto::ClaimKey::from_seed`]).
+	pub claim_seed: [u8; 32],
+	/// Commitment stored on chain.
+	pub commitment: H256,
+}
+
+/// Derive [`RecipientSeeds`] for `email` in `class` (what [`recipient`] derives).
+pub fn recipient_seeds(key: &config::SigningKey, class: u32, email: &str) -> RecipientSeeds {
 	let normalized = email.trim().to_lowercase();
 	let mut context = class.to_le_bytes().to_vec();
 	context.extend_from_slice(normalized.as_bytes());
 	let salt_bytes = key.derive(&[b"salt".as_slice(), &context].concat());
 	let salt = hex::encode(&salt_bytes[..16]);
-	let claim = crypto::ClaimKey::from_seed(key.derive(&[b"claim".as_slice(), &context].concat()));
+	let claim_seed = key.derive(&[b"claim".as_slice(), &context].concat());
 	let commitment = crypto::recipient_commitment(&normalized, &salt);
-	Recipient {
+	RecipientSeeds {
 		salt,
-		claim,
+		claim_seed,
 		commitment,
 	}
 }

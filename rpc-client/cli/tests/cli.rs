@@ -2,57 +2,11 @@
 
 use badge_client::{crypto::ClaimKey, keypair_from_uri, BadgeClient, Wait, H256};
 use badge_e2e::{ob_python, Node};
+use common::{Badge, Run};
 use serde_json::Value;
 use std::{path::Path, process::Command};
 
-/// Runs `badge` with `args`, the node URL and `key` (a secret URI) in the environment.
-struct Badge<'a> {
-	url: String,
-	key: &'a str,
-	dir: &'a Path,
-}
-
-struct Run {
-	code: i32,
-	stdout: String,
-	stderr: String,
-}
-
-impl Run {
-	fn json(&self) -> Value {
-		serde_json::from_str(self.stdout.trim())
-			.unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
-	}
-}
-
-impl Badge<'_> {
-	fn run(&self, args: &[&str]) -> Run {
-		let out = Command::new(env!("CARGO_BIN_EXE_badge"))
-			.args(args)
-			.env("BADGE_NODE_URL", &self.url)
-			.env("BADGE_KEY", self.key)
-			.env("BADGE_CONFIG", self.dir.join("no-config.toml"))
-			.env_remove("XDG_CONFIG_HOME")
-			.current_dir(self.dir)
-			.output()
-			.expect("the badge binary runs");
-		Run {
-			code: out.status.code().unwrap_or(-1),
-			stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-			stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-		}
-	}
-
-	fn ok(&self, args: &[&str]) -> Value {
-		let run = self.run(args);
-		assert_eq!(
-			run.code, 0,
-			"badge {args:?} failed:\n{}\n{}",
-			run.stdout, run.stderr
-		);
-		run.json()
-	}
-}
+mod common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issuers_issue_and_verifiers_verify_with_the_cli() {

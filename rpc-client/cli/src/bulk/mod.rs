@@ -5,17 +5,29 @@
 //! run; rows already in the results file or already on chain are skipped (and recorded again if
 //! the results file was lost). Malformed rows are reported with their line number and nothing is
 //! issued for them.
+//!
+//! A run goes through phases, each with its progress bar: reading the file, planning every
+//! row's badge, checking which the chain holds already (many per request), issuing (batches
+//! signed with consecutive nonces, many in flight) and recording each badge once final. A lost
+//! connection or a restarted node is tried again with back-off; an interrupted run is resumed
+//! by running the same command ([`chain`]).
 
-use crate::{dates, recipient, valid_email, CliError, Ctx};
+mod chain;
+mod input;
+mod progress;
+mod results;
 
-use badge_client::{badge_spec, BadgeSpec, Verdict, H256};
+use crate::{dates, CliError, Ctx};
+use chain::{Interrupts, Issuer, Link};
+use progress::{done, Phases};
+use results::{Record, Results};
+
+use badge_client::{account_of, AccountId32, Wait, H256};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::{
-	collections::{HashMap, HashSet},
-	fs::OpenOptions,
-	path::{Path, PathBuf},
+	path::PathBuf,
+	time::{Duration, Instant},
 };
 
 /// Arguments of `badge bulk`.
@@ -34,6 +46,9 @@ pub struct BulkArgs {
 	/// Badges per transaction [default and maximum: the chain's MaxBatch].
 	#[arg(long)]
 	batch_size: Option<u32>,
+	/// Transactions submitted ahead of the last final one (fewer is gentler on a busy node).
+	#[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=4096))]
+	in_flight: u32,
 	/// Also write each row's signed OB 3.0 credential to DIR/<badge id>.json (for the wallet
 	/// service's results-file import), issued in this run or before.
 	#[arg(long, value_name = "DIR")]
@@ -44,278 +59,390 @@ pub struct BulkArgs {
 	base_url: Option<String>,
 }
 
-/// A valid input row.
-struct Row {
-	line: u64,
-	email: String,
-	expires: Option<u64>,
-	evidence_url: Option<String>,
+/// What a row's badge is, derived before anything is asked of the chain.
+pub struct Planned {
+	/// The badge id.
+	pub id: H256,
+	/// Its results row (without the status).
+	pub record: Record,
+	/// What its badge spec is made of.
+	pub seed: SpecSeed,
 }
 
-/// Columns of the results file.
-const RESULT_HEADER: [&str; 8] = [
-	"line",
-	"email",
-	"badge_id",
-	"claim_secret",
-	"salt",
-	"identity_hash",
-	"expires",
-	"status",
-];
-
-/// A rejected input row: its line and the problem.
-type BadRow = (u64, String);
-
-/// Read and check the input; returns good rows and the bad ones.
-fn read_rows(path: &Path) -> Result<(Vec<Row>, Vec<BadRow>), CliError> {
-	let mut reader = csv::ReaderBuilder::new()
-		.trim(csv::Trim::All)
-		.flexible(false)
-		.from_path(path)
-		.map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
-	let headers = reader
-		.headers()
-		.map_err(|e| CliError::Input(format!("{}: bad header: {e}", path.display())))?
-		.clone();
-	let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-	let email_col = col("email").ok_or_else(|| {
-		CliError::Input(format!(
-			"{}: the header has no `email` column",
-			path.display()
-		))
-	})?;
-	let (expires_col, evidence_col) = (col("expires"), col("evidence_url"));
-	let mut rows = Vec::new();
-	let mut bad = Vec::new();
-	let mut seen: HashMap<String, u64> = HashMap::new();
-	for record in reader.records() {
-		let record = match record {
-			Ok(r) => r,
-			Err(e) => {
-				let line = e.position().map_or(0, |p| p.line());
-				bad.push((line, format!("unreadable row: {e}")));
-				continue;
-			}
-		};
-		let line = record.position().map_or(0, |p| p.line());
-		let field = |i: Option<usize>| i.and_then(|i| record.get(i)).filter(|v| !v.is_empty());
-		let email = record.get(email_col).unwrap_or_default().to_string();
-		if !valid_email(&email) {
-			bad.push((line, format!("`{email}` is not an e-mail address")));
-			continue;
-		}
-		let expires = match field(expires_col).map(dates::parse_millis).transpose() {
-			Ok(e) => e,
-			Err(e) => {
-				bad.push((line, e.to_string()));
-				continue;
-			}
-		};
-		let normalized = email.trim().to_lowercase();
-		if let Some(first) = seen.get(&normalized) {
-			bad.push((line, format!("{email} is already on line {first}")));
-			continue;
-		}
-		seen.insert(normalized, line);
-		rows.push(Row {
-			line,
-			email,
-			expires,
-			evidence_url: field(evidence_col).map(String::from),
-		});
-	}
-	Ok((rows, bad))
+/// What a badge spec is made of, short of the claim key's public key (derived when its batch
+/// is signed).
+#[derive(Clone, Copy)]
+pub struct SpecSeed {
+	/// The recipient commitment.
+	pub commitment: H256,
+	/// The claim key's seed.
+	pub claim_seed: [u8; 32],
+	/// Expiry (milliseconds since the epoch).
+	pub expires: Option<u64>,
+	/// SHA-256 of the evidence URL.
+	pub evidence: Option<[u8; 32]>,
 }
 
-/// Badge ids already recorded in the results file.
-fn recorded(path: &Path) -> Result<HashSet<String>, CliError> {
-	if !path.exists() {
-		return Ok(HashSet::new());
-	}
-	let mut reader = csv::Reader::from_path(path)
-		.map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
-	let mut ids = HashSet::new();
-	for record in reader.records() {
-		let record = record.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-		if let Some(id) = record.get(2) {
-			ids.insert(id.to_string());
-		}
-	}
-	Ok(ids)
-}
-
-fn open_results(path: &Path) -> Result<csv::Writer<std::fs::File>, CliError> {
-	let existed = path.exists();
-	let mut options = OpenOptions::new();
-	options.create(true).append(true);
-	#[cfg(unix)]
-	{
-		use std::os::unix::fs::OpenOptionsExt;
-		// Claim secrets: readable by the owner only.
-		options.mode(0o600);
-	}
-	let file = options
-		.open(path)
-		.map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
-	let mut writer = csv::WriterBuilder::new()
-		.has_headers(false)
-		.from_writer(file);
-	if !existed {
-		writer
-			.write_record(RESULT_HEADER)
-			.map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
-	}
-	Ok(writer)
-}
-
-/// One row ready to issue.
-struct Prepared {
-	id: H256,
-	spec: BadgeSpec,
-	record: [String; 7],
+/// How the issuing phases ended.
+struct Issued {
+	issued: usize,
+	already: usize,
+	interrupted: bool,
+	reconnections: u64,
+	/// Seconds spent connecting and checking the chain, then issuing.
+	checking: f64,
+	issuing: f64,
 }
 
 /// `badge bulk`.
 pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
-	let results = args
+	let started = Instant::now();
+	let results_path = args
 		.results
 		.clone()
 		.unwrap_or_else(|| args.csv.with_extension("results.csv"));
-	let (rows, bad) = read_rows(&args.csv)?;
+	let phases = Phases::new(ctx.global.json);
+	let (rows, bad) = input::read_rows(&args.csv, &phases)?;
+	let read = started.elapsed().as_secs_f64();
 	for (line, problem) in &bad {
-		eprintln!("{}:{line}: {problem} (not issued)", args.csv.display());
+		phases.note(format!(
+			"{}:{line}: {problem} (not issued)",
+			args.csv.display()
+		));
 	}
 	let key = ctx.key()?;
-	let client = ctx.client().await?;
-	let max = client.max_batch().await?;
-	let batch_size = args.batch_size.unwrap_or(max).clamp(1, max) as usize;
-	let already_recorded = recorded(&results)?;
-	let mut writer = open_results(&results)?;
-	let write_error =
-		|e: csv::Error| CliError::Input(format!("cannot write {}: {e}", results.display()));
-
-	// Derive every row's badge, and find those already issued.
-	let mut todo = Vec::new();
-	let (mut skipped, mut recovered) = (0usize, 0usize);
-	let mut every = Vec::new();
-	for row in rows {
-		let r = recipient(&key, args.class, &row.email);
-		every.push((
-			row.email.clone(),
-			badge_client::crypto::badge_id(args.class, &r.commitment),
-			r.salt.clone(),
+	let mut results = Results::open(&results_path)?;
+	if results.repaired {
+		phases.note(format!(
+			"{}: its last line was cut short by an interrupted write and is dropped (its badge \
+			 is looked up on chain)",
+			results_path.display()
 		));
-		let evidence = row.evidence_url.as_deref().map(crate::sha256);
-		let spec = badge_spec(r.commitment, &r.claim, row.expires, evidence);
-		let id = badge_client::crypto::badge_id(args.class, &r.commitment);
-		let id_text = format!("{id:?}");
-		if already_recorded.contains(&id_text) {
-			skipped += 1;
-			continue;
-		}
-		let record = [
-			row.line.to_string(),
-			row.email.clone(),
-			id_text,
-			r.claim.secret_hex(),
-			r.salt.clone(),
-			format!("sha256${}", hex::encode(r.commitment.0)),
-			row.expires.map(dates::format_millis).unwrap_or_default(),
-		];
-		let prepared = Prepared { id, spec, record };
-		if client.verify(id, None).await?.verdict != Verdict::NotFound {
-			// Issued by an earlier, interrupted run: record it again.
-			write_row(&mut writer, &prepared.record, "already_issued").map_err(write_error)?;
-			recovered += 1;
-			continue;
-		}
-		todo.push(prepared);
 	}
-	writer
-		.flush()
-		.map_err(|e| CliError::Input(format!("cannot write {}: {e}", results.display())))?;
-
-	let bar = if ctx.global.json {
-		ProgressBar::hidden()
-	} else {
-		ProgressBar::new(todo.len() as u64)
-	};
-	bar.set_style(
-		ProgressStyle::with_template(
-			"{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} badges  {per_sec}  ETA {eta}",
-		)
-		.expect("the template is valid"),
-	);
-	let mut issued = 0usize;
-	for chunk in todo.chunks(batch_size) {
-		let specs = chunk.iter().map(|p| p.spec.clone()).collect();
-		let ids = client
-			.issue_batch(&key.pair, args.class, specs, ctx.wait())
-			.await
-			.map_err(|e| {
-				bar.abandon();
-				CliError::from(e)
-			})?;
-		debug_assert!(ids.iter().zip(chunk).all(|(a, p)| *a == p.id));
-		for p in chunk {
-			write_row(&mut writer, &p.record, "issued").map_err(write_error)?;
+	let planning = Instant::now();
+	let plan = plan(&key, args.class, &rows, &phases);
+	let planned = planning.elapsed().as_secs_f64();
+	let recorded = plan
+		.iter()
+		.filter(|p| results.has(&p.record[2]))
+		.count();
+	let interrupts = Interrupts::listen();
+	let outcome = issue(ctx, &args, &key, &plan, &mut results, &phases, &interrupts).await;
+	let outcome = outcome.map_err(|e| {
+		let hint = format!(
+			"{e}; every badge final so far is recorded in {}: run the same command again to \
+			 continue",
+			results_path.display()
+		);
+		match e {
+			CliError::Input(_) => CliError::Input(hint),
+			CliError::Rejected(_) => CliError::Rejected(hint),
+			CliError::Node(_) => CliError::Node(hint),
 		}
-		writer
-			.flush()
-			.map_err(|e| CliError::Input(format!("cannot write {}: {e}", results.display())))?;
-		issued += chunk.len();
-		bar.inc(chunk.len() as u64);
+	})?;
+	if args.credentials.is_some() && !outcome.interrupted {
+		let client = ctx.client().await?;
+		let every: Vec<(String, H256, String)> = plan
+			.iter()
+			.map(|p| (p.record[1].clone(), p.id, p.record[4].clone()))
+			.collect();
+		write_credentials(ctx, &args, &client, &key, &every, &phases, &interrupts).await?;
 	}
-	bar.finish_and_clear();
-	if let Some(dir) = &args.credentials {
-		write_credentials(ctx, &client, &key, dir, args.base_url.as_deref(), &every).await?;
-	}
+	let seconds = started.elapsed().as_secs_f64();
+	let rate = outcome.issued as f64 / seconds;
+	let already = recorded + outcome.already;
 	let summary = json!({
-		"issued": issued,
-		"alreadyIssued": skipped + recovered,
+		"issued": outcome.issued,
+		"alreadyIssued": already,
 		"rejectedRows": bad.iter().map(|(l, m)| json!({"line": l, "problem": m})).collect::<Vec<_>>(),
-		"results": results.display().to_string(),
+		"results": results_path.display().to_string(),
+		"seconds": secs(seconds),
+		"badgesPerSecond": rate.round(),
+		"reconnections": outcome.reconnections,
+		"interrupted": outcome.interrupted,
+		"phaseSeconds": {
+			"read": secs(read),
+			"plan": secs(planned),
+			"check": secs(outcome.checking),
+			"issue": secs(outcome.issuing),
+		},
 	});
 	ctx.print(summary, || {
 		format!(
-			"issued {issued} badges, {} already issued, {} rows rejected; results in {}",
-			skipped + recovered,
+			"{}issued {} badges in {seconds:.1} s ({rate:.0}/s), {already} already issued, {} rows \
+			 rejected; results in {}{}",
+			if outcome.interrupted { "interrupted: " } else { "" },
+			outcome.issued,
 			bad.len(),
-			results.display()
+			results_path.display(),
+			if outcome.interrupted {
+				"; run the same command again to continue"
+			} else {
+				""
+			}
 		)
 	});
-	Ok(if bad.is_empty() {
+	Ok(if outcome.interrupted {
+		crate::exit::INTERRUPTED
+	} else if bad.is_empty() {
 		crate::exit::OK
 	} else {
 		crate::exit::INPUT
 	})
 }
 
-/// Write the signed credential of every `(email, badge, salt)` to `dir/<badge>.json`.
+/// Seconds rounded to milliseconds, for the summary.
+fn secs(seconds: f64) -> f64 {
+	(seconds * 1000.0).round() / 1000.0
+}
+
+/// Every row's badge: ids, salts, claim seeds and results rows (on every core).
+fn plan(
+	key: &crate::config::SigningKey,
+	class: u32,
+	rows: &[input::Row],
+	phases: &Phases,
+) -> Vec<Planned> {
+	let bar = phases.bar("plan", rows.len() as u64, "rows");
+	let mut plan = Vec::with_capacity(rows.len());
+	for chunk in rows.chunks(10_000) {
+		plan.extend(par_map(chunk, |row| {
+			let r = crate::recipient_seeds(key, class, &row.email);
+			let id = badge_client::crypto::badge_id(class, &r.commitment);
+			let record = [
+				row.line.to_string(),
+				row.email.clone(),
+				format!("{id:?}"),
+				format!("0x{}", hex::encode(r.claim_seed)),
+				r.salt.clone(),
+				format!("sha256${}", hex::encode(r.commitment.0)),
+				row.expires.map(dates::format_millis).unwrap_or_default(),
+			];
+			Planned {
+				id,
+				record,
+				seed: SpecSeed {
+					commitment: r.commitment,
+					claim_seed: r.claim_seed,
+					expires: row.expires,
+					evidence: row.evidence_url.as_deref().map(crate::sha256),
+				},
+			}
+		}));
+		bar.inc(chunk.len() as u64);
+	}
+	done(&bar, "");
+	plan
+}
+
+/// Check which unrecorded rows the chain holds (recording them), then issue the rest.
+async fn issue(
+	ctx: &Ctx,
+	args: &BulkArgs,
+	key: &crate::config::SigningKey,
+	plan: &[Planned],
+	results: &mut Results,
+	phases: &Phases,
+	interrupts: &Interrupts,
+) -> Result<Issued, CliError> {
+	let checking = Instant::now();
+	let patience = Duration::from_secs(ctx.global.timeout);
+	let mut link = Link::connect(ctx.url(), patience, patience).await?;
+	let class = args.class;
+	let max = link
+		.call(phases, |c| async move { c.max_batch().await })
+		.await?;
+	let batch_size = args.batch_size.unwrap_or(max).clamp(1, max) as usize;
+	let account = account_of(&key.pair);
+	let head = ctx.wait();
+	wait_for_earlier(&mut link, phases, &account, head, patience).await?;
+
+	let unrecorded: Vec<usize> = (0..plan.len())
+		.filter(|&i| !results.has(&plan[i].record[2]))
+		.collect();
+	let class_is_legacy = link
+		.call(phases, |c| async move { c.class_may_hold_legacy_ids(class).await })
+		.await?;
+	let at = link
+		.call(phases, |c| async move { c.account_at_head(&account, head).await })
+		.await?
+		.block;
+	let bar = phases.bar("check", unrecorded.len() as u64, "badges");
+	let ids: Vec<(H256, H256)> = unrecorded
+		.iter()
+		.map(|&i| (plan[i].id, plan[i].seed.commitment))
+		.collect();
+	let held = chain::exist(&mut link, phases, class_is_legacy, class, &ids, at, &bar).await?;
+	let (mut already, mut todo) = (Vec::new(), Vec::new());
+	for (i, held) in unrecorded.into_iter().zip(held) {
+		if held {
+			already.push(i);
+		} else {
+			todo.push(i);
+		}
+	}
+	// Issued by an earlier, interrupted run: record them again.
+	results.append(already.iter().map(|&i| &plan[i].record), "already_issued")?;
+	done(&bar, format!("{} already issued", already.len()));
+
+	let checking = checking.elapsed().as_secs_f64();
+	let issuing = Instant::now();
+	let mut issuer = Issuer {
+		submitted_bar: phases.bar("submit", todo.len() as u64, "badges"),
+		final_bar: phases.bar("final", todo.len() as u64, "badges"),
+		link: &mut link,
+		phases,
+		key: &key.pair,
+		class,
+		batch_size,
+		head,
+		plan,
+		results,
+		window: args.in_flight as usize,
+		stall: patience,
+		interrupts: interrupts.clone(),
+		class_is_legacy,
+	};
+	let (mut issued, mut already_count) = (0, already.len());
+	let mut interrupted = false;
+	while !todo.is_empty() {
+		let end = issuer.round(std::mem::take(&mut todo)).await?;
+		issued += end.issued;
+		if end.interrupted {
+			interrupted = true;
+			break;
+		}
+		if end.missed.is_empty() {
+			break;
+		}
+		// Some batches were included without issuing: the first, watched, says why (the chain
+		// names its error), unless an earlier run's transaction issued its badges meanwhile.
+		let (first, rest) = end.missed.split_at(end.missed.len().min(batch_size));
+		phases.note(format!(
+			"{} badges were not issued by their batches; issuing {} of them in one watched \
+			 transaction",
+			end.missed.len(),
+			first.len()
+		));
+		match issuer.watched(first).await {
+			Ok(()) => issued += first.len(),
+			Err(e) => {
+				let (held, _) = issuer.recheck(first).await?;
+				if held == 0 {
+					return Err(e);
+				}
+				already_count += held;
+			}
+		}
+		todo = rest.to_vec();
+	}
+	issuer.finish();
+	Ok(Issued {
+		issued,
+		already: already_count,
+		interrupted,
+		reconnections: link.reconnections,
+		checking,
+		issuing: issuing.elapsed().as_secs_f64(),
+	})
+}
+
+/// Wait until the signer's transactions already in the node's pool (an earlier run's,
+/// interrupted) are final, so that the existence check sees their badges; give up waiting
+/// after `patience` without progress (they may wait on a nonce that never comes).
+async fn wait_for_earlier(
+	link: &mut Link,
+	phases: &Phases,
+	account: &AccountId32,
+	head: Wait,
+	patience: Duration,
+) -> Result<(), CliError> {
+	let account = *account;
+	let pool = link
+		.call(phases, |c| async move { c.next_nonce(&account).await })
+		.await?;
+	let mut at = link
+		.call(phases, |c| async move { c.account_at_head(&account, head).await })
+		.await?;
+	if at.nonce >= pool {
+		return Ok(());
+	}
+	phases.note(format!(
+		"{} transactions of this signer are waiting in the node's pool (an earlier run?): \
+		 waiting for them before checking the chain",
+		pool - at.nonce
+	));
+	let (start, mut last, mut moved) = (at.nonce, at.nonce, Instant::now());
+	let bar = phases.bar("earlier", pool - start, "transactions");
+	while at.nonce < pool {
+		if moved.elapsed() >= patience {
+			phases.note(format!(
+				"the signer's earlier transactions did not move for {} s: going on without them",
+				patience.as_secs()
+			));
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+		at = link
+			.call(phases, |c| async move { c.account_at_head(&account, head).await })
+			.await?;
+		if at.nonce != last {
+			(last, moved) = (at.nonce, Instant::now());
+		}
+		bar.set_position(at.nonce.min(pool) - start);
+	}
+	done(&bar, "");
+	Ok(())
+}
+
+/// `f` over `items` on every core, in order.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+	let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+	if threads == 1 || items.len() < 64 {
+		return items.iter().map(f).collect();
+	}
+	let size = items.len().div_ceil(threads);
+	std::thread::scope(|scope| {
+		let workers: Vec<_> = items
+			.chunks(size)
+			.map(|chunk| scope.spawn(|| chunk.iter().map(&f).collect::<Vec<_>>()))
+			.collect();
+		workers
+			.into_iter()
+			.flat_map(|w| w.join().expect("the mapped function does not panic"))
+			.collect()
+	})
+}
+
+/// Write the signed credential of every `(email, badge, salt)` to `--credentials DIR`, as
+/// `DIR/<badge>.json`.
 async fn write_credentials(
 	ctx: &Ctx,
+	args: &BulkArgs,
 	client: &badge_client::BadgeClient,
 	key: &crate::config::SigningKey,
-	dir: &Path,
-	base_url: Option<&str>,
 	every: &[(String, H256, String)],
+	phases: &Phases,
+	interrupts: &Interrupts,
 ) -> Result<(), CliError> {
+	let Some(dir) = args.credentials.as_deref() else {
+		return Ok(());
+	};
 	std::fs::create_dir_all(dir)
 		.map_err(|e| CliError::Input(format!("cannot create {}: {e}", dir.display())))?;
-	let base = base_url.map_or_else(|| ctx.base_url(), String::from);
-	let bar = if ctx.global.json {
-		ProgressBar::hidden()
-	} else {
-		ProgressBar::new(every.len() as u64)
-	};
-	bar.set_style(
-		ProgressStyle::with_template(
-			"{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} credentials  ETA {eta}",
-		)
-		.expect("the template is valid"),
-	);
+	let base = args
+		.base_url
+		.clone()
+		.unwrap_or_else(|| ctx.base_url());
+	let bar = phases.bar("sign", every.len() as u64, "credentials");
 	for (email, badge, salt) in every {
+		if interrupts.came() {
+			return Err(CliError::Input(format!(
+				"interrupted while writing credentials to {}: run the same command again to \
+				 write the rest",
+				dir.display()
+			)));
+		}
 		let signed =
 			crate::credential::sign_badge(ctx, client, key, *badge, email, salt, &base).await?;
 		let path = dir.join(format!("{badge:?}.json"));
@@ -326,53 +453,7 @@ async fn write_credentials(
 		.map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
 		bar.inc(1);
 	}
-	bar.finish_and_clear();
+	done(&bar, "");
 	Ok(())
 }
 
-fn write_row(
-	writer: &mut csv::Writer<std::fs::File>,
-	record: &[String; 7],
-	status: &str,
-) -> Result<(), csv::Error> {
-	let mut fields: Vec<&str> = record.iter().map(String::as_str).collect();
-	fields.push(status);
-	writer.write_record(fields)
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn malformed_rows_are_reported_with_their_line() {
-		let dir = tempfile::tempdir().unwrap();
-		let path = dir.path().join("in.csv");
-		std::fs::write(
-			&path,
-			"email,expires,evidence_url\n\
-			 a@example.jp,2030-01-01,https://e.example/1\n\
-			 not-an-email,,\n\
-			 b@example.jp,2030-02-30,\n\
-			 A@example.jp,,\n\
-			 c@example.jp,,\n",
-		)
-		.unwrap();
-		let (rows, bad) = read_rows(&path).unwrap();
-		assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 6]);
-		assert_eq!(rows[0].evidence_url.as_deref(), Some("https://e.example/1"));
-		assert_eq!(
-			bad.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-			vec![3, 4, 5]
-		);
-		assert!(bad[2].1.contains("line 2"), "{}", bad[2].1);
-	}
-
-	#[test]
-	fn a_file_without_an_email_column_is_refused() {
-		let dir = tempfile::tempdir().unwrap();
-		let path = dir.path().join("in.csv");
-		std::fs::write(&path, "name\nTaro\n").unwrap();
-		assert!(matches!(read_rows(&path), Err(CliError::Input(_))));
-	}
-}
