@@ -15,6 +15,7 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 1. Single issuance | badges finalized per second |",
 		"| 1. Single issuance | ratio badges / remarks |",
 		"| 2. Bulk issuance | badges finalized per second",
+		"| 2. Bulk issuance | `badge bulk`, 2000-row CSV: badges per second, start to exit |",
 		"| 3. Verification lookups | badges_verify (JSON-RPC), concurrency 16: per second |",
 		"| 3. Verification lookups | state_call BadgesApi_verify, concurrency 64: p99 |",
 		"| 3. Verification lookups | state_getStorage (raw record), concurrency 1: p50 |",
@@ -68,6 +69,8 @@ fn the_bulk_only_run_writes_the_bulk_rows_alone() {
 		&[
 			"| 2. Bulk issuance | badges finalized per second",
 			"| 2. Bulk issuance | submit to all finalized, 1000 badges |",
+			"| 2. Bulk issuance | `badge bulk`, 1000-row CSV: start to exit (all final and recorded) |",
+			"| 2. Bulk issuance | `badge bulk`, 2000-row CSV: badges per second, start to exit |",
 		],
 	);
 	assert_sizes(&table, "Sizes: 1000 and ", "single issuances");

@@ -63,6 +63,8 @@ struct Sizes {
 	bulk: usize,
 	/// Badges of the bulk throughput runs: several blocks' worth, for a sustained rate.
 	bulk_sustained: usize,
+	/// Rows of the CSV files `badge bulk` (the issuers' command) is run on.
+	cli_bulk: [usize; 2],
 	latency: usize,
 	lookup_secs: f64,
 	runs: usize,
@@ -159,6 +161,7 @@ async fn run(args: &Args) -> Result<(), String> {
 			single: args.single.unwrap_or(1_000),
 			bulk: 1_000,
 			bulk_sustained: 2_000,
+			cli_bulk: [1_000, 2_000],
 			latency: 5,
 			lookup_secs: 1.0,
 			runs: args.runs.unwrap_or(1),
@@ -168,6 +171,7 @@ async fn run(args: &Args) -> Result<(), String> {
 			single: args.single.unwrap_or(5_000),
 			bulk: 10_000,
 			bulk_sustained: 50_000,
+			cli_bulk: [10_000, 100_000],
 			latency: 20,
 			lookup_secs: 5.0,
 			runs: args.runs.unwrap_or(3),
@@ -379,6 +383,7 @@ async fn run(args: &Args) -> Result<(), String> {
 	));
 
 	if args.bulk_only {
+		figures.extend(cli_bulk(&client, node, class, &sizes).await?);
 		return write_table(
 			args,
 			&sizes,
@@ -410,6 +415,13 @@ async fn run(args: &Args) -> Result<(), String> {
 		.await? as f64,
 		"B",
 	));
+
+	// `badge bulk`, after the growth figures (its badges are not the harness's).
+	figures.extend(cli_bulk(&client, node, class, &sizes).await?);
+	nonce = client
+		.next_nonce(&account_of(&issuer))
+		.await
+		.map_err(|e| e.to_string())?;
 
 	// 4. Finality latency of single issuances at low load.
 	eprintln!(
@@ -923,6 +935,87 @@ async fn until_finalized(
 		"  {count} extrinsics: submitted in {submitted:.1} s, all finalized after {done:.1} s"
 	);
 	Ok(done)
+}
+
+/// `badge bulk`, the command issuers run (the issuer Ferdie's key, `node`'s RPC), on generated
+/// CSV files of each of the sizes' row counts, timed from starting the command to its exit:
+/// every badge finalized and recorded in its results file, with nothing signed beforehand.
+async fn cli_bulk(
+	client: &BadgeClient,
+	node: &badge_e2e::Node,
+	class: u32,
+	sizes: &Sizes,
+) -> Result<Vec<Figure>, String> {
+	let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+	let config = dir.path().join("no-config.toml");
+	std::fs::write(&config, "").map_err(|e| e.to_string())?;
+	let mut walls = [Vec::new(), Vec::new()];
+	for run in 0..sizes.runs {
+		for (walls, rows) in walls.iter_mut().zip(sizes.cli_bulk) {
+			let csv = dir.path().join(format!("members-{run}-{rows}.csv"));
+			let mut text = String::from("email\n");
+			for n in 0..rows {
+				text.push_str(&format!("cli-{run}-{rows}-{n}@bench.example.jp\n"));
+			}
+			std::fs::write(&csv, text).map_err(|e| e.to_string())?;
+			let before = client
+				.next_nonce(&account_of(&dev::ferdie()))
+				.await
+				.map_err(|e| e.to_string())?;
+			let start = Instant::now();
+			let out = tokio::process::Command::new(badge_e2e::cli_binary())
+				.args(["--json", "bulk", "--class", &class.to_string(), "--csv"])
+				.arg(&csv)
+				.env("BADGE_NODE_URL", node.ws_url())
+				.env("BADGE_KEY", "//Ferdie")
+				.env("BADGE_CONFIG", &config)
+				.output()
+				.await
+				.map_err(|e| format!("badge bulk does not run: {e}"))?;
+			let wall = start.elapsed().as_secs_f64();
+			let summary: serde_json::Value = serde_json::from_slice(&out.stdout)
+				.map_err(|e| format!("badge bulk printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))?;
+			if !out.status.success() || summary["issued"].as_u64() != Some(rows as u64) {
+				return Err(format!(
+					"badge bulk of {rows} rows failed: {summary}\n{}",
+					String::from_utf8_lossy(&out.stderr)
+				));
+			}
+			let after = client
+				.next_nonce(&account_of(&dev::ferdie()))
+				.await
+				.map_err(|e| e.to_string())?;
+			eprintln!(
+				"  badge bulk, {rows} rows: {wall:.2} s from start to exit ({:.0} badges/s, {} \
+				 transactions; seconds per phase {})",
+				rows as f64 / wall,
+				after - before,
+				summary["phaseSeconds"]
+			);
+			walls.push(wall);
+		}
+	}
+	let mut figures = Vec::new();
+	for (walls, rows) in walls.into_iter().zip(sizes.cli_bulk) {
+		let wall = median(walls);
+		let rate = rows as f64 / wall;
+		figures.push(figure(
+			"2. Bulk issuance",
+			format!("`badge bulk`, {rows}-row CSV: start to exit (all final and recorded)"),
+			wall,
+			"s",
+		));
+		figures.push(Figure {
+			target: (rows == 100_000).then_some(("≥ 5,000", rate >= 5_000.0)),
+			..figure(
+				"2. Bulk issuance",
+				format!("`badge bulk`, {rows}-row CSV: badges per second, start to exit"),
+				rate,
+				"/s",
+			)
+		});
+	}
+	Ok(figures)
 }
 
 /// The heading from which `BENCHMARKS.md` is written by people, kept across runs.
@@ -1532,8 +1625,9 @@ fn commit() -> String {
 fn sizes_run(args: &Args, sizes: &Sizes) -> String {
 	let single = format!("{} single issuances and remarks per run", sizes.single);
 	let bulk = format!(
-		"{} and {} badges in bulk per run (wall time and throughput)",
-		sizes.bulk, sizes.bulk_sustained
+		"{} and {} badges in bulk per run (wall time and throughput), `badge bulk` on CSV files \
+		 of {} and {} rows per run",
+		sizes.bulk, sizes.bulk_sustained, sizes.cli_bulk[0], sizes.cli_bulk[1]
 	);
 	if args.single_only {
 		single
