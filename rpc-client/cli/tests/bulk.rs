@@ -13,6 +13,24 @@ use std::{
 
 mod common;
 
+/// The issuer's key.
+const ISSUER: &str = "//BulkAgency";
+
+/// A `--dev` node, a working directory with an empty config, and a class of [`ISSUER`], whom
+/// the dev chain's council of one has registered.
+fn dev_issuer() -> (Node, tempfile::TempDir, String) {
+	let node = Node::dev();
+	let dir = tempfile::tempdir().unwrap();
+	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+	let badge = |key| Badge {
+		url: node.ws_url(),
+		key,
+		dir: dir.path(),
+	};
+	let class = issuer_with_class(&badge("//Alice"), &badge(ISSUER));
+	(node, dir, class)
+}
+
 /// Wait until the results file holds at least `rows` rows (the run still going).
 fn wait_for_rows(path: &Path, rows: usize, run: &mut Child) {
 	let deadline = Instant::now() + Duration::from_secs(300);
@@ -46,20 +64,12 @@ fn assert_each_issued_once(issuer: &Badge, class: &str, results: &Path, rows: us
 
 #[test]
 fn twenty_thousand_rows_are_issued_in_one_run_and_a_second_run_issues_none() {
-	let node = Node::dev();
-	let dir = tempfile::tempdir().unwrap();
-	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
-	let admin = Badge {
-		url: node.ws_url(),
-		key: "//Alice",
-		dir: dir.path(),
-	};
+	let (node, dir, class) = dev_issuer();
 	let issuer = Badge {
 		url: node.ws_url(),
-		key: "//BulkAgency",
+		key: ISSUER,
 		dir: dir.path(),
 	};
-	let class = issuer_with_class(&admin, &issuer);
 	members_csv(&dir.path().join("members.csv"), 20_000, "bulk.example.jp");
 	let args = ["--json", "bulk", "--class", &class, "--csv", "members.csv"];
 
@@ -84,20 +94,12 @@ fn twenty_thousand_rows_are_issued_in_one_run_and_a_second_run_issues_none() {
 #[test]
 fn a_run_stopped_by_a_signal_then_by_a_crash_is_resumed_and_issues_every_row_once() {
 	const ROWS: usize = 4_000;
-	let mut node = Node::dev();
-	let dir = tempfile::tempdir().unwrap();
-	std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
-	let admin = Badge {
-		url: node.ws_url(),
-		key: "//Alice",
-		dir: dir.path(),
-	};
+	let (mut node, dir, class) = dev_issuer();
 	let issuer = Badge {
 		url: node.ws_url(),
-		key: "//BulkAgency",
+		key: ISSUER,
 		dir: dir.path(),
 	};
-	let class = issuer_with_class(&admin, &issuer);
 	members_csv(&dir.path().join("members.csv"), ROWS, "crash.example.jp");
 	let results = dir.path().join("members.results.csv");
 	// Batches of 100, eight in flight: many transactions, so that each stop falls while some

@@ -2,7 +2,7 @@
 
 use badge_client::{crypto::ClaimKey, keypair_from_uri, BadgeClient, Wait, H256};
 use badge_e2e::{ob_python, Node};
-use common::{Badge, Run};
+use common::{register_issuer, Badge, Run};
 use serde_json::Value;
 use std::{path::Path, process::Command};
 
@@ -25,20 +25,7 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 		dir: dir.path(),
 	};
 
-	let account = issuer.ok(&["--json", "account"])["account"]
-		.as_str()
-		.unwrap()
-		.to_string();
-	admin.ok(&[
-		"--json",
-		"issuer",
-		"register",
-		&account,
-		"--name",
-		"Digital Agency",
-		"--url-home",
-		"https://agency.example.jp",
-	]);
+	register_issuer(&admin, &issuer);
 	let shown = issuer.ok(&["--json", "issuer", "show"]);
 	assert_eq!(shown["name"], "Digital Agency");
 	issuer.ok(&[

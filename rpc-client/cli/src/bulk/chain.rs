@@ -421,6 +421,17 @@ impl Issuer<'_> {
 	/// holds; the others are returned.
 	async fn settle(&mut self, batches: &[Batch], head: AccountAt) -> Result<(usize, Vec<usize>), CliError> {
 		let rows: Vec<usize> = batches.iter().flat_map(|b| b.rows.iter().copied()).collect();
+		self.record_held(&rows, head.block, "issued").await
+	}
+
+	/// Record, with `status`, those of `rows` whose badges the state of block `at` holds: how
+	/// many, and the others.
+	async fn record_held(
+		&mut self,
+		rows: &[usize],
+		at: H256,
+		status: &str,
+	) -> Result<(usize, Vec<usize>), CliError> {
 		let ids: Vec<(H256, H256)> = rows
 			.iter()
 			.map(|&r| (self.plan[r].id, self.plan[r].seed.commitment))
@@ -431,22 +442,22 @@ impl Issuer<'_> {
 			self.class_is_legacy,
 			self.class,
 			&ids,
-			head.block,
+			at,
 			&ProgressBar::hidden(),
 		)
 		.await?;
-		let (mut issued, mut lost) = (Vec::new(), Vec::new());
-		for (row, held) in rows.into_iter().zip(held) {
+		let (mut found, mut missing) = (Vec::new(), Vec::new());
+		for (&row, held) in rows.iter().zip(held) {
 			if held {
-				issued.push(row);
+				found.push(row);
 			} else {
-				lost.push(row);
+				missing.push(row);
 			}
 		}
 		self.results
-			.append(issued.iter().map(|&r| &self.plan[r].record), "issued")?;
-		self.final_bar.inc(issued.len() as u64);
-		Ok((issued.len(), lost))
+			.append(found.iter().map(|&r| &self.plan[r].record), status)?;
+		self.final_bar.inc(found.len() as u64);
+		Ok((found.len(), missing))
 	}
 
 	/// Issue `rows` (at most a batch) in one watched transaction: the chain's own account of
@@ -475,32 +486,7 @@ impl Issuer<'_> {
 			.link
 			.call(self.phases, |c| async move { c.account_at_head(&account, head).await })
 			.await?;
-		let ids: Vec<(H256, H256)> = rows
-			.iter()
-			.map(|&r| (self.plan[r].id, self.plan[r].seed.commitment))
-			.collect();
-		let held = exist(
-			self.link,
-			self.phases,
-			self.class_is_legacy,
-			self.class,
-			&ids,
-			at.block,
-			&ProgressBar::hidden(),
-		)
-		.await?;
-		let (mut found, mut missing) = (Vec::new(), Vec::new());
-		for (&row, held) in rows.iter().zip(held) {
-			if held {
-				found.push(row);
-			} else {
-				missing.push(row);
-			}
-		}
-		self.results
-			.append(found.iter().map(|&r| &self.plan[r].record), "already_issued")?;
-		self.final_bar.inc(found.len() as u64);
-		Ok((found.len(), missing))
+		self.record_held(rows, at.block, "already_issued").await
 	}
 
 	/// Finish the bars.

@@ -85,9 +85,9 @@ pub fn finished(out: std::process::Output) -> Run {
 	}
 }
 
-/// Register `issuer`'s account through `admin` (the council of one of a `--dev` chain) and
-/// create a class with it; the class id.
-pub fn issuer_with_class(admin: &Badge, issuer: &Badge) -> String {
+/// Register `issuer`'s account as the Digital Agency through `admin` (the council of one of a
+/// `--dev` chain).
+pub fn register_issuer(admin: &Badge, issuer: &Badge) {
 	let account = issuer.ok(&["--json", "account"])["account"]
 		.as_str()
 		.unwrap()
@@ -102,6 +102,11 @@ pub fn issuer_with_class(admin: &Badge, issuer: &Badge) -> String {
 		"--url-home",
 		"https://agency.example.jp",
 	]);
+}
+
+/// [`register_issuer`], then create a class with the issuer's key; the class id.
+pub fn issuer_with_class(admin: &Badge, issuer: &Badge) -> String {
+	register_issuer(admin, issuer);
 	std::fs::write(
 		issuer.dir.join("class.toml"),
 		"name = \"Digital Promotion Committee member\"\n\
