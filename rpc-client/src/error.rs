@@ -220,9 +220,14 @@ impl Error {
 			// subxt wraps the RPC client's errors in its own; a node's answer is never worded so.
 			Error::Subxt(e) => {
 				let text = e.to_string().to_lowercase();
-				["client error", "restart required", "connection", "disconnected"]
-					.iter()
-					.any(|needle| text.contains(needle))
+				[
+					"client error",
+					"restart required",
+					"connection",
+					"disconnected",
+				]
+				.iter()
+				.any(|needle| text.contains(needle))
 			}
 			_ => false,
 		}

@@ -663,7 +663,9 @@ impl BadgeClient {
 			return Ok(Vec::new());
 		}
 		let block = self.api.at_block(at).await?;
-		let entry = block.storage().entry(runtime::storage().badges().badges())?;
+		let entry = block
+			.storage()
+			.entry(runtime::storage().badges().badges())?;
 		let keys = ids
 			.iter()
 			.map(|id| Ok(format!("0x{}", hex::encode(entry.fetch_key((*id,))?))))

@@ -552,7 +552,14 @@ async fn bulk_issuance_completes_while_its_validator_is_killed_and_restarted() {
 	let class = badge(
 		&url,
 		ministry,
-		&["class", "create", "--file", &path("class.toml"), "--image", &path("badge.svg")],
+		&[
+			"class",
+			"create",
+			"--file",
+			&path("class.toml"),
+			"--image",
+			&path("badge.svg"),
+		],
 	)["class"]
 		.to_string();
 	let mut csv = String::from("email\n");
@@ -568,7 +575,15 @@ async fn bulk_issuance_completes_while_its_validator_is_killed_and_restarted() {
 	};
 
 	let run = std::process::Command::new(badge_e2e::cli_binary())
-		.args(["--json", "--timeout", "300", "bulk", "--class", &class, "--csv"])
+		.args([
+			"--json",
+			"--timeout",
+			"300",
+			"bulk",
+			"--class",
+			&class,
+			"--csv",
+		])
 		.arg(path("graduates.csv"))
 		.args(["--batch-size", "100", "--in-flight", "4"])
 		.env("BADGE_NODE_URL", &url)
@@ -597,7 +612,10 @@ async fn bulk_issuance_completes_while_its_validator_is_killed_and_restarted() {
 		String::from_utf8_lossy(&output.stdout)
 	);
 	let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-	assert!(killed_at < ROWS, "the validator died mid-run ({killed_at} rows)");
+	assert!(
+		killed_at < ROWS,
+		"the validator died mid-run ({killed_at} rows)"
+	);
 	assert!(
 		summary["reconnections"].as_u64().unwrap() >= 1,
 		"the run reconnected: {summary}\n{stderr}"
@@ -613,7 +631,11 @@ async fn bulk_issuance_completes_while_its_validator_is_killed_and_restarted() {
 		.skip(1)
 		.map(|l| l.split(',').nth(2).unwrap())
 		.collect();
-	assert_eq!(text.lines().count() - 1, ROWS, "one results row per input row");
+	assert_eq!(
+		text.lines().count() - 1,
+		ROWS,
+		"one results row per input row"
+	);
 	assert_eq!(ids.len(), ROWS, "no badge recorded twice");
 	let shown = badge(
 		&consortium.nodes[1].ws_url(),

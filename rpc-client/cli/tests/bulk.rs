@@ -147,7 +147,10 @@ fn a_run_stopped_by_a_signal_then_by_a_crash_is_resumed_and_issues_every_row_onc
 	run.kill().unwrap();
 	run.wait().unwrap();
 	let crashed_at = results_rows(&results).len();
-	assert!(crashed_at < ROWS, "the crash came mid-run ({crashed_at} rows)");
+	assert!(
+		crashed_at < ROWS,
+		"the crash came mid-run ({crashed_at} rows)"
+	);
 
 	// The node comes back (on another port); the same command completes the file.
 	node.restart();

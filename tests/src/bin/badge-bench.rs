@@ -973,8 +973,12 @@ async fn cli_bulk(
 				.await
 				.map_err(|e| format!("badge bulk does not run: {e}"))?;
 			let wall = start.elapsed().as_secs_f64();
-			let summary: serde_json::Value = serde_json::from_slice(&out.stdout)
-				.map_err(|e| format!("badge bulk printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))?;
+			let summary: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+				format!(
+					"badge bulk printed no JSON ({e}): {}",
+					String::from_utf8_lossy(&out.stderr)
+				)
+			})?;
 			if !out.status.success() || summary["issued"].as_u64() != Some(rows as u64) {
 				return Err(format!(
 					"badge bulk of {rows} rows failed: {summary}\n{}",

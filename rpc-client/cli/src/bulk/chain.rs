@@ -54,7 +54,11 @@ pub struct Link {
 impl Link {
 	/// Connect to `url`. `timeout` bounds a watched transaction; `patience` is how long a lost
 	/// node is tried again before the run gives up.
-	pub async fn connect(url: String, timeout: Duration, patience: Duration) -> Result<Self, CliError> {
+	pub async fn connect(
+		url: String,
+		timeout: Duration,
+		patience: Duration,
+	) -> Result<Self, CliError> {
 		let client = BadgeClient::connect(&url).await?.with_timeout(timeout);
 		Ok(Self {
 			url,
@@ -87,8 +91,15 @@ impl Link {
 
 	/// Connect again after `cause`, waiting longer between tries (up to 5 s), for up to the
 	/// link's patience.
-	pub async fn reconnect(&mut self, phases: &Phases, cause: &ClientError) -> Result<(), CliError> {
-		phases.note(format!("lost the node at {} ({cause}); reconnecting", self.url));
+	pub async fn reconnect(
+		&mut self,
+		phases: &Phases,
+		cause: &ClientError,
+	) -> Result<(), CliError> {
+		phases.note(format!(
+			"lost the node at {} ({cause}); reconnecting",
+			self.url
+		));
 		let since = Instant::now();
 		let mut delay = Duration::from_millis(200);
 		loop {
@@ -135,8 +146,7 @@ impl Interrupts {
 		let this = interrupts.clone();
 		tokio::spawn(async move {
 			#[cfg(unix)]
-			let mut term =
-				tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+			let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
 			loop {
 				#[cfg(unix)]
 				let terminated = async {
@@ -188,25 +198,24 @@ pub async fn exist(
 	for group in ids.chunks(CHECK_CHUNK * CHECK_PARALLEL) {
 		let answers = link
 			.call(phases, |client| async move {
-				let asks = group.chunks(CHECK_CHUNK).map(|chunk| {
-					let client = client.clone();
-					async move {
-						let mut keys: Vec<H256> = chunk.iter().map(|(id, _)| *id).collect();
-						if class_is_legacy {
-							keys.extend(
-								chunk
-									.iter()
-									.map(|(_, commitment)| crypto::legacy_badge_id(class, commitment)),
-							);
+				let asks =
+					group.chunks(CHECK_CHUNK).map(|chunk| {
+						let client = client.clone();
+						async move {
+							let mut keys: Vec<H256> = chunk.iter().map(|(id, _)| *id).collect();
+							if class_is_legacy {
+								keys.extend(chunk.iter().map(|(_, commitment)| {
+									crypto::legacy_badge_id(class, commitment)
+								}));
+							}
+							let held = client.badges_exist(&keys, at).await?;
+							Ok::<_, ClientError>(
+								(0..chunk.len())
+									.map(|i| held[i] || (class_is_legacy && held[chunk.len() + i]))
+									.collect::<Vec<_>>(),
+							)
 						}
-						let held = client.badges_exist(&keys, at).await?;
-						Ok::<_, ClientError>(
-							(0..chunk.len())
-								.map(|i| held[i] || (class_is_legacy && held[chunk.len() + i]))
-								.collect::<Vec<_>>(),
-						)
-					}
-				});
+					});
 				futures::future::try_join_all(asks).await
 			})
 			.await?;
@@ -285,7 +294,10 @@ impl Issuer<'_> {
 			.call(self.phases, |c| async move { c.next_nonce(&account).await })
 			.await?;
 		let head_kind = self.head;
-		let chunks: Vec<Vec<usize>> = todo.chunks(self.batch_size).map(<[usize]>::to_vec).collect();
+		let chunks: Vec<Vec<usize>> = todo
+			.chunks(self.batch_size)
+			.map(<[usize]>::to_vec)
+			.collect();
 		let total = chunks.len();
 		let mut produced = derive_specs(self.plan, chunks);
 
@@ -419,8 +431,15 @@ impl Issuer<'_> {
 
 	/// Record the rows of `batches` (every one at or before `head`) whose badges `head`'s state
 	/// holds; the others are returned.
-	async fn settle(&mut self, batches: &[Batch], head: AccountAt) -> Result<(usize, Vec<usize>), CliError> {
-		let rows: Vec<usize> = batches.iter().flat_map(|b| b.rows.iter().copied()).collect();
+	async fn settle(
+		&mut self,
+		batches: &[Batch],
+		head: AccountAt,
+	) -> Result<(usize, Vec<usize>), CliError> {
+		let rows: Vec<usize> = batches
+			.iter()
+			.flat_map(|b| b.rows.iter().copied())
+			.collect();
 		self.record_held(&rows, head.block, "issued").await
 	}
 
@@ -484,7 +503,9 @@ impl Issuer<'_> {
 		let head = self.head;
 		let at = self
 			.link
-			.call(self.phases, |c| async move { c.account_at_head(&account, head).await })
+			.call(self.phases, |c| async move {
+				c.account_at_head(&account, head).await
+			})
 			.await?;
 		self.record_held(rows, at.block, "already_issued").await
 	}
@@ -497,7 +518,10 @@ impl Issuer<'_> {
 }
 
 /// The chain's `issue_batch` call.
-fn issue_batch_call(class: u32, specs: Vec<BadgeSpec>) -> impl badge_client::subxt::transactions::Payload {
+fn issue_batch_call(
+	class: u32,
+	specs: Vec<BadgeSpec>,
+) -> impl badge_client::subxt::transactions::Payload {
 	runtime::tx().badges().issue_batch(
 		class,
 		runtime::runtime_types::bounded_collections::bounded_vec::BoundedVec(specs),

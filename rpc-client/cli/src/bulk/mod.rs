@@ -122,10 +122,7 @@ pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
 	let planning = Instant::now();
 	let plan = plan(&key, args.class, &rows, &phases);
 	let planned = planning.elapsed().as_secs_f64();
-	let recorded = plan
-		.iter()
-		.filter(|p| results.has(&p.record[2]))
-		.count();
+	let recorded = plan.iter().filter(|p| results.has(&p.record[2])).count();
 	let interrupts = Interrupts::listen();
 	let outcome = issue(ctx, &args, &key, &plan, &mut results, &phases, &interrupts).await;
 	let outcome = outcome.map_err(|e| {
@@ -261,10 +258,14 @@ async fn issue(
 		.filter(|&i| !results.has(&plan[i].record[2]))
 		.collect();
 	let class_is_legacy = link
-		.call(phases, |c| async move { c.class_may_hold_legacy_ids(class).await })
+		.call(phases, |c| async move {
+			c.class_may_hold_legacy_ids(class).await
+		})
 		.await?;
 	let at = link
-		.call(phases, |c| async move { c.account_at_head(&account, head).await })
+		.call(phases, |c| async move {
+			c.account_at_head(&account, head).await
+		})
 		.await?
 		.block;
 	let bar = phases.bar("check", unrecorded.len() as u64, "badges");
@@ -362,7 +363,9 @@ async fn wait_for_earlier(
 		.call(phases, |c| async move { c.next_nonce(&account).await })
 		.await?;
 	let mut at = link
-		.call(phases, |c| async move { c.account_at_head(&account, head).await })
+		.call(phases, |c| async move {
+			c.account_at_head(&account, head).await
+		})
 		.await?;
 	if at.nonce >= pool {
 		return Ok(());
@@ -384,7 +387,9 @@ async fn wait_for_earlier(
 		}
 		tokio::time::sleep(Duration::from_millis(200)).await;
 		at = link
-			.call(phases, |c| async move { c.account_at_head(&account, head).await })
+			.call(phases, |c| async move {
+				c.account_at_head(&account, head).await
+			})
 			.await?;
 		if at.nonce != last {
 			(last, moved) = (at.nonce, Instant::now());
@@ -430,10 +435,7 @@ async fn write_credentials(
 	};
 	std::fs::create_dir_all(dir)
 		.map_err(|e| CliError::Input(format!("cannot create {}: {e}", dir.display())))?;
-	let base = args
-		.base_url
-		.clone()
-		.unwrap_or_else(|| ctx.base_url());
+	let base = args.base_url.clone().unwrap_or_else(|| ctx.base_url());
 	let bar = phases.bar("sign", every.len() as u64, "credentials");
 	for (email, badge, salt) in every {
 		if interrupts.came() {
@@ -456,4 +458,3 @@ async fn write_credentials(
 	done(&bar, "");
 	Ok(())
 }
-

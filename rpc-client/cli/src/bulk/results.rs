@@ -72,8 +72,7 @@ impl Results {
 			}
 		}
 		for record in records {
-			let record =
-				record.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+			let record = record.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
 			if let Some(id) = record.get(2) {
 				recorded.insert(id.to_string());
 			}
@@ -110,7 +109,9 @@ impl Results {
 		for record in records {
 			let mut fields: Vec<&str> = record.iter().map(String::as_str).collect();
 			fields.push(status);
-			self.writer.write_record(fields).map_err(|e| self.error(e))?;
+			self.writer
+				.write_record(fields)
+				.map_err(|e| self.error(e))?;
 			self.recorded.insert(record[2].clone());
 		}
 		self.sync()
@@ -118,10 +119,7 @@ impl Results {
 
 	fn sync(&mut self) -> Result<(), CliError> {
 		self.writer.flush().map_err(|e| self.error(e))?;
-		self.writer
-			.get_ref()
-			.sync_data()
-			.map_err(|e| self.error(e))
+		self.writer.get_ref().sync_data().map_err(|e| self.error(e))
 	}
 
 	fn error(&self, e: impl std::fmt::Display) -> CliError {
