@@ -523,13 +523,7 @@ impl BadgeClient {
 	/// The nonce of `account` in the latest finalized state: how many of its transactions are
 	/// final.
 	pub async fn finalized_nonce(&self, account: &AccountId32) -> Result<u64, Error> {
-		let at = self.api.at_current_block().await?;
-		let info = at
-			.storage()
-			.fetch(runtime::storage().system().account(), (*account,))
-			.await?
-			.decode()?;
-		Ok(u64::from(info.nonce))
+		Ok(self.account_at_head(account, Wait::Finalized).await?.nonce)
 	}
 
 	/// Sign each of `calls` with `signer` and consecutive nonces from `first_nonce` (immortal
