@@ -1658,7 +1658,7 @@ fn report(args: &Args, sizes: &Sizes, figures: &[Figure], took: Duration, badges
 		 loopback on that one machine, with the \
 		 benchmark client beside them; binaries of the workspace's one cargo profile (`dev`: every \
 		 dependency and the node at opt-level 3 without debug assertions or overflow checks, the \
-		 workspace's other crates unoptimized, the runtime as optimized WASM), the client's \
+		 client library and the `badge` CLI optimized too, the workspace's other crates unoptimized, the runtime as optimized WASM), the client's \
 		 questions sent by its own lean HTTP caller. {badges} badges issued in \
 		 {:.0} s. Throughput figures are medians of {} runs; ratios are taken within each run. \
 		 Sizes: {}.{}\n\n",
