@@ -249,5 +249,7 @@ impl pallet_badges::Config for Runtime {
 	type MaxUrlLength = ConstU32<256>;
 	type MaxDescriptionLength = ConstU32<1024>;
 	type MaxBatch = ConstU32<500>;
+	// A yearly rotation for thirty years, with room for revocations.
+	type MaxIssuerKeys = ConstU32<32>;
 	type WeightInfo = pallet_badges::weights::SubstrateWeight<Runtime>;
 }

@@ -112,6 +112,29 @@ fn received_badge<T: Config>() -> (T::AccountId, BadgeId, T::AccountId) {
 	(who, badge, holder)
 }
 
+/// Signing key number `n` (storage keeps any 32 bytes; none of these signs anything here).
+fn signing_key(n: u32) -> CredentialKey {
+	let mut bytes = [0u8; 32];
+	bytes[..4].copy_from_slice(&n.to_le_bytes());
+	CredentialKey::from_raw(bytes)
+}
+
+/// An issuer with as many keys as it may have but one, all current: the longest list a call
+/// that adds a key reads and writes.
+fn issuer_with_keys<T: Config>() -> T::AccountId {
+	let who = issuer::<T>(0);
+	for n in 0..T::MaxIssuerKeys::get().saturating_sub(1) {
+		Pallet::<T>::do_add_issuer_key(who.clone(), signing_key(n), KeyPurpose::Credentials)
+			.expect("the issuer has room for this key; qed");
+	}
+	who
+}
+
+/// The last key of [`issuer_with_keys`]: the one a search of the list finds last.
+fn last_key<T: Config>() -> CredentialKey {
+	signing_key(T::MaxIssuerKeys::get().saturating_sub(2))
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -270,6 +293,54 @@ mod benchmarks {
 			Badges::<T>::get(badge).map(|b| b.status),
 			Some(BadgeStatus::Revoked { .. })
 		));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn add_issuer_key() {
+		let who = issuer_with_keys::<T>();
+		let key = signing_key(u32::MAX);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), key, KeyPurpose::Credentials);
+		let keys = IssuerKeys::<T>::get(&who).unwrap_or_default();
+		assert_eq!(keys.len() as u32, T::MaxIssuerKeys::get());
+	}
+
+	#[benchmark]
+	fn rotate_issuer_key() {
+		let who = issuer_with_keys::<T>();
+		let old = last_key::<T>();
+		let new = signing_key(u32::MAX);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), old, new);
+		let keys = IssuerKeys::<T>::get(&who).unwrap_or_default();
+		assert_eq!(keys.last().map(|k| k.key), Some(new));
+	}
+
+	#[benchmark]
+	fn revoke_issuer_key() {
+		let who = issuer_with_keys::<T>();
+		let key = last_key::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), key);
+		let keys = IssuerKeys::<T>::get(&who).unwrap_or_default();
+		assert!(keys
+			.iter()
+			.any(|k| k.key == key && matches!(k.status, KeyStatus::Revoked { .. })));
+	}
+
+	#[benchmark]
+	fn force_revoke_issuer_key() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who = issuer_with_keys::<T>();
+		let key = last_key::<T>();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone(), key);
+		let keys = IssuerKeys::<T>::get(&who).unwrap_or_default();
+		assert!(keys
+			.iter()
+			.any(|k| k.key == key && matches!(k.status, KeyStatus::Revoked { .. })));
 		Ok(())
 	}
 

@@ -154,6 +154,21 @@ impl<T: Config> Pallet<T> {
 				Self::ensure_can_disclose(who, badge, *disclosure).map(drop)
 			}
 			Call::revoke { badge, .. } => Self::ensure_badge_issuer(who, badge).map(drop),
+			Call::add_issuer_key { key, .. } => {
+				Self::ensure_active_issuer(who)?;
+				Self::ensure_key_addable(&IssuerKeys::<T>::get(who).unwrap_or_default(), key)
+			}
+			Call::rotate_issuer_key { old, new } => {
+				Self::ensure_active_issuer(who)?;
+				let keys = IssuerKeys::<T>::get(who).unwrap_or_default();
+				Self::ensure_current_key(&keys, old)?;
+				Self::ensure_key_addable(&keys, new)
+			}
+			Call::revoke_issuer_key { key } => {
+				ensure!(Issuers::<T>::contains_key(who), Error::<T>::NotIssuer);
+				let keys = IssuerKeys::<T>::get(who).unwrap_or_default();
+				Self::ensure_revocable_key(&keys, key).map(drop)
+			}
 			// Admin calls: only trusted signers (who dispatch them through governance or sudo).
 			_ => {
 				if T::TrustedSigners::contains(who) {
@@ -163,6 +178,48 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
+	}
+
+	/// Whether `key` may join `keys`: it is new to them, and they have room.
+	fn ensure_key_addable(keys: &IssuerKeysOf<T>, key: &CredentialKey) -> Result<(), Error<T>> {
+		ensure!(
+			!keys.iter().any(|k| k.key == *key),
+			Error::<T>::IssuerKeyExists
+		);
+		ensure!(
+			keys.len() < T::MaxIssuerKeys::get() as usize,
+			Error::<T>::TooManyIssuerKeys
+		);
+		Ok(())
+	}
+
+	/// The position of `key` in `keys`, if it is current.
+	fn ensure_current_key(keys: &IssuerKeysOf<T>, key: &CredentialKey) -> Result<usize, Error<T>> {
+		let index = keys
+			.iter()
+			.position(|k| k.key == *key)
+			.ok_or(Error::<T>::IssuerKeyNotFound)?;
+		ensure!(
+			keys[index].status == KeyStatus::Current,
+			Error::<T>::IssuerKeyNotCurrent
+		);
+		Ok(index)
+	}
+
+	/// The position of `key` in `keys`, if it is not revoked yet.
+	fn ensure_revocable_key(
+		keys: &IssuerKeysOf<T>,
+		key: &CredentialKey,
+	) -> Result<usize, Error<T>> {
+		let index = keys
+			.iter()
+			.position(|k| k.key == *key)
+			.ok_or(Error::<T>::IssuerKeyNotFound)?;
+		ensure!(
+			!matches!(keys[index].status, KeyStatus::Revoked { .. }),
+			Error::<T>::IssuerKeyAlreadyRevoked
+		);
+		Ok(index)
 	}
 
 	/// Whether `who` is an active issuer.
@@ -230,6 +287,64 @@ impl<T: Config> Pallet<T> {
 			IssuerStatus::Suspended => Event::IssuerSuspended { issuer },
 			IssuerStatus::Active => Event::IssuerReinstated { issuer },
 		});
+		Ok(())
+	}
+
+	/// Add a signing key of an active issuer, valid from now.
+	pub fn do_add_issuer_key(
+		issuer: T::AccountId,
+		key: CredentialKey,
+		purpose: KeyPurpose,
+	) -> DispatchResult {
+		Self::ensure_active_issuer(&issuer)?;
+		let mut keys = IssuerKeys::<T>::get(&issuer).unwrap_or_default();
+		Self::ensure_key_addable(&keys, &key)?;
+		keys.try_push(IssuerKey::new(key, purpose, Self::now()))
+			.map_err(|_| Error::<T>::TooManyIssuerKeys)?;
+		IssuerKeys::<T>::insert(&issuer, keys);
+		Self::deposit_event(Event::IssuerKeyAdded {
+			issuer,
+			key,
+			purpose,
+		});
+		Ok(())
+	}
+
+	/// Replace an active issuer's current key `old` with `new`, at the same instant: no
+	/// signature time falls between the two keys.
+	pub fn do_rotate_issuer_key(
+		issuer: T::AccountId,
+		old: CredentialKey,
+		new: CredentialKey,
+	) -> DispatchResult {
+		Self::ensure_active_issuer(&issuer)?;
+		let mut keys = IssuerKeys::<T>::get(&issuer).unwrap_or_default();
+		let index = Self::ensure_current_key(&keys, &old)?;
+		Self::ensure_key_addable(&keys, &new)?;
+		let now = Self::now();
+		keys[index].status = KeyStatus::Rotated { at: now };
+		let purpose = keys[index].purpose;
+		keys.try_push(IssuerKey::new(new, purpose, now))
+			.map_err(|_| Error::<T>::TooManyIssuerKeys)?;
+		IssuerKeys::<T>::insert(&issuer, keys);
+		Self::deposit_event(Event::IssuerKeyRotated { issuer, old, new });
+		Ok(())
+	}
+
+	/// Revoke an issuer's key. A key rotated earlier is revoked from its rotation on, so that
+	/// revoking never makes valid a signature that was not.
+	pub fn do_revoke_issuer_key(
+		issuer: T::AccountId,
+		key: CredentialKey,
+		by: RevokedBy,
+	) -> DispatchResult {
+		ensure!(Issuers::<T>::contains_key(&issuer), Error::<T>::NotIssuer);
+		let mut keys = IssuerKeys::<T>::get(&issuer).unwrap_or_default();
+		let index = Self::ensure_revocable_key(&keys, &key)?;
+		let at = keys[index].ended_at().unwrap_or_else(Self::now);
+		keys[index].status = KeyStatus::Revoked { at, by };
+		IssuerKeys::<T>::insert(&issuer, keys);
+		Self::deposit_event(Event::IssuerKeyRevoked { issuer, key, by });
 		Ok(())
 	}
 
@@ -765,6 +880,24 @@ impl<T: Config> Pallet<T> {
 		for (issuer, id, ()) in ClassesByIssuer::<T>::iter() {
 			let class = Classes::<T>::get(id).ok_or("issuer's class index points nowhere")?;
 			ensure!(class.issuer == issuer, "class index of another issuer");
+		}
+		for (account, keys) in IssuerKeys::<T>::iter() {
+			let issuer = Issuers::<T>::get(&account).ok_or("keys of a missing issuer")?;
+			ensure!(!keys.is_empty(), "an empty key list is stored");
+			for (i, key) in keys.iter().enumerate() {
+				ensure!(
+					key.valid_from >= issuer.registered_at,
+					"a key valid before its issuer was registered"
+				);
+				ensure!(
+					key.ended_at().is_none_or(|end| end >= key.valid_from),
+					"a key that ended before it began"
+				);
+				ensure!(
+					!keys[..i].iter().any(|earlier| earlier.key == key.key),
+					"a key listed twice"
+				);
+			}
 		}
 		for (account, issuer) in Issuers::<T>::iter() {
 			ensure!(

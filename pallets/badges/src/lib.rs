@@ -25,10 +25,11 @@
 //! ## Calls
 //!
 //! Admin origin: [`Pallet::register_issuer`], [`Pallet::suspend_issuer`],
-//! [`Pallet::reinstate_issuer`], [`Pallet::force_revoke`].
+//! [`Pallet::reinstate_issuer`], [`Pallet::force_revoke`], [`Pallet::force_revoke_issuer_key`].
 //!
 //! Issuers: [`Pallet::update_issuer_profile`], [`Pallet::create_class`],
-//! [`Pallet::retire_class`], [`Pallet::issue`], [`Pallet::issue_batch`], [`Pallet::revoke`].
+//! [`Pallet::retire_class`], [`Pallet::issue`], [`Pallet::issue_batch`], [`Pallet::revoke`],
+//! [`Pallet::add_issuer_key`], [`Pallet::rotate_issuer_key`], [`Pallet::revoke_issuer_key`].
 //!
 //! Recipients and holders: [`Pallet::receive`], [`Pallet::set_disclosure`].
 //!
@@ -52,6 +53,16 @@
 //!
 //! Revoking keeps the record as a tombstone with time, reason code and optional reason digest:
 //! a verifier always tells "revoked" from "never issued".
+//!
+//! ## Issuer keys
+//!
+//! Credentials (the signed Open Badges documents handed to holders) are signed off chain with
+//! Ed25519 keys the issuer publishes here ([`IssuerKeys`]): a verifier accepts a credential's
+//! proof only from a key of the badge's issuer that was valid when the proof was made
+//! ([`IssuerKey::vouches_for`]). Keys are never deleted: a rotated key keeps vouching for what
+//! it signed before the rotation, a revoked (compromised) key for nothing signed from its
+//! revocation on. A key of purpose [`KeyPurpose::StatusLists`] signs only status lists, so a
+//! service that publishes them may hold it without being able to sign a credential.
 //!
 //! ## Transaction validation
 //!
@@ -106,7 +117,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(6);
 
 	/// The badge registry pallet.
 	#[pallet::pallet]
@@ -142,6 +153,11 @@ pub mod pallet {
 		/// Most badges one [`Pallet::issue_batch`] awards.
 		#[pallet::constant]
 		type MaxBatch: Get<u32>;
+
+		/// Most signing keys an issuer ever adds (keys are never deleted, so this bounds its
+		/// rotations over its lifetime).
+		#[pallet::constant]
+		type MaxIssuerKeys: Get<u32>;
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -206,6 +222,11 @@ pub mod pallet {
 	/// [`ClassesBeforeV3`] is not zero.
 	#[pallet::storage]
 	pub type LegacyBadgeClass<T: Config> = StorageMap<_, Identity, BadgeId, ClassId>;
+
+	/// The keys each issuer signs credentials and status lists with, oldest first; never
+	/// deleted (see [`IssuerKey`]). An issuer without keys has no entry.
+	#[pallet::storage]
+	pub type IssuerKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, IssuerKeysOf<T>>;
 
 	/// Issuers registered at genesis.
 	#[pallet::genesis_config]
@@ -325,6 +346,33 @@ pub mod pallet {
 			/// The issuer or the admin origin.
 			by: RevokedBy,
 		},
+		/// An issuer added a signing key.
+		IssuerKeyAdded {
+			/// The issuer's account.
+			issuer: T::AccountId,
+			/// The new key.
+			key: CredentialKey,
+			/// What it may sign.
+			purpose: KeyPurpose,
+		},
+		/// An issuer replaced a signing key with a new one of the same purpose.
+		IssuerKeyRotated {
+			/// The issuer's account.
+			issuer: T::AccountId,
+			/// The key replaced: it keeps vouching for what it signed before now.
+			old: CredentialKey,
+			/// The key that replaces it.
+			new: CredentialKey,
+		},
+		/// An issuer's signing key was revoked: it vouches for nothing signed from now on.
+		IssuerKeyRevoked {
+			/// The issuer's account.
+			issuer: T::AccountId,
+			/// The revoked key.
+			key: CredentialKey,
+			/// The issuer or the admin origin.
+			by: RevokedBy,
+		},
 	}
 
 	/// Errors. The same names reach clients when a transaction is refused by the pool
@@ -378,6 +426,17 @@ pub mod pallet {
 		CounterOverflow,
 		/// The claim key presented is not the badge's (its digest differs).
 		ClaimKeyMismatch,
+		/// The issuer has this signing key already (keys are never deleted, so a key is added
+		/// once).
+		IssuerKeyExists,
+		/// The issuer has as many signing keys as it may ever have ([`Config::MaxIssuerKeys`]).
+		TooManyIssuerKeys,
+		/// The issuer has no such signing key.
+		IssuerKeyNotFound,
+		/// The signing key was already rotated or revoked.
+		IssuerKeyNotCurrent,
+		/// The signing key was already revoked.
+		IssuerKeyAlreadyRevoked,
 	}
 
 	#[pallet::hooks]
@@ -670,6 +729,86 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::do_revoke(badge, reason, reason_digest, RevokedBy::Admin)
+		}
+
+		/// Add `key` to the signing issuer's keys, for `purpose`, valid from now.
+		///
+		/// The dispatch origin must be an active issuer.
+		///
+		/// Emits [`Event::IssuerKeyAdded`].
+		///
+		/// # Errors
+		/// - [`Error::NotIssuer`], [`Error::IssuerSuspended`].
+		/// - [`Error::IssuerKeyExists`] if the issuer has this key already.
+		/// - [`Error::TooManyIssuerKeys`] if it has [`Config::MaxIssuerKeys`] keys.
+		#[pallet::call_index(12)]
+		pub fn add_issuer_key(
+			origin: OriginFor<T>,
+			key: CredentialKey,
+			purpose: KeyPurpose,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_add_issuer_key(who, key, purpose)
+		}
+
+		/// Replace the signing issuer's current key `old` with `new`, of the same purpose: `old`
+		/// keeps vouching for what it signed before now, `new` for what it signs from now on.
+		///
+		/// The dispatch origin must be an active issuer.
+		///
+		/// Emits [`Event::IssuerKeyRotated`].
+		///
+		/// # Errors
+		/// - [`Error::NotIssuer`], [`Error::IssuerSuspended`].
+		/// - [`Error::IssuerKeyNotFound`] if `old` is not one of its keys.
+		/// - [`Error::IssuerKeyNotCurrent`] if `old` was rotated or revoked already.
+		/// - [`Error::IssuerKeyExists`] if `new` is one of its keys already.
+		/// - [`Error::TooManyIssuerKeys`] if it has [`Config::MaxIssuerKeys`] keys.
+		#[pallet::call_index(13)]
+		pub fn rotate_issuer_key(
+			origin: OriginFor<T>,
+			old: CredentialKey,
+			new: CredentialKey,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_rotate_issuer_key(who, old, new)
+		}
+
+		/// Revoke one of the signing issuer's keys (lost or compromised): it vouches for nothing
+		/// signed from now on. A suspended issuer may revoke its keys too.
+		///
+		/// The dispatch origin must be an issuer.
+		///
+		/// Emits [`Event::IssuerKeyRevoked`].
+		///
+		/// # Errors
+		/// - [`Error::NotIssuer`].
+		/// - [`Error::IssuerKeyNotFound`] if `key` is not one of its keys.
+		/// - [`Error::IssuerKeyAlreadyRevoked`].
+		#[pallet::call_index(14)]
+		pub fn revoke_issuer_key(origin: OriginFor<T>, key: CredentialKey) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_revoke_issuer_key(who, key, RevokedBy::Issuer)
+		}
+
+		/// Revoke a key of `issuer` (compromised): it vouches for nothing signed from now on.
+		///
+		/// The dispatch origin must be the admin origin.
+		///
+		/// Emits [`Event::IssuerKeyRevoked`].
+		///
+		/// # Errors
+		/// - [`Error::NotIssuer`] if the account is not an issuer.
+		/// - [`Error::IssuerKeyNotFound`] if `key` is not one of its keys.
+		/// - [`Error::IssuerKeyAlreadyRevoked`].
+		#[pallet::call_index(15)]
+		pub fn force_revoke_issuer_key(
+			origin: OriginFor<T>,
+			issuer: T::AccountId,
+			key: CredentialKey,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_revoke_issuer_key(issuer, key, RevokedBy::Admin)
 		}
 	}
 }

@@ -400,3 +400,46 @@ pub mod v5 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// v5 → v6: issuers gain signing keys in [`crate::IssuerKeys`], a new map that starts empty
+/// (an issuer adds its first key by extrinsic), so no stored value changes: the step moves the
+/// storage version on, which tells tools and later migrations that the map may hold entries.
+pub mod v6 {
+	use crate::{pallet::*, LOG_TARGET};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+
+	/// The migration without its version check (see [`MigrateV5ToV6`]).
+	pub struct UncheckedMigrateV5ToV6<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateV5ToV6<T> {
+		fn on_runtime_upgrade() -> Weight {
+			log::info!(target: LOG_TARGET, "v6: issuers may now publish signing keys");
+			Weight::zero()
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+			ensure!(
+				IssuerKeys::<T>::iter_keys().next().is_none(),
+				"v6: issuer keys before the map exists"
+			);
+			Ok(alloc::vec::Vec::new())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// v5 → v6, run only while the pallet's storage version is 5 (it then becomes 6).
+	pub type MigrateV5ToV6<T> = VersionedMigration<
+		5,
+		6,
+		UncheckedMigrateV5ToV6<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

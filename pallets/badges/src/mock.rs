@@ -76,6 +76,7 @@ impl pallet_badges::Config for Test {
 	type MaxUrlLength = ConstU32<128>;
 	type MaxDescriptionLength = ConstU32<256>;
 	type MaxBatch = MaxBatch;
+	type MaxIssuerKeys = ConstU32<4>;
 	type WeightInfo = ();
 }
 

@@ -278,6 +278,333 @@ mod issuers {
 	}
 }
 
+mod issuer_keys {
+	use super::*;
+
+	fn key(n: u8) -> CredentialKey {
+		CredentialKey::from_raw([n; 32])
+	}
+
+	fn keys(issuer: u64) -> Vec<IssuerKey> {
+		IssuerKeys::<Test>::get(issuer)
+			.unwrap_or_default()
+			.into_inner()
+	}
+
+	#[test]
+	fn an_issuer_adds_keys_valid_from_now() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			System::assert_last_event(
+				Event::IssuerKeyAdded {
+					issuer: ISSUER,
+					key: key(1),
+					purpose: KeyPurpose::Credentials,
+				}
+				.into(),
+			);
+			Timestamp::set_timestamp(1_100_000);
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(2),
+				KeyPurpose::StatusLists
+			));
+			assert_eq!(
+				keys(ISSUER),
+				vec![
+					IssuerKey::new(key(1), KeyPurpose::Credentials, 1_000_000),
+					IssuerKey::new(key(2), KeyPurpose::StatusLists, 1_100_000),
+				]
+			);
+			assert!(keys(OTHER_ISSUER).is_empty());
+		});
+	}
+
+	#[test]
+	fn adding_a_key_twice_or_beyond_the_bound_or_while_suspended_is_refused() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			assert_noop!(
+				Badges::add_issuer_key(signed(ISSUER), key(1), KeyPurpose::StatusLists),
+				Error::<Test>::IssuerKeyExists
+			);
+			// Another issuer may publish the same bytes: it vouches only for its own badges.
+			assert_ok!(Badges::add_issuer_key(
+				signed(OTHER_ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			for n in 2..=4 {
+				assert_ok!(Badges::add_issuer_key(
+					signed(ISSUER),
+					key(n),
+					KeyPurpose::Credentials
+				));
+			}
+			assert_noop!(
+				Badges::add_issuer_key(signed(ISSUER), key(5), KeyPurpose::Credentials),
+				Error::<Test>::TooManyIssuerKeys
+			);
+			assert_noop!(
+				Badges::rotate_issuer_key(signed(ISSUER), key(4), key(5)),
+				Error::<Test>::TooManyIssuerKeys
+			);
+			assert_noop!(
+				Badges::add_issuer_key(signed(STRANGER), key(9), KeyPurpose::Credentials),
+				Error::<Test>::NotIssuer
+			);
+			assert_ok!(Badges::suspend_issuer(RuntimeOrigin::root(), OTHER_ISSUER));
+			assert_noop!(
+				Badges::add_issuer_key(signed(OTHER_ISSUER), key(9), KeyPurpose::Credentials),
+				Error::<Test>::IssuerSuspended
+			);
+		});
+	}
+
+	#[test]
+	fn rotation_ends_the_old_key_where_the_new_one_begins() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			Timestamp::set_timestamp(1_500_000);
+			assert_ok!(Badges::rotate_issuer_key(signed(ISSUER), key(1), key(2)));
+			System::assert_last_event(
+				Event::IssuerKeyRotated {
+					issuer: ISSUER,
+					old: key(1),
+					new: key(2),
+				}
+				.into(),
+			);
+			let [old, new] = keys(ISSUER).try_into().unwrap();
+			assert_eq!(old.status, KeyStatus::Rotated { at: 1_500_000 });
+			assert_eq!(
+				new,
+				IssuerKey::new(key(2), KeyPurpose::Credentials, 1_500_000)
+			);
+			// Every signature time is vouched for by exactly one of them.
+			for t in [1_000_000, 1_499_999, 1_500_000, 9_000_000] {
+				let vouching = [old, new]
+					.iter()
+					.filter(|k| k.vouches_for(KeyPurpose::Credentials, t).is_ok())
+					.count();
+				assert_eq!(vouching, 1, "at {t}");
+			}
+			assert_eq!(
+				old.vouches_for(KeyPurpose::Credentials, 1_500_000),
+				Err(KeyRefusal::Rotated)
+			);
+			assert_eq!(
+				new.vouches_for(KeyPurpose::Credentials, 999_999),
+				Err(KeyRefusal::NotYetValid)
+			);
+			assert_eq!(
+				new.vouches_for(KeyPurpose::StatusLists, 2_000_000),
+				Err(KeyRefusal::WrongPurpose)
+			);
+			assert_noop!(
+				Badges::rotate_issuer_key(signed(ISSUER), key(1), key(3)),
+				Error::<Test>::IssuerKeyNotCurrent
+			);
+			assert_noop!(
+				Badges::rotate_issuer_key(signed(ISSUER), key(7), key(3)),
+				Error::<Test>::IssuerKeyNotFound
+			);
+			assert_noop!(
+				Badges::rotate_issuer_key(signed(ISSUER), key(2), key(1)),
+				Error::<Test>::IssuerKeyExists
+			);
+		});
+	}
+
+	#[test]
+	fn a_revoked_key_vouches_for_nothing_signed_from_its_revocation() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			Timestamp::set_timestamp(2_000_000);
+			assert_ok!(Badges::revoke_issuer_key(signed(ISSUER), key(1)));
+			System::assert_last_event(
+				Event::IssuerKeyRevoked {
+					issuer: ISSUER,
+					key: key(1),
+					by: RevokedBy::Issuer,
+				}
+				.into(),
+			);
+			let [revoked] = keys(ISSUER).try_into().unwrap();
+			assert_eq!(
+				revoked.status,
+				KeyStatus::Revoked {
+					at: 2_000_000,
+					by: RevokedBy::Issuer
+				}
+			);
+			assert_eq!(
+				revoked.vouches_for(KeyPurpose::Credentials, 1_999_999),
+				Ok(())
+			);
+			assert_eq!(
+				revoked.vouches_for(KeyPurpose::Credentials, 2_000_000),
+				Err(KeyRefusal::Revoked)
+			);
+			assert_noop!(
+				Badges::revoke_issuer_key(signed(ISSUER), key(1)),
+				Error::<Test>::IssuerKeyAlreadyRevoked
+			);
+			assert_noop!(
+				Badges::rotate_issuer_key(signed(ISSUER), key(1), key(2)),
+				Error::<Test>::IssuerKeyNotCurrent
+			);
+			assert_noop!(
+				Badges::revoke_issuer_key(signed(OTHER_ISSUER), key(1)),
+				Error::<Test>::IssuerKeyNotFound
+			);
+		});
+	}
+
+	#[test]
+	fn revoking_a_rotated_key_revokes_it_from_its_rotation_not_from_now() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			Timestamp::set_timestamp(1_500_000);
+			assert_ok!(Badges::rotate_issuer_key(signed(ISSUER), key(1), key(2)));
+			Timestamp::set_timestamp(3_000_000);
+			assert_ok!(Badges::force_revoke_issuer_key(
+				RuntimeOrigin::root(),
+				ISSUER,
+				key(1)
+			));
+			System::assert_last_event(
+				Event::IssuerKeyRevoked {
+					issuer: ISSUER,
+					key: key(1),
+					by: RevokedBy::Admin,
+				}
+				.into(),
+			);
+			let old = keys(ISSUER)[0];
+			assert_eq!(
+				old.status,
+				KeyStatus::Revoked {
+					at: 1_500_000,
+					by: RevokedBy::Admin
+				}
+			);
+			// A signature dated between the rotation and the revocation was refused before
+			// and stays refused.
+			assert_eq!(
+				old.vouches_for(KeyPurpose::Credentials, 2_000_000),
+				Err(KeyRefusal::Revoked)
+			);
+		});
+	}
+
+	#[test]
+	fn the_admin_revokes_any_issuers_key_and_a_suspended_issuer_its_own() {
+		ExtBuilder.build_and_execute(|| {
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(2),
+				KeyPurpose::StatusLists
+			));
+			assert_noop!(
+				Badges::force_revoke_issuer_key(signed(OTHER_ISSUER), ISSUER, key(1)),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Badges::force_revoke_issuer_key(RuntimeOrigin::root(), STRANGER, key(1)),
+				Error::<Test>::NotIssuer
+			);
+			assert_ok!(Badges::suspend_issuer(RuntimeOrigin::root(), ISSUER));
+			assert_ok!(Badges::revoke_issuer_key(signed(ISSUER), key(2)));
+			assert_ok!(Badges::force_revoke_issuer_key(
+				RuntimeOrigin::root(),
+				ISSUER,
+				key(1)
+			));
+			assert!(keys(ISSUER)
+				.iter()
+				.all(|k| matches!(k.status, KeyStatus::Revoked { .. })));
+		});
+	}
+
+	#[test]
+	fn key_calls_are_refused_in_the_pool_exactly_when_dispatch_would_refuse_them() {
+		ExtBuilder.build_and_execute(|| {
+			let add = |k| crate::Call::<Test>::add_issuer_key {
+				key: key(k),
+				purpose: KeyPurpose::Credentials,
+			};
+			assert_eq!(
+				access(STRANGER, add(1)),
+				Err(custom(Error::<Test>::NotIssuer))
+			);
+			assert_ok!(access(ISSUER, add(1)));
+			assert_ok!(Badges::add_issuer_key(
+				signed(ISSUER),
+				key(1),
+				KeyPurpose::Credentials
+			));
+			assert_eq!(
+				access(ISSUER, add(1)),
+				Err(custom(Error::<Test>::IssuerKeyExists))
+			);
+			let rotate = |old, new| crate::Call::<Test>::rotate_issuer_key {
+				old: key(old),
+				new: key(new),
+			};
+			assert_eq!(
+				access(ISSUER, rotate(5, 6)),
+				Err(custom(Error::<Test>::IssuerKeyNotFound))
+			);
+			assert_ok!(access(ISSUER, rotate(1, 2)));
+			let revoke = |k| crate::Call::<Test>::revoke_issuer_key { key: key(k) };
+			assert_eq!(
+				access(OTHER_ISSUER, revoke(1)),
+				Err(custom(Error::<Test>::IssuerKeyNotFound))
+			);
+			assert_eq!(
+				access(STRANGER, revoke(1)),
+				Err(custom(Error::<Test>::NotIssuer))
+			);
+			assert_ok!(access(ISSUER, revoke(1)));
+			let force = crate::Call::<Test>::force_revoke_issuer_key {
+				issuer: ISSUER,
+				key: key(1),
+			};
+			assert_eq!(
+				access(ISSUER, force.clone()),
+				Err(custom(Error::<Test>::NotIssuer))
+			);
+			assert_ok!(access(TRUSTED, force));
+		});
+	}
+}
+
 mod classes {
 	use super::*;
 
@@ -1338,6 +1665,7 @@ mod migrations {
 		v3::MigrateV2ToV3,
 		v4::{v3 as until_v4, MigrateV3ToV4},
 		v5::MigrateV4ToV5,
+		v6::MigrateV5ToV6,
 	};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
@@ -1350,6 +1678,8 @@ mod migrations {
 		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(4));
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(5));
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(6));
 	}
 
 	#[test]
@@ -1523,6 +1853,7 @@ mod migrations {
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(5));
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(6));
 	}
 }

@@ -29,6 +29,8 @@ pub type BadgeClassOf<T> = BadgeClass<AccountIdOf<T>, NameOf<T>, DescriptionOf<T
 pub type BadgeOf<T> = Badge<AccountIdOf<T>>;
 /// A verification result for a runtime.
 pub type VerificationOf<T> = Verification<AccountIdOf<T>>;
+/// An issuer's signing keys as stored for a runtime, oldest first.
+pub type IssuerKeysOf<T> = BoundedVec<IssuerKey, <T as Config>::MaxIssuerKeys>;
 
 /// Identifier of a badge class: a counter, assigned in creation order.
 pub type ClassId = u32;
@@ -606,4 +608,137 @@ pub struct Page<Id> {
 	pub items: alloc::vec::Vec<Id>,
 	/// Pass this as `start_after` to get the next page; `None` on the last page.
 	pub next: Option<Id>,
+}
+
+/// An Ed25519 public key an issuer signs credentials (or status lists) with: the `Multikey` of
+/// a verification method in the issuer's DID document.
+pub type CredentialKey = sp_core::ed25519::Public;
+
+/// What an issuer key may sign.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum KeyPurpose {
+	/// Badge credentials; the issuer keeps its secret.
+	Credentials,
+	/// Only the status lists of the issuer's credentials; its secret may live on the service
+	/// that publishes them, since a credential signed by it is refused.
+	StatusLists,
+}
+
+/// Whether an issuer key is in use, and if not, since when.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum KeyStatus {
+	/// The key signs now.
+	Current,
+	/// The issuer replaced the key at `at`: what it signed before then stays valid.
+	Rotated {
+		/// When it was replaced (ms since the Unix epoch).
+		at: Moment,
+	},
+	/// The key was revoked at `at` (compromised or lost): nothing it signs from then on is
+	/// valid.
+	Revoked {
+		/// When it was revoked (ms since the Unix epoch).
+		at: Moment,
+		/// The issuer or the admin origin.
+		by: RevokedBy,
+	},
+}
+
+/// A key an issuer signs with, as the chain keeps it: never deleted, so that what it signed
+/// while valid keeps verifying.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct IssuerKey {
+	/// The Ed25519 public key.
+	pub key: CredentialKey,
+	/// What it may sign.
+	pub purpose: KeyPurpose,
+	/// When it was added (ms since the Unix epoch): it signs nothing dated before.
+	pub valid_from: Moment,
+	/// Current, rotated or revoked.
+	pub status: KeyStatus,
+}
+
+/// Why an issuer key does not vouch for something it signed at a given time
+/// ([`IssuerKey::vouches_for`]).
+#[derive(Clone, Copy, Eq, PartialEq, Debug)]
+pub enum KeyRefusal {
+	/// The key may sign only another purpose (a status-list key signed a credential).
+	WrongPurpose,
+	/// The signature is dated before the key was added.
+	NotYetValid,
+	/// The signature is dated after the issuer replaced the key.
+	Rotated,
+	/// The signature is dated after the key was revoked.
+	Revoked,
+}
+
+impl IssuerKey {
+	/// A current key for `purpose`, valid from `now`.
+	pub fn new(key: CredentialKey, purpose: KeyPurpose, now: Moment) -> Self {
+		Self {
+			key,
+			purpose,
+			valid_from: now,
+			status: KeyStatus::Current,
+		}
+	}
+
+	/// Whether the key vouches for a `purpose` signature dated `signed_at` (ms since the Unix
+	/// epoch). The one rule every verifier applies, on chain and off.
+	pub fn vouches_for(&self, purpose: KeyPurpose, signed_at: Moment) -> Result<(), KeyRefusal> {
+		if self.purpose != purpose {
+			return Err(KeyRefusal::WrongPurpose);
+		}
+		if signed_at < self.valid_from {
+			return Err(KeyRefusal::NotYetValid);
+		}
+		match self.status {
+			KeyStatus::Current => Ok(()),
+			KeyStatus::Rotated { at } if signed_at < at => Ok(()),
+			KeyStatus::Rotated { .. } => Err(KeyRefusal::Rotated),
+			KeyStatus::Revoked { at, .. } if signed_at < at => Ok(()),
+			KeyStatus::Revoked { .. } => Err(KeyRefusal::Revoked),
+		}
+	}
+
+	/// When the key stopped signing, if it has.
+	pub fn ended_at(&self) -> Option<Moment> {
+		match self.status {
+			KeyStatus::Current => None,
+			KeyStatus::Rotated { at } | KeyStatus::Revoked { at, .. } => Some(at),
+		}
+	}
 }
