@@ -37,6 +37,10 @@ pub const VC_V2: &str = "https://www.w3.org/ns/credentials/v2";
 pub const OB_V3P0: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 /// The OB 3.0 extensions context URL.
 pub const OB_EXTENSIONS: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
+/// The DID 1.0 context URL (DID documents only: never expanded here).
+pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
+/// The Multikey context URL.
+pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
 
 /// The bundled document for `url`, if it is on the allowlist.
 pub fn document(url: &str) -> Option<&'static str> {

@@ -10,11 +10,14 @@
 //! - [`dates`]: chain time (ms) to and from ISO 8601.
 //!
 //! - [`canon`]: JSON-LD expansion and RDFC-1.0 canonicalization (bundled contexts only);
-//! - [`ob3::sign`] and [`ob3::verify`]: the proof on a credential, offline, with `did:key`.
+//! - [`ob3::sign`], [`ob3::proof_claims`] and [`ob3::verify_signature`]: the proof on a
+//!   credential; which keys may vouch for it is the chain's to say (`badge_client::trust`);
+//! - [`did`]: issuers' `did:web` identities, their verification methods and DID documents.
 
 pub mod canon;
 pub mod contexts;
 pub mod dates;
+pub mod did;
 pub mod ob2;
 pub mod ob3;
 pub mod proof;

@@ -10,7 +10,8 @@ pub const CHAIN_STATUS_TYPE: &str = "urn:open-badge-chain:status:badges_verify";
 /// The issuing organisation (OB `Profile`).
 #[derive(Clone, Debug)]
 pub struct IssuerFacts {
-	/// Resolvable id of the profile (an HTTPS URL of the issuer's public page).
+	/// The issuer's `did:web` ([`crate::did::issuer_did`]): it resolves to the document
+	/// listing the keys that sign its credentials.
 	pub id: String,
 	/// Name.
 	pub name: String,
@@ -143,15 +144,21 @@ pub fn credential(f: &BadgeFacts) -> Value {
 	credential
 }
 
-/// Why a credential does not verify.
+/// Why a credential's proof does not verify.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
 	/// No `proof`, or one that is not an `eddsa-rdfc-2022` `DataIntegrityProof`.
 	#[error("the credential carries no eddsa-rdfc-2022 DataIntegrityProof")]
 	NoProof,
-	/// The verification method is not a `did:key` we can read offline.
-	#[error("the verification method is not a did:key Ed25519 key")]
-	UnknownKey,
+	/// The proof's purpose is not `assertionMethod`: it does not assert the credential.
+	#[error("the proof's purpose is `{0}`, not assertionMethod")]
+	WrongPurpose(String),
+	/// The proof's `created` is missing or not an ISO 8601 UTC time.
+	#[error("the proof's creation time `{0}` is not an ISO 8601 UTC time")]
+	BadCreated(String),
+	/// The proof names no verification method.
+	#[error("the proof names no verification method")]
+	NoMethod,
 	/// The document cannot be canonicalized.
 	#[error(transparent)]
 	Canon(#[from] crate::canon::CanonError),
@@ -160,10 +167,14 @@ pub enum VerifyError {
 	Proof(#[from] crate::proof::ProofError),
 }
 
-/// The `did:key` verification method of an Ed25519 public key.
-pub fn did_key(public_key: &[u8; 32]) -> String {
-	let multikey = crate::proof::multikey(public_key);
-	format!("did:key:{multikey}#{multikey}")
+/// What a credential's proof claims, read before its signature is checked: which key signed
+/// it, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProofClaims {
+	/// The verification method (`<issuer DID>#key-<n>`).
+	pub method: String,
+	/// When the proof was made (ms since the Unix epoch).
+	pub created: u64,
 }
 
 fn proof_options(credential: &Value, verification_method: &str, created: &str) -> Value {
@@ -177,19 +188,19 @@ fn proof_options(credential: &Value, verification_method: &str, created: &str) -
 	})
 }
 
-/// Add an `eddsa-rdfc-2022` `DataIntegrityProof` by the Ed25519 key with secret `seed`, whose
-/// verification method is its `did:key`; `created` is ms since the Unix epoch.
+/// Add an `eddsa-rdfc-2022` `DataIntegrityProof` for `assertionMethod` by the Ed25519 key with
+/// secret `seed`, published as `verification_method`; `created` is ms since the Unix epoch.
 pub async fn sign(
 	mut credential: Value,
 	seed: &[u8; 32],
 	created: u64,
+	verification_method: &str,
 ) -> Result<Value, crate::canon::CanonError> {
-	let method = did_key(&crate::proof::public_key(seed));
 	let created = dates::format_iso(created);
 	if let Some(object) = credential.as_object_mut() {
 		object.remove("proof");
 	}
-	let options = proof_options(&credential, &method, &created);
+	let options = proof_options(&credential, verification_method, &created);
 	let canonical_options = crate::canon::canonical_nquads(&options).await?;
 	let canonical_document = crate::canon::canonical_nquads(&credential).await?;
 	let proof_value = crate::proof::sign(seed, &canonical_options, &canonical_document);
@@ -201,22 +212,51 @@ pub async fn sign(
 	Ok(credential)
 }
 
-/// Check a credential's `eddsa-rdfc-2022` proof offline; returns the signer's Ed25519 key.
-pub async fn verify(credential: &Value) -> Result<[u8; 32], VerifyError> {
+/// The proof of a credential, if it is an `eddsa-rdfc-2022` `DataIntegrityProof` for
+/// `assertionMethod` with a creation time: what the verifier must look up (the key) and
+/// check it against (its validity at that time) before [`verify_signature`].
+pub fn proof_claims(credential: &Value) -> Result<ProofClaims, VerifyError> {
 	let proof = credential.get("proof").ok_or(VerifyError::NoProof)?;
 	let field = |name: &str| proof.get(name).and_then(Value::as_str);
 	if field("type") != Some("DataIntegrityProof")
 		|| field("cryptosuite") != Some("eddsa-rdfc-2022")
+		|| field("proofValue").is_none()
 	{
 		return Err(VerifyError::NoProof);
 	}
-	let method = field("verificationMethod").ok_or(VerifyError::UnknownKey)?;
-	let multikey = method
-		.strip_prefix("did:key:")
-		.and_then(|rest| rest.split('#').next())
-		.ok_or(VerifyError::UnknownKey)?;
-	let key = crate::proof::from_multikey(multikey).map_err(|_| VerifyError::UnknownKey)?;
-	let proof_value = field("proofValue").ok_or(VerifyError::NoProof)?;
+	match field("proofPurpose") {
+		Some("assertionMethod") => {}
+		other => {
+			return Err(VerifyError::WrongPurpose(
+				other.unwrap_or("(none)").chars().take(60).collect(),
+			))
+		}
+	}
+	let created_text = field("created").unwrap_or_default();
+	let created = created_text
+		.strip_suffix('Z')
+		.filter(|t| t.len() == "YYYY-MM-DDTHH:MM:SS".len())
+		.and_then(|_| dates::parse_millis(created_text).ok())
+		.ok_or_else(|| VerifyError::BadCreated(created_text.chars().take(60).collect()))?;
+	let method = field("verificationMethod")
+		.filter(|m| !m.is_empty())
+		.ok_or(VerifyError::NoMethod)?;
+	Ok(ProofClaims {
+		method: method.to_string(),
+		created,
+	})
+}
+
+/// Check a credential's `eddsa-rdfc-2022` proof against `public_key` (strict Ed25519: no
+/// small-order keys, canonical signatures only). Whether that key may vouch for the
+/// credential is the caller's question ([`proof_claims`]).
+pub async fn verify_signature(
+	credential: &Value,
+	public_key: &[u8; 32],
+) -> Result<(), VerifyError> {
+	proof_claims(credential)?;
+	let proof = &credential["proof"];
+	let proof_value = proof["proofValue"].as_str().ok_or(VerifyError::NoProof)?;
 	let mut options = proof.clone();
 	let options_object = options.as_object_mut().ok_or(VerifyError::NoProof)?;
 	options_object.remove("proofValue");
@@ -228,8 +268,25 @@ pub async fn verify(credential: &Value) -> Result<[u8; 32], VerifyError> {
 		.remove("proof");
 	let canonical_options = crate::canon::canonical_nquads(&options).await?;
 	let canonical_document = crate::canon::canonical_nquads(&unsecured).await?;
-	crate::proof::verify(&key, &canonical_options, &canonical_document, proof_value)?;
-	Ok(key)
+	crate::proof::verify(
+		public_key,
+		&canonical_options,
+		&canonical_document,
+		proof_value,
+	)?;
+	Ok(())
+}
+
+/// [`verify_signature`] for callers outside an async runtime (or on a blocking thread: the
+/// canonicalization is CPU work).
+pub fn verify_signature_blocking(
+	credential: &Value,
+	public_key: &[u8; 32],
+) -> Result<(), VerifyError> {
+	tokio::runtime::Builder::new_current_thread()
+		.build()
+		.map_err(|e| crate::canon::CanonError::Canonicalization(e.to_string()))?
+		.block_on(verify_signature(credential, public_key))
 }
 
 #[cfg(test)]
@@ -241,7 +298,7 @@ pub(crate) mod tests {
 			page_url: "https://badges.example.jp/badges/0xab".into(),
 			status_url: "https://node.example.jp".into(),
 			issuer: IssuerFacts {
-				id: "https://badges.example.jp/issuers/5Grw".into(),
+				id: "did:web:badges.example.jp:issuers:5Grw".into(),
 				name: "Digital Agency".into(),
 				url: "https://agency.example.jp".into(),
 				email: None,
@@ -311,46 +368,79 @@ pub(crate) mod tests {
 			.block_on(f)
 	}
 
+	const METHOD: &str = "did:web:badges.example.jp:issuers:5Grw#key-1";
+
+	fn verify(credential: &Value, seed: &[u8; 32]) -> Result<(), VerifyError> {
+		block_on(verify_signature(
+			credential,
+			&crate::proof::public_key(seed),
+		))
+	}
+
 	#[test]
 	fn signed_credentials_verify_and_edits_are_caught() {
 		let seed = [7u8; 32];
-		let signed = block_on(sign(credential(&facts()), &seed, 1_743_465_600_000)).unwrap();
+		let signed =
+			block_on(sign(credential(&facts()), &seed, 1_743_465_600_000, METHOD)).unwrap();
 		let proof = &signed["proof"];
 		assert_eq!(proof["cryptosuite"], "eddsa-rdfc-2022");
-		assert!(proof["verificationMethod"]
-			.as_str()
-			.unwrap()
-			.starts_with("did:key:z6Mk"));
+		assert_eq!(proof["verificationMethod"], METHOD);
 		assert!(proof["proofValue"].as_str().unwrap().starts_with('z'));
 		assert_eq!(
-			block_on(verify(&signed)).unwrap(),
-			crate::proof::public_key(&seed)
+			proof_claims(&signed).unwrap(),
+			ProofClaims {
+				method: METHOD.into(),
+				created: 1_743_465_600_000
+			}
 		);
+		verify(&signed, &seed).unwrap();
+		assert!(matches!(
+			verify(&signed, &[8u8; 32]),
+			Err(VerifyError::Proof(_))
+		));
 
 		let mut edited = signed.clone();
 		edited["credentialSubject"]["achievement"]["name"] = "Committee chair".into();
-		assert!(matches!(
-			block_on(verify(&edited)),
-			Err(VerifyError::Proof(_))
-		));
+		assert!(matches!(verify(&edited, &seed), Err(VerifyError::Proof(_))));
 		let mut later = signed.clone();
 		later["validUntil"] = "2099-12-31T23:59:59Z".into();
-		assert!(matches!(
-			block_on(verify(&later)),
-			Err(VerifyError::Proof(_))
-		));
+		assert!(matches!(verify(&later, &seed), Err(VerifyError::Proof(_))));
 		let mut unsigned = signed.clone();
 		unsigned.as_object_mut().unwrap().remove("proof");
 		assert!(matches!(
-			block_on(verify(&unsigned)),
+			verify(&unsigned, &seed),
 			Err(VerifyError::NoProof)
 		));
 		// Signing again replaces the proof rather than signing it.
-		let resigned = block_on(sign(signed, &seed, 1_743_465_600_000)).unwrap();
-		assert_eq!(
-			block_on(verify(&resigned)).unwrap(),
-			crate::proof::public_key(&seed)
-		);
+		let resigned = block_on(sign(signed, &seed, 1_743_465_600_000, METHOD)).unwrap();
+		verify(&resigned, &seed).unwrap();
+	}
+
+	#[test]
+	fn a_proof_for_another_purpose_or_without_a_time_is_refused_before_its_signature() {
+		let seed = [7u8; 32];
+		let signed =
+			block_on(sign(credential(&facts()), &seed, 1_743_465_600_000, METHOD)).unwrap();
+		let mut authentication = signed.clone();
+		authentication["proof"]["proofPurpose"] = "authentication".into();
+		assert!(matches!(
+			proof_claims(&authentication),
+			Err(VerifyError::WrongPurpose(p)) if p == "authentication"
+		));
+		for created in ["2025-04-01", "yesterday", "2025-04-01T00:00:00+09:00"] {
+			let mut undated = signed.clone();
+			undated["proof"]["created"] = created.into();
+			assert!(
+				matches!(proof_claims(&undated), Err(VerifyError::BadCreated(_))),
+				"{created}"
+			);
+		}
+		let mut anonymous = signed.clone();
+		anonymous["proof"]["verificationMethod"] = "".into();
+		assert!(matches!(
+			proof_claims(&anonymous),
+			Err(VerifyError::NoMethod)
+		));
 	}
 
 	#[test]

@@ -5,7 +5,7 @@
 //! Producing the canonical N-Quads (JSON-LD expansion and RDFC-1.0) is the caller's part; this
 //! module is checked against the Open Badges specification's known-answer vector.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 /// Multicodec prefix of an Ed25519 public key (`ed25519-pub`, varint 0xed).
 const ED25519_PUB: [u8; 2] = [0xed, 0x01];
@@ -42,7 +42,9 @@ pub fn sign(seed: &[u8; 32], canonical_proof_options: &str, canonical_document: 
 	format!("z{}", bs58::encode(signature.to_bytes()).into_string())
 }
 
-/// Check a `proofValue` against the canonical forms and the signer's Ed25519 public key.
+/// Check a `proofValue` against the canonical forms and the signer's Ed25519 public key, strictly
+/// (`verify_strict`: a small-order key or a non-canonical signature never verifies, so no
+/// second signature or key verifies the same data).
 pub fn verify(
 	public_key: &[u8; 32],
 	canonical_proof_options: &str,
@@ -57,7 +59,7 @@ pub fn verify(
 		.map_err(|_| ProofError::MalformedProofValue)?;
 	let signature = Signature::from_slice(&bytes).map_err(|_| ProofError::MalformedProofValue)?;
 	let key = VerifyingKey::from_bytes(public_key).map_err(|_| ProofError::MalformedKey)?;
-	key.verify(
+	key.verify_strict(
 		&hash_data(canonical_proof_options, canonical_document),
 		&signature,
 	)

@@ -17,14 +17,15 @@ fn run(args: &[&str]) -> (i32, String) {
 	(out.status.code().unwrap_or(-1), text)
 }
 
+const ISSUER_DID: &str =
+	"did:web:badges.example.jp:issuers:5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
 fn facts() -> ob3::BadgeFacts {
 	ob3::BadgeFacts {
 		page_url: format!("https://badges.example.jp/badges/0x{}", "ab".repeat(32)),
 		status_url: "https://node.example.jp".into(),
 		issuer: ob3::IssuerFacts {
-			id:
-				"https://badges.example.jp/issuers/5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
-					.into(),
+			id: ISSUER_DID.into(),
 			name: "デジタル庁 Digital Agency".into(),
 			url: "https://agency.example.jp".into(),
 			email: Some("badges@agency.example.jp".into()),
@@ -81,6 +82,7 @@ fn openbadgeslib_verifies_our_proofs_and_catches_edits() {
 			ob3::credential(&facts()),
 			&seed,
 			1_743_465_600_000,
+			&badge_credential::did::key_method(ISSUER_DID, 0),
 		))
 		.unwrap();
 	let (code, text) = run(&["verify", &write(&dir, "signed.json", &signed), &public]);
