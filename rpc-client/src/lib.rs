@@ -34,6 +34,7 @@ pub mod crypto;
 mod error;
 mod governance;
 pub mod ledger;
+pub mod trust;
 
 pub use error::Error;
 pub use governance::{peer_id_bytes, two_thirds, Governed, Motion};
@@ -41,6 +42,7 @@ pub use ledger::{LedgerBlock, LedgerEntry, LedgerKind};
 pub use subxt;
 pub use subxt::utils::{AccountId32, H256};
 pub use subxt_signer::{sr25519::Keypair, SecretUri};
+pub use trust::{Refusal, Trusted};
 
 use std::{str::FromStr, time::Duration};
 use subxt::{OnlineClient, PolkadotConfig};
@@ -54,7 +56,54 @@ pub mod runtime {}
 
 use runtime::runtime_types::pallet_badges::{pallet::Call as AdminCall, types as chain};
 
-pub use chain::{AchievementType, BadgeSpec, Disclosure, RevocationReason, Verdict};
+pub use chain::{
+	AchievementType, BadgeSpec, Disclosure, IssuerKey, KeyPurpose, KeyStatus, RevocationReason,
+	RevokedBy, Verdict,
+};
+
+/// Why an issuer key does not vouch for something it signed at a given time
+/// ([`IssuerKey::vouches_for`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyRefusal {
+	/// The key signs only status lists, not credentials (or the other way round).
+	#[error("the key may sign only another kind of document")]
+	WrongPurpose,
+	/// The signature is dated before the key was published.
+	#[error("the signature is dated before its key was published on chain")]
+	NotYetValid,
+	/// The signature is dated after the issuer replaced the key.
+	#[error("the signature is dated after its key was replaced")]
+	Rotated,
+	/// The signature is dated after the key was revoked.
+	#[error("the signature is dated after its key was revoked")]
+	Revoked,
+}
+
+impl IssuerKey {
+	/// Whether the key vouches for a `purpose` signature dated `signed_at` (ms since the Unix
+	/// epoch): the rule the pallet states (`pallet_badges::IssuerKey::vouches_for`), on the
+	/// client's side of the chain.
+	pub fn vouches_for(&self, purpose: &KeyPurpose, signed_at: u64) -> Result<(), KeyRefusal> {
+		if self.purpose != *purpose {
+			return Err(KeyRefusal::WrongPurpose);
+		}
+		if signed_at < self.valid_from {
+			return Err(KeyRefusal::NotYetValid);
+		}
+		match self.status {
+			KeyStatus::Current => Ok(()),
+			KeyStatus::Rotated { at } if signed_at < at => Ok(()),
+			KeyStatus::Rotated { .. } => Err(KeyRefusal::Rotated),
+			KeyStatus::Revoked { at, .. } if signed_at < at => Ok(()),
+			KeyStatus::Revoked { .. } => Err(KeyRefusal::Revoked),
+		}
+	}
+
+	/// The Ed25519 public key's bytes.
+	pub fn public_key(&self) -> [u8; 32] {
+		self.key
+	}
+}
 
 /// How a class's criteria are published: a URL, or the SHA-256 of an off-chain narrative.
 pub type Criteria = chain::Criteria<BoundedBytes>;
@@ -360,6 +409,58 @@ impl BadgeClient {
 			wait,
 		)
 		.await
+	}
+
+	/// Revoke a key of `issuer` (a council motion: done at once by a council of one, else
+	/// opened for votes).
+	pub async fn force_revoke_issuer_key(
+		&self,
+		admin: &Keypair,
+		issuer: &AccountId32,
+		key: [u8; 32],
+		wait: Wait,
+	) -> Result<Governed, Error> {
+		let call = AdminCall::force_revoke_issuer_key {
+			issuer: *issuer,
+			key,
+		};
+		self.admin(admin, call, wait).await
+	}
+
+	/// Publish `key` as one of the signing issuer's keys, for `purpose`, valid from the block's
+	/// time.
+	pub async fn add_issuer_key(
+		&self,
+		issuer: &Keypair,
+		key: [u8; 32],
+		purpose: KeyPurpose,
+		wait: Wait,
+	) -> Result<Landed, Error> {
+		let call = runtime::tx().badges().add_issuer_key(key, purpose);
+		self.submit(&call, issuer, wait).await
+	}
+
+	/// Replace the signing issuer's current key `old` with `new` (same purpose).
+	pub async fn rotate_issuer_key(
+		&self,
+		issuer: &Keypair,
+		old: [u8; 32],
+		new: [u8; 32],
+		wait: Wait,
+	) -> Result<Landed, Error> {
+		let call = runtime::tx().badges().rotate_issuer_key(old, new);
+		self.submit(&call, issuer, wait).await
+	}
+
+	/// Revoke one of the signing issuer's keys: it vouches for nothing signed from now on.
+	pub async fn revoke_issuer_key(
+		&self,
+		issuer: &Keypair,
+		key: [u8; 32],
+		wait: Wait,
+	) -> Result<Landed, Error> {
+		let call = runtime::tx().badges().revoke_issuer_key(key);
+		self.submit(&call, issuer, wait).await
 	}
 
 	/// Replace the signing issuer's profile.
@@ -679,6 +780,20 @@ impl BadgeClient {
 			.map(|(key, _)| key.as_str())
 			.collect();
 		Ok(keys.iter().map(|k| present.contains(k.as_str())).collect())
+	}
+
+	/// Every signing key `issuer` ever published, oldest first (its `n`th is the `#key-n` of
+	/// its DID document), at the latest finalized block: only final state vouches.
+	pub async fn issuer_keys(&self, issuer: &AccountId32) -> Result<Vec<IssuerKey>, Error> {
+		let at = self.api.at_current_block().await?;
+		let found = at
+			.storage()
+			.try_fetch(runtime::storage().badges().issuer_keys(), (*issuer,))
+			.await?;
+		Ok(match found {
+			Some(value) => value.decode()?.0,
+			None => Vec::new(),
+		})
 	}
 
 	// ---- queries (runtime API, at the latest finalized block: only final state counts) ----

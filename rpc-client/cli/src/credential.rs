@@ -37,11 +37,6 @@ pub struct CredentialArgs {
 	ob2_out: Option<PathBuf>,
 }
 
-/// The Ed25519 seed an issuer signs credentials with, derived from its signing key.
-pub fn credential_seed(key: &crate::config::SigningKey) -> [u8; 32] {
-	key.derive(b"credential/ed25519")
-}
-
 fn page(base: &str, kind: &str, id: &str) -> String {
 	format!("{}/{kind}/{id}", base.trim_end_matches('/'))
 }
@@ -62,11 +57,12 @@ pub async fn export(ctx: &Ctx, args: CredentialArgs) -> Result<u8, CliError> {
 	let key = ctx.key()?;
 	let client = ctx.client().await?;
 	let base = args.base_url.clone().unwrap_or_else(|| ctx.base_url());
+	let signer = crate::keys::credential_signer(&client, &key, &base).await?;
 	let Signed {
 		credential: signed,
 		facts,
 		class_page,
-	} = sign_badge(ctx, &client, &key, badge, &args.email, &args.salt, &base).await?;
+	} = sign_badge(ctx, &client, &signer, badge, &args.email, &args.salt, &base).await?;
 	let pretty = serde_json::to_string_pretty(&signed).expect("JSON serializes");
 	match &args.out {
 		Some(path) => std::fs::write(path, &pretty)
@@ -116,11 +112,11 @@ pub async fn export(ctx: &Ctx, args: CredentialArgs) -> Result<u8, CliError> {
 }
 
 /// Sign the OB 3.0 credential of `badge`, issued to `email` with `salt`, with pages under
-/// `base`.
+/// `base`, by the issuer's current credential key (`signer`).
 pub async fn sign_badge(
 	ctx: &Ctx,
 	client: &badge_client::BadgeClient,
-	key: &crate::config::SigningKey,
+	signer: &crate::keys::CredentialSigner,
 	badge: H256,
 	email: &str,
 	salt: &str,
@@ -144,6 +140,11 @@ pub async fn sign_badge(
 		)
 		.await?;
 	let issuer_account = details["issuer"].as_str().unwrap_or_default().to_string();
+	if !signer.did.ends_with(&format!(":issuers:{issuer_account}")) {
+		return Err(CliError::Input(format!(
+			"{badge:?} was issued by {issuer_account}, not by the signing key's account"
+		)));
+	}
 	let issuer = client
 		.rpc_call(
 			"badges_issuer",
@@ -156,7 +157,7 @@ pub async fn sign_badge(
 		page_url: page(base, "badges", &format!("{badge:?}")),
 		status_url: ctx.url(),
 		issuer: ob3::IssuerFacts {
-			id: page(base, "issuers", &issuer_account),
+			id: signer.did.clone(),
 			name: text(&issuer["name"]),
 			url: text(&issuer["url"]),
 			email: issuer["contact"]
@@ -191,9 +192,18 @@ pub async fn sign_badge(
 		.duration_since(std::time::UNIX_EPOCH)
 		.map(|d| d.as_millis() as u64)
 		.unwrap_or_default();
-	let credential = ob3::sign(ob3::credential(&facts), &credential_seed(key), now)
-		.await
-		.map_err(|e| CliError::Input(e.to_string()))?;
+	// Signed no earlier than the badge's issuance (a proof dated before it is refused); the
+	// date is written in whole seconds, so it is rounded up, never down to before the
+	// issuance or the key's publication.
+	let created = now.max(facts.valid_from).div_ceil(1000) * 1000;
+	let credential = ob3::sign(
+		ob3::credential(&facts),
+		&signer.seed,
+		created,
+		&signer.method,
+	)
+	.await
+	.map_err(|e| CliError::Input(e.to_string()))?;
 	Ok(Signed {
 		credential,
 		facts,
@@ -227,35 +237,4 @@ pub fn in_target(target: &str) -> Result<Option<Value>, CliError> {
 			.map_err(|e| CliError::Input(format!("{target}: not a credential: {e}"))),
 		None => Ok(None),
 	}
-}
-
-/// What a valid proof tells: the badge, the issuer the credential names, the signing key.
-pub struct ProofNote {
-	/// The badge id at the end of the credential's id.
-	pub badge: H256,
-	/// The credential's `issuer.id`.
-	pub issuer_id: String,
-	/// The verification method.
-	pub method: String,
-}
-
-/// Check a credential's proof offline; `Err` carries the reason it is not valid.
-pub async fn check(credential: &Value) -> Result<ProofNote, String> {
-	ob3::verify(credential).await.map_err(|e| match e {
-		ob3::VerifyError::Proof(_) => "the credential was altered or not signed by its key".into(),
-		other => other.to_string(),
-	})?;
-	let id = credential["id"].as_str().unwrap_or_default();
-	let badge = crate::badge_in_url(id).map_err(|e| e.to_string())?;
-	Ok(ProofNote {
-		badge,
-		issuer_id: credential["issuer"]["id"]
-			.as_str()
-			.unwrap_or_default()
-			.to_string(),
-		method: credential["proof"]["verificationMethod"]
-			.as_str()
-			.unwrap_or_default()
-			.to_string(),
-	})
 }

@@ -4,6 +4,7 @@ mod bulk;
 mod config;
 mod council;
 mod credential;
+mod keys;
 mod qr;
 
 use badge_credential::dates;
@@ -243,6 +244,9 @@ enum IssuerCmd {
 		/// Issuer account (SS58).
 		account: String,
 	},
+	/// The keys that sign your credentials, published on chain: list, add, rotate, revoke.
+	#[command(subcommand)]
+	Key(keys::KeyCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -347,6 +351,9 @@ struct VerifyArgs {
 	/// The badge image shown to you: checked against the class's pinned design.
 	#[arg(long)]
 	image: Option<PathBuf>,
+	/// The recipient's e-mail address: a credential must have been issued to it.
+	#[arg(long)]
+	email: Option<String>,
 }
 
 /// Everything a command needs.
@@ -481,6 +488,7 @@ async fn run(ctx: &Ctx, command: Command) -> Result<u8, CliError> {
 async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 	let client = ctx.client().await?;
 	match cmd {
+		IssuerCmd::Key(cmd) => keys::run(ctx, &client, cmd).await,
 		IssuerCmd::Show { account } => {
 			let account = match account {
 				Some(a) => parse_account(&a)?,
@@ -931,24 +939,49 @@ fn verdict_text(v: &Verdict) -> String {
 	}
 }
 
+/// What `badge verify` was given.
+enum Target {
+	/// A credential (a file, or baked into an image).
+	Credential(serde_json::Value),
+	/// A badge id (given, in a URL or in a QR code).
+	Badge(H256),
+}
+
 async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
-	// A credential file, or an image with a credential baked in: check its proof first.
-	let mut proof_note = None;
-	if let Some(found) = credential::in_target(&args.target)? {
-		match credential::check(&found).await {
-			Ok(note) => proof_note = Some(note),
-			Err(reason) => {
-				ctx.print(
-					json!({ "valid": false, "verdict": "altered", "reason": reason }),
-					|| format!("{}: NOT VALID: {reason}", args.target),
-				);
-				return Ok(exit::NOT_VALID);
+	// Read the target before the node is asked anything.
+	let target = match credential::in_target(&args.target)? {
+		Some(found) => Target::Credential(found),
+		None if args.email.is_some() => {
+			return Err(CliError::Input(
+				"--email checks the recipient of a credential file or baked image".into(),
+			))
+		}
+		None => Target::Badge(target_badge(&args.target)?),
+	};
+	let client = ctx.client().await?;
+	// A credential counts only if the chain vouches for it (issuer key, claims); then its
+	// badge's verdict is reported.
+	let (badge, trusted) = match target {
+		Target::Badge(badge) => (badge, None),
+		Target::Credential(found) => {
+			match badge_client::trust::check_credential(&client, &found, args.email.as_deref())
+				.await
+			{
+				Ok(t) => (t.badge, Some(t)),
+				Err(badge_client::Refusal::Chain(e)) => return Err(e.into()),
+				Err(refusal) => {
+					ctx.print(
+						json!({
+							"valid": false,
+							"verdict": refusal.code(),
+							"reason": refusal.to_string(),
+						}),
+						|| format!("{}: NOT VALID: {refusal}", args.target),
+					);
+					return Ok(exit::NOT_VALID);
+				}
 			}
 		}
-	}
-	let badge = match &proof_note {
-		Some(note) => note.badge,
-		None => target_badge(&args.target)?,
 	};
 	let image = match &args.image {
 		Some(path) => Some(crypto::image_digest(&std::fs::read(path).map_err(|e| {
@@ -956,24 +989,14 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
 		})?)),
 		None => None,
 	};
-	let client = ctx.client().await?;
-	let json = client.verify_json(badge, image.map(H256)).await?;
+	let mut json = client.verify_json(badge, image.map(H256)).await?;
 	let typed = client.verify(badge, image).await?;
 	let valid = typed.verdict == Verdict::Valid;
-	if let Some(note) = &proof_note {
-		// The credential must name the issuer the chain knows for this badge.
-		let chain_issuer = json["details"]["issuer"].as_str().unwrap_or_default();
-		if !note.issuer_id.ends_with(chain_issuer) || chain_issuer.is_empty() {
-			ctx.print(
-				json!({ "valid": false, "verdict": "issuer_mismatch" }),
-				|| {
-					format!(
-						"{badge:?}: NOT VALID: the credential names another issuer than the chain"
-					)
-				},
-			);
-			return Ok(exit::NOT_VALID);
-		}
+	if let (Some(t), Some(object)) = (&trusted, json.as_object_mut()) {
+		object.insert(
+			"credential".into(),
+			json!({ "method": t.method, "signed": dates::format_iso(t.created) }),
+		);
 	}
 	ctx.print(json.clone(), || {
 		let mut text = format!("{badge:?}: {}", verdict_text(&typed.verdict));
@@ -995,8 +1018,12 @@ async fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
 				text.push_str("\n  (the holder keeps this badge private)");
 			}
 		}
-		if let Some(note) = &proof_note {
-			text.push_str(&format!("\n  credential: proof verified ({})", note.method));
+		if let Some(t) = &trusted {
+			text.push_str(&format!(
+				"\n  credential: signed by the issuer's key on chain ({}) on {}",
+				t.method,
+				dates::format_millis(t.created)
+			));
 		}
 		text
 	});

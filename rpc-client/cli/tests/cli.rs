@@ -131,8 +131,28 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 	]);
 	assert_eq!(run.code, 0);
 
-	// A signed Open Badges 3.0 credential, as a file and baked into the image.
+	// A signed Open Badges 3.0 credential, as a file and baked into the image: only once the
+	// issuer has published its credential key on chain.
 	let salt = issued["salt"].as_str().unwrap().to_string();
+	let unpublished = issuer.run(&[
+		"credential",
+		&badge,
+		"--email",
+		"applicant@example.jp",
+		"--salt",
+		&salt,
+	]);
+	assert_eq!(unpublished.code, 3, "{}", unpublished.stderr);
+	assert!(
+		unpublished.stderr.contains("badge issuer key add"),
+		"{}",
+		unpublished.stderr
+	);
+	let added = issuer.ok(&["--json", "issuer", "key", "add"]);
+	assert_eq!(added["number"], 1);
+	let listed = issuer.ok(&["--json", "issuer", "key", "list"]);
+	assert_eq!(listed["keys"][0]["status"], "current");
+	assert_eq!(listed["keys"][0]["purpose"], "credentials");
 	let wrong = issuer.run(&[
 		"credential",
 		&badge,
@@ -174,15 +194,24 @@ async fn issuers_issue_and_verifiers_verify_with_the_cli() {
 	for target in ["credential.json", "baked.svg"] {
 		let run = issuer.run(&["verify", target]);
 		assert_eq!(run.code, 0, "{target}: {}{}", run.stdout, run.stderr);
-		assert!(run.stdout.contains("proof verified"), "{}", run.stdout);
+		assert!(
+			run.stdout.contains("signed by the issuer's key on chain"),
+			"{}",
+			run.stdout
+		);
 	}
-	// openbadgeslib accepts it too.
-	let method = credential["proof"]["verificationMethod"].as_str().unwrap();
-	let multikey = method
-		.trim_start_matches("did:key:")
-		.split('#')
-		.next()
-		.unwrap();
+	let account = issuer.ok(&["--json", "account"])["account"]
+		.as_str()
+		.unwrap()
+		.to_string();
+	let did = format!("did:web:badges.example.jp:issuers:{account}");
+	assert_eq!(credential["issuer"]["id"], did);
+	assert_eq!(
+		credential["proof"]["verificationMethod"],
+		format!("{did}#key-1")
+	);
+	// openbadgeslib accepts it too, with the key the chain lists.
+	let multikey = listed["keys"][0]["publicKeyMultibase"].as_str().unwrap();
 	let public = hex::encode(badge_credential::proof::from_multikey(multikey).unwrap());
 	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/ob_ldp.py");
 	let out = Command::new(ob_python())

@@ -28,6 +28,7 @@ pub mod account;
 pub mod config;
 pub mod explorer;
 pub mod i18n;
+pub mod identity;
 pub mod indexer;
 pub mod issuer;
 pub mod limits;
@@ -57,7 +58,14 @@ pub struct State {
 	pub limiter: limits::Limiter,
 	/// The chain connection, made on first use and remade after it fails.
 	client: Mutex<Option<BadgeClient>>,
+	/// When the chain last vouched for each served credential (by blake2-256 of its text).
+	vouched: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::time::Instant>>,
 }
+
+/// How long a credential the chain vouched for is served without asking again.
+const VOUCHED_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+/// Most credential verdicts kept at once (the map is emptied when full).
+const VOUCHED_KEPT: usize = 10_000;
 
 impl State {
 	/// A state over these parts (the chain is connected on first use).
@@ -74,7 +82,24 @@ impl State {
 			key,
 			limiter: limits::Limiter::default(),
 			client: Mutex::new(None),
+			vouched: Default::default(),
 		}
+	}
+
+	/// Whether the chain vouched for the credential with this digest in the last minute.
+	pub fn credential_vouched_recently(&self, digest: &[u8; 32]) -> bool {
+		let kept = self.vouched.lock().unwrap_or_else(|e| e.into_inner());
+		kept.get(digest)
+			.is_some_and(|at| at.elapsed() < VOUCHED_FOR)
+	}
+
+	/// Note that the chain vouched for the credential with this digest now.
+	pub fn note_credential_vouched(&self, digest: [u8; 32]) {
+		let mut kept = self.vouched.lock().unwrap_or_else(|e| e.into_inner());
+		if kept.len() >= VOUCHED_KEPT {
+			kept.clear();
+		}
+		kept.insert(digest, std::time::Instant::now());
 	}
 
 	/// Build everything `config` describes: open (and migrate) the database, load or create the

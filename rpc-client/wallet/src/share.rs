@@ -108,7 +108,7 @@ pub(crate) async fn badge_file(
 			))
 		}
 		"credential.json" => {
-			let credential = shared.credential.ok_or_else(no_credential)?;
+			let credential = vouched(&state, shared.credential).await?;
 			Ok(file(
 				"application/ld+json",
 				credential.into_bytes(),
@@ -116,7 +116,7 @@ pub(crate) async fn badge_file(
 			))
 		}
 		"baked.png" | "baked.svg" => {
-			let credential = shared.credential.ok_or_else(no_credential)?;
+			let credential = vouched(&state, shared.credential).await?;
 			let image = shared.image.ok_or_else(|| {
 				WebError::NotFound("No image is stored for this badge class.".into())
 			})?;
@@ -150,6 +150,29 @@ pub(crate) async fn badge_file(
 		)
 		.into()),
 	}
+}
+
+/// The stored credential, if the chain still vouches for it (a key revoked since, say, may
+/// have been compromised before its revocation was known: such a credential is not served).
+/// A verdict is kept for a minute per credential, so that a busy page costs one check.
+async fn vouched(state: &State, stored: Option<String>) -> Result<String, WebError> {
+	let text = stored.ok_or_else(no_credential)?;
+	let digest = sp_crypto_hashing::blake2_256(text.as_bytes());
+	if state.credential_vouched_recently(&digest) {
+		return Ok(text);
+	}
+	let credential: serde_json::Value = serde_json::from_str(&text)
+		.map_err(|e| WebError::Internal(format!("stored credential: {e}")))?;
+	crate::web::vouched(state, &credential, None)
+		.await
+		.map_err(|e| match e {
+			WebError::BadInput(reason) => WebError::NotFound(format!(
+				"The stored credential of this badge is no longer vouched for by the chain: {reason}"
+			)),
+			other => other,
+		})?;
+	state.note_credential_vouched(digest);
+	Ok(text)
 }
 
 fn no_credential() -> WebError {

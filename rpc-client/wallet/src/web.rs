@@ -84,6 +84,10 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/badges/{id}", get(crate::pages::badge_page))
 		.route("/explorer", get(crate::explorer::front))
 		.route("/issuers/{account}", get(crate::explorer::issuer))
+		.route(
+			"/issuers/{account}/did.json",
+			get(crate::identity::did_document),
+		)
 		.route("/classes/{id}", get(crate::explorer::class))
 		.route("/holders/{account}", get(crate::explorer::holder))
 		.route("/badges/{id}/{file}", get(crate::share::badge_file))
@@ -562,11 +566,15 @@ async fn first_mail(
 	}
 }
 
-/// Check a signed credential supplied for `badge`: an OB 3.0 credential of this badge (its id
-/// is the badge's page) whose proof verifies.
+/// Check a signed credential supplied for `badge`, issued to `email`: an OB 3.0 credential of
+/// this badge (its id is the badge's page) that the chain vouches for
+/// ([`badge_client::trust::check_credential`]: a key the badge's issuer published, valid when
+/// it signed; every claim the chain holds), naming its issuer by its DID under this service.
 async fn checked_credential(
+	state: &State,
 	credential: &serde_json::Value,
 	badge: &str,
+	email: &str,
 ) -> Result<String, WebError> {
 	let id = credential["id"].as_str().unwrap_or_default();
 	if !id.ends_with(&format!("/badges/{badge}")) {
@@ -575,15 +583,38 @@ async fn checked_credential(
 			id.chars().take(120).collect::<String>()
 		)));
 	}
-	// JSON-LD canonicalization is CPU work (and its future is not `Send` for every lifetime):
-	// it runs on a blocking thread.
-	let owned = credential.clone();
-	let handle = tokio::runtime::Handle::current();
-	tokio::task::spawn_blocking(move || handle.block_on(badge_credential::ob3::verify(&owned)))
-		.await
-		.map_err(|e| WebError::Internal(format!("credential check: {e}")))?
-		.map_err(|e| WebError::BadInput(format!("the credential does not verify: {e}")))?;
+	let trusted = vouched(state, credential, Some(email)).await?;
+	let expected =
+		badge_credential::did::issuer_did(&state.config.base_url, &trusted.issuer.to_string())
+			.map_err(|e| WebError::Internal(format!("base_url: {e}")))?;
+	if trusted.issuer_did != expected {
+		return Err(WebError::BadInput(format!(
+			"the credential names its issuer as {}, not as {expected} under this service: \
+			 export it with --base-url {}",
+			trusted.issuer_did, state.config.base_url
+		)));
+	}
 	Ok(credential.to_string())
+}
+
+/// The chain's word on a credential ([`badge_client::trust::check_credential`]): a refusal is
+/// bad input; only an unreachable chain is not a verdict.
+pub(crate) async fn vouched(
+	state: &State,
+	credential: &serde_json::Value,
+	email: Option<&str>,
+) -> Result<badge_client::Trusted, WebError> {
+	let client = on_chain(state, state.client()).await?;
+	match badge_client::trust::check_credential(&client, credential, email).await {
+		Ok(trusted) => Ok(trusted),
+		Err(badge_client::Refusal::Chain(e)) => {
+			on_chain(state, async { Err::<badge_client::Trusted, _>(e) }).await
+		}
+		Err(refusal) => Err(WebError::BadInput(format!(
+			"the credential is refused ({}): {refusal}",
+			refusal.code()
+		))),
+	}
 }
 
 /// Record an application of issuer `issuer` (whichever way it came: API, web form, results
@@ -607,7 +638,7 @@ pub async fn do_add_application(
 		.map_err(|_| WebError::BadInput("claim_secret must be 64 hex digits".into()))?;
 	let badge_id = format!("{badge:?}");
 	let credential = match &new.credential {
-		Some(credential) => Some(checked_credential(credential, &badge_id).await?),
+		Some(credential) => Some(checked_credential(state, credential, &badge_id, &email).await?),
 		None => None,
 	};
 	// Only a badge on chain still waiting for its recipient can be applied for.

@@ -111,6 +111,15 @@ pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
 		));
 	}
 	let key = ctx.key()?;
+	// Credentials are signed by a key published on chain: find it before issuing anything.
+	let signer = match &args.credentials {
+		Some(_) => {
+			let base = args.base_url.clone().unwrap_or_else(|| ctx.base_url());
+			let client = ctx.client().await?;
+			Some(crate::keys::credential_signer(&client, &key, &base).await?)
+		}
+		None => None,
+	};
 	let mut results = Results::open(&results_path)?;
 	if results.repaired {
 		phases.note(format!(
@@ -137,13 +146,13 @@ pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
 			CliError::Node(_) => CliError::Node(hint),
 		}
 	})?;
-	if args.credentials.is_some() && !outcome.interrupted {
+	if let (Some(signer), false) = (&signer, outcome.interrupted) {
 		let client = ctx.client().await?;
 		let every: Vec<(String, H256, String)> = plan
 			.iter()
 			.map(|p| (p.record[1].clone(), p.id, p.record[4].clone()))
 			.collect();
-		write_credentials(ctx, &args, &client, &key, &every, &phases, &interrupts).await?;
+		write_credentials(ctx, &args, &client, signer, &every, &phases, &interrupts).await?;
 	}
 	let seconds = started.elapsed().as_secs_f64();
 	let rate = outcome.issued as f64 / seconds;
@@ -425,7 +434,7 @@ async fn write_credentials(
 	ctx: &Ctx,
 	args: &BulkArgs,
 	client: &badge_client::BadgeClient,
-	key: &crate::config::SigningKey,
+	signer: &crate::keys::CredentialSigner,
 	every: &[(String, H256, String)],
 	phases: &Phases,
 	interrupts: &Interrupts,
@@ -446,7 +455,7 @@ async fn write_credentials(
 			)));
 		}
 		let signed =
-			crate::credential::sign_badge(ctx, client, key, *badge, email, salt, &base).await?;
+			crate::credential::sign_badge(ctx, client, signer, *badge, email, salt, &base).await?;
 		let path = dir.join(format!("{badge:?}.json"));
 		std::fs::write(
 			&path,

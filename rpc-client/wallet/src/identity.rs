@@ -1,0 +1,69 @@
+//! Issuers' decentralized identifiers: `GET /issuers/{account}/did.json` serves the `did:web`
+//! document an issuer's credentials name (`did:web:<this service>:issuers:<account>`), built
+//! at each request from the chain's finalized state: the keys the issuer published, in
+//! on-chain order, so that `#key-n` is the chain's `n`th. The database plays no part: a
+//! compromised service can withhold a document, not change one a verifier checks against the
+//! chain.
+
+use crate::{
+	web::{on_chain, PageError, WebError},
+	State,
+};
+use axum::{
+	extract::{Path, State as AxumState},
+	http::{header, HeaderValue},
+	response::{IntoResponse, Response},
+};
+use badge_client::{subxt::rpcs::rpc_params, AccountId32, KeyStatus};
+use badge_credential::did;
+use std::{str::FromStr, sync::Arc};
+
+/// `GET /issuers/{account}/did.json`.
+pub(crate) async fn did_document(
+	AxumState(state): AxumState<Arc<State>>,
+	Path(text): Path<String>,
+) -> Result<Response, PageError> {
+	let issuer = AccountId32::from_str(text.trim())
+		.map_err(|_| WebError::BadInput("That is not an account address (SS58).".into()))?;
+	let keys = on_chain(&state, async {
+		let client = state.client().await?;
+		let profile = client
+			.rpc_call("badges_issuer", rpc_params![issuer.to_string()])
+			.await?;
+		if profile.is_null() {
+			return Ok(None);
+		}
+		client.issuer_keys(&issuer).await.map(Some)
+	})
+	.await?
+	.ok_or_else(|| WebError::NotFound("The chain has no such issuer.".into()))?;
+	let account = issuer.to_string();
+	let id = did::issuer_did(&state.config.base_url, &account)
+		.map_err(|e| WebError::Internal(format!("base_url: {e}")))?;
+	let listed: Vec<did::DocumentKey> = keys
+		.iter()
+		.map(|key| did::DocumentKey {
+			public_key: key.public_key(),
+			revoked_at: match key.status {
+				KeyStatus::Revoked { at, .. } => Some(at),
+				_ => None,
+			},
+		})
+		.collect();
+	let profile_page = format!(
+		"{}/issuers/{account}",
+		state.config.base_url.trim_end_matches('/')
+	);
+	let document = did::document(&id, &listed, Some(&profile_page));
+	let mut response = document.to_string().into_response();
+	let headers = response.headers_mut();
+	headers.insert(
+		header::CONTENT_TYPE,
+		HeaderValue::from_static("application/did+json"),
+	);
+	headers.insert(
+		header::CACHE_CONTROL,
+		HeaderValue::from_static("public, max-age=60"),
+	);
+	Ok(response)
+}
