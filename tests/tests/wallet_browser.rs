@@ -63,6 +63,26 @@ fn badge(node: &str, key_file: &Path, args: &[&str]) -> String {
 	String::from_utf8_lossy(&output.stdout).to_string()
 }
 
+/// `tests/js/vc-verify.mjs` (Digital Bazaar's `jsonld-signatures`, `data-integrity`,
+/// `eddsa-rdfc-2022-cryptosuite` and `vc`) on a credential file: its JSON answer.
+fn digital_bazaar_verifies(credential: &Path) -> serde_json::Value {
+	let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("js");
+	let contexts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rpc-client/credential/contexts");
+	let out = Command::new("node")
+		.arg(js.join("vc-verify.mjs"))
+		.arg(credential)
+		.arg(contexts)
+		.output()
+		.expect("node runs (scripts/setup installs it)");
+	let text = String::from_utf8_lossy(&out.stdout);
+	serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+		panic!(
+			"vc-verify.mjs said no JSON ({e}): {text}{}",
+			String::from_utf8_lossy(&out.stderr)
+		)
+	})
+}
+
 /// Where the screenshots go: `$CARGO_TARGET_DIR/test-artifacts/wallet-browser` (emptied first).
 fn artifacts() -> std::path::PathBuf {
 	let dir = badge_e2e::node_binary()
@@ -132,6 +152,8 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 	let csv = work.join("members.csv");
 	std::fs::write(&csv, "email\napplicant@example.jp\n").unwrap();
 	let credentials = work.join("credentials");
+	// Credentials are signed by a key the issuer publishes on chain first.
+	badge(&node.ws_url(), &key_file, &["issuer", "key", "add"]);
 	badge(
 		&node.ws_url(),
 		&key_file,
@@ -172,6 +194,98 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 		"Digital Agency",
 		"staff@agency.example.jp",
 	]);
+
+	// A copy of the credential edited and re-signed by a key nobody published is refused at
+	// import, with its reason; so is one exported for another site.
+	let genuine: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(&credential_file).unwrap()).unwrap();
+	let row: Vec<String> = std::fs::read_to_string(&results)
+		.unwrap()
+		.lines()
+		.nth(1)
+		.expect("one results row")
+		.split(',')
+		.map(String::from)
+		.collect();
+	let mut renamed = genuine.clone();
+	renamed["credentialSubject"]["achievement"]["name"] = "Committee chair".into();
+	let method = genuine["proof"]["verificationMethod"].as_str().unwrap();
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.unwrap()
+		.as_millis() as u64;
+	// (Proof dates are whole seconds: this one is not before the badge's issuance.)
+	let forged = badge_credential::ob3::sign(renamed, &[66; 32], now.div_ceil(1000) * 1000, method)
+		.await
+		.unwrap();
+	let auth = format!("Bearer {}", wallet.issuer_token);
+	let api = [
+		("content-type", "application/json"),
+		("authorization", auth.as_str()),
+	];
+	let apply = |credential: &serde_json::Value| {
+		let body = serde_json::json!({
+			"email": row[1], "badge_id": row[2], "claim_secret": row[3], "credential": credential,
+		});
+		http(
+			"POST",
+			&format!("{}/api/applications", wallet.url()),
+			&api,
+			&body.to_string(),
+		)
+	};
+	let refused = apply(&forged);
+	assert_eq!(refused.status, 422, "{refused:?}");
+	assert!(refused.body.contains("altered"), "{}", refused.body);
+	let elsewhere = work.join("elsewhere");
+	badge(
+		&node.ws_url(),
+		&key_file,
+		&[
+			"credential",
+			&row[2],
+			"--email",
+			&row[1],
+			"--salt",
+			&row[4],
+			"--base-url",
+			"https://badges.example.jp",
+			"--out",
+			elsewhere.to_str().unwrap(),
+		],
+	);
+	let elsewhere: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(&elsewhere).unwrap()).unwrap();
+	let refused = apply(&elsewhere);
+	assert_eq!(refused.status, 422, "{refused:?}");
+	assert!(refused.body.contains("--base-url"), "{}", refused.body);
+
+	// The issuer's DID document lists the key that signed the genuine credential, from the
+	// chain's finalized state.
+	let issuer_did = genuine["issuer"]["id"].as_str().unwrap();
+	let document = http(
+		"GET",
+		&format!("{}/issuers/{issuer_account}/did.json", wallet.url()),
+		&[],
+		"",
+	);
+	assert_eq!(document.status, 200, "{document:?}");
+	let document: serde_json::Value = serde_json::from_str(&document.body).unwrap();
+	assert_eq!(document["id"], issuer_did);
+	assert_eq!(document["verificationMethod"][0]["id"], method);
+	assert_eq!(document["verificationMethod"][0]["controller"], issuer_did);
+	assert_eq!(document["assertionMethod"][0], method);
+
+	// Digital Bazaar's verifier stack accepts the genuine credential (its proof under the key
+	// the DID document lists, its issuer the key's controller) and refuses the forgery.
+	std::fs::write(work.join("forged.json"), forged.to_string()).unwrap();
+	for (file, accepted) in [(&credential_file, true), (&work.join("forged.json"), false)] {
+		let said = digital_bazaar_verifies(file);
+		assert_eq!(said["verified"], accepted, "{}: {said}", file.display());
+	}
+	assert!(digital_bazaar_verifies(&work.join("forged.json"))["error"]
+		.as_str()
+		.is_some_and(|e| e.contains("Invalid signature") || e.contains("verif")),);
 
 	// 1. The staff member sets a password and logs in.
 	browser.open(&setup);
