@@ -372,6 +372,56 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 		"{text}"
 	);
 	browser.screenshot("08-page-not-disclosed");
+	// Private, the badge's files are not served publicly, but its holder downloads them from
+	// the wallet (links on the front page, behind the session).
+	let public_copy = http("GET", &format!("{page}/credential.json"), &[], "");
+	assert_eq!(public_copy.status, 404, "{public_copy:?}");
+	browser.open(&format!("{}/", wallet.url()));
+	let front = browser.source();
+	assert!(
+		front.contains(&format!("/wallet/badges/{badge_id}/credential.json"))
+			&& front.contains(&format!("/wallet/badges/{badge_id}/baked.png")),
+		"the holder's downloads: {front}"
+	);
+	let logged_in = http(
+		"POST",
+		&format!("{}/login", wallet.url()),
+		&[("content-type", "application/x-www-form-urlencoded")],
+		"email=applicant%40example.jp&password=correct+horse+battery",
+	);
+	assert_eq!(logged_in.status, 303, "{}", logged_in.body);
+	let cookie = logged_in
+		.header("set-cookie")
+		.and_then(|c| c.split(';').next())
+		.expect("a session cookie")
+		.to_string();
+	for (file, content_type) in [
+		("credential.json", "application/ld+json"),
+		("baked.png", "image/png"),
+	] {
+		let url = format!("{}/wallet/badges/{badge_id}/{file}", wallet.url());
+		let own = http("GET", &url, &[("cookie", cookie.as_str())], "");
+		assert_eq!(own.status, 200, "{file}: {}", own.body);
+		assert_eq!(own.header("content-type"), Some(content_type), "{file}");
+		std::fs::write(work.join(format!("own-{file}")), &own.bytes).unwrap();
+		let verified = badge(
+			&node.ws_url(),
+			&key_file,
+			&[
+				"verify",
+				work.join(format!("own-{file}")).to_str().unwrap(),
+				"--email",
+				"applicant@example.jp",
+				"--json",
+			],
+		);
+		assert!(verified.contains(&badge_id), "{file}: {verified}");
+		let anonymous = http("GET", &url, &[], "");
+		assert_eq!(
+			anonymous.status, 303,
+			"{file}: only its holder downloads it"
+		);
+	}
 	browser.open(&format!("{}/", wallet.url()));
 	browser.click("form[action$='/disclosure'] button");
 	browser.wait_for_text("Make private", Duration::from_secs(90));
@@ -395,6 +445,27 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 	assert!(
 		source.contains("og:image") && source.contains("card.png"),
 		"Open Graph image"
+	);
+	// LinkedIn's "Add to profile" form, filled in with the certification.
+	let add = source
+		.split("href=\"")
+		.find(|h| h.starts_with("https://www.linkedin.com/profile/add?"))
+		.and_then(|h| h.split('"').next())
+		.expect("an Add to profile link")
+		.replace("&amp;", "&");
+	for part in [
+		"startTask=CERTIFICATION_NAME".to_string(),
+		"name=Digital%20Promotion%20Committee%20member".to_string(),
+		"organizationName=Digital%20Agency".to_string(),
+		format!("certId={badge_id}"),
+		"issueYear=20".to_string(),
+		"issueMonth=".to_string(),
+	] {
+		assert!(add.contains(&part), "{part} in {add}");
+	}
+	assert!(
+		!add.contains("expirationYear"),
+		"no expiry, no expiration date: {add}"
 	);
 	browser.screenshot("09-page-valid");
 	let card = http("GET", &format!("{page}/card.png"), &[], "");

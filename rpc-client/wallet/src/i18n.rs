@@ -404,6 +404,10 @@ pub const JA: &[(&str, &str)] = &[
 	("QR code for print (PNG)", "印刷用QRコード（PNG）"),
 	("A badge id is 0x and 64 hex digits.", "バッジIDは 0x と16進数64桁です。"),
 	("Ask for qr.svg or qr.png.", "qr.svg か qr.png を指定してください。"),
+	(
+		"Ask for credential.json, baked.png or baked.svg.",
+		"credential.json、baked.png、baked.svg のいずれかを指定してください。",
+	),
 	// Verdicts.
 	("Valid", "有効"),
 	("Revoked", "失効"),
@@ -567,6 +571,14 @@ pub const JA: &[(&str, &str)] = &[
 	),
 	("claim_secret must be 64 hex digits", "claim_secret は16進数64桁にしてください"),
 	("Share", "共有"),
+	(
+		"Yours to keep (Open Badges 3.0):",
+		"保存用（オープンバッジ 3.0）：",
+	),
+	(
+		"Add to your LinkedIn profile (licenses and certifications)",
+		"LinkedIn のプロフィール（資格・認定）に追加",
+	),
 	(
 		"Printable card with the QR code of this page:",
 		"このページのQRコード付き印刷用カード：",

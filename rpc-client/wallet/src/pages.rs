@@ -212,7 +212,24 @@ pub(crate) async fn wallet(
 		};
 		unavailable |= json.is_none();
 		let details = json.as_ref().and_then(|j| j.get("details"));
+		// The holder's own downloads, private badges included.
+		let credential = state
+			.store
+			.credential(&application.badge_id)
+			.await?
+			.is_some();
+		let baked = match details.and_then(|d| d["class"].as_i64()) {
+			Some(class) if credential => state.store.class_image(class).await?.map(|i| {
+				if i.content_type == "image/svg+xml" {
+					"svg"
+				} else {
+					"png"
+				}
+			}),
+			_ => None,
+		};
 		badges.push(minijinja::context! {
+			credential, baked,
 			id => &application.badge_id,
 			name => details.and_then(|d| d["className"].as_str()),
 			issuer => details.and_then(|d| d["issuerName"].as_str()),
@@ -368,8 +385,34 @@ pub(crate) async fn badge_page(
 					})
 					.collect()
 			};
+			// LinkedIn's "Add to profile" certification form, filled in: name, organisation,
+			// issue and expiry month, the credential's id and this page.
+			let month = |ms: Option<u64>, what: &str| -> String {
+				ms.map(badge_credential::dates::format_iso)
+					.map(|iso| {
+						let month: u32 = iso[5..7].parse().unwrap_or(1);
+						format!("&{what}Year={}&{what}Month={month}", &iso[..4])
+					})
+					.unwrap_or_default()
+			};
+			let add_to_profile = format!(
+				"https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}\
+				 &organizationName={}{}{}&certUrl={}&certId={}",
+				encoded(&name),
+				encoded(
+					details
+						.as_ref()
+						.and_then(|d| d["issuerName"].as_str())
+						.unwrap_or_default()
+				),
+				month(json["details"]["issuedAt"].as_u64(), "issue"),
+				month(json["details"]["expiresAt"].as_u64(), "expiration"),
+				encoded(&page),
+				encoded(&id),
+			);
 			let share = minijinja::context! {
 				linkedin => format!("https://www.linkedin.com/sharing/share-offsite/?url={}", encoded(&page)),
+				linkedin_profile => add_to_profile,
 				x => format!("https://x.com/intent/post?url={}&text={}", encoded(&page), encoded(&name)),
 				facebook => format!("https://www.facebook.com/sharer/sharer.php?u={}", encoded(&page)),
 				signature => format!(

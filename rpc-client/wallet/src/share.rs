@@ -2,7 +2,9 @@
 //! image) and the same card on an A4 PDF page for print, the issuer's signed OB 3.0 credential
 //! and the badge image with that credential baked in. Every file is served only while the
 //! badge is public on chain; the card's QR code leads to the badge's disclosure and
-//! verification page, which is what proves anything (an image alone does not).
+//! verification page, which is what proves anything (an image alone does not). A holder
+//! downloads the credential and baked image of each of their own badges, private ones too,
+//! from their wallet (`/wallet/badges/{id}/{file}`, behind their session).
 
 use crate::{
 	store::ClassImage,
@@ -107,8 +109,23 @@ pub(crate) async fn badge_file(
 				Some(&format!("badge-{short}.pdf")),
 			))
 		}
+		"credential.json" | "baked.png" | "baked.svg" => {
+			credential_file(&state, shared, &name).await
+		}
+		_ => Err(WebError::NotFound(
+			"Ask for qr.svg, qr.png, card.png, card.pdf, credential.json or baked.png.".into(),
+		)
+		.into()),
+	}
+}
+
+/// The credential of `shared` (`credential.json`) or its image with the credential baked in
+/// (`baked.png`/`baked.svg`), while the chain vouches for the credential.
+async fn credential_file(state: &State, shared: Shared, name: &str) -> Result<Response, PageError> {
+	let short = &shared.id[..10];
+	match name {
 		"credential.json" => {
-			let credential = vouched(&state, shared.credential).await?;
+			let credential = vouched(state, shared.credential).await?;
 			Ok(file(
 				"application/ld+json",
 				credential.into_bytes(),
@@ -116,7 +133,7 @@ pub(crate) async fn badge_file(
 			))
 		}
 		"baked.png" | "baked.svg" => {
-			let credential = vouched(&state, shared.credential).await?;
+			let credential = vouched(state, shared.credential).await?;
 			let image = shared.image.ok_or_else(|| {
 				WebError::NotFound("No image is stored for this badge class.".into())
 			})?;
@@ -145,11 +162,45 @@ pub(crate) async fn badge_file(
 				Some(&format!("badge-{short}.{extension}")),
 			))
 		}
-		_ => Err(WebError::NotFound(
-			"Ask for qr.svg, qr.png, card.png, card.pdf, credential.json or baked.png.".into(),
-		)
-		.into()),
+		_ => Err(
+			WebError::NotFound("Ask for credential.json, baked.png or baked.svg.".into()).into(),
+		),
 	}
+}
+
+/// `GET /wallet/badges/{id}/{file}`: the credential (`credential.json`) or baked image
+/// (`baked.png`/`baked.svg`) of one of the logged-in holder's badges, public or private.
+pub(crate) async fn holder_file(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: axum::http::HeaderMap,
+	Path((id, name)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+	let Some((holder, _)) = crate::pages::session(&state, &headers).await? else {
+		return Ok(axum::response::Redirect::to("/login").into_response());
+	};
+	let badge = H256::from_str(id.trim())
+		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+	let id = format!("{badge:?}");
+	let owned = state
+		.store
+		.received_applications(&holder.email)
+		.await?
+		.into_iter()
+		.any(|a| a.badge_id == id);
+	if !owned {
+		return Err(WebError::NotFound("That badge is not in your wallet.".into()).into());
+	}
+	let json = on_chain(&state, async {
+		state.client().await?.verify_json(badge, None).await
+	})
+	.await?;
+	let class = json["details"]["class"].as_i64().unwrap_or(-1);
+	let shared = Shared {
+		image: state.store.class_image(class).await?,
+		credential: state.store.credential(&id).await?,
+		id,
+	};
+	credential_file(&state, shared, &name).await
 }
 
 /// The stored credential, if the chain still vouches for it (a key revoked since, say, may

@@ -81,6 +81,7 @@ pub fn router(state: Arc<State>) -> Router {
 			"/wallet/badges/{id}/disclosure",
 			post(crate::pages::set_disclosure),
 		)
+		.route("/wallet/badges/{id}/{file}", get(crate::share::holder_file))
 		.route("/badges/{id}", get(crate::pages::badge_page))
 		.route("/explorer", get(crate::explorer::front))
 		.route("/issuers/{account}", get(crate::explorer::issuer))
