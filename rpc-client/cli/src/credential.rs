@@ -192,10 +192,14 @@ pub async fn sign_badge(
 		.duration_since(std::time::UNIX_EPOCH)
 		.map(|d| d.as_millis() as u64)
 		.unwrap_or_default();
-	// Signed no earlier than the badge's issuance (a proof dated before it is refused); the
-	// date is written in whole seconds, so it is rounded up, never down to before the
-	// issuance or the key's publication.
-	let created = now.max(facts.valid_from).div_ceil(1000) * 1000;
+	// Dated no earlier than the badge's issuance or the key's publication (a proof dated
+	// before either is refused, and the chain's clock may run ahead of this machine's); the
+	// date is written in whole seconds, so it is rounded up.
+	let created = now
+		.max(facts.valid_from)
+		.max(signer.valid_from)
+		.div_ceil(1000)
+		* 1000;
 	let credential = ob3::sign(
 		ob3::credential(&facts),
 		&signer.seed,

@@ -74,6 +74,8 @@ pub struct CredentialSigner {
 	pub method: String,
 	/// The issuer's DID.
 	pub did: String,
+	/// When the key was published (ms since the Unix epoch): nothing it signs is dated before.
+	pub valid_from: u64,
 }
 
 /// The generation of `key`'s derived credential key that `public` is, if any (every
@@ -111,6 +113,7 @@ pub async fn credential_signer(
 		seed: credential_seed(key, generation),
 		method: did::key_method(&did, index),
 		did,
+		valid_from: keys[index].valid_from,
 	})
 }
 

@@ -28,6 +28,11 @@ fn now_ms() -> u64 {
 		.as_millis() as u64
 }
 
+/// The first whole second at or after `ms` (a proof's date has no fractions).
+fn second_after(ms: u64) -> u64 {
+	ms.div_ceil(1000) * 1000
+}
+
 /// An edit of a credential: what it changes, how, and the refusal it must meet.
 type Edit = (&'static str, fn(&mut Value), &'static str);
 
@@ -42,6 +47,25 @@ fn resign(credential: &Value, seed: &[u8; 32], created: u64, method: &str) -> Va
 		))
 	})
 	.unwrap()
+}
+
+/// The credential `badge credential` exports for the badge issued to applicant@example.jp
+/// with `salt`, under https://badges.example.jp.
+fn export(issuer: &Badge, badge: &str, salt: &str) -> Value {
+	issuer.ok(&[
+		"--json",
+		"credential",
+		badge,
+		"--email",
+		"applicant@example.jp",
+		"--salt",
+		salt,
+		"--base-url",
+		"https://badges.example.jp",
+		"--out",
+		"exported.json",
+	]);
+	serde_json::from_slice(&std::fs::read(issuer.dir.join("exported.json")).unwrap()).unwrap()
 }
 
 /// `badge --json verify FILE [extra]` on `credential`: exit code and the verdict's name.
@@ -96,21 +120,7 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 	]);
 	let badge = issued["badge"].as_str().unwrap().to_string();
 	let salt = issued["salt"].as_str().unwrap().to_string();
-	issuer.ok(&[
-		"--json",
-		"credential",
-		&badge,
-		"--email",
-		"applicant@example.jp",
-		"--salt",
-		&salt,
-		"--base-url",
-		"https://badges.example.jp",
-		"--out",
-		"genuine.json",
-	]);
-	let genuine: Value =
-		serde_json::from_slice(&std::fs::read(dir.path().join("genuine.json")).unwrap()).unwrap();
+	let genuine = export(&issuer, &badge, &salt);
 	assert_eq!(
 		genuine["proof"]["verificationMethod"],
 		did::key_method(&issuer_did, 1)
@@ -124,7 +134,15 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 	let (code, name) = verdict(&issuer, &genuine, &["--email", "someone@example.jp"]);
 	assert_eq!((code, name.as_str()), (1, "not_the_recipient"));
 
-	let created = now_ms();
+	// Proof dates are whole seconds, chosen from the chain's own times so that no check
+	// depends on how fast the test runs: `created` is the first second after the issuance.
+	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
+	let issuer_account: badge_client::AccountId32 = account.parse().unwrap();
+	let badge_id = badge_client::H256::from_slice(&hex::decode(&badge[2..]).unwrap());
+	let issued_at = client.verify_json(badge_id, None).await.unwrap()["details"]["issuedAt"]
+		.as_u64()
+		.unwrap();
+	let created = second_after(issued_at);
 	let mut renamed = genuine.clone();
 	renamed["credentialSubject"]["achievement"]["name"] = "Committee chair".into();
 
@@ -229,11 +247,9 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 	);
 	// Dated before the badge existed (key #1 was published in an earlier block than the
 	// badge), before the key was published, or far ahead.
-	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
-	let issuer_account: badge_client::AccountId32 = account.parse().unwrap();
 	let key1_from = client.issuer_keys(&issuer_account).await.unwrap()[0].valid_from;
 	// (Proof dates are whole seconds: the first second at which key #1 was valid.)
-	let early = resign(&genuine, &TEST_SEED, key1_from.div_ceil(1000) * 1000, &key1);
+	let early = resign(&genuine, &TEST_SEED, second_after(key1_from), &key1);
 	assert_eq!(
 		verdict(&issuer, &early, &[]),
 		(1, "signed_before_issuance".into())
@@ -280,7 +296,7 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 	);
 
 	// Key #1 signs a valid credential; then it is rotated to key #4.
-	let before_rotation = resign(&genuine, &TEST_SEED, now_ms(), &key1);
+	let before_rotation = resign(&genuine, &TEST_SEED, created, &key1);
 	assert_eq!(
 		verdict(&issuer, &before_rotation, &[]),
 		(1, "not_yet_received".into())
@@ -300,13 +316,18 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 		verdict(&issuer, &before_rotation, &[]),
 		(1, "not_yet_received".into())
 	);
-	let after_rotation = resign(&genuine, &TEST_SEED, now_ms(), &key1);
+	let keys = client.issuer_keys(&issuer_account).await.unwrap();
+	let badge_client::KeyStatus::Rotated { at: rotated_at } = keys[0].status else {
+		panic!("key #1 is rotated: {:?}", keys[0].status)
+	};
+	let after_rotation = resign(&genuine, &TEST_SEED, second_after(rotated_at), &key1);
 	assert_eq!(
 		verdict(&issuer, &after_rotation, &[]),
 		(1, "key_rotated".into())
 	);
 	let key4 = did::key_method(&issuer_did, 3);
-	let by_new_key = resign(&genuine, &NEXT_SEED, now_ms(), &key4);
+	// (Its revocation below lands in a later block, at least a second later.)
+	let by_new_key = resign(&genuine, &NEXT_SEED, second_after(rotated_at), &key4);
 	assert_eq!(
 		verdict(&issuer, &by_new_key, &[]),
 		(1, "not_yet_received".into())
@@ -322,7 +343,11 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 		verdict(&issuer, &by_new_key, &[]),
 		(1, "not_yet_received".into())
 	);
-	let after_revocation = resign(&genuine, &NEXT_SEED, now_ms(), &key4);
+	let keys = client.issuer_keys(&issuer_account).await.unwrap();
+	let badge_client::KeyStatus::Revoked { at: revoked_at, .. } = keys[3].status else {
+		panic!("key #4 is revoked: {:?}", keys[3].status)
+	};
+	let after_revocation = resign(&genuine, &NEXT_SEED, second_after(revoked_at), &key4);
 	assert_eq!(
 		verdict(&issuer, &after_revocation, &[]),
 		(1, "key_revoked".into())
@@ -355,21 +380,7 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 		issuer.ok(&["--json", "issuer", "key", "rotate"])["number"],
 		6
 	);
-	issuer.ok(&[
-		"--json",
-		"credential",
-		&badge,
-		"--email",
-		"applicant@example.jp",
-		"--salt",
-		&salt,
-		"--base-url",
-		"https://badges.example.jp",
-		"--out",
-		"rotated.json",
-	]);
-	let rotated: Value =
-		serde_json::from_slice(&std::fs::read(dir.path().join("rotated.json")).unwrap()).unwrap();
+	let rotated = export(&issuer, &badge, &salt);
 	assert_eq!(
 		rotated["proof"]["verificationMethod"],
 		did::key_method(&issuer_did, 5)
