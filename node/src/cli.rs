@@ -142,8 +142,9 @@ pub const GRANDPA_GOSSIP_MS: u64 = 100;
 /// Block import and authoring give every trie node a block touches to an unbounded local cache
 /// that is then merged into the shared one under its lock: in bulk issuance that costs the
 /// four validators of `badge-bench` a fifth of their CPU, and consecutive runs grow slower
-/// (BENCHMARKS.md, improvements 25 and 26). A validator's own reads are its blocks'; verifiers'
-/// `badges_verify` reads then go through the node's own cache ([`verify_cache_size`]).
+/// (docs/decisions/performance-history.md, changes 25 and 26). A validator's own reads are
+/// its blocks'; verifiers' `badges_verify` reads then go through the node's own cache
+/// ([`verify_cache_size`]).
 pub fn validator_trie_cache(
 	is_authority: bool,
 	chosen: bool,

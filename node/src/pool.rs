@@ -8,8 +8,8 @@
 //! new submissions. An issuer's burst keeps thousands of transactions ready across several
 //! blocks, so each was validated again on every validator for every block it waited through:
 //! `badge-bench` counted about ten runtime validations per single issuance over the four
-//! validators' pools, where submitting and gossiping need four (BENCHMARKS.md, improvements 20
-//! and 21).
+//! validators' pools, where submitting and gossiping need four
+//! (docs/decisions/performance-history.md, changes 20 and 21).
 //! The light mode revalidates the whole pool every 20 blocks or minute instead, and a
 //! transaction that a new block made invalid is dropped when an author tries it.
 //!

@@ -363,7 +363,8 @@ pub fn new_full<
 			// at most three quarters down an unfinalized chain), which only hedges against the
 			// best block being replaced by a heavier fork; a reverted vote costs a round, never
 			// safety. On this consortium's two-second blocks the default added about four
-			// seconds to every finality (BENCHMARKS.md, improvement 5).
+			// seconds to every finality (docs/decisions/performance-history.md,
+			// change 5).
 			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::new().build(),
 			prometheus_registry,
 			shared_voter_state: SharedVoterState::empty(),

@@ -10,7 +10,8 @@
 //! pool validates again, in the runtime, the transactions of the block it has just pruned (it
 //! re-checks what it prunes, skipping only banned hashes), and each copy of them that gossip
 //! delivers late. `badge-bench` counted about six runtime validations per single issuance over
-//! the four validators' pools where four are needed (BENCHMARKS.md, improvement 22).
+//! the four validators' pools where four are needed
+//! (docs/decisions/performance-history.md, change 22).
 //!
 //! Every transaction this runtime accepts is signed and carries its signer's nonce (it has no
 //! unsigned transactions), so one that a block at or below `at` includes is `Stale` at `at`,

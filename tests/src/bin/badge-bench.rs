@@ -1151,7 +1151,7 @@ async fn lookups(
 /// `httparse` (hyper's parser, an optimized dependency) and its body checked by its first bytes.
 /// Every microsecond the benchmark spends is taken from the nodes it measures: jsonrpsee's
 /// client, generic code compiled into this unoptimized crate, capped the lookup rates below what
-/// the node answers (`BENCHMARKS.md`, improvement 18).
+/// the node answers (`docs/decisions/performance-history.md`, change 18).
 struct LeanRpc {
 	stream: tokio::net::TcpStream,
 	host: String,
