@@ -7,7 +7,7 @@
 //! block time; a credential names its key as `<issuer DID>#key-<n>`, the chain list's `n`th.
 
 use crate::{config::SigningKey, exit, parse_account, report_governed, CliError, Ctx};
-use badge_client::{account_of, AccountId32, BadgeClient, IssuerKey, KeyPurpose, KeyStatus};
+use badge_client::{account_of, BadgeClient, IssuerKey, KeyPurpose, KeyStatus};
 use badge_credential::{dates, did, proof};
 use clap::{Subcommand, ValueEnum};
 use serde_json::{json, Value};
@@ -154,18 +154,11 @@ fn named_key(keys: &[IssuerKey], name: &str) -> Result<[u8; 32], CliError> {
 		.ok_or_else(|| CliError::Input(format!("{name} is not one of the issuer's keys")))
 }
 
-fn account_or_own(ctx: &Ctx, account: Option<String>) -> Result<AccountId32, CliError> {
-	match account {
-		Some(a) => parse_account(&a),
-		None => Ok(account_of(&ctx.key()?.pair)),
-	}
-}
-
 /// Run a `badge issuer key` command.
 pub async fn run(ctx: &Ctx, client: &BadgeClient, cmd: KeyCmd) -> Result<u8, CliError> {
 	match cmd {
 		KeyCmd::List { account } => {
-			let account = account_or_own(ctx, account)?;
+			let account = ctx.account_or_own(account)?;
 			let keys = client.issuer_keys(&account).await?;
 			let listed: Vec<Value> = keys
 				.iter()

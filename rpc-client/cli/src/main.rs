@@ -378,6 +378,14 @@ impl Ctx {
 			.unwrap_or_else(|| config::DEFAULT_BASE_URL.to_string())
 	}
 
+	/// The account given, or the signing key's own.
+	fn account_or_own(&self, account: Option<String>) -> Result<AccountId32, CliError> {
+		match account {
+			Some(a) => parse_account(&a),
+			None => Ok(account_of(&self.key()?.pair)),
+		}
+	}
+
 	fn wait(&self) -> Wait {
 		if self.global.no_wait_finality {
 			Wait::InBlock
@@ -490,10 +498,7 @@ async fn issuer(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 	match cmd {
 		IssuerCmd::Key(cmd) => keys::run(ctx, &client, cmd).await,
 		IssuerCmd::Show { account } => {
-			let account = match account {
-				Some(a) => parse_account(&a)?,
-				None => account_of(&ctx.key()?.pair),
-			};
+			let account = ctx.account_or_own(account)?;
 			let found = client
 				.rpc_call(
 					"badges_issuer",

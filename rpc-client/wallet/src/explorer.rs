@@ -51,7 +51,7 @@ fn json_list(values: &[Value]) -> Vec<minijinja::Value> {
 	values.iter().map(json).collect()
 }
 
-fn account(text: &str) -> Result<AccountId32, WebError> {
+pub(crate) fn account(text: &str) -> Result<AccountId32, WebError> {
 	AccountId32::from_str(text.trim())
 		.map_err(|_| WebError::BadInput("That is not an account address (SS58).".into()))
 }

@@ -14,17 +14,16 @@ use axum::{
 	http::{header, HeaderValue},
 	response::{IntoResponse, Response},
 };
-use badge_client::{subxt::rpcs::rpc_params, AccountId32, KeyStatus};
+use badge_client::{subxt::rpcs::rpc_params, KeyStatus};
 use badge_credential::did;
-use std::{str::FromStr, sync::Arc};
+use std::sync::Arc;
 
 /// `GET /issuers/{account}/did.json`.
 pub(crate) async fn did_document(
 	AxumState(state): AxumState<Arc<State>>,
 	Path(text): Path<String>,
 ) -> Result<Response, PageError> {
-	let issuer = AccountId32::from_str(text.trim())
-		.map_err(|_| WebError::BadInput("That is not an account address (SS58).".into()))?;
+	let issuer = crate::explorer::account(&text)?;
 	let keys = on_chain(&state, async {
 		let client = state.client().await?;
 		let profile = client
@@ -56,14 +55,9 @@ pub(crate) async fn did_document(
 	);
 	let document = did::document(&id, &listed, Some(&profile_page));
 	let mut response = document.to_string().into_response();
-	let headers = response.headers_mut();
-	headers.insert(
+	response.headers_mut().insert(
 		header::CONTENT_TYPE,
 		HeaderValue::from_static("application/did+json"),
-	);
-	headers.insert(
-		header::CACHE_CONTROL,
-		HeaderValue::from_static("public, max-age=60"),
 	);
 	Ok(response)
 }

@@ -246,6 +246,20 @@ pub(crate) async fn wallet(
 	.into_response())
 }
 
+/// Whether `holder` received the badge `badge_id` (as the store writes ids: `0x` + 64 hex).
+pub(crate) async fn holds(
+	state: &State,
+	holder: &Holder,
+	badge_id: &str,
+) -> Result<bool, WebError> {
+	Ok(state
+		.store
+		.received_applications(&holder.email)
+		.await?
+		.iter()
+		.any(|a| a.badge_id == badge_id))
+}
+
 /// The disclosure switch's form.
 #[derive(Deserialize)]
 pub struct DisclosureForm {
@@ -276,12 +290,7 @@ pub(crate) async fn set_disclosure(
 		"private" => Disclosure::Private,
 		_ => return Err(WebError::BadInput("Choose public or private.".into()).into()),
 	};
-	let owned = state
-		.store
-		.received_applications(&holder.email)
-		.await?
-		.into_iter()
-		.any(|a| a.badge_id == id);
+	let owned = holds(&state, &holder, &id).await?;
 	let badge = H256::from_str(&id)
 		.ok()
 		.filter(|_| owned)

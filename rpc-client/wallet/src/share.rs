@@ -181,13 +181,7 @@ pub(crate) async fn holder_file(
 	let badge = H256::from_str(id.trim())
 		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
 	let id = format!("{badge:?}");
-	let owned = state
-		.store
-		.received_applications(&holder.email)
-		.await?
-		.into_iter()
-		.any(|a| a.badge_id == id);
-	if !owned {
+	if !crate::pages::holds(&state, &holder, &id).await? {
 		return Err(WebError::NotFound("That badge is not in your wallet.".into()).into());
 	}
 	let json = on_chain(&state, async {
