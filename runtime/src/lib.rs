@@ -81,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	impl_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	authoring_version: 1,
-	spec_version: 111,
+	spec_version: 112,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -152,6 +152,7 @@ type Migrations = (
 	pallet_badges::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_badges::migrations::v5::MigrateV4ToV5<Runtime>,
 	pallet_badges::migrations::v6::MigrateV5ToV6<Runtime>,
+	pallet_badges::migrations::v7::MigrateV6ToV7<Runtime>,
 );
 
 /// Executive: dispatches to the pallets.

@@ -493,6 +493,10 @@ impl<T: Config> Pallet<T> {
 				evidence: spec.evidence,
 				status: BadgeStatus::Active,
 				disclosure: Disclosure::Public,
+				status_index: issuer_record
+					.issued
+					.checked_add(count)
+					.ok_or(Error::<T>::CounterOverflow)?,
 			};
 			Badges::<T>::insert(badge, record);
 			count = count.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
@@ -603,6 +607,7 @@ impl<T: Config> Pallet<T> {
 		let issuer = Classes::<T>::get(Self::class_of(&badge).0)
 			.ok_or(Error::<T>::ClassNotFound)?
 			.issuer;
+		RevokedStatusIndices::<T>::insert(&issuer, record.status_index, ());
 		Badges::<T>::insert(badge, record);
 		Self::deposit_event(Event::BadgeRevoked {
 			badge,
@@ -803,6 +808,9 @@ impl<T: Config> Pallet<T> {
 		use alloc::collections::btree_map::BTreeMap;
 		let mut per_class: BTreeMap<ClassId, u32> = BTreeMap::new();
 		let mut per_issuer: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut status_indices: alloc::collections::btree_set::BTreeSet<(T::AccountId, u32)> =
+			Default::default();
+		let mut revoked_indices = 0usize;
 		let mut total: u64 = 0;
 		let classes_before_v3 = ClassesBeforeV3::<T>::get();
 		ensure!(
@@ -817,9 +825,21 @@ impl<T: Config> Pallet<T> {
 				"badge with an older id in a class created at v3"
 			);
 			let class = Classes::<T>::get(class_id).ok_or("badge of a missing class")?;
+			let issuer = Issuers::<T>::get(&class.issuer).ok_or("badge of a missing issuer")?;
 			ensure!(
-				Issuers::<T>::contains_key(&class.issuer),
-				"badge of a missing issuer"
+				badge.status_index < issuer.issued,
+				"a status index not below its issuer's count"
+			);
+			ensure!(
+				status_indices.insert((class.issuer.clone(), badge.status_index)),
+				"a status index given to two badges of one issuer"
+			);
+			let revoked = matches!(badge.status, BadgeStatus::Revoked { .. });
+			revoked_indices += usize::from(revoked);
+			ensure!(
+				RevokedStatusIndices::<T>::contains_key(&class.issuer, badge.status_index)
+					== revoked,
+				"revoked status index disagrees with the badge's status"
 			);
 			*per_class.entry(class_id).or_default() += 1;
 			*per_issuer.entry(class.issuer).or_default() += 1;
@@ -835,6 +855,10 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(BadgeCount::<T>::get() == total, "badge count differs");
+		ensure!(
+			RevokedStatusIndices::<T>::iter_keys().count() == revoked_indices,
+			"a revoked status index of no revoked badge"
+		);
 		for (holder, id, ()) in BadgesByHolder::<T>::iter() {
 			let badge = Badges::<T>::get(id).ok_or("holder index points nowhere")?;
 			ensure!(

@@ -117,7 +117,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(6);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(7);
 
 	/// The badge registry pallet.
 	#[pallet::pallet]
@@ -227,6 +227,15 @@ pub mod pallet {
 	/// deleted (see [`IssuerKey`]). An issuer without keys has no entry.
 	#[pallet::storage]
 	pub type IssuerKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, IssuerKeysOf<T>>;
+
+	/// The status indices ([`Badge::status_index`]) of each issuer's revoked badges: the set
+	/// bits of its revocation status lists. Written once, when a badge is revoked (revocation
+	/// is final); the status list service reads an issuer's entries from finalized state.
+	///
+	/// `Twox64Concat` on the index: indices are assigned by the chain, in order.
+	#[pallet::storage]
+	pub type RevokedStatusIndices<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, ()>;
 
 	/// Issuers registered at genesis.
 	#[pallet::genesis_config]

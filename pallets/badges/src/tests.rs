@@ -736,14 +736,54 @@ mod issuance {
 	#[test]
 	fn a_badge_not_yet_received_is_kept_within_its_trie_leaf() {
 		// The storage trie keeps a value of 33 bytes or more in a node of its own under a
-		// 32-byte hash: a record below that makes a badge one trie node.
+		// 32-byte hash: a record below that makes a badge one trie node, as long as its
+		// compact status index takes at most two bytes (an issuer's first 16,384 badges).
 		ExtBuilder.build_and_execute(|| {
 			let class = create_class(ISSUER);
 			let badge = issue(ISSUER, class, 1);
 			let key = crate::Badges::<Test>::hashed_key_for(badge);
 			let stored = sp_io::storage::get(&key).expect("the record");
-			assert_eq!(stored.len(), 29);
+			assert_eq!(stored.len(), 30);
+			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 16_383);
+			let late = issue(ISSUER, class, 2);
+			let key = crate::Badges::<Test>::hashed_key_for(late);
+			let stored = sp_io::storage::get(&key).expect("the record");
+			assert_eq!(stored.len(), 31);
 			assert!((stored.len() as u32) < sp_core::storage::TRIE_VALUE_NODE_THRESHOLD);
+			// Keep the invariant that an issuer's count is the number of its badges.
+			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 2);
+			crate::Badges::<Test>::mutate(late, |b| b.as_mut().unwrap().status_index = 1);
+		});
+	}
+
+	#[test]
+	fn each_issuers_badges_are_numbered_for_status_lists_in_issuance_order() {
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let other_class = create_class(ISSUER);
+			let foreign = create_class(OTHER_ISSUER);
+			let first = issue(ISSUER, class, 1);
+			let theirs = issue(OTHER_ISSUER, foreign, 1);
+			assert_ok!(Badges::issue_batch(
+				signed(ISSUER),
+				other_class,
+				vec![spec(2), spec(3)].try_into().unwrap()
+			));
+			let index = |id| crate::Badges::<Test>::get(id).unwrap().status_index;
+			assert_eq!(index(first), 0);
+			assert_eq!(index(theirs), 0, "each issuer counts its own badges");
+			assert_eq!(index(badge_id(other_class, &recipient(2))), 1);
+			assert_eq!(index(badge_id(other_class, &recipient(3))), 2);
+			// A batch refused as a whole numbers nothing: the next badge takes the next index.
+			assert_noop!(
+				Badges::issue_batch(
+					signed(ISSUER),
+					class,
+					vec![spec(4), spec(1)].try_into().unwrap()
+				),
+				Error::<Test>::BadgeAlreadyExists
+			);
+			assert_eq!(index(issue(ISSUER, class, 4)), 3);
 		});
 	}
 
@@ -1163,6 +1203,10 @@ mod revocation {
 					reason_digest: Some([9; 32])
 				}
 			);
+			// Its status index is now a set bit of its issuer's revocation list.
+			let index = crate::Badges::<Test>::get(badge).unwrap().status_index;
+			assert!(RevokedStatusIndices::<Test>::contains_key(ISSUER, index));
+			assert_eq!(RevokedStatusIndices::<Test>::iter_keys().count(), 1);
 			// Revoked differs from never issued.
 			assert_eq!(verdict(H256::repeat_byte(0xee)), Verdict::NotFound);
 			assert_noop!(
@@ -1243,6 +1287,8 @@ mod revocation {
 				}
 				.into(),
 			);
+			let index = crate::Badges::<Test>::get(badge).unwrap().status_index;
+			assert!(RevokedStatusIndices::<Test>::contains_key(ISSUER, index));
 			assert_noop!(
 				Badges::force_revoke(
 					RuntimeOrigin::root(),
@@ -1666,6 +1712,7 @@ mod migrations {
 		v4::{v3 as until_v4, MigrateV3ToV4},
 		v5::MigrateV4ToV5,
 		v6::MigrateV5ToV6,
+		v7::MigrateV6ToV7,
 	};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
@@ -1680,6 +1727,8 @@ mod migrations {
 		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(5));
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(6));
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(7));
 	}
 
 	#[test]
@@ -1763,6 +1812,14 @@ mod migrations {
 				assert_eq!(LegacyBadgeClass::<Test>::get(id), legacy.then_some(class));
 			}
 			assert_eq!(crate::Badges::<Test>::iter_keys().count(), 5);
+			// Each issuer's badges are numbered from 0 for its status lists.
+			let index = |id: &H256| crate::Badges::<Test>::get(id).unwrap().status_index;
+			let mut ours: Vec<u32> = [ids[0], ids[1], ids[3]].iter().map(index).collect();
+			ours.sort();
+			assert_eq!(ours, vec![0, 1, 2]);
+			let mut theirs: Vec<u32> = [ids[2], ids[4]].iter().map(index).collect();
+			theirs.sort();
+			assert_eq!(theirs, vec![0, 1]);
 			assert!(!v1::BadgesByIssuer::<Test>::contains_key(ISSUER, ids[0]));
 			assert!(!v1::BadgesByClass::<Test>::contains_key(0, ids[0]));
 			// The id that starts with its class is listed from its class's stretch.
@@ -1848,12 +1905,77 @@ mod migrations {
 		});
 	}
 
+	#[test]
+	fn v6_to_v7_numbers_each_issuers_badges_and_records_the_revoked_ones() {
+		use crate::migrations::v7::v6;
+		ExtBuilder.build_and_execute(|| {
+			let class = create_class(ISSUER);
+			let foreign = create_class(OTHER_ISSUER);
+			let mut ids = Vec::new();
+			for (n, class, revoked) in [
+				(1u8, class, false),
+				(2, class, true),
+				(3, foreign, false),
+				(4, class, false),
+			] {
+				let id = badge_id(class, &recipient(n));
+				v6::Badges::<Test>::insert(
+					id,
+					v6::Badge {
+						claim: claim_digest(&key(n)),
+						holder: None,
+						issued_at: 1_000_000,
+						expires_at: None,
+						evidence: None,
+						status: if revoked {
+							BadgeStatus::Revoked {
+								at: 1_000_000,
+								reason: RevocationReason::IssuedInError,
+								reason_digest: None,
+								by: RevokedBy::Issuer,
+							}
+						} else {
+							BadgeStatus::Active
+						},
+						disclosure: Disclosure::Public,
+					},
+				);
+				ids.push(id);
+			}
+			Classes::<Test>::mutate(class, |c| c.as_mut().unwrap().issued = 3);
+			Classes::<Test>::mutate(foreign, |c| c.as_mut().unwrap().issued = 1);
+			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 3);
+			Issuers::<Test>::mutate(OTHER_ISSUER, |i| i.as_mut().unwrap().issued = 1);
+			BadgeCount::<Test>::put(4);
+			StorageVersion::new(6).put::<Badges>();
+
+			MigrateV6ToV7::<Test>::on_runtime_upgrade();
+			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(7));
+
+			let index = |id| crate::Badges::<Test>::get(id).unwrap().status_index;
+			let mut ours: Vec<u32> = [ids[0], ids[1], ids[3]].into_iter().map(index).collect();
+			ours.sort();
+			assert_eq!(ours, vec![0, 1, 2]);
+			assert_eq!(index(ids[2]), 0);
+			assert_eq!(
+				RevokedStatusIndices::<Test>::iter_keys().collect::<Vec<_>>(),
+				vec![(ISSUER, index(ids[1]))]
+			);
+			// New badges continue from the issuer's count; a second run changes nothing.
+			assert_eq!(index(issue(ISSUER, class, 5)), 3);
+			let before: Vec<_> = crate::Badges::<Test>::iter().collect();
+			MigrateV6ToV7::<Test>::on_runtime_upgrade();
+			assert_eq!(crate::Badges::<Test>::iter().collect::<Vec<_>>(), before);
+		});
+	}
+
 	fn migrate_again() {
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(6));
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
+		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(7));
 	}
 }

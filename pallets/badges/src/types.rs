@@ -398,8 +398,9 @@ pub enum Disclosure {
 /// salted hash, e.g. SHA-256 of e-mail and salt: no personal data on chain) is committed to by
 /// its id ([`badge_id`]): a verifier given the e-mail and salt recomputes the id. None of them
 /// is repeated here, and the claim key is kept as its digest: a badge not yet received
-/// encodes in 29 bytes, below the 33 from which the storage trie keeps a value in a node of
-/// its own.
+/// encodes in 30 to 33 bytes (its status index is compact): below the 33 from which the
+/// storage trie keeps a value in a node of its own while its issuer has issued fewer than
+/// 16,384 badges.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
@@ -419,6 +420,12 @@ pub struct Badge<AccountId> {
 	pub status: BadgeStatus,
 	/// Public or private.
 	pub disclosure: Disclosure,
+	/// Its position among its issuer's badges, in issuance order from 0: the index of its
+	/// entry in the issuer's revocation status lists (W3C Bitstring Status List) and the key
+	/// of [`crate::RevokedStatusIndices`] once revoked. Unique per issuer, below the issuer's
+	/// `issued` count.
+	#[codec(compact)]
+	pub status_index: u32,
 }
 
 impl<AccountId> Badge<AccountId> {
