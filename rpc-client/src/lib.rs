@@ -796,6 +796,46 @@ impl BadgeClient {
 		})
 	}
 
+	/// The status index of `badge` (its entry in its issuer's revocation status lists,
+	/// `badge_credential::status`) at the latest finalized block, if it was ever issued.
+	pub async fn status_index(&self, badge: H256) -> Result<Option<u32>, Error> {
+		let at = self.api.at_current_block().await?;
+		let found = at
+			.storage()
+			.try_fetch(runtime::storage().badges().badges(), (badge,))
+			.await?;
+		Ok(match found {
+			Some(value) => Some(value.decode()?.status_index),
+			None => None,
+		})
+	}
+
+	/// The status indices of `issuer`'s revoked badges at the latest finalized block, and
+	/// that block: the set bits of its revocation status lists. Revocation is final, so a
+	/// later block's set only grows.
+	pub async fn revoked_status_indices(
+		&self,
+		issuer: &AccountId32,
+	) -> Result<(H256, Vec<u32>), Error> {
+		let at = self.api.at_current_block().await?;
+		let mut entries = at
+			.storage()
+			.iter(
+				runtime::storage().badges().revoked_status_indices(),
+				(*issuer,),
+			)
+			.await?;
+		let mut indices = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let (_, index) = entry?
+				.key()
+				.and_then(|k| k.decode())
+				.map_err(|e| Error::InvalidInput(format!("revoked status index key: {e}")))?;
+			indices.push(index);
+		}
+		Ok((at.block_hash(), indices))
+	}
+
 	// ---- queries (runtime API, at the latest finalized block: only final state counts) ----
 
 	/// The verdict on `badge`, optionally checking an image's blake2-256 digest.

@@ -15,14 +15,17 @@
 //!    achievement's id, name and description), the recipient's identity hash (it must yield
 //!    the badge id), issuance and expiry dates; and, given the recipient's e-mail address,
 //!    the salt;
-//! 6. it is within its `validFrom`/`validUntil` now.
+//! 6. it is within its `validFrom`/`validUntil` now;
+//! 7. its revocation `BitstringStatusListEntry`, if it has one, is the badge's: the list and
+//!    entry of the badge's on-chain status index, in the issuer's lists served where its DID
+//!    document is (a wrong entry would show standard verifiers another badge's status).
 //!
 //! Every refusal is a named [`Refusal`]. A re-signed copy, a lookalike issuer, a key of
 //! another issuer or one revoked before the proof's date all fail here; whether the badge is
 //! still valid (revoked, suspended issuer) is the chain's verdict, asked separately.
 
 use crate::{crypto, AccountId32, BadgeClient, Error, KeyPurpose, KeyRefusal, H256};
-use badge_credential::{dates, did, ob3};
+use badge_credential::{dates, did, ob3, status};
 use serde_json::Value;
 
 /// How far in the future a proof's creation time may lie (clocks differ).
@@ -239,6 +242,7 @@ pub async fn check_credential(
 
 	let class = details["class"].as_u64().unwrap_or_default() as u32;
 	check_claims(client, credential, badge, class, details, email).await?;
+	check_status_entry(client, credential, badge, &issuer_did).await?;
 	Ok(Trusted {
 		badge,
 		issuer,
@@ -316,6 +320,52 @@ async fn check_claims(
 	Ok(())
 }
 
+/// The credential's revocation status entry against the badge's on-chain status index.
+async fn check_status_entry(
+	client: &BadgeClient,
+	credential: &Value,
+	badge: H256,
+	issuer_did: &str,
+) -> Result<(), Refusal> {
+	let entries = status::revocation_entries(credential)
+		.map_err(|_| Refusal::ClaimMismatch("credentialStatus"))?;
+	let entry = match &entries[..] {
+		[] => return Ok(()),
+		[entry] => entry,
+		_ => return Err(Refusal::ClaimMismatch("credentialStatus")),
+	};
+	let index = client
+		.status_index(badge)
+		.await?
+		.ok_or(Refusal::NeverIssued(badge))?;
+	if !status_entry_is(entry, issuer_did, index) {
+		return Err(Refusal::ClaimMismatch("credentialStatus"));
+	}
+	Ok(())
+}
+
+/// Whether `entry` is the revocation entry of status index `index` in the lists of the
+/// issuer `issuer_did`, served on its DID's host (over https, or http for a local service).
+pub fn status_entry_is(entry: &status::Entry, issuer_did: &str, index: u32) -> bool {
+	let (list, position) = status::position(index);
+	let Ok((_, account)) = did::split_issuer_did(issuer_did) else {
+		return false;
+	};
+	let Some(document) = did::document_url(issuer_did)
+		.ok()
+		.and_then(|url| url.strip_prefix("https://").map(str::to_string))
+	else {
+		return false;
+	};
+	let base = document.trim_end_matches(&format!("/issuers/{account}/did.json"));
+	let expected = status::list_url(base, account, list);
+	let url = entry
+		.list_url
+		.strip_prefix("https://")
+		.or_else(|| entry.list_url.strip_prefix("http://"));
+	entry.index == position && url == Some(expected.as_str())
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -333,6 +383,32 @@ mod tests {
 			let credential = serde_json::json!({ "id": bad });
 			assert!(matches!(badge_of(&credential), Err(Refusal::NoBadge(_))));
 		}
+	}
+
+	#[test]
+	fn a_status_entry_must_be_the_badges_own_on_the_issuers_host() {
+		let account = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let did = did::issuer_did("https://badges.example.jp/pages", account).unwrap();
+		let entry = |base: &str, account: &str, index: u32| {
+			status::revocation_entries(&serde_json::json!({
+				"credentialStatus": status::entry(base, account, index)
+			}))
+			.unwrap()
+			.remove(0)
+		};
+		let ours = entry("https://badges.example.jp/pages", account, 131_080);
+		assert!(status_entry_is(&ours, &did, 131_080));
+		// Another badge's entry, another list, another issuer's lists, another host.
+		assert!(!status_entry_is(&ours, &did, 131_081));
+		assert!(!status_entry_is(&ours, &did, 8));
+		let theirs = entry("https://badges.example.jp/pages", "5FHneW46", 131_080);
+		assert!(!status_entry_is(&theirs, &did, 131_080));
+		let elsewhere = entry("https://evil.example/pages", account, 131_080);
+		assert!(!status_entry_is(&elsewhere, &did, 131_080));
+		// A local service may serve its lists over plain http.
+		let local_did = did::issuer_did("http://127.0.0.1:8080", account).unwrap();
+		let local = entry("http://127.0.0.1:8080", account, 3);
+		assert!(status_entry_is(&local, &local_did, 3));
 	}
 
 	#[test]

@@ -4,13 +4,19 @@
     ob_ldp.py verify CRED.json PUBHEX    exit 0 if the Data Integrity proof verifies against
                                          the Ed25519 public key (hex); prints the OB 3.0
                                          verifier's verdict as the last line
+    ob_ldp.py status CRED.json LIST.json prints `active` or `revoked`: openbadgeslib's status
+                                         check of the credential's credentialStatus, with
+                                         LIST.json served as its status list (exit 1 and the
+                                         reason if the status cannot be determined)
 """
 import json
 import sys
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from openbadgeslib.ob3 import ldp
+from openbadgeslib.ob3.verifier import OB3VerificationError
+from openbadgeslib.ob3 import ldp, status
+from openbadgeslib.ob3.credential import OpenBadgeCredential
 
 
 def main(argv):
@@ -32,6 +38,19 @@ def main(argv):
             print("ob3: valid")
         except Exception as exc:
             print(f"ob3: {type(exc).__name__}: {exc}")
+        return 0
+    if command == "status":
+        listed = open(argv[3], "rb").read()
+        credential = OpenBadgeCredential.from_vc_document(document)
+        try:
+            status.check_credential_status(credential, download=lambda url: listed)
+        except OB3VerificationError as exc:
+            if "is set at index" in str(exc):
+                print("revoked")
+                return 0
+            print(f"status: {exc}")
+            return 1
+        print("active")
         return 0
     print(__doc__, file=sys.stderr)
     return 2

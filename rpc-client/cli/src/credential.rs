@@ -3,7 +3,7 @@
 
 use crate::{parse_badge_id, recipient_identity, CliError, Ctx};
 use badge_client::{baking, crypto, H256};
-use badge_credential::ob3;
+use badge_credential::{ob3, status};
 use clap::Args;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -151,11 +151,16 @@ pub async fn sign_badge(
 			badge_client::subxt::rpcs::rpc_params![issuer_account.clone()],
 		)
 		.await?;
+	let status_index = client
+		.status_index(badge)
+		.await?
+		.ok_or_else(|| CliError::Input(format!("{badge:?} was never issued")))?;
 	let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
 	let class_page = page(base, "classes", &class_id.to_string());
 	let facts = ob3::BadgeFacts {
 		page_url: page(base, "badges", &format!("{badge:?}")),
 		status_url: ctx.url(),
+		status_entry: Some(status::entry(base, &issuer_account, status_index)),
 		issuer: ob3::IssuerFacts {
 			id: signer.did.clone(),
 			name: text(&issuer["name"]),

@@ -109,6 +109,17 @@ pub async fn credential_signer(
 				.into(),
 		)
 	})?;
+	// Credentials name the issuer's revocation list, which only a service holding a current
+	// status-list key of the issuer can serve.
+	if !keys
+		.iter()
+		.any(|k| k.purpose == KeyPurpose::StatusLists && k.status == KeyStatus::Current)
+	{
+		eprintln!(
+			"warning: no status-list key of yours is current on chain, so standard verifiers 			 cannot read these credentials' revocation status yet: delegate your lists to the 			 wallet service with `badge issuer key add --purpose status-lists --public KEY` 			 (KEY from `badge-wallet status-key` or {}/status-key)",
+			base.trim_end_matches('/')
+		);
+	}
 	Ok(CredentialSigner {
 		seed: credential_seed(key, generation),
 		method: did::key_method(&did, index),

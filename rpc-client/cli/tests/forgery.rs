@@ -189,7 +189,40 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 	}
 
 	// Claims the chain contradicts, each signed with the issuer's own key #1.
-	let edits: [Edit; 6] = [
+	// The genuine credential names its badge's entry in the issuer's revocation list.
+	let entry = &genuine["credentialStatus"];
+	assert_eq!(entry["type"], "BitstringStatusListEntry");
+	assert_eq!(entry["statusListIndex"], "0");
+	assert_eq!(
+		entry["statusListCredential"],
+		format!("https://badges.example.jp/issuers/{account}/status/revocation/0")
+	);
+	let edits: [Edit; 9] = [
+		(
+			"another badge's revocation entry",
+			|c| c["credentialStatus"]["statusListIndex"] = "1".into(),
+			"claim_mismatch",
+		),
+		(
+			"a revocation list served elsewhere",
+			|c| {
+				let url = c["credentialStatus"]["statusListCredential"]
+					.as_str()
+					.unwrap()
+					.replace("badges.example.jp", "status.evil.example");
+				c["credentialStatus"]["statusListCredential"] = url.into();
+			},
+			"claim_mismatch",
+		),
+		(
+			"a second revocation entry",
+			|c| {
+				let mut second = c["credentialStatus"].clone();
+				second["statusListIndex"] = "1".into();
+				c["credentialStatus"] = serde_json::json!([c["credentialStatus"], second]);
+			},
+			"claim_mismatch",
+		),
 		(
 			"another recipient's identity hash",
 			|c| {

@@ -12,7 +12,8 @@
 //! - [`canon`]: JSON-LD expansion and RDFC-1.0 canonicalization (bundled contexts only);
 //! - [`ob3::sign`], [`ob3::proof_claims`] and [`ob3::verify_signature`]: the proof on a
 //!   credential; which keys may vouch for it is the chain's to say (`badge_client::trust`);
-//! - [`did`]: issuers' `did:web` identities, their verification methods and DID documents.
+//! - [`did`]: issuers' `did:web` identities, their verification methods and DID documents;
+//! - [`status`]: W3C Bitstring Status List entries and list credentials for revocation.
 
 pub mod canon;
 pub mod contexts;
@@ -21,3 +22,4 @@ pub mod did;
 pub mod ob2;
 pub mod ob3;
 pub mod proof;
+pub mod status;

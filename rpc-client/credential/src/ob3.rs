@@ -45,8 +45,12 @@ pub struct AchievementFacts {
 pub struct BadgeFacts {
 	/// The badge's public disclosure and verification page: the credential's id.
 	pub page_url: String,
-	/// The node endpoint that answers `badges_verify` for the badge.
+	/// The node endpoint that answers `badges_verify` for the badge (named as the credential's
+	/// status when there is no `status_entry`).
 	pub status_url: String,
+	/// The badge's revocation entry in its issuer's Bitstring Status List
+	/// ([`crate::status::entry`]), if the issuer's lists are served.
+	pub status_entry: Option<Value>,
 	/// Issuer.
 	pub issuer: IssuerFacts,
 	/// Class.
@@ -116,6 +120,16 @@ pub fn credential(f: &BadgeFacts) -> Value {
 		"email",
 		f.issuer.email.clone().map(Value::from),
 	);
+	// The badge's status lives on chain: any verifier may ask a node (`badges_verify`) with
+	// the badge id at the end of the credential's id. Standard verifiers read the Bitstring
+	// Status List entry, a list the wallet service builds from the same chain state; it is the
+	// only entry, as verifiers that meet a status type they do not know fail closed. Without a
+	// list, the entry names the chain's check, its type an absolute IRI so that it survives
+	// JSON-LD expansion and is signed.
+	let status = match &f.status_entry {
+		Some(entry) => entry.clone(),
+		None => json!({ "id": f.status_url, "type": CHAIN_STATUS_TYPE }),
+	};
 	let mut credential = json!({
 		"@context": [contexts::VC_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
 		"id": f.page_url,
@@ -124,13 +138,7 @@ pub fn credential(f: &BadgeFacts) -> Value {
 		"issuer": issuer,
 		"validFrom": dates::format_iso(f.valid_from),
 		"credentialSubject": subject,
-		// The badge's status lives on chain; verifiers ask a node (`badges_verify`) with the
-		// badge id at the end of the credential's id. The type is an absolute IRI so that it
-		// survives JSON-LD expansion, and is signed.
-		"credentialStatus": {
-			"id": f.status_url,
-			"type": CHAIN_STATUS_TYPE,
-		},
+		"credentialStatus": status,
 		"credentialSchema": [{
 			"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
 			"type": "1EdTechJsonSchemaValidator2019",
@@ -210,6 +218,20 @@ pub async fn sign(
 	proof_object.insert("proofValue".into(), Value::from(proof_value));
 	credential["proof"] = proof;
 	Ok(credential)
+}
+
+/// [`sign`] for callers outside an async runtime (or on a blocking thread: the
+/// canonicalization is CPU work).
+pub fn sign_blocking(
+	credential: Value,
+	seed: &[u8; 32],
+	created: u64,
+	verification_method: &str,
+) -> Result<Value, crate::canon::CanonError> {
+	tokio::runtime::Builder::new_current_thread()
+		.build()
+		.map_err(|e| crate::canon::CanonError::Canonicalization(e.to_string()))?
+		.block_on(sign(credential, seed, created, verification_method))
 }
 
 /// The proof of a credential, if it is an `eddsa-rdfc-2022` `DataIntegrityProof` for
@@ -297,6 +319,7 @@ pub(crate) mod tests {
 		BadgeFacts {
 			page_url: "https://badges.example.jp/badges/0xab".into(),
 			status_url: "https://node.example.jp".into(),
+			status_entry: Some(crate::status::entry("https://badges.example.jp", "5Grw", 7)),
 			issuer: IssuerFacts {
 				id: "did:web:badges.example.jp:issuers:5Grw".into(),
 				name: "Digital Agency".into(),

@@ -1,7 +1,7 @@
 //! Our credentials checked by an implementation nobody here wrote: openbadgeslib (PyPI, with
 //! pyld), run offline from the environment `scripts/setup` makes.
 
-use badge_credential::{canon, ob3, proof};
+use badge_credential::{canon, ob3, proof, status};
 use badge_e2e::ob_python;
 use std::{path::PathBuf, process::Command};
 
@@ -24,6 +24,11 @@ fn facts() -> ob3::BadgeFacts {
 	ob3::BadgeFacts {
 		page_url: format!("https://badges.example.jp/badges/0x{}", "ab".repeat(32)),
 		status_url: "https://node.example.jp".into(),
+		status_entry: Some(badge_credential::status::entry(
+			"https://badges.example.jp",
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+			7,
+		)),
 		issuer: ob3::IssuerFacts {
 			id: ISSUER_DID.into(),
 			name: "デジタル庁 Digital Agency".into(),
@@ -99,4 +104,50 @@ fn openbadgeslib_verifies_our_proofs_and_catches_edits() {
 	let other = hex::encode(proof::public_key(&[1u8; 32]));
 	let (code, _) = run(&["verify", &write(&dir, "signed.json", &signed), &other]);
 	assert_eq!(code, 1, "another key must fail");
+}
+
+#[test]
+fn openbadgeslib_reads_our_revocation_entry_and_list() {
+	let dir = tempfile::tempdir().unwrap();
+	let credential = ob3::credential(&facts());
+	assert_eq!(credential["credentialStatus"]["statusListIndex"], "7");
+	let url = credential["credentialStatus"]["statusListCredential"]
+		.as_str()
+		.unwrap()
+		.to_string();
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.unwrap()
+		.as_millis() as u64
+		/ 1000 * 1000;
+	let credential_file = write(&dir, "credential.json", &credential);
+	for (set, expected) in [(vec![6u32, 8, 131_071], "active"), (vec![7], "revoked")] {
+		let list = status::list_credential(
+			ISSUER_DID,
+			&url,
+			&status::encode_list(set),
+			now - 60_000,
+			now + 3_600_000,
+			30_000,
+		);
+		let (code, text) = run(&["status", &credential_file, &write(&dir, "list.json", &list)]);
+		assert_eq!(code, 0, "{text}");
+		assert_eq!(text.trim(), expected);
+	}
+	// A copy past its validUntil (an old one replayed) tells nothing.
+	let stale = status::list_credential(
+		ISSUER_DID,
+		&url,
+		&status::encode_list([]),
+		now - 7_200_000,
+		now - 3_600_000,
+		30_000,
+	);
+	let (code, text) = run(&[
+		"status",
+		&credential_file,
+		&write(&dir, "stale.json", &stale),
+	]);
+	assert_eq!(code, 1, "{text}");
+	assert!(text.contains("expired"), "{text}");
 }
