@@ -1,15 +1,20 @@
 // Digital Bazaar's verifier stack (from the npm registry) on an Open Badges credential:
 // `jsonld-signatures` with the `eddsa-rdfc-2022` Data Integrity suite, checking the proof and
 // the issuer binding (`CredentialIssuancePurpose`: the credential's issuer must be the
-// controller of the proof's verification method, and list it under `assertionMethod`), and
-// `@digitalbazaar/vc`'s data-model checks.
+// controller of the proof's verification method, and list it under `assertionMethod`),
+// `@digitalbazaar/vc`'s data-model checks, and `@digitalbazaar/vc-bitstring-status-list`'s
+// `checkStatus` on the credential's `BitstringStatusListEntry` (the list credential is itself
+// verified, and must have the credential's issuer).
 //
-//   node vc-verify.mjs CREDENTIAL.json CONTEXTS_DIR
+//   node vc-verify.mjs CREDENTIAL.json CONTEXTS_DIR [STATUS_LIST.json]
 //
 // The document loader serves only the contexts bundled in CONTEXTS_DIR (ours, pinned), the DID
-// context from the `did-context` package, and did:web documents fetched from the host the DID
-// names, over plain HTTP for a local test service (127.0.0.1 or localhost only): nothing else,
-// and never the internet. Prints one JSON line {"verified": bool, "error": "..."}.
+// context from the `did-context` package, and did:web documents and status lists fetched from
+// the host they name, over plain HTTP for a local test service (127.0.0.1 or localhost only):
+// nothing else, and never the internet. With STATUS_LIST.json, that file is served in place of
+// the credential's status list (as a man in the middle would). Prints one JSON line
+// {"verified": bool, "error": "...", "revoked": bool | null} (`revoked` is null when the
+// status could not be checked).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,8 +23,9 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import didContext from 'did-context';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 
-const [credentialPath, contextsDir] = process.argv.slice(2);
+const [credentialPath, contextsDir, statusListPath] = process.argv.slice(2);
 
 const BUNDLED = {
   'https://www.w3.org/ns/credentials/v2': 'credentials-v2.json',
@@ -73,10 +79,28 @@ async function documentLoader(url) {
       document: {'@context': document['@context'], ...method}
     };
   }
+  if(/^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/issuers\/[^/]+\/status\//.test(url)) {
+    if(statusListPath) {
+      const text = fs.readFileSync(statusListPath, 'utf8');
+      return {contextUrl: null, documentUrl: url, document: JSON.parse(text)};
+    }
+    const response = await fetch(url.replace(/^https:/, 'http:'));
+    if(!response.ok) {
+      throw new Error(`${url}: HTTP ${response.status}`);
+    }
+    return {contextUrl: null, documentUrl: url, document: await response.json()};
+  }
   throw new Error(`document loader: ${url} is not allowed`);
 }
 
+function messages(error) {
+  const errors = (error && error.errors) || [error];
+  return errors.map(e => e && (e.message + (e.cause ? ` (${messages(e.cause)})` : '')))
+    .join('; ');
+}
+
 let verified = false;
+let revoked = null;
 let error;
 try {
   const credential = JSON.parse(fs.readFileSync(credentialPath, 'utf8'));
@@ -89,10 +113,18 @@ try {
   });
   verified = result.verified;
   if(!verified) {
-    const errors = (result.error && result.error.errors) || [result.error];
-    error = errors.map(e => e && e.message).join('; ');
+    error = messages(result.error);
+  } else if(credential.credentialStatus) {
+    const status = await checkStatus({credential, documentLoader, suite});
+    if(status.verified) {
+      revoked = status.results.some(r => r.status === true);
+    } else {
+      verified = false;
+      error = messages(status.error);
+    }
   }
 } catch(e) {
-  error = e.message;
+  verified = false;
+  error = messages(e);
 }
-console.log(JSON.stringify({verified, error}));
+console.log(JSON.stringify({verified, error, revoked}));

@@ -147,6 +147,8 @@ impl Wallet {
 			("WALLET_SMTP_URL".into(), smtp_url.into()),
 			("WALLET_LISTEN".into(), format!("127.0.0.1:{port}")),
 			("WALLET_BASE_URL".into(), format!("http://127.0.0.1:{port}")),
+			// Status lists rebuilt after 2 s instead of 30: tests see a revocation soon.
+			("WALLET_STATUS_LIST_REFRESH".into(), "2".into()),
 		];
 		if let Some(url) = database_url {
 			vars.push(("WALLET_DATABASE_URL".into(), url.into()));

@@ -64,14 +64,24 @@ fn badge(node: &str, key_file: &Path, args: &[&str]) -> String {
 }
 
 /// `tests/js/vc-verify.mjs` (Digital Bazaar's `jsonld-signatures`, `data-integrity`,
-/// `eddsa-rdfc-2022-cryptosuite` and `vc`) on a credential file: its JSON answer.
+/// `eddsa-rdfc-2022-cryptosuite`, `vc` and `vc-bitstring-status-list`) on a credential file:
+/// its JSON answer (`verified`, `error`, `revoked`).
 fn digital_bazaar_verifies(credential: &Path) -> serde_json::Value {
+	digital_bazaar_verifies_with(credential, None)
+}
+
+/// [`digital_bazaar_verifies`], served `status_list` in place of the credential's status list.
+fn digital_bazaar_verifies_with(
+	credential: &Path,
+	status_list: Option<&Path>,
+) -> serde_json::Value {
 	let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("js");
 	let contexts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rpc-client/credential/contexts");
 	let out = Command::new("node")
 		.arg(js.join("vc-verify.mjs"))
 		.arg(credential)
 		.arg(contexts)
+		.args(status_list)
 		.output()
 		.expect("node runs (scripts/setup installs it)");
 	let text = String::from_utf8_lossy(&out.stdout);
@@ -152,8 +162,24 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 	let csv = work.join("members.csv");
 	std::fs::write(&csv, "email\napplicant@example.jp\n").unwrap();
 	let credentials = work.join("credentials");
-	// Credentials are signed by a key the issuer publishes on chain first.
+	// Credentials are signed by a key the issuer publishes on chain first; its revocation
+	// status lists by the wallet service's status key, which it delegates to the service.
 	badge(&node.ws_url(), &key_file, &["issuer", "key", "add"]);
+	let status_key = wallet.admin(&["status-key"]);
+	assert!(status_key.starts_with("z6Mk"), "{status_key}");
+	badge(
+		&node.ws_url(),
+		&key_file,
+		&[
+			"issuer",
+			"key",
+			"add",
+			"--purpose",
+			"status-lists",
+			"--public",
+			&status_key,
+		],
+	);
 	badge(
 		&node.ws_url(),
 		&key_file,
@@ -276,12 +302,77 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 	assert_eq!(document["verificationMethod"][0]["controller"], issuer_did);
 	assert_eq!(document["assertionMethod"][0], method);
 
+	// The issuer's revocation list: 131,072 entries, issued by the issuer's DID, signed by the
+	// status key it delegated (its key #2), built from finalized state.
+	let list_url = genuine["credentialStatus"]["statusListCredential"]
+		.as_str()
+		.unwrap()
+		.to_string();
+	assert_eq!(
+		list_url,
+		format!(
+			"{}/issuers/{issuer_account}/status/revocation/0",
+			wallet.url()
+		)
+	);
+	let served = http("GET", &list_url, &[], "");
+	assert_eq!(served.status, 200, "{served:?}");
+	eprintln!(
+		"a status list of 131,072 entries as served: {} bytes",
+		served.body.len()
+	);
+	let list: serde_json::Value = serde_json::from_str(&served.body).unwrap();
+	assert_eq!(list["issuer"], issuer_did);
+	assert_eq!(
+		list["proof"]["verificationMethod"],
+		badge_credential::did::key_method(issuer_did, 1)
+	);
+	let bits = badge_credential::status::decode_list(
+		list["credentialSubject"]["encodedList"].as_str().unwrap(),
+	)
+	.unwrap();
+	assert_eq!(bits.len() * 8, 131_072);
+	assert!(bits.iter().all(|b| *b == 0), "nothing is revoked yet");
+	assert_eq!(
+		http(
+			"GET",
+			&format!(
+				"{}/issuers/{issuer_account}/status/revocation/1",
+				wallet.url()
+			),
+			&[],
+			""
+		)
+		.status,
+		404,
+		"no second list before the issuer's 131,073rd badge"
+	);
+	let stranger = http(
+		"GET",
+		&format!(
+			"{}/issuers/{}/status/revocation/0",
+			wallet.url(),
+			account_of(&dev::alice())
+		),
+		&[],
+		"",
+	);
+	assert_eq!(stranger.status, 404, "{stranger:?}");
+	let key = http("GET", &format!("{}/status-key", wallet.url()), &[], "");
+	assert!(key.body.contains(&status_key), "{key:?}");
+	let before_revocation = work.join("list-before-revocation.json");
+	std::fs::write(&before_revocation, &served.body).unwrap();
+
 	// Digital Bazaar's verifier stack accepts the genuine credential (its proof under the key
-	// the DID document lists, its issuer the key's controller) and refuses the forgery.
+	// the DID document lists, its issuer the key's controller, its status list verified and
+	// its entry not set) and refuses the forgery.
 	std::fs::write(work.join("forged.json"), forged.to_string()).unwrap();
 	for (file, accepted) in [(&credential_file, true), (&work.join("forged.json"), false)] {
 		let said = digital_bazaar_verifies(file);
 		assert_eq!(said["verified"], accepted, "{}: {said}", file.display());
+		if accepted {
+			assert_eq!(said["revoked"], false, "{said}");
+		}
 	}
 	assert!(digital_bazaar_verifies(&work.join("forged.json"))["error"]
 		.as_str()
@@ -526,6 +617,68 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 	let text = browser.wait_reloading("Revoked", PAGE_WAIT);
 	assert!(text.contains("NoLongerEligible"), "{text}");
 	browser.screenshot("11-page-revoked");
+
+	// Standard verifiers see the revocation in the status list, rebuilt from finalized state.
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	loop {
+		let said = digital_bazaar_verifies(&credential_file);
+		assert_eq!(said["verified"], true, "{said}");
+		if said["revoked"] == true {
+			break;
+		}
+		assert!(
+			std::time::Instant::now() < deadline,
+			"the status list still shows the badge unrevoked a minute after: {said}"
+		);
+		std::thread::sleep(Duration::from_secs(1));
+	}
+	// A man in the middle cannot hide it: the list with the bit cleared, as it was served
+	// or re-signed by another key under the service's method, fails verification.
+	let revoked_list: serde_json::Value =
+		serde_json::from_str(&http("GET", &list_url, &[], "").body).unwrap();
+	let mut cleared = revoked_list.clone();
+	cleared["credentialSubject"]["encodedList"] = badge_credential::status::encode_list([]).into();
+	let resigned = badge_credential::ob3::sign(
+		cleared.clone(),
+		&[66; 32],
+		std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.unwrap()
+			.as_millis() as u64
+			/ 1000 * 1000,
+		revoked_list["proof"]["verificationMethod"]
+			.as_str()
+			.unwrap(),
+	)
+	.await
+	.unwrap();
+	for (name, list) in [("cleared", cleared), ("re-signed", resigned)] {
+		let file = work.join(format!("list-{name}.json"));
+		std::fs::write(&file, list.to_string()).unwrap();
+		let said = digital_bazaar_verifies_with(&credential_file, Some(&file));
+		assert_eq!(said["verified"], false, "{name}: {said}");
+	}
+	// A replayed copy of the list from before the revocation still passes a standard verifier
+	// until its validUntil (an hour); the chain's verdict, which `badge verify` asks, does not
+	// wait.
+	let said = digital_bazaar_verifies_with(&credential_file, Some(&before_revocation));
+	assert_eq!(
+		(&said["verified"], &said["revoked"]),
+		(&true.into(), &false.into()),
+		"{said}"
+	);
+	let replayed = Command::new(cli_binary())
+		.args(["verify", credential_file.to_str().unwrap()])
+		.env("BADGE_NODE_URL", node.ws_url())
+		.env_remove("BADGE_CONFIG")
+		.output()
+		.unwrap();
+	assert_eq!(replayed.status.code(), Some(1));
+	assert!(
+		String::from_utf8_lossy(&replayed.stdout).contains("revoked"),
+		"{}",
+		String::from_utf8_lossy(&replayed.stdout)
+	);
 	browser.open(&format!("{}/explorer", wallet.url()));
 	browser.wait_reloading("revoked (NoLongerEligible)", Duration::from_secs(60));
 	browser.screenshot("12-explorer");

@@ -24,6 +24,15 @@ pub struct Config {
 	/// The server key file (64 hex digits, created if missing) (`WALLET_SERVER_KEY_FILE`);
 	/// default: `data_dir/server.key`.
 	pub server_key_file: Option<PathBuf>,
+	/// The key this service signs issuers' revocation status lists with (64 hex digits of an
+	/// Ed25519 seed, created if missing) (`WALLET_STATUS_KEY_FILE`); default:
+	/// `data_dir/status.key`. An issuer delegates its lists to the service by publishing the
+	/// key's public half on chain (`badge issuer key add --purpose status-lists`).
+	pub status_key_file: Option<PathBuf>,
+	/// Seconds a status list is served before it is rebuilt from finalized chain state
+	/// (`WALLET_STATUS_LIST_REFRESH`, 1 to 60): a revocation shows at most this long after
+	/// its block is final.
+	pub status_list_refresh: u64,
 	/// SMTP server URL, e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.jp`
 	/// (`WALLET_SMTP_URL`); without it e-mails go to the outbox folder.
 	pub smtp_url: Option<String>,
@@ -55,6 +64,8 @@ impl Default for Config {
 			data_dir: PathBuf::from("wallet-data"),
 			database_url: None,
 			server_key_file: None,
+			status_key_file: None,
+			status_list_refresh: 30,
 			smtp_url: None,
 			outbox: None,
 			mail_from: "Open Badge Wallet <wallet@localhost>".into(),
@@ -103,6 +114,13 @@ impl Config {
 		if let Some(v) = var("WALLET_SERVER_KEY_FILE") {
 			self.server_key_file = Some(v.into());
 		}
+		if let Some(v) = var("WALLET_STATUS_KEY_FILE") {
+			self.status_key_file = Some(v.into());
+		}
+		if let Some(v) = var("WALLET_STATUS_LIST_REFRESH") {
+			// A value that is not a number is caught by `check`.
+			self.status_list_refresh = v.parse().unwrap_or(0);
+		}
 		if let Some(v) = var("WALLET_SMTP_URL") {
 			self.smtp_url = Some(v);
 		}
@@ -142,6 +160,12 @@ impl Config {
 				self.base_url
 			));
 		}
+		if !(1..=60).contains(&self.status_list_refresh) {
+			return Err(
+				"status_list_refresh must be 1 to 60 seconds (a revocation must show within a minute)"
+					.into(),
+			);
+		}
 		if self.registration_link_hours < 1 || self.receipt_link_hours < 1 {
 			return Err("link lifetimes must be at least one hour".into());
 		}
@@ -164,6 +188,13 @@ impl Config {
 				self.data_dir.join("wallet.db").display()
 			)
 		})
+	}
+
+	/// The status-list signing key file in effect.
+	pub fn status_key_file(&self) -> PathBuf {
+		self.status_key_file
+			.clone()
+			.unwrap_or_else(|| self.data_dir.join("status.key"))
 	}
 
 	/// The server key file in effect.
@@ -199,5 +230,22 @@ mod tests {
 			toml::from_str::<Config>("nonsense = 1").is_err(),
 			"unknown keys are refused"
 		);
+	}
+
+	#[test]
+	fn a_status_list_is_rebuilt_within_a_minute() {
+		let mut config = Config::default();
+		assert_eq!(config.status_list_refresh, 30);
+		assert_eq!(
+			config.status_key_file(),
+			PathBuf::from("wallet-data/status.key")
+		);
+		assert!(config.check().is_ok());
+		for refused in ["0", "61", "soon"] {
+			config.apply_env(|k| (k == "WALLET_STATUS_LIST_REFRESH").then(|| refused.into()));
+			assert!(config.check().is_err(), "{refused}");
+		}
+		config.apply_env(|k| (k == "WALLET_STATUS_LIST_REFRESH").then(|| "2".into()));
+		assert!(config.check().is_ok());
 	}
 }

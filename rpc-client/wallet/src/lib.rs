@@ -23,6 +23,10 @@
 //! ([`explorer`], fed by the [`indexer`]). Every page and e-mail is in Japanese or English
 //! ([`i18n`]). `/metrics` serves Prometheus metrics and every request is logged as one
 //! structured line ([`metrics`]); the link pages are rate limited per client and per link.
+//!
+//! For third-party verifiers the service publishes, from finalized chain state only, each
+//! issuer's `did:web` document ([`identity`]) and its revocation status lists, signed with a
+//! key the issuer delegates to the service on chain ([`status`]).
 
 pub mod account;
 pub mod config;
@@ -37,6 +41,7 @@ pub mod metrics;
 pub mod pages;
 pub mod secrets;
 pub mod share;
+pub mod status;
 pub mod store;
 pub mod templates;
 pub mod web;
@@ -60,6 +65,10 @@ pub struct State {
 	client: Mutex<Option<BadgeClient>>,
 	/// When the chain last vouched for each served credential (by blake2-256 of its text).
 	vouched: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::time::Instant>>,
+	/// The key signing the status lists issuers delegate to this service.
+	pub status_signer: status::StatusSigner,
+	/// Status lists served recently.
+	status_lists: status::ListCache,
 }
 
 /// How long a credential the chain vouched for is served without asking again.
@@ -74,12 +83,15 @@ impl State {
 		store: store::Store,
 		mailer: mail::Mailer,
 		key: secrets::ServerKey,
+		status_signer: status::StatusSigner,
 	) -> State {
 		State {
 			config,
 			store,
 			mailer,
 			key,
+			status_signer,
+			status_lists: Default::default(),
 			limiter: limits::Limiter::default(),
 			client: Mutex::new(None),
 			vouched: Default::default(),
@@ -112,7 +124,8 @@ impl State {
 			.map_err(|e| e.to_string())?;
 		let key = secrets::ServerKey::load_or_create(&config.server_key_file())?;
 		let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.outbox())?;
-		Ok(State::new(config, store, mailer, key))
+		let status_signer = status::StatusSigner::load_or_create(&config.status_key_file())?;
+		Ok(State::new(config, store, mailer, key, status_signer))
 	}
 
 	/// A connection to the chain node (connecting if there is none).

@@ -26,6 +26,10 @@ enum Command {
 	/// Issuers allowed to register applications.
 	#[command(subcommand)]
 	Issuer(IssuerCmd),
+	/// Print the public key this service signs status lists with (created if missing), for
+	/// issuers to delegate their lists: `badge issuer key add --purpose status-lists --public
+	/// KEY`.
+	StatusKey,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +70,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 	init_logs(&config.log_format);
 	match cli.command {
 		Command::Serve => serve(config).await,
+		Command::StatusKey => {
+			let signer =
+				badge_wallet::status::StatusSigner::load_or_create(&config.status_key_file())?;
+			println!("{}", signer.multikey());
+			Ok(())
+		}
 		Command::Issuer(IssuerCmd::Staff { issuer, email }) => {
 			let state = State::from_config(config).await?;
 			let link = badge_wallet::issuer::add_staff(&state, &issuer, &email).await?;

@@ -47,27 +47,11 @@ impl ServerKey {
 
 	/// Read the key (64 hex digits) from `path`, creating it (mode 0600) if it does not exist.
 	pub fn load_or_create(path: &std::path::Path) -> Result<ServerKey, String> {
-		match std::fs::read_to_string(path) {
-			Ok(text) => {
-				let bytes = hex::decode(text.trim())
-					.ok()
-					.and_then(|b| <[u8; 32]>::try_from(b).ok())
-					.ok_or_else(|| format!("{}: not 64 hex digits", path.display()))?;
-				Ok(ServerKey::new(bytes))
-			}
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-				let bytes = random::<32>();
-				if let Some(dir) = path.parent() {
-					std::fs::create_dir_all(dir)
-						.map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-				}
-				write_private(path, hex::encode(bytes).as_bytes())
-					.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-				tracing::warn!(path = %path.display(), "created a new server key: back it up; without it holder keys cannot be decrypted");
-				Ok(ServerKey::new(bytes))
-			}
-			Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-		}
+		load_or_create_secret(
+			path,
+			"created a new server key: back it up; without it holder keys cannot be decrypted",
+		)
+		.map(ServerKey::new)
 	}
 
 	/// Nonce and ciphertext of `plain`.
@@ -91,6 +75,29 @@ impl ServerKey {
 		self.0
 			.decrypt(XNonce::from_slice(nonce), cipher)
 			.map_err(|_| DecryptError)
+	}
+}
+
+/// Read 32 secret bytes (64 hex digits) from `path`, or create them at random (mode 0600) and
+/// log `created` if the file does not exist.
+pub fn load_or_create_secret(path: &std::path::Path, created: &str) -> Result<[u8; 32], String> {
+	match std::fs::read_to_string(path) {
+		Ok(text) => hex::decode(text.trim())
+			.ok()
+			.and_then(|b| <[u8; 32]>::try_from(b).ok())
+			.ok_or_else(|| format!("{}: not 64 hex digits", path.display())),
+		Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+			let bytes = random::<32>();
+			if let Some(dir) = path.parent() {
+				std::fs::create_dir_all(dir)
+					.map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+			}
+			write_private(path, hex::encode(bytes).as_bytes())
+				.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+			tracing::warn!(path = %path.display(), "{created}");
+			Ok(bytes)
+		}
+		Err(e) => Err(format!("cannot read {}: {e}", path.display())),
 	}
 }
 

@@ -89,6 +89,11 @@ pub fn router(state: Arc<State>) -> Router {
 			"/issuers/{account}/did.json",
 			get(crate::identity::did_document),
 		)
+		.route(
+			"/issuers/{account}/status/revocation/{list}",
+			get(crate::status::revocation_list),
+		)
+		.route("/status-key", get(crate::status::status_key))
 		.route("/classes/{id}", get(crate::explorer::class))
 		.route("/holders/{account}", get(crate::explorer::holder))
 		.route("/badges/{id}/{file}", get(crate::share::badge_file))
@@ -140,7 +145,8 @@ async fn limit_links(
 }
 
 /// Headers on every response: a strict CSP (no scripts, styles from here only), no framing,
-/// no MIME sniffing, and no referrer (links carry secret tokens).
+/// no MIME sniffing, no referrer (links carry secret tokens), and `no-store` unless the route
+/// made its response public on purpose (status lists, whose `ttl` it matches).
 async fn security_headers(mut response: Response) -> Response {
 	let headers = response.headers_mut();
 	headers.insert(
@@ -159,7 +165,9 @@ async fn security_headers(mut response: Response) -> Response {
 		HeaderValue::from_static("no-referrer"),
 	);
 	headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-	headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+	headers
+		.entry(header::CACHE_CONTROL)
+		.or_insert(HeaderValue::from_static("no-store"));
 	response
 }
 
