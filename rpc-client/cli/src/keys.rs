@@ -116,7 +116,10 @@ pub async fn credential_signer(
 		.any(|k| k.purpose == KeyPurpose::StatusLists && k.status == KeyStatus::Current)
 	{
 		eprintln!(
-			"warning: no status-list key of yours is current on chain, so standard verifiers 			 cannot read these credentials' revocation status yet: delegate your lists to the 			 wallet service with `badge issuer key add --purpose status-lists --public KEY` 			 (KEY from `badge-wallet status-key` or {}/status-key)",
+			"warning: no status-list key of yours is current on chain, so standard verifiers \
+			 cannot read these credentials' revocation status yet: delegate your lists to the \
+			 wallet service with `badge issuer key add --purpose status-lists --public KEY` \
+			 (KEY from `badge-wallet status-key` or {}/status-key)",
 			base.trim_end_matches('/')
 		);
 	}
