@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `4177`
-		// Minimum execution time: 13_430_000 picoseconds.
-		Weight::from_parts(14_492_000, 4177)
+		// Minimum execution time: 13_620_000 picoseconds.
+		Weight::from_parts(14_722_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 15_132_000 picoseconds.
-		Weight::from_parts(16_434_000, 4177)
+		// Minimum execution time: 15_383_000 picoseconds.
+		Weight::from_parts(16_575_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 12_268_000 picoseconds.
-		Weight::from_parts(13_200_000, 4177)
+		// Minimum execution time: 12_008_000 picoseconds.
+		Weight::from_parts(14_721_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 12_298_000 picoseconds.
-		Weight::from_parts(13_129_000, 4177)
+		// Minimum execution time: 12_088_000 picoseconds.
+		Weight::from_parts(13_069_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -126,7 +126,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `789`
 		//  Estimated: `4177`
 		// Minimum execution time: 21_402_000 picoseconds.
-		Weight::from_parts(22_894_000, 4177)
+		Weight::from_parts(23_435_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 20_350_000 picoseconds.
-		Weight::from_parts(21_602_000, 4978)
+		// Minimum execution time: 20_510_000 picoseconds.
+		Weight::from_parts(21_902_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -154,15 +154,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
 	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
 	/// Proof: `Badges::BadgeCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn issue() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 35_283_000 picoseconds.
-		Weight::from_parts(40_050_000, 4978)
+		// Minimum execution time: 35_332_000 picoseconds.
+		Weight::from_parts(42_824_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -175,26 +175,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
 	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:500 w:500)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
 	/// Proof: `Badges::BadgeCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn issue_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
-		//  Estimated: `4978 + n * (2651 ±0)`
-		// Minimum execution time: 35_894_000 picoseconds.
-		Weight::from_parts(7_525_185, 4978)
-			// Standard Error: 9_589
-			.saturating_add(Weight::from_parts(6_974_075, 0).saturating_mul(n.into()))
+		//  Estimated: `4978 + n * (2655 ±0)`
+		// Minimum execution time: 36_975_000 picoseconds.
+		Weight::from_parts(13_865_166, 4978)
+			// Standard Error: 17_782
+			.saturating_add(Weight::from_parts(7_240_498, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2651).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2655).saturating_mul(n.into()))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
@@ -211,15 +211,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn receive() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2645`
+		//  Measured:  `2646`
 		//  Estimated: `4978`
-		// Minimum execution time: 77_956_000 picoseconds.
-		Weight::from_parts(84_155_000, 4978)
+		// Minimum execution time: 79_318_000 picoseconds.
+		Weight::from_parts(87_861_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
 	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
@@ -230,17 +230,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_disclosure() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `428`
-		//  Estimated: `3641`
-		// Minimum execution time: 22_404_000 picoseconds.
-		Weight::from_parts(25_808_000, 3641)
+		//  Measured:  `429`
+		//  Estimated: `3645`
+		// Minimum execution time: 23_044_000 picoseconds.
+		Weight::from_parts(27_300_000, 3645)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
 	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
@@ -251,17 +251,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::RevokedStatusIndices` (r:0 w:1)
+	/// Proof: `Badges::RevokedStatusIndices` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2705`
+		//  Measured:  `2706`
 		//  Estimated: `4978`
-		// Minimum execution time: 38_577_000 picoseconds.
-		Weight::from_parts(43_064_000, 4978)
+		// Minimum execution time: 41_412_000 picoseconds.
+		Weight::from_parts(50_325_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
@@ -270,14 +272,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
+	/// Storage: `Badges::RevokedStatusIndices` (r:0 w:1)
+	/// Proof: `Badges::RevokedStatusIndices` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn force_revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1952`
+		//  Measured:  `1953`
 		//  Estimated: `4978`
-		// Minimum execution time: 26_580_000 picoseconds.
-		Weight::from_parts(30_115_000, 4978)
+		// Minimum execution time: 29_133_000 picoseconds.
+		Weight::from_parts(34_391_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
@@ -289,8 +293,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2165`
 		//  Estimated: `5146`
-		// Minimum execution time: 19_919_000 picoseconds.
-		Weight::from_parts(21_412_000, 5146)
+		// Minimum execution time: 19_949_000 picoseconds.
+		Weight::from_parts(21_642_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -304,8 +308,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2165`
 		//  Estimated: `5146`
-		// Minimum execution time: 20_220_000 picoseconds.
-		Weight::from_parts(21_512_000, 5146)
+		// Minimum execution time: 20_000_000 picoseconds.
+		Weight::from_parts(21_532_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -319,8 +323,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1529`
 		//  Estimated: `5146`
-		// Minimum execution time: 18_218_000 picoseconds.
-		Weight::from_parts(19_869_000, 5146)
+		// Minimum execution time: 18_337_000 picoseconds.
+		Weight::from_parts(19_840_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -334,13 +338,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1529`
 		//  Estimated: `5146`
-		// Minimum execution time: 18_047_000 picoseconds.
-		Weight::from_parts(19_619_000, 5146)
+		// Minimum execution time: 18_107_000 picoseconds.
+		Weight::from_parts(19_369_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:0)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
@@ -355,10 +359,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn check_badge_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2645`
+		//  Measured:  `2646`
 		//  Estimated: `4978`
-		// Minimum execution time: 66_740_000 picoseconds.
-		Weight::from_parts(71_908_000, 4978)
+		// Minimum execution time: 67_400_000 picoseconds.
+		Weight::from_parts(71_667_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
@@ -370,13 +374,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
 	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:0)
-	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(176), added: 2651, mode: `MaxEncodedLen`)
+	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	fn check_issuer_access() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 17_026_000 picoseconds.
-		Weight::from_parts(18_978_000, 4978)
+		// Minimum execution time: 17_075_000 picoseconds.
+		Weight::from_parts(19_108_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 }
@@ -384,95 +388,95 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_issuer() -> Weight {
-		Weight::from_parts(14_492_000, 4177)
+		Weight::from_parts(14_722_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_issuer_profile() -> Weight {
-		Weight::from_parts(16_434_000, 4177)
+		Weight::from_parts(16_575_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn suspend_issuer() -> Weight {
-		Weight::from_parts(13_200_000, 4177)
+		Weight::from_parts(14_721_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_issuer() -> Weight {
-		Weight::from_parts(13_129_000, 4177)
+		Weight::from_parts(13_069_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_class() -> Weight {
-		Weight::from_parts(22_894_000, 4177)
+		Weight::from_parts(23_435_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn retire_class() -> Weight {
-		Weight::from_parts(21_602_000, 4978)
+		Weight::from_parts(21_902_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn issue() -> Weight {
-		Weight::from_parts(40_050_000, 4978)
+		Weight::from_parts(42_824_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn issue_batch(n: u32, ) -> Weight {
-		Weight::from_parts(7_525_185, 4978)
-			.saturating_add(Weight::from_parts(6_974_075, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_865_166, 4978)
+			.saturating_add(Weight::from_parts(7_240_498, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2651).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2655).saturating_mul(n.into()))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(84_155_000, 4978)
+		Weight::from_parts(87_861_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_disclosure() -> Weight {
-		Weight::from_parts(25_808_000, 3641)
+		Weight::from_parts(27_300_000, 3645)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn revoke() -> Weight {
-		Weight::from_parts(43_064_000, 4978)
+		Weight::from_parts(50_325_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn force_revoke() -> Weight {
-		Weight::from_parts(30_115_000, 4978)
+		Weight::from_parts(34_391_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn add_issuer_key() -> Weight {
-		Weight::from_parts(21_412_000, 5146)
+		Weight::from_parts(21_642_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn rotate_issuer_key() -> Weight {
-		Weight::from_parts(21_512_000, 5146)
+		Weight::from_parts(21_532_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_issuer_key() -> Weight {
-		Weight::from_parts(19_869_000, 5146)
+		Weight::from_parts(19_840_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_revoke_issuer_key() -> Weight {
-		Weight::from_parts(19_619_000, 5146)
+		Weight::from_parts(19_369_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_badge_access() -> Weight {
-		Weight::from_parts(71_908_000, 4978)
+		Weight::from_parts(71_667_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 	}
 	fn check_issuer_access() -> Weight {
-		Weight::from_parts(18_978_000, 4978)
+		Weight::from_parts(19_108_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 	}
 }
