@@ -810,13 +810,10 @@ impl BadgeClient {
 		})
 	}
 
-	/// The status indices of `issuer`'s revoked badges at the latest finalized block, and
-	/// that block: the set bits of its revocation status lists. Revocation is final, so a
-	/// later block's set only grows.
-	pub async fn revoked_status_indices(
-		&self,
-		issuer: &AccountId32,
-	) -> Result<(H256, Vec<u32>), Error> {
+	/// The status indices of `issuer`'s revoked badges at the latest finalized block: the set
+	/// bits of its revocation status lists. Revocation is final, so a later block's set only
+	/// grows.
+	pub async fn revoked_status_indices(&self, issuer: &AccountId32) -> Result<Vec<u32>, Error> {
 		let at = self.api.at_current_block().await?;
 		let mut entries = at
 			.storage()
@@ -833,7 +830,7 @@ impl BadgeClient {
 				.map_err(|e| Error::InvalidInput(format!("revoked status index key: {e}")))?;
 			indices.push(index);
 		}
-		Ok((at.block_hash(), indices))
+		Ok(indices)
 	}
 
 	// ---- queries (runtime API, at the latest finalized block: only final state counts) ----

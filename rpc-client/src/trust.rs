@@ -169,13 +169,6 @@ pub fn badge_of(credential: &Value) -> Result<H256, Refusal> {
 		.ok_or_else(|| Refusal::NoBadge(id.chars().take(120).collect()))
 }
 
-fn now_ms() -> u64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or_default()
-}
-
 /// Check `credential` against the chain (see the module docs); `email`, when known, must be
 /// the recipient's.
 pub async fn check_credential(
@@ -184,7 +177,7 @@ pub async fn check_credential(
 	email: Option<&str>,
 ) -> Result<Trusted, Refusal> {
 	let claims = ob3::proof_claims(credential)?;
-	let now = now_ms();
+	let now = dates::now_millis();
 	if claims.created > now + CLOCK_SKEW_MS {
 		return Err(Refusal::SignedInFuture);
 	}
@@ -310,7 +303,7 @@ async fn check_claims(
 	if credential["validUntil"].as_str().map(str::to_string) != expires_at.map(dates::format_iso) {
 		return Err(Refusal::ClaimMismatch("validUntil"));
 	}
-	let now = now_ms();
+	let now = dates::now_millis();
 	if issued_at > now + CLOCK_SKEW_MS {
 		return Err(Refusal::NotYetValid(dates::format_iso(issued_at)));
 	}
@@ -348,17 +341,13 @@ async fn check_status_entry(
 /// issuer `issuer_did`, served on its DID's host (over https, or http for a local service).
 pub fn status_entry_is(entry: &status::Entry, issuer_did: &str, index: u32) -> bool {
 	let (list, position) = status::position(index);
-	let Ok((_, account)) = did::split_issuer_did(issuer_did) else {
+	let Ok((base_did, account)) = did::split_issuer_did(issuer_did) else {
 		return false;
 	};
-	let Some(document) = did::document_url(issuer_did)
-		.ok()
-		.and_then(|url| url.strip_prefix("https://").map(str::to_string))
-	else {
+	let Ok(base) = did::web_location(base_did) else {
 		return false;
 	};
-	let base = document.trim_end_matches(&format!("/issuers/{account}/did.json"));
-	let expected = status::list_url(base, account, list);
+	let expected = status::list_url(&base, account, list);
 	let url = entry
 		.list_url
 		.strip_prefix("https://")

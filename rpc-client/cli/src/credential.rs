@@ -193,10 +193,7 @@ pub async fn sign_badge(
 		valid_from: details["issuedAt"].as_u64().unwrap_or_default(),
 		valid_until: details["expiresAt"].as_u64(),
 	};
-	let now = std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or_default();
+	let now = badge_credential::dates::now_millis();
 	// Dated no earlier than the badge's issuance or the key's publication (a proof dated
 	// before either is refused, and the chain's clock may run ahead of this machine's); the
 	// date is written in whole seconds, so it is rounded up.

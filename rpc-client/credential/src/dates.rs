@@ -5,6 +5,13 @@
 #[error("`{0}` is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")]
 pub struct DateError(pub String);
 
+/// Now, in ms since the Unix epoch (0 on a clock set before 1970).
+pub fn now_millis() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map_or(0, |d| d.as_millis() as u64)
+}
+
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 	let y = if m <= 2 { y - 1 } else { y };

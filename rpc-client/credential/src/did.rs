@@ -62,8 +62,9 @@ pub fn split_issuer_did(did: &str) -> Result<(&str, &str), DidError> {
 	Ok((base, account))
 }
 
-/// Where a `did:web` document is served (the did:web method's "Read" rule).
-pub fn document_url(did: &str) -> Result<String, DidError> {
+/// The host and path a `did:web` names (`host[:port][/path]`, no scheme): where its
+/// document is served, and, for an issuer's DID, the base of its pages and status lists.
+pub fn web_location(did: &str) -> Result<String, DidError> {
 	let rest = did
 		.strip_prefix("did:web:")
 		.filter(|r| !r.is_empty() && !r.contains(['/', '#', '?']))
@@ -74,11 +75,16 @@ pub fn document_url(did: &str) -> Result<String, DidError> {
 		.expect("split yields at least one item")
 		.replace("%3A", ":")
 		.replace("%3a", ":");
-	let path: Vec<&str> = segments.collect();
-	Ok(if path.is_empty() {
-		format!("https://{host}/.well-known/did.json")
+	Ok(segments.fold(host, |location, segment| format!("{location}/{segment}")))
+}
+
+/// Where a `did:web` document is served (the did:web method's "Read" rule).
+pub fn document_url(did: &str) -> Result<String, DidError> {
+	let location = web_location(did)?;
+	Ok(if location.contains('/') {
+		format!("https://{location}/did.json")
 	} else {
-		format!("https://{host}/{}/did.json", path.join("/"))
+		format!("https://{location}/.well-known/did.json")
 	})
 }
 

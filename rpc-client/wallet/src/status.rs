@@ -22,7 +22,7 @@ use axum::{
 	Json,
 };
 use badge_client::{subxt::rpcs::rpc_params, AccountId32, KeyPurpose};
-use badge_credential::{did, ob3, proof, status};
+use badge_credential::{dates, did, ob3, proof, status};
 use serde_json::{json, Value};
 use std::{
 	collections::HashMap,
@@ -125,22 +125,15 @@ pub(crate) async fn revocation_list(
 	Ok(response)
 }
 
-fn now_ms() -> u64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or_default()
-}
-
 /// The signed list `list` of `issuer` from the latest finalized state.
 async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String, WebError> {
-	let (profile, keys, (_, revoked)) = on_chain(state, async {
+	let (profile, keys, revoked) = on_chain(state, async {
 		let client = state.client().await?;
 		let profile = client
 			.rpc_call("badges_issuer", rpc_params![issuer.to_string()])
 			.await?;
 		if profile.is_null() {
-			return Ok((profile, Vec::new(), (Default::default(), Vec::new())));
+			return Ok((profile, Vec::new(), Vec::new()));
 		}
 		let keys = client.issuer_keys(issuer).await?;
 		let revoked = client.revoked_status_indices(issuer).await?;
@@ -155,7 +148,7 @@ async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String,
 	if list > 0 && u64::from(list) * u64::from(status::LIST_LENGTH) >= issued {
 		return Err(WebError::NotFound("No such status list.".into()));
 	}
-	let now = now_ms();
+	let now = dates::now_millis();
 	let (key_index, key) = keys
 		.iter()
 		.enumerate()

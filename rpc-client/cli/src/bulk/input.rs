@@ -46,9 +46,7 @@ pub fn read_rows(path: &Path, phases: &Phases) -> Result<(Vec<Row>, Vec<BadRow>)
 	let mut rows = Vec::new();
 	let mut bad = Vec::new();
 	let mut seen: HashMap<String, u64> = HashMap::new();
-	let now = std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map_or(0, |d| d.as_millis() as u64);
+	let now = badge_credential::dates::now_millis();
 	for record in reader.records() {
 		let record = match record {
 			Ok(r) => r,
