@@ -294,6 +294,11 @@ pub trait BadgesRpc {
 		at: Option<H256>,
 	) -> RpcResult<VerificationJson>;
 
+	/// Verify up to [`MAX_VERIFY_MANY`] badges at once, all at the latest finalized block or at
+	/// `at`: the answers of `badges_verify` (without an image digest), in order.
+	#[method(name = "badges_verifyMany")]
+	fn verify_many(&self, badges: Vec<H256>, at: Option<H256>) -> RpcResult<Vec<VerificationJson>>;
+
 	/// Public badges of a holder (SS58 account), a page at a time.
 	#[method(name = "badges_listByHolder")]
 	fn list_by_holder(
@@ -333,6 +338,12 @@ pub trait BadgesRpc {
 	#[method(name = "badges_class")]
 	fn class(&self, class: u32, at: Option<H256>) -> RpcResult<Option<ClassJson>>;
 }
+
+/// Badges one `badges_verifyMany` call may ask about.
+pub const MAX_VERIFY_MANY: usize = 1_000;
+
+/// The error code of a `badges_verifyMany` call asking about too many badges.
+const TOO_MANY: i32 = 2;
 
 /// Verdicts cached by `badges_verify`.
 pub const VERDICT_CACHE: u32 = 16_384;
@@ -532,6 +543,24 @@ where
 			.unwrap_or_else(|p| p.into_inner())
 			.insert(key, answer.clone());
 		Ok(answer)
+	}
+
+	fn verify_many(&self, badges: Vec<H256>, at: Option<H256>) -> RpcResult<Vec<VerificationJson>> {
+		if badges.len() > MAX_VERIFY_MANY {
+			return Err(ErrorObject::owned(
+				TOO_MANY,
+				"Too many badges",
+				Some(format!(
+					"{} badges asked about; at most {MAX_VERIFY_MANY} per call",
+					badges.len()
+				)),
+			));
+		}
+		let block = self.at(at);
+		badges
+			.into_iter()
+			.map(|badge| self.verify(badge, None, Some(block)))
+			.collect()
 	}
 
 	fn list_by_holder(

@@ -221,6 +221,29 @@ struct StorageChangeSet {
 	changes: Vec<(String, Option<String>)>,
 }
 
+/// Badges asked about per `badges_verifyMany` call ([`BadgeClient::verdicts`]; the node's
+/// limit).
+pub const VERDICTS_PER_CALL: usize = 1_000;
+/// `badges_verifyMany` calls [`BadgeClient::verdicts`] keeps in flight.
+pub const VERDICT_CALLS_IN_FLIGHT: usize = 4;
+
+/// A badge's verdict as the node's `badges_verify` answers it, with the badge's issuer.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct VerdictOf {
+	/// `valid`, `not_found`, `revoked`, `issuer_suspended`, `expired`, `design_mismatch` or
+	/// `not_yet_received`.
+	pub verdict: String,
+	/// Public details, unless the badge was not found.
+	pub details: Option<VerdictDetails>,
+}
+
+/// The part of a `badges_verify` answer's details that [`VerdictOf`] keeps.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct VerdictDetails {
+	/// The issuer's account (SS58).
+	pub issuer: String,
+}
+
 /// JSON-RPC error codes of Substrate's `author_*` methods (`sc-rpc-api`).
 const POOL_INVALID_TX: i32 = 1010;
 const POOL_TEMPORARILY_BANNED: i32 = 1012;
@@ -846,6 +869,34 @@ impl BadgeClient {
 			.badges_api()
 			.verify(badge, image_digest);
 		Ok(at.runtime_apis().call(call).await?)
+	}
+
+	/// The node's verdicts on `badges` (`badges_verifyMany`, computed natively with the
+	/// runtime's verdict function), in order, all in the state of the latest finalized block:
+	/// [`VERDICTS_PER_CALL`] badges per call, [`VERDICT_CALLS_IN_FLIGHT`] calls at a time.
+	pub async fn verdicts(&self, badges: &[H256]) -> Result<Vec<VerdictOf>, Error> {
+		use futures::{StreamExt, TryStreamExt};
+		let at: H256 = self
+			.rpc
+			.request("chain_getFinalizedHead", subxt::rpcs::rpc_params![])
+			.await
+			.map_err(Error::Rpc)?;
+		// Futures made up front (not by a closure) stay `Send` for web handlers.
+		let calls: Vec<_> = badges
+			.chunks(VERDICTS_PER_CALL)
+			.map(|chunk| {
+				self.rpc.request::<Vec<VerdictOf>>(
+					"badges_verifyMany",
+					subxt::rpcs::rpc_params![chunk, at],
+				)
+			})
+			.collect();
+		let answers: Vec<Vec<VerdictOf>> = futures::stream::iter(calls)
+			.buffered(VERDICT_CALLS_IN_FLIGHT)
+			.try_collect()
+			.await
+			.map_err(Error::Rpc)?;
+		Ok(answers.into_iter().flatten().collect())
 	}
 
 	/// The runtime's verdict on `badge` at block `at` (which need not be finalized).

@@ -98,6 +98,18 @@ async fn verdict(
 		});
 	}
 	assert_eq!(json, expected, "the JSON-RPC and the runtime API disagree");
+	// Asked about in a list (without an image), a badge gets the same answer, in each place.
+	if image.is_none() {
+		let many = client
+			.rpc_call("badges_verifyMany", rpc_params![vec![badge, badge], head])
+			.await
+			.expect("badges_verifyMany answers");
+		assert_eq!(
+			many,
+			serde_json::json!([json, json]),
+			"badges_verifyMany and badges_verify disagree"
+		);
+	}
 	(name.to_string(), json)
 }
 
@@ -413,6 +425,18 @@ async fn badge_lifecycle_on_a_dev_chain() {
 	assert_eq!(
 		verdict(&client, H256([0xee; 32]), None).await.0,
 		"not_found"
+	);
+	// One call answers for at most 1,000 badges, and says so.
+	let flood = client
+		.rpc_call(
+			"badges_verifyMany",
+			badge_client::subxt::rpcs::rpc_params![vec![badge; 1_001], None::<H256>],
+		)
+		.await
+		.expect_err("1,001 badges in one call are refused");
+	assert!(
+		flood.to_string().contains("Too many badges"),
+		"{flood}"
 	);
 
 	// Suspending an issuer shows on its badges; reinstating restores them.
