@@ -122,7 +122,8 @@ impl Config {
 			self.status_list_refresh = v.parse().unwrap_or(0);
 		}
 		if let Some(v) = var("WALLET_SMTP_URL") {
-			self.smtp_url = Some(v);
+			// Set but empty: no SMTP server, e-mails go to the outbox folder.
+			self.smtp_url = Some(v).filter(|v| !v.is_empty());
 		}
 		if let Some(v) = var("WALLET_OUTBOX") {
 			self.outbox = Some(v.into());

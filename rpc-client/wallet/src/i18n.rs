@@ -555,7 +555,6 @@ pub const JA: &[(&str, &str)] = &[
 		"The badge chain refused this: {0}",
 		"バッジチェーンがこの操作を拒否しました：{0}",
 	),
-	("The e-mail could not be sent: {0}", "メールを送信できませんでした：{0}"),
 	(
 		"the request is larger than {MAX_BODY} bytes",
 		"リクエストが {MAX_BODY} バイトを超えています",
@@ -608,10 +607,8 @@ pub const JA: &[(&str, &str)] = &[
 	("Logged in as <strong>{email}</strong>.", "<strong>{email}</strong> としてログイン中"),
 	("The image of class {n} is stored.", "種類 {n} の画像を保存しました。"),
 	("{n} application(s) registered.", "{n}件の申請を登録しました。"),
-	(
-		"Stopped: the rows after this one were not imported; import the file again later (rows already registered are reported, not sent twice).",
-		"中断しました。この行以降は取り込まれていません。後でもう一度同じファイルを取り込んでください（登録済みの行は報告されるだけで、二重に送信されません）。",
-	),
+	("{n} row(s) refused.", "{n}行は受け付けられませんでした。"),
+	("{n} more row(s) not listed.", "ほかに{n}行あります（一覧には表示していません）。"),
 	("Line", "行"),
 	("Result", "結果"),
 	("Register an application", "申請の登録"),
@@ -666,8 +663,8 @@ pub const JA: &[(&str, &str)] = &[
 	),
 	("pending", "受け取り待ち"),
 	("received", "受け取り済み"),
-	("Receipt e-mail sent", "受け取りメールを送信"),
-	("Registration e-mail sent", "登録メールを送信"),
+	("Receipt e-mail queued", "受け取りメールを送信待ちに登録"),
+	("Registration e-mail queued", "登録メールを送信待ちに登録"),
 	// E-mails.
 	("Hello,", "こんにちは。"),
 	(
@@ -761,6 +758,7 @@ mod tests {
 		}
 		for source in [
 			include_str!("web.rs"),
+			include_str!("intake.rs"),
 			include_str!("pages.rs"),
 			include_str!("account.rs"),
 			include_str!("explorer.rs"),
@@ -771,6 +769,8 @@ mod tests {
 				texts.extend(literals(source, opener));
 			}
 		}
+		// E-mail subjects (the outbox's own errors are for the log only).
+		texts.extend(literals(include_str!("outbox.rs"), "tr("));
 		// Symbolic keys shown through `t(variable)`.
 		texts.extend(EN.iter().map(|(k, _)| k.to_string()));
 		texts.extend(
@@ -779,8 +779,8 @@ mod tests {
 				"suspended",
 				"pending",
 				"received",
-				"Receipt e-mail sent",
-				"Registration e-mail sent",
+				"Receipt e-mail queued",
+				"Registration e-mail queued",
 			]
 			.map(String::from),
 		);

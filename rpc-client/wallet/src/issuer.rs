@@ -7,9 +7,10 @@
 
 use crate::{
 	i18n::{tr, tr_with},
+	intake::{do_add_application, NewApplication},
 	secrets::{self, token_hash},
 	store::{self, ClassImage, Staff},
-	web::{do_add_application, NewApplication, PageError, WebError},
+	web::{PageError, WebError},
 	State,
 };
 use axum::{
@@ -18,9 +19,9 @@ use axum::{
 	response::{Html, IntoResponse, Redirect, Response},
 	Form,
 };
-use badge_client::{subxt::rpcs::rpc_params, H256};
+use badge_client::subxt::rpcs::rpc_params;
 use serde::Deserialize;
-use std::{collections::HashMap, str::FromStr, sync::Arc};
+use std::{collections::HashMap, sync::Arc};
 
 /// The staff session cookie.
 pub const STAFF_COOKIE: &str = "issuer_session";
@@ -28,12 +29,11 @@ pub const STAFF_COOKIE: &str = "issuer_session";
 pub const STAFF_SESSION_HOURS: i64 = 8;
 /// Hours a staff set-up link works.
 pub const STAFF_LINK_HOURS: i64 = 7 * 24;
-/// The largest results file and credentials upload.
-pub const MAX_IMPORT: usize = 8 * 1024 * 1024;
+/// The largest results file and credentials upload (a results file of
+/// [`crate::intake::MAX_ROWS`] rows with long addresses fits).
+pub const MAX_IMPORT: usize = 64 * 1024 * 1024;
 /// The largest badge image.
 pub const MAX_IMAGE: usize = 2 * 1024 * 1024;
-/// Rows of a results file imported at most.
-pub const MAX_ROWS: usize = 10_000;
 
 /// Add a staff member of issuer `issuer` (name or id) and return their set-up link.
 pub async fn add_staff(state: &State, issuer: &str, email: &str) -> Result<String, String> {
@@ -334,9 +334,7 @@ pub(crate) async fn add_application(
 			)
 			.await?)
 		}
-		Err(e @ (WebError::ChainUnavailable(_) | WebError::Internal(_) | WebError::Mail(_))) => {
-			Err(e.into())
-		}
+		Err(e @ (WebError::ChainUnavailable(_) | WebError::Internal(_))) => Err(e.into()),
 		Err(e) => {
 			let status = e.status();
 			Ok(dashboard_page(&state, &staff, &csrf, status, None, Some(e.to_string())).await?)
@@ -448,7 +446,7 @@ pub(crate) async fn import(
 		)
 		.await?);
 	};
-	let rows = match results_rows(&bytes) {
+	let rows = match crate::intake::results_rows(&bytes) {
 		Ok(rows) => rows,
 		Err(problem) => {
 			return Ok(dashboard_page(
@@ -462,106 +460,44 @@ pub(crate) async fn import(
 			.await?)
 		}
 	};
-	let mut outcomes = Vec::new();
-	let mut added = 0;
-	for row in rows {
-		let badge = row.badge_id.clone();
-		let credential = H256::from_str(badge.trim())
-			.ok()
-			.and_then(|b| credentials.remove(&format!("{b:?}")));
-		let new = NewApplication {
-			email: row.email,
-			badge_id: row.badge_id,
-			claim_secret: row.claim_secret,
-			lang: lang.clone(),
-			credential,
-		};
-		let result =
-			match do_add_application(&state, staff.issuer_id, &staff.issuer_name, new).await {
-				Ok(done) => {
-					added += 1;
-					tr(done.mail_text())
-				}
-				// The chain or the mail server is down: stop, and say which rows are done.
-				Err(
-					e @ (WebError::ChainUnavailable(_) | WebError::Mail(_) | WebError::Internal(_)),
-				) => {
-					outcomes.push(
-						minijinja::context! { line => row.line, badge_id => badge, result => e.to_string() },
-					);
-					let outcome = minijinja::context! { added, rows => outcomes, stopped => true };
-					return Ok(dashboard_page(
-						&state,
-						&staff,
-						&csrf,
-						StatusCode::SERVICE_UNAVAILABLE,
-						Some(outcome),
-						None,
-					)
-					.await?);
-				}
-				Err(e) => e.to_string(),
-			};
-		outcomes.push(minijinja::context! { line => row.line, badge_id => badge, result });
-	}
+	let report = match crate::intake::import_results(
+		&state,
+		staff.issuer_id,
+		&staff.issuer_name,
+		rows,
+		lang,
+		credentials,
+	)
+	.await
+	{
+		Ok(report) => report,
+		// The chain is down or the database failed: say so, keep the form.
+		Err(e) => {
+			e.log();
+			return Ok(dashboard_page(
+				&state,
+				&staff,
+				&csrf,
+				e.status(),
+				None,
+				Some(e.to_string()),
+			)
+			.await?);
+		}
+	};
 	tracing::info!(
 		issuer = staff.issuer_id,
-		added,
-		rows = outcomes.len(),
+		added = report.added,
+		rows = report.rows,
 		"results file imported"
 	);
-	let outcome = minijinja::context! { added, rows => outcomes };
-	Ok(dashboard_page(&state, &staff, &csrf, StatusCode::OK, Some(outcome), None).await?)
-}
-
-/// A row of a results file to import.
-struct ResultRow {
-	line: String,
-	email: String,
-	badge_id: String,
-	claim_secret: String,
-}
-
-/// The importable rows of a `badge bulk` results file.
-fn results_rows(bytes: &[u8]) -> Result<Vec<ResultRow>, String> {
-	let mut reader = csv::ReaderBuilder::new()
-		.trim(csv::Trim::All)
-		.from_reader(bytes);
-	let headers = reader.headers().map_err(|e| e.to_string())?.clone();
-	let column = |name: &str| {
-		headers
-			.iter()
-			.position(|h| h == name)
-			.ok_or_else(|| format!("no `{name}` column: is this the results file of `badge bulk`?"))
+	let outcome = minijinja::context! {
+		added => report.added,
+		refused => report.refused,
+		rows => report.listed,
+		unlisted => report.unlisted,
 	};
-	let (email, badge, secret) = (
-		column("email")?,
-		column("badge_id")?,
-		column("claim_secret")?,
-	);
-	let status = headers.iter().position(|h| h == "status");
-	let line = headers.iter().position(|h| h == "line");
-	let mut rows = Vec::new();
-	for (n, record) in reader.records().enumerate() {
-		let record = record.map_err(|e| e.to_string())?;
-		if let Some(status) = status {
-			if !matches!(record.get(status), Some("issued" | "already_issued")) {
-				continue;
-			}
-		}
-		if rows.len() == MAX_ROWS {
-			return Err(format!("more than {MAX_ROWS} rows: split the file"));
-		}
-		rows.push(ResultRow {
-			line: line
-				.and_then(|l| record.get(l))
-				.map_or_else(|| (n + 2).to_string(), String::from),
-			email: record.get(email).unwrap_or_default().to_string(),
-			badge_id: record.get(badge).unwrap_or_default().to_string(),
-			claim_secret: record.get(secret).unwrap_or_default().to_string(),
-		});
-	}
-	Ok(rows)
+	Ok(dashboard_page(&state, &staff, &csrf, StatusCode::OK, Some(outcome), None).await?)
 }
 
 /// `POST /issuer/images`: the image of one of the issuer's classes, accepted only if its

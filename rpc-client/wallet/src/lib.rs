@@ -34,10 +34,12 @@ pub mod explorer;
 pub mod i18n;
 pub mod identity;
 pub mod indexer;
+pub mod intake;
 pub mod issuer;
 pub mod limits;
 pub mod mail;
 pub mod metrics;
+pub mod outbox;
 pub mod pages;
 pub mod secrets;
 pub mod share;
@@ -57,6 +59,8 @@ pub struct State {
 	pub store: store::Store,
 	/// Outgoing e-mail.
 	pub mailer: mail::Mailer,
+	/// Wakes the outbox sender when e-mail is queued.
+	pub outbox_wake: tokio::sync::Notify,
 	/// The key sealing holder keys and claim secrets.
 	pub key: secrets::ServerKey,
 	/// Rate limits (logins per address).
@@ -89,6 +93,7 @@ impl State {
 			config,
 			store,
 			mailer,
+			outbox_wake: tokio::sync::Notify::new(),
 			key,
 			status_signer,
 			status_lists: Default::default(),

@@ -130,6 +130,7 @@ async fn serve(config: Config) -> Result<(), String> {
 		.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
 	let addr = listener.local_addr().map_err(|e| e.to_string())?;
 	tokio::spawn(badge_wallet::indexer::run(state.clone()));
+	tokio::spawn(badge_wallet::outbox::run(state.clone()));
 	tracing::info!(%addr, base_url = %state.config.base_url, node = %state.config.node_url, "wallet service listening");
 	axum::serve(
 		listener,

@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
 		sqlite: include_str!("../migrations/sqlite/0004_staff_images_credentials.sql"),
 		postgres: include_str!("../migrations/postgres/0004_staff_images_credentials.sql"),
 	},
+	Migration {
+		version: 5,
+		sqlite: include_str!("../migrations/sqlite/0005_outbox.sql"),
+		postgres: include_str!("../migrations/postgres/0005_outbox.sql"),
+	},
 ];
 
 /// Ledger rows kept for the explorer; older ones are pruned as new blocks come in.
@@ -142,6 +147,79 @@ pub struct ClassImage {
 	pub content_type: String,
 	/// The exact bytes whose blake2-256 the class pins on chain.
 	pub bytes: Vec<u8>,
+}
+
+/// An application to record, with the link its first e-mail carries
+/// ([`Store::add_applications`]).
+#[derive(Clone, Debug)]
+pub struct NewIntake {
+	/// The applicant's e-mail address (normalised).
+	pub email: String,
+	/// The badge's on-chain id (0x hex).
+	pub badge_id: String,
+	/// The claim secret, sealed with the server key.
+	pub claim_enc: Vec<u8>,
+	/// The issuer's signed credential (JSON), if supplied.
+	pub credential: Option<String>,
+	/// The language of the e-mail (`ja`, `en`).
+	pub lang: String,
+	/// The SHA-256 of the first e-mail's link token.
+	pub token_hash: String,
+	/// That token, sealed with the server key until the e-mail is sent.
+	pub token_enc: Vec<u8>,
+}
+
+/// The first e-mail an application gets: a registered holder is sent the receipt link, anyone
+/// else a registration link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+	/// A link to register a wallet (`links.kind` `register`).
+	Register,
+	/// A link to receive one badge (`links.kind` `receive`).
+	Receive,
+}
+
+impl MailKind {
+	/// Its name in the `links` and `outbox` tables.
+	pub fn name(self) -> &'static str {
+		match self {
+			MailKind::Register => "register",
+			MailKind::Receive => "receive",
+		}
+	}
+
+	fn from_name(name: &str) -> Option<MailKind> {
+		match name {
+			"register" => Some(MailKind::Register),
+			"receive" => Some(MailKind::Receive),
+			_ => None,
+		}
+	}
+}
+
+/// An e-mail of the outbox, leased for sending ([`Store::lease_mail`]).
+#[derive(Clone, Debug)]
+pub struct QueuedMail {
+	/// Row id.
+	pub id: i64,
+	/// What it announces.
+	pub kind: MailKind,
+	/// Recipient.
+	pub email: String,
+	/// Language code.
+	pub lang: String,
+	/// The issuer named in a registration e-mail.
+	pub issuer_name: Option<String>,
+	/// The application a receipt e-mail is for.
+	pub application_id: Option<i64>,
+	/// The badge of that application.
+	pub badge_id: Option<String>,
+	/// The link's token, sealed with the server key.
+	pub token_enc: Vec<u8>,
+	/// When the link stops working.
+	pub expires_at: i64,
+	/// Attempts made before this one.
+	pub attempts: i64,
 }
 
 /// A link as stored.
@@ -263,37 +341,223 @@ impl Store {
 			.transpose()?)
 	}
 
-	/// Record an application (with the issuer's signed credential, if given); `None` if one for
-	/// this badge exists already.
-	pub async fn add_application(
+	/// Record applications of issuer `issuer`, each with its first e-mail queued in the outbox
+	/// and that e-mail's link (a receipt link for an address with a wallet, a registration link
+	/// otherwise, valid until `receive_expires` or `register_expires`), in one transaction: for
+	/// each row its application id and the e-mail queued, or `None` if an application for its
+	/// badge exists already (nothing is written for that row).
+	pub async fn add_applications(
 		&self,
 		issuer: i64,
-		email: &str,
-		badge_id: &str,
-		claim_enc: &[u8],
-		credential: Option<&str>,
-	) -> Result<Option<i64>, StoreError> {
-		let existing = sqlx::query("SELECT id FROM applications WHERE badge_id = $1")
-			.bind(badge_id)
-			.fetch_optional(&self.pool)
+		issuer_name: &str,
+		rows: &[NewIntake],
+		register_expires: i64,
+		receive_expires: i64,
+	) -> Result<Vec<Option<(i64, MailKind)>>, StoreError> {
+		let mut tx = self.pool.begin().await?;
+		let now = now();
+		let mut added = Vec::with_capacity(rows.len());
+		for row in rows {
+			let inserted = sqlx::query(
+				"INSERT INTO applications \
+				 (issuer_id, email, badge_id, claim_enc, status, created_at, credential) \
+				 VALUES ($1, $2, $3, $4, 'pending', $5, $6) \
+				 ON CONFLICT (badge_id) DO NOTHING RETURNING id",
+			)
+			.bind(issuer)
+			.bind(&row.email)
+			.bind(&row.badge_id)
+			.bind(row.claim_enc.clone())
+			.bind(now)
+			.bind(row.credential.as_deref())
+			.fetch_optional(&mut *tx)
 			.await?;
-		if existing.is_some() {
-			return Ok(None);
+			let Some(inserted) = inserted else {
+				added.push(None);
+				continue;
+			};
+			let id: i64 = inserted.try_get("id")?;
+			let registered = sqlx::query("SELECT id FROM holders WHERE email = $1")
+				.bind(&row.email)
+				.fetch_optional(&mut *tx)
+				.await?
+				.is_some();
+			let (kind, expires) = if registered {
+				(MailKind::Receive, receive_expires)
+			} else {
+				(MailKind::Register, register_expires)
+			};
+			Self::queue_mail_in(
+				&mut tx,
+				kind,
+				&row.email,
+				&row.lang,
+				Some(issuer_name),
+				Some(id),
+				&row.token_hash,
+				&row.token_enc,
+				expires,
+			)
+			.await?;
+			added.push(Some((id, kind)));
 		}
-		let row = sqlx::query(
-			"INSERT INTO applications \
-			 (issuer_id, email, badge_id, claim_enc, status, created_at, credential) \
-			 VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
+		tx.commit().await?;
+		Ok(added)
+	}
+
+	/// Store a link (by its token's hash) and queue the e-mail carrying it, in one transaction.
+	#[allow(clippy::too_many_arguments)]
+	pub async fn queue_mail(
+		&self,
+		kind: MailKind,
+		email: &str,
+		lang: &str,
+		issuer_name: Option<&str>,
+		application: Option<i64>,
+		token_hash: &str,
+		token_enc: &[u8],
+		expires_at: i64,
+	) -> Result<(), StoreError> {
+		let mut tx = self.pool.begin().await?;
+		Self::queue_mail_in(
+			&mut tx,
+			kind,
+			email,
+			lang,
+			issuer_name,
+			application,
+			token_hash,
+			token_enc,
+			expires_at,
 		)
-		.bind(issuer)
-		.bind(email)
-		.bind(badge_id)
-		.bind(claim_enc.to_vec())
-		.bind(now())
-		.bind(credential)
-		.fetch_one(&self.pool)
 		.await?;
-		Ok(Some(row.try_get("id")?))
+		tx.commit().await?;
+		Ok(())
+	}
+
+	#[allow(clippy::too_many_arguments)]
+	async fn queue_mail_in(
+		tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+		kind: MailKind,
+		email: &str,
+		lang: &str,
+		issuer_name: Option<&str>,
+		application: Option<i64>,
+		token_hash: &str,
+		token_enc: &[u8],
+		expires_at: i64,
+	) -> Result<(), StoreError> {
+		// A registration link is not tied to one application (it serves all of the address's).
+		let link_application = application.filter(|_| kind == MailKind::Receive);
+		sqlx::query(
+			"INSERT INTO links (token_hash, kind, email, application_id, expires_at) \
+			 VALUES ($1, $2, $3, $4, $5)",
+		)
+		.bind(token_hash)
+		.bind(kind.name())
+		.bind(email)
+		.bind(link_application)
+		.bind(expires_at)
+		.execute(&mut **tx)
+		.await?;
+		let now = now();
+		sqlx::query(
+			"INSERT INTO outbox (kind, email, lang, issuer_name, application_id, token_enc, \
+			 expires_at, attempts, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)",
+		)
+		.bind(kind.name())
+		.bind(email)
+		.bind(lang)
+		.bind(issuer_name)
+		.bind(application)
+		.bind(token_enc.to_vec())
+		.bind(expires_at)
+		.bind(now)
+		.execute(&mut **tx)
+		.await?;
+		Ok(())
+	}
+
+	/// Lease up to `limit` queued e-mails due at `now` until `lease_until` (another sender
+	/// leaves them alone meanwhile; one that is neither sent nor failed by then is due again),
+	/// oldest first.
+	pub async fn lease_mail(
+		&self,
+		now: i64,
+		lease_until: i64,
+		limit: i64,
+	) -> Result<Vec<QueuedMail>, StoreError> {
+		// The outer `due_at` test makes a row leased by a concurrent sender drop out here
+		// (PostgreSQL re-checks it after waiting for that sender's row lock).
+		let rows = sqlx::query(
+			"UPDATE outbox SET due_at = $1 WHERE due_at <= $2 AND id IN \
+			 (SELECT id FROM outbox WHERE due_at <= $2 ORDER BY id LIMIT $3) \
+			 RETURNING id, kind, email, lang, issuer_name, application_id, token_enc, \
+			 expires_at, attempts",
+		)
+		.bind(lease_until)
+		.bind(now)
+		.bind(limit)
+		.fetch_all(&self.pool)
+		.await?;
+		let mut leased = Vec::with_capacity(rows.len());
+		for row in rows {
+			let kind: String = row.try_get("kind")?;
+			let application_id: Option<i64> = row.try_get("application_id")?;
+			let badge_id = match application_id {
+				Some(id) => sqlx::query("SELECT badge_id FROM applications WHERE id = $1")
+					.bind(id)
+					.fetch_optional(&self.pool)
+					.await?
+					.map(|r| r.try_get::<String, _>("badge_id"))
+					.transpose()?,
+				None => None,
+			};
+			leased.push(QueuedMail {
+				id: row.try_get("id")?,
+				kind: MailKind::from_name(&kind).unwrap_or(MailKind::Register),
+				email: row.try_get("email")?,
+				lang: row.try_get("lang")?,
+				issuer_name: row.try_get("issuer_name")?,
+				application_id,
+				badge_id,
+				token_enc: row.try_get("token_enc")?,
+				expires_at: row.try_get("expires_at")?,
+				attempts: row.try_get("attempts")?,
+			});
+		}
+		leased.sort_by_key(|m| m.id);
+		Ok(leased)
+	}
+
+	/// Take a sent (or undeliverable) e-mail off the outbox.
+	pub async fn remove_mail(&self, id: i64) -> Result<(), StoreError> {
+		sqlx::query("DELETE FROM outbox WHERE id = $1")
+			.bind(id)
+			.execute(&self.pool)
+			.await?;
+		Ok(())
+	}
+
+	/// Record a failed attempt at sending e-mail `id`: try again at `due_at`.
+	pub async fn mail_failed(&self, id: i64, due_at: i64, error: &str) -> Result<(), StoreError> {
+		sqlx::query(
+			"UPDATE outbox SET attempts = attempts + 1, due_at = $1, last_error = $2 WHERE id = $3",
+		)
+		.bind(due_at)
+		.bind(error)
+		.bind(id)
+		.execute(&self.pool)
+		.await?;
+		Ok(())
+	}
+
+	/// How many e-mails wait in the outbox, and when the next one is due (if any).
+	pub async fn outbox_backlog(&self) -> Result<(i64, Option<i64>), StoreError> {
+		let row = sqlx::query("SELECT COUNT(*) AS n, MIN(due_at) AS due FROM outbox")
+			.fetch_one(&self.pool)
+			.await?;
+		Ok((row.try_get("n")?, row.try_get("due")?))
 	}
 
 	fn application_of(row: &sqlx::any::AnyRow) -> Result<Application, sqlx::Error> {
@@ -518,8 +782,8 @@ impl Store {
 	}
 
 	/// Erase a holder and everything the service keeps about their address: sessions, links,
-	/// applications (with their sealed claim secrets) and the holder row with its sealed key, in
-	/// one transaction. The chain keeps only what it always had (hashes and the account).
+	/// queued e-mails, applications (with their sealed claim secrets) and the holder row with its
+	/// sealed key, in one transaction. The chain keeps only what it always had (hashes and the account).
 	pub async fn delete_holder(&self, holder: &Holder) -> Result<(), StoreError> {
 		let mut tx = self.pool.begin().await?;
 		sqlx::query("DELETE FROM sessions WHERE holder_id = $1")
@@ -527,6 +791,10 @@ impl Store {
 			.execute(&mut *tx)
 			.await?;
 		sqlx::query("DELETE FROM links WHERE email = $1")
+			.bind(&holder.email)
+			.execute(&mut *tx)
+			.await?;
+		sqlx::query("DELETE FROM outbox WHERE email = $1")
 			.bind(&holder.email)
 			.execute(&mut *tx)
 			.await?;
@@ -542,12 +810,14 @@ impl Store {
 		Ok(())
 	}
 
-	/// How many holder, application and link rows mention `email` (zero after an erasure).
+	/// How many holder, application, link and outbox rows mention `email` (zero after an
+	/// erasure).
 	pub async fn rows_mentioning(&self, email: &str) -> Result<i64, StoreError> {
 		let row = sqlx::query(
 			"SELECT (SELECT COUNT(*) FROM holders WHERE email = $1) \
 			 + (SELECT COUNT(*) FROM applications WHERE email = $1) \
-			 + (SELECT COUNT(*) FROM links WHERE email = $1) AS n",
+			 + (SELECT COUNT(*) FROM links WHERE email = $1) \
+			 + (SELECT COUNT(*) FROM outbox WHERE email = $1) AS n",
 		)
 		.bind(email)
 		.fetch_one(&self.pool)

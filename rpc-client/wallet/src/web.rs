@@ -3,7 +3,6 @@
 
 use crate::{
 	i18n::{tr, tr_with},
-	mail::Mail,
 	secrets::{self, token_hash},
 	store::{self, Holder, StoreError},
 	State,
@@ -51,6 +50,10 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/static/style.css", get(style))
 		.route("/lang/{code}", get(crate::i18n::switch))
 		.route("/api/applications", post(add_application))
+		.route(
+			"/api/applications/import",
+			post(import_results).layer(DefaultBodyLimit::max(crate::issuer::MAX_IMPORT)),
+		)
 		.merge(links)
 		.route("/", get(crate::pages::wallet))
 		.route("/issuer", get(crate::issuer::dashboard))
@@ -201,9 +204,6 @@ pub enum WebError {
 	/// The chain refused the transaction.
 	#[error("The badge chain refused this: {0}")]
 	ChainRefused(String),
-	/// E-mail could not be sent.
-	#[error("The e-mail could not be sent: {0}")]
-	Mail(String),
 	/// The chain has no such thing.
 	#[error("{0}")]
 	NotFound(String),
@@ -218,12 +218,6 @@ pub enum WebError {
 impl From<StoreError> for WebError {
 	fn from(e: StoreError) -> Self {
 		WebError::Internal(e.to_string())
-	}
-}
-
-impl From<crate::mail::MailError> for WebError {
-	fn from(e: crate::mail::MailError) -> Self {
-		WebError::Mail(e.to_string())
 	}
 }
 
@@ -248,7 +242,7 @@ impl WebError {
 			WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
 			WebError::Unauthorized => StatusCode::UNAUTHORIZED,
 			WebError::Conflict(_) | WebError::ChainRefused(_) => StatusCode::CONFLICT,
-			WebError::ChainUnavailable(_) | WebError::Mail(_) => StatusCode::SERVICE_UNAVAILABLE,
+			WebError::ChainUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
 			WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
 			WebError::NotFound(_) => StatusCode::NOT_FOUND,
 			WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -266,7 +260,6 @@ impl WebError {
 			WebError::Conflict(_) => "conflict",
 			WebError::ChainUnavailable(_) => "chain_unavailable",
 			WebError::ChainRefused(_) => "chain_refused",
-			WebError::Mail(_) => "mail_failed",
 			WebError::RateLimited => "rate_limited",
 			WebError::NotFound(_) => "not_found",
 			WebError::Internal(_) => "internal",
@@ -276,7 +269,6 @@ impl WebError {
 	pub(crate) fn log(&self) {
 		crate::metrics::event(match self {
 			WebError::ChainUnavailable(_) => "chain_unavailable",
-			WebError::Mail(_) => "mail_failed",
 			WebError::RateLimited => "rate_limited",
 			WebError::Internal(_) => "internal_error",
 			_ => "refused",
@@ -284,7 +276,6 @@ impl WebError {
 		match self {
 			WebError::Internal(detail) => tracing::error!(%detail, "internal error"),
 			WebError::ChainUnavailable(detail) => tracing::warn!(%detail, "chain unavailable"),
-			WebError::Mail(detail) => tracing::warn!(%detail, "mail failed"),
 			_ => {}
 		}
 	}
@@ -314,9 +305,6 @@ impl IntoResponse for PageError {
 			WebError::BadInput(m) | WebError::Conflict(m) | WebError::NotFound(m) => tr(m),
 			WebError::ChainRefused(detail) => {
 				tr_with("The badge chain refused this: {0}", &[("0", detail)])
-			}
-			WebError::Mail(detail) => {
-				tr_with("The e-mail could not be sent: {0}", &[("0", detail)])
 			}
 			WebError::TooLarge => tr_with(
 				"the request is larger than {MAX_BODY} bytes",
@@ -397,27 +385,6 @@ pub fn normalize_email(raw: &str) -> Result<String, WebError> {
 	Ok(email)
 }
 
-/// The body of `POST /api/applications`: a badge issued on chain (for example by
-/// `badge bulk`, whose results file has these columns) for the person at `email`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewApplication {
-	/// The applicant's e-mail address.
-	pub email: String,
-	/// The badge's id (0x + 64 hex digits).
-	pub badge_id: String,
-	/// The claim secret the issuer generated for it (64 hex digits).
-	pub claim_secret: String,
-	/// The e-mails' language, `ja` or `en` (default: the request's `Accept-Language`, else the
-	/// service's default).
-	#[serde(default)]
-	pub lang: Option<String>,
-	/// The signed OB 3.0 credential of the badge (`badge credential`'s output), offered to the
-	/// holder for download once received.
-	#[serde(default)]
-	pub credential: Option<serde_json::Value>,
-}
-
 fn bearer(headers: &HeaderMap) -> Option<&str> {
 	headers
 		.get(header::AUTHORIZATION)?
@@ -427,7 +394,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 		.map(str::trim)
 }
 
-fn link_url(state: &State, kind: &str, token: &str) -> String {
+pub(crate) fn link_url(state: &State, kind: &str, token: &str) -> String {
 	format!(
 		"{}/{kind}/{token}",
 		state.config.base_url.trim_end_matches('/')
@@ -439,75 +406,61 @@ pub(crate) fn expiry_text(at: i64) -> String {
 	badge_credential::dates::format_minutes(at.max(0) as u64 * 1000)
 }
 
-/// Create and e-mail a registration link for `email`.
-async fn send_registration(state: &State, email: &str, issuer: &str) -> Result<(), WebError> {
-	let (token, hash) = secrets::new_token();
-	let expires = store::now() + state.config.registration_link_hours * 3600;
-	state
-		.store
-		.add_link(&hash, "register", email, None, expires)
-		.await?;
-	let ctx = minijinja::context! {
-		issuer, link => link_url(state, "register", &token), expires => expiry_text(expires)
-	};
-	state
-		.mailer
-		.send(
-			&state.config.mail_from,
-			Mail {
-				to: email.to_string(),
-				subject: tr("Register your Open Badge Wallet to receive your badge"),
-				text: crate::templates::render("mail_register.txt", ctx.clone()),
-				html: crate::templates::render("mail_register.html", ctx),
-				inline_png: None,
-			},
-		)
-		.await?;
-	Ok(())
+/// The query of `POST /api/applications/import`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+	/// The e-mails' language, `ja` or `en` (default: as for one application).
+	lang: Option<String>,
 }
 
-/// Create and e-mail a receipt link for `application`.
-async fn send_receipt(state: &State, application: &store::Application) -> Result<(), WebError> {
-	let (token, hash) = secrets::new_token();
-	let expires = store::now() + state.config.receipt_link_hours * 3600;
-	state
+/// `POST /api/applications/import`: the body is a results file of `badge bulk` (CSV); every
+/// row of status `issued` or `already_issued` becomes an application with its e-mail queued.
+/// Answers an [`crate::intake::ImportReport`]; 503 (nothing recorded) if the chain cannot be
+/// reached.
+async fn import_results(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	query: Result<axum::extract::Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+	body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+	let token = bearer(&headers).ok_or(WebError::Unauthorized)?;
+	let (issuer, issuer_name) = state
 		.store
-		.add_link(
-			&hash,
-			"receive",
-			&application.email,
-			Some(application.id),
-			expires,
-		)
-		.await?;
-	let page_url = crate::pages::page_url(state, &application.badge_id);
-	let qr = crate::pages::qr_png_of(&page_url, 400).map_err(WebError::Internal)?;
-	let ctx = minijinja::context! {
-		badge_id => &application.badge_id,
-		link => link_url(state, "receive", &token),
-		expires => expiry_text(expires),
-		page_url,
-	};
-	state
-		.mailer
-		.send(
-			&state.config.mail_from,
-			Mail {
-				to: application.email.clone(),
-				subject: tr("Your Open Badge is ready to receive"),
-				text: crate::templates::render("mail_receipt.txt", ctx.clone()),
-				html: crate::templates::render("mail_receipt.html", ctx),
-				inline_png: Some(("qr".into(), qr)),
-			},
-		)
-		.await?;
-	Ok(())
+		.issuer_by_token(&token_hash(token))
+		.await?
+		.ok_or(WebError::Unauthorized)?;
+	let axum::extract::Query(query) = query.map_err(|e| WebError::BadInput(e.body_text()))?;
+	let body = body.map_err(|e| {
+		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+			WebError::TooLarge
+		} else {
+			WebError::BadInput(e.body_text())
+		}
+	})?;
+	let rows = crate::intake::results_rows(&body).map_err(WebError::BadInput)?;
+	let report = crate::intake::import_results(
+		&state,
+		issuer,
+		&issuer_name,
+		rows,
+		query.lang,
+		Default::default(),
+	)
+	.await?;
+	tracing::info!(
+		issuer,
+		added = report.added,
+		rows = report.rows,
+		"results file imported"
+	);
+	Ok(Json(report).into_response())
 }
 
 async fn add_application(
 	AxumState(state): AxumState<Arc<State>>,
 	headers: HeaderMap,
-	body: Result<Json<NewApplication>, axum::extract::rejection::JsonRejection>,
+	body: Result<Json<crate::intake::NewApplication>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
 	let token = bearer(&headers).ok_or(WebError::Unauthorized)?;
 	let (issuer, issuer_name) = state
@@ -522,88 +475,14 @@ async fn add_application(
 			WebError::BadInput(e.body_text())
 		}
 	})?;
-	let added = do_add_application(&state, issuer, &issuer_name, new).await?;
+	let added = crate::intake::do_add_application(&state, issuer, &issuer_name, new).await?;
 	Ok((
 		StatusCode::CREATED,
 		Json(serde_json::json!({
-			"application": added.id, "badge_id": added.badge_id, "mail": added.mail
+			"application": added.id, "badge_id": added.badge_id, "mail": added.mail_name()
 		})),
 	)
 		.into_response())
-}
-
-/// An application recorded by [`do_add_application`].
-pub struct Added {
-	/// Its row id.
-	pub id: i64,
-	/// The badge (0x hex).
-	pub badge_id: String,
-	/// The e-mail sent: `registration` or `receipt`.
-	pub mail: &'static str,
-}
-
-impl Added {
-	/// What was sent, in English words.
-	pub fn mail_text(&self) -> &'static str {
-		if self.mail == "receipt" {
-			"Receipt e-mail sent"
-		} else {
-			"Registration e-mail sent"
-		}
-	}
-}
-
-/// Send an application's first e-mail: a registered holder gets the receipt link at once;
-/// anyone else registers first.
-async fn first_mail(
-	state: &State,
-	id: i64,
-	email: &str,
-	issuer_name: &str,
-) -> Result<&'static str, WebError> {
-	if state.store.holder_by_email(email).await?.is_some() {
-		let application = state
-			.store
-			.application(id)
-			.await?
-			.ok_or_else(|| WebError::Internal("application vanished".into()))?;
-		send_receipt(state, &application).await?;
-		Ok("receipt")
-	} else {
-		send_registration(state, email, issuer_name).await?;
-		Ok("registration")
-	}
-}
-
-/// Check a signed credential supplied for `badge`, issued to `email`: an OB 3.0 credential of
-/// this badge (its id is the badge's page) that the chain vouches for
-/// ([`badge_client::trust::check_credential`]: a key the badge's issuer published, valid when
-/// it signed; every claim the chain holds), naming its issuer by its DID under this service.
-async fn checked_credential(
-	state: &State,
-	credential: &serde_json::Value,
-	badge: &str,
-	email: &str,
-) -> Result<String, WebError> {
-	let id = credential["id"].as_str().unwrap_or_default();
-	if !id.ends_with(&format!("/badges/{badge}")) {
-		return Err(WebError::BadInput(format!(
-			"the credential is not for badge {badge} (its id is `{}`)",
-			id.chars().take(120).collect::<String>()
-		)));
-	}
-	let trusted = vouched(state, credential, Some(email)).await?;
-	let expected =
-		badge_credential::did::issuer_did(&state.config.base_url, &trusted.issuer.to_string())
-			.map_err(|e| WebError::Internal(format!("base_url: {e}")))?;
-	if trusted.issuer_did != expected {
-		return Err(WebError::BadInput(format!(
-			"the credential names its issuer as {}, not as {expected} under this service: \
-			 export it with --base-url {}",
-			trusted.issuer_did, state.config.base_url
-		)));
-	}
-	Ok(credential.to_string())
 }
 
 /// The chain's word on a credential ([`badge_client::trust::check_credential`]): a refusal is
@@ -624,64 +503,6 @@ pub(crate) async fn vouched(
 			refusal.code()
 		))),
 	}
-}
-
-/// Record an application of issuer `issuer` (whichever way it came: API, web form, results
-/// file) and send the applicant's e-mail: checks the fields, that the chain has the badge
-/// waiting for its recipient, and the credential if one is supplied.
-pub async fn do_add_application(
-	state: &State,
-	issuer: i64,
-	issuer_name: &str,
-	new: NewApplication,
-) -> Result<Added, WebError> {
-	let email = normalize_email(&new.email)?;
-	let lang = match new.lang.as_deref().filter(|l| !l.is_empty()) {
-		Some(code) => crate::i18n::Lang::from_code(code)
-			.ok_or_else(|| WebError::BadInput("lang must be ja or en".into()))?,
-		None => crate::i18n::lang(),
-	};
-	let badge = H256::from_str(new.badge_id.trim())
-		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
-	let claim = ClaimKey::from_secret_hex(new.claim_secret.trim())
-		.map_err(|_| WebError::BadInput("claim_secret must be 64 hex digits".into()))?;
-	let badge_id = format!("{badge:?}");
-	let credential = match &new.credential {
-		Some(credential) => Some(checked_credential(state, credential, &badge_id, &email).await?),
-		None => None,
-	};
-	// Only a badge on chain still waiting for its recipient can be applied for.
-	let verification = on_chain(state, async {
-		state.client().await?.verify(badge, None).await
-	})
-	.await?;
-	if !matches!(verification.verdict, badge_client::Verdict::NotYetReceived) {
-		return Err(WebError::Conflict(format!(
-			"badge {badge:?} cannot be received: the chain says {:?}",
-			verification.verdict
-		)));
-	}
-	// An issuer whose chain account is known applies for its own badges only.
-	if let (Some(account), Some(details)) = (
-		state.store.issuer_account(issuer).await?,
-		verification.details.as_ref(),
-	) {
-		if details.issuer.to_string() != account {
-			return Err(WebError::BadInput(format!(
-				"badge {badge_id} was issued by another issuer"
-			)));
-		}
-	}
-	let sealed = state.key.encrypt(claim.secret_hex().as_bytes());
-	let id = state
-		.store
-		.add_application(issuer, &email, &badge_id, &sealed, credential.as_deref())
-		.await?
-		.ok_or_else(|| WebError::Conflict(format!("an application for badge {badge_id} exists")))?;
-	let mail = crate::i18n::with_lang(lang, first_mail(state, id, &email, issuer_name)).await?;
-	tracing::info!(application = id, issuer, mail, "application registered");
-	crate::metrics::event("application_registered");
-	Ok(Added { id, badge_id, mail })
 }
 
 /// The link of `token` if it is of `kind`, unused and unexpired.
@@ -776,13 +597,30 @@ async fn register(
 	crate::metrics::event("wallet_registered");
 	// Every badge waiting for this address gets its receipt link now.
 	let pending = state.store.pending_applications(&link.email).await?;
+	let lang = crate::i18n::lang();
+	let expires = store::now() + state.config.receipt_link_hours * 3600;
 	let mut sent = 0;
 	for application in &pending {
-		match send_receipt(&state, application).await {
+		let (token, hash) = secrets::new_token();
+		let queued = state
+			.store
+			.queue_mail(
+				store::MailKind::Receive,
+				&application.email,
+				lang.code(),
+				None,
+				Some(application.id),
+				&hash,
+				&state.key.encrypt(token.as_bytes()),
+				expires,
+			)
+			.await;
+		match queued {
 			Ok(()) => sent += 1,
-			Err(e) => e.log(),
+			Err(e) => WebError::from(e).log(),
 		}
 	}
+	state.outbox_wake.notify_one();
 	Ok(Html(crate::templates::render(
 		"registered.html",
 		minijinja::context! { email => &link.email, sent },

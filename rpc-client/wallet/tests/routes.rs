@@ -799,7 +799,7 @@ async fn issuer_staff_set_a_password_once_log_in_and_get_clear_answers_to_bad_up
 		.await;
 	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{page}");
 	assert!(
-		page.contains("0 application(s) registered") && page.contains("Stopped"),
+		page.contains("cannot be reached right now, so nothing was changed"),
 		"{page}"
 	);
 	// An image that is neither PNG nor SVG.
@@ -813,4 +813,136 @@ async fn issuer_staff_set_a_password_once_log_in_and_get_clear_answers_to_bad_up
 	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 	assert!(page.contains("neither PNG nor SVG"), "{page}");
 	assert_eq!(s.outbox().len(), 0, "nothing was sent");
+}
+
+/// A results file of `badge bulk` with `rows` issued rows.
+fn results_file(rows: usize) -> String {
+	let mut csv = String::from("line,email,badge_id,claim_secret,status\n");
+	for n in 0..rows {
+		csv.push_str(&format!(
+			"{},member{n}@example.jp,0x{:064x},{SECRET},issued\n",
+			n + 2,
+			n + 1
+		));
+	}
+	csv
+}
+
+#[tokio::test]
+async fn a_results_file_import_needs_a_token_and_a_results_file_and_records_nothing_without_the_chain(
+) {
+	let s = service().await;
+	let post = |token: Option<String>, body: String| {
+		let mut request = Request::post("/api/applications/import?lang=en")
+			.header(header::CONTENT_TYPE, "text/csv");
+		if let Some(token) = token {
+			request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+		}
+		request.body(Body::from(body)).unwrap()
+	};
+	let (status, _, _) = s.call(post(None, results_file(3))).await;
+	assert_eq!(status, StatusCode::UNAUTHORIZED);
+	let (status, body, _) = s
+		.call(post(Some(s.token.clone()), "email,badge\nx,y\n".into()))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+	assert!(body.contains("no `badge_id` column"), "{body}");
+
+	// The chain is down: nothing recorded, nothing queued, the whole file can be sent again.
+	let (status, body, _) = s.call(post(Some(s.token.clone()), results_file(3))).await;
+	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+	assert!(body.contains("chain_unavailable"), "{body}");
+	assert_eq!(
+		s.state
+			.store
+			.rows_mentioning("member0@example.jp")
+			.await
+			.unwrap(),
+		0
+	);
+	assert_eq!(s.state.store.outbox_backlog().await.unwrap().0, 0);
+}
+
+/// A registration e-mail queued for `email` with a link valid until `expires_at`; its token.
+async fn queue_registration(state: &State, email: &str, expires_at: i64) -> String {
+	let (token, hash) = secrets::new_token();
+	state
+		.store
+		.queue_mail(
+			store::MailKind::Register,
+			email,
+			"en",
+			Some("Digital Agency"),
+			None,
+			&hash,
+			&state.key.encrypt(token.as_bytes()),
+			expires_at,
+		)
+		.await
+		.unwrap();
+	token
+}
+
+#[tokio::test]
+async fn queued_e_mails_survive_a_mail_server_outage_and_are_sent_once_it_is_back() {
+	let dir = tempfile::tempdir().unwrap();
+	let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let port = closed.local_addr().unwrap().port();
+	drop(closed);
+	let config = |smtp_url: Option<String>| Config {
+		data_dir: dir.path().to_path_buf(),
+		node_url: format!("ws://127.0.0.1:{port}"),
+		smtp_url,
+		..Config::default()
+	};
+	let now = store::now();
+
+	// The mail server is down: the message stays queued, with the attempt and its error.
+	let down = State::from_config(config(Some(format!("smtp://127.0.0.1:{port}"))))
+		.await
+		.unwrap();
+	let token = queue_registration(&down, "applicant@example.jp", now + 3600).await;
+	let expired = queue_registration(&down, "late@example.jp", now + 60).await;
+	assert_eq!(badge_wallet::outbox::round(&down, now).await.unwrap(), 2);
+	let (waiting, due) = down.store.outbox_backlog().await.unwrap();
+	assert_eq!(waiting, 2, "a failed attempt loses nothing");
+	assert_eq!(
+		due,
+		Some(now + badge_wallet::outbox::retry_delay(0)),
+		"tried again after a pause"
+	);
+	assert_eq!(
+		badge_wallet::outbox::round(&down, now).await.unwrap(),
+		0,
+		"nothing is due before the pause ends"
+	);
+	drop(down);
+
+	// Back (the dev outbox folder stands in for the server), after the second link expired:
+	// the first is sent with a working link, the second dropped.
+	let up = Arc::new(State::from_config(config(None)).await.unwrap());
+	assert_eq!(
+		badge_wallet::outbox::round(&up, now + 120).await.unwrap(),
+		2
+	);
+	assert_eq!(up.store.outbox_backlog().await.unwrap(), (0, None));
+	let sent: Vec<String> = std::fs::read_dir(dir.path().join("outbox"))
+		.unwrap()
+		.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+		.collect();
+	assert_eq!(sent.len(), 1, "one message sent, the expired one dropped");
+	assert!(sent[0].contains("To: applicant@example.jp"), "{}", sent[0]);
+	let unfolded = sent[0].replace("=\r\n", "").replace("=\n", "");
+	assert!(unfolded.contains(&token), "the message carries its link");
+	assert!(!unfolded.contains(&expired));
+	let router = web::router(up.clone());
+	let page = router
+		.oneshot(
+			Request::get(format!("/register/{token}"))
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await
+		.unwrap();
+	assert_eq!(page.status(), StatusCode::OK, "the link works");
 }

@@ -950,6 +950,14 @@ async fn cli_bulk(
 	let config = dir.path().join("no-config.toml");
 	std::fs::write(&config, "").map_err(|e| e.to_string())?;
 	let mut walls = [Vec::new(), Vec::new()];
+	// The wallet service importing each run's largest results file, e-mails to its outbox
+	// folder (an empty SMTP URL).
+	let wallet_dir = dir.path().join("wallet");
+	std::fs::create_dir_all(&wallet_dir).map_err(|e| e.to_string())?;
+	let wallet =
+		badge_e2e::services::Wallet::start(&wallet_dir, None, &node.ws_url(), "", "Bench issuer");
+	let mut imports = Vec::new();
+	let mut mailed = Vec::new();
 	for run in 0..sizes.runs {
 		for (walls, rows) in walls.iter_mut().zip(sizes.cli_bulk) {
 			let csv = dir.path().join(format!("members-{run}-{rows}.csv"));
@@ -997,9 +1005,35 @@ async fn cli_bulk(
 				summary["phaseSeconds"]
 			);
 			walls.push(wall);
+			if rows == sizes.cli_bulk[1] {
+				let (import, mail) =
+					wallet_import(&wallet, &csv.with_extension("results.csv"), rows).await?;
+				imports.push(import);
+				mailed.push(mail);
+			}
 		}
 	}
 	let mut figures = Vec::new();
+	let rows = sizes.cli_bulk[1];
+	let rate = rows as f64 / median(imports);
+	figures.push(Figure {
+		target: (rows == 100_000).then_some(("≥ 1,000", rate >= 1_000.0)),
+		..figure(
+			"2. Bulk issuance",
+			format!(
+				"wallet results-file import, {rows} rows: rows per second (applications \
+				 recorded, e-mails queued)"
+			),
+			rate,
+			"/s",
+		)
+	});
+	figures.push(figure(
+		"2. Bulk issuance",
+		"wallet e-mails after that import: written to the outbox per second",
+		rows as f64 / median(mailed),
+		"/s",
+	));
 	for (walls, rows) in walls.into_iter().zip(sizes.cli_bulk) {
 		let wall = median(walls);
 		let rate = rows as f64 / wall;
@@ -1020,6 +1054,67 @@ async fn cli_bulk(
 		});
 	}
 	Ok(figures)
+}
+
+/// Import the results file at `results` (`rows` issued rows) into `wallet` through
+/// `POST /api/applications/import`: seconds until it answered (every application recorded,
+/// its e-mail queued), then seconds until the last of those e-mails is in the outbox folder.
+async fn wallet_import(
+	wallet: &badge_e2e::services::Wallet,
+	results: &std::path::Path,
+	rows: usize,
+) -> Result<(f64, f64), String> {
+	let body =
+		std::fs::read_to_string(results).map_err(|e| format!("{}: {e}", results.display()))?;
+	let outbox = wallet.data_dir.join("outbox");
+	let mails_before = count_files(&outbox);
+	let url = format!("{}/api/applications/import?lang=en", wallet.url());
+	let auth = format!("Bearer {}", wallet.issuer_token);
+	let start = Instant::now();
+	let response = tokio::task::spawn_blocking(move || {
+		badge_e2e::services::http(
+			"POST",
+			&url,
+			&[("Authorization", &auth), ("Content-Type", "text/csv")],
+			&body,
+		)
+	})
+	.await
+	.map_err(|e| e.to_string())?;
+	let imported = start.elapsed().as_secs_f64();
+	let report: serde_json::Value = serde_json::from_str(&response.body)
+		.map_err(|e| format!("the import answered {}: {e}", response.status))?;
+	if response.status != 200 || report["added"].as_u64() != Some(rows as u64) {
+		return Err(format!(
+			"the wallet imported {} of {rows} rows (HTTP {}): {}",
+			report["added"], response.status, report["listed"]
+		));
+	}
+	loop {
+		let mailed = count_files(&outbox) - mails_before;
+		if mailed >= rows {
+			break;
+		}
+		if start.elapsed() > Duration::from_secs(900) {
+			return Err(format!(
+				"only {mailed} of {rows} e-mails written in 15 minutes"
+			));
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	let mailed = start.elapsed().as_secs_f64();
+	eprintln!(
+		"  wallet import, {rows} rows: {imported:.2} s ({:.0} rows/s); all e-mails written \
+		 {mailed:.1} s after the start ({:.0}/s)",
+		rows as f64 / imported,
+		rows as f64 / mailed
+	);
+	Ok((imported, mailed))
+}
+
+/// Files in `dir` (0 if it does not exist).
+fn count_files(dir: &std::path::Path) -> usize {
+	std::fs::read_dir(dir).map_or(0, |d| d.count())
 }
 
 /// The heading from which `BENCHMARKS.md` is written by people, kept across runs.
