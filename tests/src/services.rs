@@ -209,6 +209,24 @@ impl Wallet {
 		String::from_utf8_lossy(&output.stdout).trim().to_string()
 	}
 
+	/// Send SIGTERM, as a service manager stops it, and wait up to `patience` for it to exit:
+	/// its exit status, or `None` if it is still running.
+	pub fn terminate(&mut self, patience: Duration) -> Option<std::process::ExitStatus> {
+		let sent = Command::new("kill")
+			.args(["-TERM", &self.child.id().to_string()])
+			.status()
+			.expect("kill runs");
+		assert!(sent.success(), "SIGTERM sent");
+		let deadline = std::time::Instant::now() + patience;
+		while std::time::Instant::now() < deadline {
+			if let Some(status) = self.child.try_wait().expect("the child's status") {
+				return Some(status);
+			}
+			std::thread::sleep(Duration::from_millis(50));
+		}
+		None
+	}
+
 	/// What the service logged so far (JSON lines, in `data_dir/wallet.log`).
 	pub fn log(&self) -> String {
 		std::fs::read_to_string(self.data_dir.join("wallet.log")).unwrap_or_default()

@@ -16,6 +16,8 @@ fn the_smoke_run_measures_every_workload_and_writes_the_table() {
 		"| 1. Single issuance | ratio badges / remarks |",
 		"| 2. Bulk issuance | badges finalized per second",
 		"| 2. Bulk issuance | `badge bulk`, 2000-row CSV: badges per second, start to exit |",
+		"| 2. Bulk issuance | wallet results-file import, 2000 rows: rows per second",
+		"| 2. Bulk issuance | wallet e-mails after that import: written to the outbox per second |",
 		"| 3. Verification lookups | badges_verify (JSON-RPC), concurrency 16: per second |",
 		"| 3. Verification lookups | state_call BadgesApi_verify, concurrency 64: p99 |",
 		"| 3. Verification lookups | state_getStorage (raw record), concurrency 1: p50 |",

@@ -434,10 +434,7 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		)
 		.await
 		.expect_err("1,001 badges in one call are refused");
-	assert!(
-		flood.to_string().contains("Too many badges"),
-		"{flood}"
-	);
+	assert!(flood.to_string().contains("Too many badges"), "{flood}");
 
 	// Suspending an issuer shows on its badges; reinstating restores them.
 	client

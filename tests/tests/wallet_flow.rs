@@ -33,6 +33,22 @@ async fn the_same_flow_works_on_postgresql() {
 	flow(Some(&postgres.url()), "ja").await;
 }
 
+#[test]
+fn the_service_stops_cleanly_on_sigterm() {
+	let dir = tempfile::tempdir().unwrap();
+	let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let node_url = format!("ws://{}", closed.local_addr().unwrap());
+	drop(closed);
+	let mut wallet = Wallet::start(dir.path(), None, &node_url, "", "Digital Agency");
+	let health = http("GET", &format!("{}/health", wallet.url()), &[], "");
+	assert_eq!(health.status, 200, "{}", health.body);
+	let status = wallet
+		.terminate(Duration::from_secs(10))
+		.expect("the service exits within 10 s of SIGTERM");
+	assert!(status.success(), "a clean stop exits 0: {status}");
+	assert!(wallet.log().contains("stopping"), "{}", wallet.log());
+}
+
 /// The whole flow, with the wallet's database at `database_url` (SQLite by default), the
 /// e-mails and the registration in language `lang` (`en` or `ja`).
 async fn flow(database_url: Option<&str>, lang: &str) {

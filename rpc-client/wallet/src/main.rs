@@ -136,9 +136,29 @@ async fn serve(config: Config) -> Result<(), String> {
 		listener,
 		web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
 	)
-	.with_graceful_shutdown(async {
-		let _ = tokio::signal::ctrl_c().await;
-	})
+	.with_graceful_shutdown(stop_signal())
 	.await
 	.map_err(|e| e.to_string())
+}
+
+/// Ctrl-C or SIGTERM (what service managers send): the server stops taking connections and
+/// answers the requests it has. E-mail being sent is safe to cut off: its outbox lease ends and
+/// it is sent again (docs/decisions/mail-outbox.md).
+async fn stop_signal() {
+	let terminate = async {
+		match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+			Ok(mut term) => {
+				term.recv().await;
+			}
+			Err(e) => {
+				tracing::warn!(error = %e, "cannot listen for SIGTERM: only Ctrl-C stops cleanly");
+				std::future::pending::<()>().await;
+			}
+		}
+	};
+	tokio::select! {
+		_ = tokio::signal::ctrl_c() => {}
+		_ = terminate => {}
+	}
+	tracing::info!("stopping: answering the requests under way");
 }
