@@ -242,6 +242,49 @@ async fn check_credentials(
 	Ok(())
 }
 
+/// A new link token: the SHA-256 the `links` table keeps, and the token sealed with the server
+/// key for the outbox until its e-mail is sent.
+fn link_token(state: &State) -> (String, Vec<u8>) {
+	let (token, hash) = secrets::new_token();
+	(hash, state.key.encrypt(token.as_bytes()))
+}
+
+/// When a receipt link made at `now` stops working.
+fn receipt_link_expiry(state: &State, now: i64) -> i64 {
+	now + state.config.receipt_link_hours * 3600
+}
+
+/// Queue a receipt e-mail (in the request's language) for each of `applications`, whose
+/// applicant has just registered a wallet; how many were queued (a database failure is logged
+/// and leaves that application without a receipt e-mail).
+pub async fn queue_receipts(state: &State, applications: &[crate::store::Application]) -> usize {
+	let lang = i18n::lang();
+	let expires = receipt_link_expiry(state, crate::store::now());
+	let mut queued = 0;
+	for application in applications {
+		let (token_hash, token_enc) = link_token(state);
+		let outcome = state
+			.store
+			.queue_mail(
+				MailKind::Receive,
+				&application.email,
+				lang.code(),
+				None,
+				Some(application.id),
+				&token_hash,
+				&token_enc,
+				expires,
+			)
+			.await;
+		match outcome {
+			Ok(()) => queued += 1,
+			Err(e) => WebError::from(e).log(),
+		}
+	}
+	state.outbox_wake.notify_one();
+	queued
+}
+
 /// Write the well-formed rows of `chunk` in one transaction, each with its first e-mail.
 async fn record(
 	state: &State,
@@ -254,7 +297,7 @@ async fn record(
 		.iter()
 		.flatten()
 		.map(|row| {
-			let (token, token_hash) = secrets::new_token();
+			let (token_hash, token_enc) = link_token(state);
 			NewIntake {
 				email: row.email.clone(),
 				badge_id: row.badge_id.clone(),
@@ -262,7 +305,7 @@ async fn record(
 				credential: row.credential_text.clone(),
 				lang: row.lang.code().to_string(),
 				token_hash,
-				token_enc: state.key.encrypt(token.as_bytes()),
+				token_enc,
 			}
 		})
 		.collect();
@@ -273,7 +316,7 @@ async fn record(
 			issuer_name,
 			&intakes,
 			now + state.config.registration_link_hours * 3600,
-			now + state.config.receipt_link_hours * 3600,
+			receipt_link_expiry(state, now),
 		)
 		.await?;
 	let mut stored = stored.into_iter();
@@ -456,6 +499,12 @@ pub async fn import_results(
 		}
 	}
 	report.unlisted = report.rows - report.listed.len();
+	tracing::info!(
+		issuer,
+		added = report.added,
+		rows = report.rows,
+		"results file imported"
+	);
 	Ok(report)
 }
 

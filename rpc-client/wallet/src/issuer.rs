@@ -485,12 +485,6 @@ pub(crate) async fn import(
 			.await?);
 		}
 	};
-	tracing::info!(
-		issuer = staff.issuer_id,
-		added = report.added,
-		rows = report.rows,
-		"results file imported"
-	);
 	let outcome = minijinja::context! {
 		added => report.added,
 		refused => report.refused,

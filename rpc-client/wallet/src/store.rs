@@ -515,7 +515,9 @@ impl Store {
 			};
 			leased.push(QueuedMail {
 				id: row.try_get("id")?,
-				kind: MailKind::from_name(&kind).unwrap_or(MailKind::Register),
+				kind: MailKind::from_name(&kind).ok_or_else(|| {
+					sqlx::Error::Decode(format!("an outbox row of kind `{kind}`").into())
+				})?,
 				email: row.try_get("email")?,
 				lang: row.try_get("lang")?,
 				issuer_name: row.try_get("issuer_name")?,

@@ -385,6 +385,16 @@ pub fn normalize_email(raw: &str) -> Result<String, WebError> {
 	Ok(email)
 }
 
+/// The issuer (id, name) whose API token the request carries (`Authorization: Bearer`).
+async fn api_issuer(state: &State, headers: &HeaderMap) -> Result<(i64, String), WebError> {
+	let token = bearer(headers).ok_or(WebError::Unauthorized)?;
+	state
+		.store
+		.issuer_by_token(&token_hash(token))
+		.await?
+		.ok_or(WebError::Unauthorized)
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
 	headers
 		.get(header::AUTHORIZATION)?
@@ -424,12 +434,7 @@ async fn import_results(
 	query: Result<axum::extract::Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
 	body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
-	let token = bearer(&headers).ok_or(WebError::Unauthorized)?;
-	let (issuer, issuer_name) = state
-		.store
-		.issuer_by_token(&token_hash(token))
-		.await?
-		.ok_or(WebError::Unauthorized)?;
+	let (issuer, issuer_name) = api_issuer(&state, &headers).await?;
 	let axum::extract::Query(query) = query.map_err(|e| WebError::BadInput(e.body_text()))?;
 	let body = body.map_err(|e| {
 		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -448,12 +453,6 @@ async fn import_results(
 		Default::default(),
 	)
 	.await?;
-	tracing::info!(
-		issuer,
-		added = report.added,
-		rows = report.rows,
-		"results file imported"
-	);
 	Ok(Json(report).into_response())
 }
 
@@ -462,12 +461,7 @@ async fn add_application(
 	headers: HeaderMap,
 	body: Result<Json<crate::intake::NewApplication>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-	let token = bearer(&headers).ok_or(WebError::Unauthorized)?;
-	let (issuer, issuer_name) = state
-		.store
-		.issuer_by_token(&token_hash(token))
-		.await?
-		.ok_or(WebError::Unauthorized)?;
+	let (issuer, issuer_name) = api_issuer(&state, &headers).await?;
 	let Json(new) = body.map_err(|e| {
 		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
 			WebError::TooLarge
@@ -597,30 +591,7 @@ async fn register(
 	crate::metrics::event("wallet_registered");
 	// Every badge waiting for this address gets its receipt link now.
 	let pending = state.store.pending_applications(&link.email).await?;
-	let lang = crate::i18n::lang();
-	let expires = store::now() + state.config.receipt_link_hours * 3600;
-	let mut sent = 0;
-	for application in &pending {
-		let (token, hash) = secrets::new_token();
-		let queued = state
-			.store
-			.queue_mail(
-				store::MailKind::Receive,
-				&application.email,
-				lang.code(),
-				None,
-				Some(application.id),
-				&hash,
-				&state.key.encrypt(token.as_bytes()),
-				expires,
-			)
-			.await;
-		match queued {
-			Ok(()) => sent += 1,
-			Err(e) => WebError::from(e).log(),
-		}
-	}
-	state.outbox_wake.notify_one();
+	let sent = crate::intake::queue_receipts(&state, &pending).await;
 	Ok(Html(crate::templates::render(
 		"registered.html",
 		minijinja::context! { email => &link.email, sent },
