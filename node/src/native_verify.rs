@@ -80,34 +80,62 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		badge: H256,
 		image_digest: Option<Digest>,
 	) -> Result<Option<Answer>, Error> {
+		self.read(block, Reads::Repeated, |state| {
+			verdict(state, badge, image_digest)
+		})
+	}
+
+	/// Whether `block`'s state holds a badge record under each of `badges`, in order, or `None`
+	/// when `block` runs another runtime than this node's. One state serves the whole list.
+	pub fn exist(&self, block: H256, badges: &[H256]) -> Result<Option<Vec<bool>>, Error> {
+		self.read(block, Reads::Once, |state| {
+			badges
+				.iter()
+				.map(|badge| {
+					// As FRAME's typed getters read: an entry that does not decode is absent.
+					let bytes =
+						state.get(&pallet_badges::Badges::<Runtime>::hashed_key_for(badge))?;
+					Ok(decoded::<BadgeOf<Runtime>>(bytes).is_some())
+				})
+				.collect()
+		})
+	}
+
+	/// `f` over `block`'s state, if `block` runs this node's runtime (else `None`): its keys and
+	/// record types are then this binary's.
+	fn read<R>(
+		&self,
+		block: H256,
+		reads: Reads,
+		f: impl FnOnce(&dyn Reader) -> Result<R, Error>,
+	) -> Result<Option<R>, Error> {
 		let Some(own_code) = self.own_code else {
 			return Ok(None);
 		};
 		let pinned = self.backend.state_at(block, TrieCacheContext::Untrusted)?;
-		match &self.cache {
+		match (&self.cache, reads) {
 			// The database's state pins the block while it lives; its trie is then read afresh,
 			// through this verifier's cache instead of Substrate's.
-			Some(cache) => {
+			(Some(cache), Reads::Repeated) => {
 				let trie = pinned.as_trie_backend();
 				let state = TrieBackendBuilder::new(trie.backend_storage(), *trie.root())
 					.with_cache(cache.local_cache_untrusted())
 					.build();
-				self.verify_in(&state, own_code, block, badge, image_digest)
+				self.read_in(&state, own_code, block, f)
 			}
 			// Through Substrate's shared trie cache, when the node has one.
-			None => self.verify_in(&pinned, own_code, block, badge, image_digest),
+			_ => self.read_in(&pinned, own_code, block, f),
 		}
 	}
 
-	/// [`Self::verify`] over `state`, `block`'s.
-	fn verify_in<S: sp_state_machine::Backend<BlakeTwo256>>(
+	/// [`Self::read`] over `state`, `block`'s.
+	fn read_in<S: sp_state_machine::Backend<BlakeTwo256>, R>(
 		&self,
 		state: &S,
 		own_code: H256,
 		block: H256,
-		badge: H256,
-		image_digest: Option<Digest>,
-	) -> Result<Option<Answer>, Error> {
+		f: impl FnOnce(&dyn Reader) -> Result<R, Error>,
+	) -> Result<Option<R>, Error> {
 		let known = self
 			.runs_own_code
 			.lock()
@@ -134,50 +162,74 @@ impl<B: Backend<Block>> NativeVerifier<B> {
 		if !same {
 			return Ok(None);
 		}
-		// As FRAME's typed getters read: an entry that does not decode counts as absent.
-		let get = |key: &[u8]| -> Result<Option<Vec<u8>>, Error> {
-			state
-				.storage(key)
-				.map_err(|e| Error::Storage(e.to_string()))
-		};
-		let record: Option<BadgeOf<Runtime>> = decoded(get(
-			&pallet_badges::Badges::<Runtime>::hashed_key_for(badge),
-		)?);
-		let class = match &record {
-			Some(_) => {
-				// As `Pallet::class_of`, from the same entries.
-				let before_v3 = decoded(get(
-					&pallet_badges::ClassesBeforeV3::<Runtime>::hashed_key(),
-				)?)
-				.unwrap_or_default();
-				let (id, _) = pallet_badges::resolve_class(&badge, before_v3, |badge| {
-					Ok::<_, Error>(decoded(get(
-						&pallet_badges::LegacyBadgeClass::<Runtime>::hashed_key_for(badge),
-					)?))
-				})?;
-				decoded::<ClassInfo>(get(&pallet_badges::Classes::<Runtime>::hashed_key_for(id))?)
-					.map(|class| (id, class))
-			}
-			None => None,
-		};
-		let issuer = match &class {
-			Some((_, class)) => decoded::<IssuerInfo>(get(
-				&pallet_badges::Issuers::<Runtime>::hashed_key_for(&class.issuer),
-			)?),
-			None => None,
-		};
-		// `Timestamp::now()` is a value query: absent or undecodable reads as zero.
-		let now: u64 =
-			decoded(get(&pallet_timestamp::Now::<Runtime>::hashed_key())?).unwrap_or_default();
-		let verification = Verification::of(
-			record,
-			class.as_ref().map(|(id, class)| (*id, class)),
-			issuer.as_ref(),
-			now,
-			image_digest,
-		);
-		Ok(Some((verification, class.map(|(_, class)| class), issuer)))
+		f(state).map(Some)
 	}
+}
+
+/// Whether reads are worth this verifier's cache.
+#[derive(Clone, Copy)]
+enum Reads {
+	/// Verdicts, asked again and again about the same badges, classes and issuers.
+	Repeated,
+	/// Existence checks of a tool about to issue or just issued: each key once, most of them
+	/// new, so caching their trie nodes would only evict the verdicts' (on a validator, they go
+	/// to the database as `state_getStorage` reads do).
+	Once,
+}
+
+/// Reads of one block's state.
+trait Reader {
+	/// The value under `key`, if any.
+	fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
+}
+
+impl<S: sp_state_machine::Backend<BlakeTwo256>> Reader for S {
+	fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+		self.storage(key).map_err(|e| Error::Storage(e.to_string()))
+	}
+}
+
+/// The verdict on `badge` over `state`, read as the runtime's `verify` reads it.
+fn verdict(state: &dyn Reader, badge: H256, image_digest: Option<Digest>) -> Result<Answer, Error> {
+	// As FRAME's typed getters read: an entry that does not decode counts as absent.
+	let get = |key: &[u8]| state.get(key);
+	let record: Option<BadgeOf<Runtime>> = decoded(get(
+		&pallet_badges::Badges::<Runtime>::hashed_key_for(badge),
+	)?);
+	let class = match &record {
+		Some(_) => {
+			// As `Pallet::class_of`, from the same entries.
+			let before_v3 = decoded(get(
+				&pallet_badges::ClassesBeforeV3::<Runtime>::hashed_key(),
+			)?)
+			.unwrap_or_default();
+			let (id, _) = pallet_badges::resolve_class(&badge, before_v3, |badge| {
+				Ok::<_, Error>(decoded(get(
+					&pallet_badges::LegacyBadgeClass::<Runtime>::hashed_key_for(badge),
+				)?))
+			})?;
+			decoded::<ClassInfo>(get(&pallet_badges::Classes::<Runtime>::hashed_key_for(id))?)
+				.map(|class| (id, class))
+		}
+		None => None,
+	};
+	let issuer = match &class {
+		Some((_, class)) => decoded::<IssuerInfo>(get(
+			&pallet_badges::Issuers::<Runtime>::hashed_key_for(&class.issuer),
+		)?),
+		None => None,
+	};
+	// `Timestamp::now()` is a value query: absent or undecodable reads as zero.
+	let now: u64 =
+		decoded(get(&pallet_timestamp::Now::<Runtime>::hashed_key())?).unwrap_or_default();
+	let verification = Verification::of(
+		record,
+		class.as_ref().map(|(id, class)| (*id, class)),
+		issuer.as_ref(),
+		now,
+		image_digest,
+	);
+	Ok((verification, class.map(|(_, class)| class), issuer))
 }
 
 fn decoded<T: Decode>(bytes: Option<Vec<u8>>) -> Option<T> {

@@ -299,6 +299,12 @@ pub trait BadgesRpc {
 	#[method(name = "badges_verifyMany")]
 	fn verify_many(&self, badges: Vec<H256>, at: Option<H256>) -> RpcResult<Vec<VerificationJson>>;
 
+	/// Whether the chain holds a badge under each of up to [`MAX_VERIFY_MANY`] ids, in order,
+	/// at the latest finalized block or at `at`: one state read per id, without a verdict (a
+	/// revoked or expired badge exists). For tools that must not issue a badge twice.
+	#[method(name = "badges_exist")]
+	fn exist(&self, badges: Vec<H256>, at: Option<H256>) -> RpcResult<Vec<bool>>;
+
 	/// Public badges of a holder (SS58 account), a page at a time.
 	#[method(name = "badges_listByHolder")]
 	fn list_by_holder(
@@ -339,10 +345,11 @@ pub trait BadgesRpc {
 	fn class(&self, class: u32, at: Option<H256>) -> RpcResult<Option<ClassJson>>;
 }
 
-/// Badges one `badges_verifyMany` call may ask about.
+/// Badges one `badges_verifyMany` or `badges_exist` call may ask about.
 pub const MAX_VERIFY_MANY: usize = 1_000;
 
-/// The error code of a `badges_verifyMany` call asking about too many badges.
+/// The error code of a `badges_verifyMany` or `badges_exist` call asking about too many
+/// badges.
 const TOO_MANY: i32 = 2;
 
 /// Verdicts cached by `badges_verify`.
@@ -399,6 +406,21 @@ impl<C, B: sc_client_api::Backend<Block>> Badges<C, B> {
 			answers.with_label_values(&[source]).inc();
 		}
 	}
+}
+
+/// [`TOO_MANY`] when `badges` is longer than [`MAX_VERIFY_MANY`].
+fn not_too_many(badges: &[H256]) -> RpcResult<()> {
+	if badges.len() > MAX_VERIFY_MANY {
+		return Err(ErrorObject::owned(
+			TOO_MANY,
+			"Too many badges",
+			Some(format!(
+				"{} badges asked about; at most {MAX_VERIFY_MANY} per call",
+				badges.len()
+			)),
+		));
+	}
+	Ok(())
 }
 
 /// JSON-RPC error code when the runtime API call fails (e.g. unknown block).
@@ -546,20 +568,28 @@ where
 	}
 
 	fn verify_many(&self, badges: Vec<H256>, at: Option<H256>) -> RpcResult<Vec<VerificationJson>> {
-		if badges.len() > MAX_VERIFY_MANY {
-			return Err(ErrorObject::owned(
-				TOO_MANY,
-				"Too many badges",
-				Some(format!(
-					"{} badges asked about; at most {MAX_VERIFY_MANY} per call",
-					badges.len()
-				)),
-			));
-		}
+		not_too_many(&badges)?;
 		let block = self.at(at);
 		badges
 			.into_iter()
 			.map(|badge| self.verify(badge, None, Some(block)))
+			.collect()
+	}
+
+	fn exist(&self, badges: Vec<H256>, at: Option<H256>) -> RpcResult<Vec<bool>> {
+		not_too_many(&badges)?;
+		let block = self.at(at);
+		if let Some(held) = self.native.exist(block, &badges).map_err(runtime_error)? {
+			return Ok(held);
+		}
+		// Another runtime than this node's: its verdict says whether it holds the record.
+		let api = self.client.runtime_api();
+		badges
+			.into_iter()
+			.map(|badge| {
+				let verification = api.verify(block, badge, None).map_err(runtime_error)?;
+				Ok(verification.verdict != Verdict::NotFound)
+			})
 			.collect()
 	}
 

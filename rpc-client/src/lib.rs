@@ -214,15 +214,8 @@ pub struct AccountAt {
 	pub nonce: u64,
 }
 
-/// One block's values in a `state_queryStorageAt` answer: each asked key (hex) with its value,
-/// or `null` where the state holds none.
-#[derive(serde::Deserialize)]
-struct StorageChangeSet {
-	changes: Vec<(String, Option<String>)>,
-}
-
-/// Badges asked about per `badges_verifyMany` call ([`BadgeClient::verdicts`]; the node's
-/// limit).
+/// Badges asked about per `badges_verifyMany` or `badges_exist` call ([`BadgeClient::verdicts`],
+/// [`BadgeClient::badges_exist`]; the node's limit).
 pub const VERDICTS_PER_CALL: usize = 1_000;
 /// `badges_verifyMany` calls [`BadgeClient::verdicts`] keeps in flight.
 pub const VERDICT_CALLS_IN_FLIGHT: usize = 4;
@@ -773,36 +766,25 @@ impl BadgeClient {
 		})
 	}
 
-	/// Which of `ids` the registry holds in the state of block `at`, in order, asked in one
-	/// request (`state_queryStorageAt`). A badge, once issued, stays in the registry (revoked
-	/// and expired ones too), so this tells exactly which were ever issued.
+	/// Which of `ids` (at most [`VERDICTS_PER_CALL`]) the registry holds in the state of block
+	/// `at`, in order, asked in one request (the node's `badges_exist`). A badge, once issued,
+	/// stays in the registry (revoked and expired ones too), so this tells exactly which were
+	/// ever issued.
 	pub async fn badges_exist(&self, ids: &[H256], at: H256) -> Result<Vec<bool>, Error> {
 		if ids.is_empty() {
 			return Ok(Vec::new());
 		}
-		let block = self.api.at_block(at).await?;
-		let entry = block
-			.storage()
-			.entry(runtime::storage().badges().badges())?;
-		let keys = ids
-			.iter()
-			.map(|id| Ok(format!("0x{}", hex::encode(entry.fetch_key((*id,))?))))
-			.collect::<Result<Vec<_>, subxt::error::StorageError>>()?;
-		let sets: Vec<StorageChangeSet> = self
+		let held: Vec<bool> = self
 			.rpc
-			.request(
-				"state_queryStorageAt",
-				subxt::rpcs::rpc_params![keys.clone(), at],
-			)
+			.request("badges_exist", subxt::rpcs::rpc_params![ids, at])
 			.await
 			.map_err(Error::Rpc)?;
-		let present: std::collections::HashSet<&str> = sets
-			.iter()
-			.flat_map(|set| &set.changes)
-			.filter(|(_, value)| value.is_some())
-			.map(|(key, _)| key.as_str())
-			.collect();
-		Ok(keys.iter().map(|k| present.contains(k.as_str())).collect())
+		if held.len() != ids.len() {
+			return Err(Error::Rpc(subxt::rpcs::Error::Deserialization(
+				serde::de::Error::invalid_length(held.len(), &"one answer per badge"),
+			)));
+		}
+		Ok(held)
 	}
 
 	/// Every signing key `issuer` ever published, oldest first (its `n`th is the `#key-n` of

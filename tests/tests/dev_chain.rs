@@ -109,6 +109,16 @@ async fn verdict(
 			serde_json::json!([json, json]),
 			"badges_verifyMany and badges_verify disagree"
 		);
+		// A badge exists, revoked, expired or not, exactly when it is found.
+		let held = client
+			.badges_exist(&[badge, badge], head)
+			.await
+			.expect("badges_exist answers");
+		assert_eq!(
+			held,
+			[name != "not_found"; 2],
+			"badges_exist and badges_verify disagree"
+		);
 	}
 	(name.to_string(), json)
 }
@@ -434,6 +444,14 @@ async fn badge_lifecycle_on_a_dev_chain() {
 		)
 		.await
 		.expect_err("1,001 badges in one call are refused");
+	assert!(flood.to_string().contains("Too many badges"), "{flood}");
+	let flood = client
+		.rpc_call(
+			"badges_exist",
+			badge_client::subxt::rpcs::rpc_params![vec![badge; 1_001], None::<H256>],
+		)
+		.await
+		.expect_err("1,001 badges in one existence call are refused");
 	assert!(flood.to_string().contains("Too many badges"), "{flood}");
 
 	// Suspending an issuer shows on its badges; reinstating restores them.

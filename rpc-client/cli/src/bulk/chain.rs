@@ -4,7 +4,7 @@
 //! Issuing is exact without trusting any answer but the chain's state: every batch is signed
 //! once with a fixed nonce, so submitting it again (after a reconnection, or when nothing moves)
 //! can never include it twice; and a row counts as issued only once its badge is in the state
-//! of a block at or after the one holding its batch's nonce (README "Bulk issuance").
+//! of a block at or after the one holding its batch's nonce (docs/issuer-guide.md, "Bulk issuance").
 
 use super::{
 	progress::{done, Phases},
@@ -28,8 +28,9 @@ use std::{
 	time::{Duration, Instant},
 };
 
-/// Badge ids per existence request (`state_queryStorageAt`).
-const CHECK_CHUNK: usize = 1_000;
+/// Badge ids per existence request (`badges_exist`): the node's limit, each row asking for one
+/// id, or two in a class that may hold legacy ids.
+const CHECK_CHUNK: usize = badge_client::VERDICTS_PER_CALL;
 /// Existence requests in flight at once.
 const CHECK_PARALLEL: usize = 4;
 /// Submissions in flight at once: the pool validates each in the runtime, so a node takes
@@ -195,11 +196,16 @@ pub async fn exist(
 	bar: &ProgressBar,
 ) -> Result<Vec<bool>, CliError> {
 	let mut found = Vec::with_capacity(ids.len());
-	for group in ids.chunks(CHECK_CHUNK * CHECK_PARALLEL) {
+	let chunk_rows = if class_is_legacy {
+		CHECK_CHUNK / 2
+	} else {
+		CHECK_CHUNK
+	};
+	for group in ids.chunks(chunk_rows * CHECK_PARALLEL) {
 		let answers = link
 			.call(phases, |client| async move {
 				let asks =
-					group.chunks(CHECK_CHUNK).map(|chunk| {
+					group.chunks(chunk_rows).map(|chunk| {
 						let client = client.clone();
 						async move {
 							let mut keys: Vec<H256> = chunk.iter().map(|(id, _)| *id).collect();

@@ -173,9 +173,11 @@ pub async fn run(ctx: &Ctx, args: BulkArgs) -> Result<u8, CliError> {
 			"issue": secs(outcome.issuing),
 		},
 	});
+	// A small file's rate, below ten a second, keeps a decimal.
+	let rate_text = format!("{rate:.*}", usize::from(rate < 10.0));
 	ctx.print(summary, || {
 		format!(
-			"{}issued {} badges in {seconds:.1} s ({rate:.0}/s), {already} already issued, {} rows \
+			"{}issued {} badges in {seconds:.1} s ({rate_text}/s), {already} already issued, {} rows \
 			 rejected; results in {}{}",
 			if outcome.interrupted { "interrupted: " } else { "" },
 			outcome.issued,
@@ -334,17 +336,22 @@ async fn issue(
 			end.missed.len(),
 			first.len()
 		));
+		let mut again = Vec::new();
 		match issuer.watched(first).await {
 			Ok(()) => issued += first.len(),
 			Err(e) => {
-				let (held, _) = issuer.recheck(first).await?;
+				// Rows issued meanwhile are recorded; the others are issued again (without the
+				// rows that stopped their batch, so each time round makes progress).
+				let (held, missing) = issuer.recheck(first).await?;
 				if held == 0 {
 					return Err(e);
 				}
 				already_count += held;
+				again = missing;
 			}
 		}
-		todo = rest.to_vec();
+		again.extend_from_slice(rest);
+		todo = again;
 	}
 	issuer.finish();
 	Ok(Issued {
