@@ -56,8 +56,8 @@ pub const POOL_KBYTES: &str = "81920";
 /// The node's command line.
 ///
 /// Four defaults differ from Substrate's. A validator runs without Substrate's shared trie cache
-/// unless `--trie-cache-size` is given (README "The trie cache"; [`validator_trie_cache`]). The
-/// other three are about the transaction pool (README "The transaction pool"):
+/// unless `--trie-cache-size` is given (docs/decisions/trie-cache.md; [`validator_trie_cache`]).
+/// The other three are about the transaction pool (docs/decisions/transaction-pool.md):
 ///
 /// - `--pool-type` is `single-state`. The fork-aware pool re-submits its pending transactions to
 ///   each new block's view in no particular nonce order; with more of one sender's transactions

@@ -7,7 +7,7 @@
 //! - only the council governs: a non-member cannot propose, one member cannot pass a motion;
 //! - finality survives one lost validator, stops (losing nothing) with two, resumes with three;
 //! - a transaction in a validator's block that loses its height is re-submitted and finalized;
-//! - a fifth organisation follows the README's runbook with `badge-node key` and the `badge`
+//! - a fifth organisation follows the operator runbook (docs/operator-runbook.md) with `badge-node key` and the `badge`
 //!   CLI: joins by motion, sets keys generated in its own node, authors blocks, leaves;
 //! - `badge bulk` completes while the validator it talks to is killed and restarted.
 //!

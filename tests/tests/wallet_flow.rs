@@ -113,6 +113,56 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 		"the SQLite file is made unless another database is configured"
 	);
 
+	// 0. The class's image through the API, only for the class's own issuer and only if its
+	// digest is the one the class pins on chain.
+	let put_image = |token: &str, class: u32, image: &str| {
+		let auth = format!("Bearer {token}");
+		http(
+			"PUT",
+			&format!("{}/api/classes/{class}/image", wallet.url()),
+			&[("authorization", auth.as_str())],
+			image,
+		)
+	};
+	let unbound = put_image(&wallet.issuer_token, class, "<svg/>");
+	assert_eq!(
+		unbound.status, 403,
+		"an issuer without its chain account: {unbound:?}"
+	);
+	let own = wallet.admin(&[
+		"issuer",
+		"add",
+		"Digital Agency (images)",
+		"--account",
+		&account_of(&issuer).to_string(),
+	]);
+	let impostor = wallet.admin(&[
+		"issuer",
+		"add",
+		"Impostor",
+		"--account",
+		&account_of(&dev::bob()).to_string(),
+	]);
+	let foreign = put_image(&impostor, class, "<svg/>");
+	assert_eq!(foreign.status, 403, "another issuer's class: {foreign:?}");
+	let changed = put_image(&own, class, "<svg><circle r='1'/></svg>");
+	assert_eq!(changed.status, 422, "another design: {changed:?}");
+	assert!(changed.body.contains("digest differs"), "{changed:?}");
+	assert_eq!(
+		put_image(&own, class + 1, "<svg/>").status,
+		404,
+		"no such class"
+	);
+	assert_eq!(put_image("forged", class, "<svg/>").status, 401);
+	assert_eq!(put_image(&own, class, "<svg/>").status, 204);
+	let stored = http(
+		"GET",
+		&format!("{}/classes/{class}/image", wallet.url()),
+		&[],
+		"",
+	);
+	assert_eq!((stored.status, stored.body.as_str()), (200, "<svg/>"));
+
 	// 1. The issuer registers the application (as `badge bulk`'s results file has it).
 	let auth = format!("Bearer {}", wallet.issuer_token);
 	let body = serde_json::json!({

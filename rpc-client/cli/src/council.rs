@@ -1,5 +1,5 @@
 //! `badge council …` and `badge validator …`: council motions, the validator set, session keys.
-//! Every change is a council motion; see the operator runbook in the README.
+//! Every change is a council motion; see docs/operator-runbook.md.
 
 use crate::{parse_account, report_governed, CliError, Ctx};
 use badge_client::{account_of, BadgeClient, H256};

@@ -505,59 +505,22 @@ pub(crate) async fn upload_image(
 		Ok(found) => found,
 		Err(response) => return Ok(response),
 	};
-	let problem = |text: String| (StatusCode::UNPROCESSABLE_ENTITY, text);
-	let checked: Result<(u32, ClassImage), (StatusCode, String)> = async {
+	let checked = async {
 		let class: u32 = upload
 			.text
 			.get("class")
 			.and_then(|c| c.trim().parse().ok())
-			.ok_or_else(|| problem(tr("A class id is a number.")))?;
+			.ok_or_else(|| WebError::BadInput(tr("A class id is a number.")))?;
 		let (_, file, bytes) = upload
 			.files
 			.iter()
 			.find(|(field, _, _)| field == "image")
-			.ok_or_else(|| problem(tr("Choose the badge image file.")))?;
-		let content_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-			"image/png"
-		} else if is_svg(bytes) {
-			"image/svg+xml"
-		} else {
-			return Err(problem(tr_with("{file} is neither PNG nor SVG.", &[("file", file)])));
-		};
-		let chain = crate::web::on_chain(&state, async {
-			state.client().await?.rpc_call("badges_class", rpc_params![class]).await
-		})
-		.await
-		.map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
-		if chain.is_null() {
-			return Err((StatusCode::NOT_FOUND, tr("The chain has no such badge class.")));
-		}
-		let own = state
-			.store
-			.issuer_account(staff.issuer_id)
-			.await
-			.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-		match own {
-			None => {
-				return Err((
-					StatusCode::FORBIDDEN,
-					tr("This issuer has no chain account on record: add it with `badge-wallet issuer add NAME --account ACCOUNT`."),
-				))
-			}
-			Some(own) if chain["issuer"].as_str() != Some(own.as_str()) => {
-				return Err((StatusCode::FORBIDDEN, tr("That class belongs to another issuer.")));
-			}
-			Some(_) => {}
-		}
-		let digest = format!("0x{}", hex::encode(badge_client::crypto::image_digest(bytes)));
-		if chain["imageDigest"].as_str() != Some(digest.as_str()) {
-			return Err(problem(tr(
-				"This is not the class's image: its digest differs from the one pinned on chain.",
-			)));
-		}
-		Ok((class, ClassImage { content_type: content_type.into(), bytes: bytes.clone() }))
+			.ok_or_else(|| WebError::BadInput(tr("Choose the badge image file.")))?;
+		let image = check_class_image(&state, staff.issuer_id, class, file, bytes).await?;
+		Ok::<_, WebError>((class, image))
 	}
-	.await;
+	.await
+	.map_err(|e| (e.status(), e.to_string()));
 	match checked {
 		Ok((class, image)) => {
 			state
@@ -572,6 +535,64 @@ pub(crate) async fn upload_image(
 			Ok(dashboard_page(&state, &staff, &csrf, status, None, Some(text)).await?)
 		}
 	}
+}
+
+/// The image of `class` as `issuer` uploads it (`file` names it in messages), if the class is
+/// the issuer's and the image's blake2-256 is the digest the class pins on chain: a badge's
+/// design cannot be changed by uploading another image.
+pub(crate) async fn check_class_image(
+	state: &State,
+	issuer: i64,
+	class: u32,
+	file: &str,
+	bytes: &[u8],
+) -> Result<ClassImage, WebError> {
+	let content_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+		"image/png"
+	} else if is_svg(bytes) {
+		"image/svg+xml"
+	} else {
+		return Err(WebError::BadInput(tr_with(
+			"{file} is neither PNG nor SVG.",
+			&[("file", file)],
+		)));
+	};
+	let chain = crate::web::on_chain(state, async {
+		state
+			.client()
+			.await?
+			.rpc_call("badges_class", rpc_params![class])
+			.await
+	})
+	.await
+	.map_err(|e| WebError::ChainUnavailable(e.to_string()))?;
+	if chain.is_null() {
+		return Err(WebError::NotFound(tr("The chain has no such badge class.")));
+	}
+	match state.store.issuer_account(issuer).await? {
+		None => {
+			return Err(WebError::Forbidden(tr(
+				"This issuer has no chain account on record: add it with `badge-wallet issuer add NAME --account ACCOUNT`.",
+			)))
+		}
+		Some(own) if chain["issuer"].as_str() != Some(own.as_str()) => {
+			return Err(WebError::Forbidden(tr("That class belongs to another issuer.")));
+		}
+		Some(_) => {}
+	}
+	let digest = format!(
+		"0x{}",
+		hex::encode(badge_client::crypto::image_digest(bytes))
+	);
+	if chain["imageDigest"].as_str() != Some(digest.as_str()) {
+		return Err(WebError::BadInput(tr(
+			"This is not the class's image: its digest differs from the one pinned on chain.",
+		)));
+	}
+	Ok(ClassImage {
+		content_type: content_type.into(),
+		bytes: bytes.to_vec(),
+	})
 }
 
 /// Whether `bytes` look like an SVG document.

@@ -12,7 +12,7 @@ use axum::{
 	http::{header, HeaderMap, HeaderValue, Method, StatusCode},
 	middleware::Next,
 	response::{Html, IntoResponse, Response},
-	routing::{get, post},
+	routing::{get, post, put},
 	Form, Json, Router,
 };
 use badge_client::{crypto::ClaimKey, Wait, H256};
@@ -53,6 +53,10 @@ pub fn router(state: Arc<State>) -> Router {
 		.route(
 			"/api/applications/import",
 			post(import_results).layer(DefaultBodyLimit::max(crate::issuer::MAX_IMPORT)),
+		)
+		.route(
+			"/api/classes/{class}/image",
+			put(put_class_image).layer(DefaultBodyLimit::max(crate::issuer::MAX_IMAGE)),
 		)
 		.merge(links)
 		.route("/", get(crate::pages::wallet))
@@ -195,6 +199,9 @@ pub enum WebError {
 	/// No or a wrong API token.
 	#[error("a valid API token is required (Authorization: Bearer …)")]
 	Unauthorized,
+	/// The caller may not touch this (another issuer's class, say).
+	#[error("{0}")]
+	Forbidden(String),
 	/// The thing exists already.
 	#[error("{0}")]
 	Conflict(String),
@@ -241,6 +248,7 @@ impl WebError {
 			WebError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
 			WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
 			WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+			WebError::Forbidden(_) => StatusCode::FORBIDDEN,
 			WebError::Conflict(_) | WebError::ChainRefused(_) => StatusCode::CONFLICT,
 			WebError::ChainUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
 			WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -257,6 +265,7 @@ impl WebError {
 			WebError::BadInput(_) => "bad_input",
 			WebError::TooLarge => "too_large",
 			WebError::Unauthorized => "unauthorized",
+			WebError::Forbidden(_) => "forbidden",
 			WebError::Conflict(_) => "conflict",
 			WebError::ChainUnavailable(_) => "chain_unavailable",
 			WebError::ChainRefused(_) => "chain_refused",
@@ -454,6 +463,34 @@ async fn import_results(
 	)
 	.await?;
 	Ok(Json(report).into_response())
+}
+
+/// `PUT /api/classes/{class}/image`: the body is the image of one of the issuer's classes
+/// (PNG or SVG), stored only if its blake2-256 is the digest the class pins on chain
+/// ([`crate::issuer::check_class_image`]).
+async fn put_class_image(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	class: Result<axum::extract::Path<u32>, axum::extract::rejection::PathRejection>,
+	body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+	let (issuer, _) = api_issuer(&state, &headers).await?;
+	let axum::extract::Path(class) = class.map_err(|e| WebError::BadInput(e.body_text()))?;
+	let body = body.map_err(|e| {
+		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+			WebError::TooLarge
+		} else {
+			WebError::BadInput(e.body_text())
+		}
+	})?;
+	let image =
+		crate::issuer::check_class_image(&state, issuer, class, "The request body", &body).await?;
+	state
+		.store
+		.put_class_image(i64::from(class), issuer, &image)
+		.await?;
+	tracing::info!(class, issuer, "class image stored");
+	Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn add_application(
