@@ -9,7 +9,7 @@ use std::path::PathBuf;
 const VERSION: u32 = 16;
 
 fn committed() -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rpc-client/artifacts/metadata.scale")
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rpc-client/client/artifacts/metadata.scale")
 }
 
 #[test]

@@ -67,10 +67,12 @@ impl SigningKey {
 			material: secret.to_string(),
 		})
 	}
+}
 
+impl badge_client::recipient::Derive for SigningKey {
 	/// 32 bytes derived from the key's secret and `context`: stable across runs, unknown to
 	/// anyone without the key.
-	pub fn derive(&self, context: &[u8]) -> [u8; 32] {
+	fn derive(&self, context: &[u8]) -> [u8; 32] {
 		let mut data = b"openbadge/cli-derive".to_vec();
 		data.extend_from_slice(&(self.material.len() as u64).to_le_bytes());
 		data.extend_from_slice(self.material.as_bytes());
@@ -103,4 +105,28 @@ pub fn signing_key(
 	Err(CliError::Input(
 		"no signing key: pass --key-file FILE, set BADGE_KEY, or set key_file in the config".into(),
 	))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use badge_client::recipient::recipient_seeds;
+
+	/// A re-run of `badge bulk` finds its badges only if every version derives the same
+	/// recipient material from the same key: this pins it to values computed apart from this
+	/// code (Python's `hashlib`: BLAKE2b-256 and SHA-256 over the documented layout).
+	#[test]
+	fn recipient_material_is_derived_as_it_always_was() {
+		let key = SigningKey::from_secret("//Issuer").unwrap();
+		let seeds = recipient_seeds(&key, 0, " Applicant@Example.jp");
+		assert_eq!(seeds.salt, "da7184bd8d6195794e0ad65c30925a6f");
+		assert_eq!(
+			hex::encode(seeds.claim_seed),
+			"8858d7c69ced22c2ee6e0d099b7c4df244e38aeff6754f32f7565610993559aa"
+		);
+		assert_eq!(
+			hex::encode(seeds.commitment.0),
+			"313d36620835b582c845caa32b195a4b89bc9b66a60d78ee8b9850e03faf9e54"
+		);
+	}
 }

@@ -1,7 +1,8 @@
 //! `badge credential`: a badge as a signed Open Badges 3.0 credential; and reading credentials
 //! back for `badge verify`.
 
-use crate::{parse_badge_id, recipient_identity, CliError, Ctx};
+use crate::{parse_badge_id, CliError, Ctx};
+use badge_client::recipient::recipient_identity;
 use badge_client::{baking, crypto, H256};
 use badge_credential::{ob3, status};
 use clap::Args;

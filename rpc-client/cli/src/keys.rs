@@ -7,7 +7,7 @@
 //! block time; a credential names its key as `<issuer DID>#key-<n>`, the chain list's `n`th.
 
 use crate::{config::SigningKey, exit, parse_account, report_governed, CliError, Ctx};
-use badge_client::{account_of, BadgeClient, IssuerKey, KeyPurpose, KeyStatus};
+use badge_client::{account_of, recipient::Derive, BadgeClient, IssuerKey, KeyPurpose, KeyStatus};
 use badge_credential::{dates, did, proof};
 use clap::{Subcommand, ValueEnum};
 use serde_json::{json, Value};

@@ -167,7 +167,7 @@ pub(crate) async fn login(
 			Some(tr("Fill in your e-mail and password.")),
 		));
 	};
-	let email = form.email.trim().to_lowercase();
+	let email = badge_client::recipient::fold_email(&form.email);
 	let staff = state.store.staff_by_email(&email).await?;
 	// A member who has not set a password yet has no stored hash: refused like a stranger.
 	let stored = staff.as_ref().and_then(|s| s.password_hash.as_deref());

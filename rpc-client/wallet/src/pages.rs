@@ -143,7 +143,7 @@ pub(crate) async fn login(
 		)
 			.into_response());
 	};
-	let email = form.email.trim().to_lowercase();
+	let email = badge_client::recipient::fold_email(&form.email);
 	let holder = state.store.holder_by_email(&email).await?;
 	let stored = holder.as_ref().map(|h| h.password_hash.as_str());
 	let refused = login_refusal(&state, &format!("login:{email}"), &form.password, stored);

@@ -382,16 +382,10 @@ pub(crate) async fn on_chain<T>(
 	}
 }
 
-/// A normalized e-mail address (trimmed, lower-case), or why it is not one.
+/// A normalized e-mail address, by the rule every part of the system keeps
+/// ([`badge_client::recipient::normalize_email`]), or why it is not one.
 pub fn normalize_email(raw: &str) -> Result<String, WebError> {
-	let email = raw.trim().to_lowercase();
-	if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
-		return Err(WebError::BadInput(format!(
-			"`{}` is not an e-mail address",
-			raw.chars().take(64).collect::<String>()
-		)));
-	}
-	Ok(email)
+	badge_client::recipient::normalize_email(raw).map_err(|e| WebError::BadInput(e.to_string()))
 }
 
 /// The issuer (id, name) whose API token the request carries (`Authorization: Bearer`).
@@ -750,5 +744,23 @@ mod tests {
 		);
 		assert!(normalize_email("not an address").is_err());
 		assert!(normalize_email(&format!("{}@example.jp", "a".repeat(260))).is_err());
+	}
+
+	#[test]
+	fn every_address_the_rule_accepts_can_be_mailed() {
+		for accepted in [
+			"applicant@example.jp",
+			"a.b+c@mail.example.jp",
+			"o'neil@example.com",
+			"x_y-z@sub-domain.example.co.jp",
+			"!#$%&'*+/=?^_`{|}~-@example.jp",
+			"1@xn--eckwd4c7c.xn--zckzah",
+		] {
+			let email = normalize_email(accepted).unwrap();
+			assert!(
+				email.parse::<lettre::Address>().is_ok(),
+				"lettre refuses {email}, which the rule accepts"
+			);
+		}
 	}
 }

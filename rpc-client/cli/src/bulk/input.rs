@@ -1,7 +1,9 @@
 //! The input CSV of `badge bulk`: one row per recipient, checked before anything is issued.
 
 use super::progress::{done, Phases};
-use crate::{dates, valid_email, CliError};
+use crate::CliError;
+use badge_client::recipient::normalize_email;
+use badge_credential::dates;
 
 use std::{collections::HashMap, path::Path};
 
@@ -59,10 +61,13 @@ pub fn read_rows(path: &Path, phases: &Phases) -> Result<(Vec<Row>, Vec<BadRow>)
 		let line = record.position().map_or(0, |p| p.line());
 		let field = |i: Option<usize>| i.and_then(|i| record.get(i)).filter(|v| !v.is_empty());
 		let email = record.get(email_col).unwrap_or_default().to_string();
-		if !valid_email(&email) {
-			bad.push((line, format!("`{email}` is not an e-mail address")));
-			continue;
-		}
+		let normalized = match normalize_email(&email) {
+			Ok(normalized) => normalized,
+			Err(e) => {
+				bad.push((line, e.to_string()));
+				continue;
+			}
+		};
 		let expires = match field(expires_col).map(dates::parse_millis).transpose() {
 			Ok(e) => e,
 			Err(e) => {
@@ -80,7 +85,6 @@ pub fn read_rows(path: &Path, phases: &Phases) -> Result<(Vec<Row>, Vec<BadRow>)
 			));
 			continue;
 		}
-		let normalized = email.trim().to_lowercase();
 		if let Some(first) = seen.get(&normalized) {
 			bad.push((line, format!("{email} is already on line {first}")));
 			continue;

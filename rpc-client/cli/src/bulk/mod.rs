@@ -17,7 +17,8 @@ mod input;
 mod progress;
 mod results;
 
-use crate::{dates, CliError, Ctx};
+use crate::{CliError, Ctx};
+use badge_credential::dates;
 use chain::{Interrupts, Issuer, Link};
 use progress::{done, Phases};
 use results::{Record, Results};
@@ -215,7 +216,7 @@ fn plan(
 	let mut plan = Vec::with_capacity(rows.len());
 	for chunk in rows.chunks(10_000) {
 		plan.extend(par_map(chunk, |row| {
-			let r = crate::recipient_seeds(key, class, &row.email);
+			let r = badge_client::recipient::recipient_seeds(key, class, &row.email);
 			let id = badge_client::crypto::badge_id(class, &r.commitment);
 			let record = [
 				row.line.to_string(),

@@ -15,11 +15,11 @@ const RECEIPT_DOMAIN: &[u8] = b"openbadge/receive";
 /// Domain separator of the recipients of badges generated at genesis (as in the runtime).
 const GENERATED_DOMAIN: &[u8] = b"openbadge/generated";
 
-/// The salted recipient commitment stored on chain: SHA-256 of the trimmed, lower-cased e-mail
-/// address followed by the salt (the OB `IdentityObject` `identityHash`, whose text form is
+/// The salted recipient commitment stored on chain: SHA-256 of the folded e-mail address
+/// ([`crate::recipient::fold_email`]) followed by the salt (the OB `IdentityObject` `identityHash`, whose text form is
 /// `sha256$<hex>`). The e-mail itself never leaves the issuer and the wallet.
 pub fn recipient_commitment(email: &str, salt: &str) -> H256 {
-	let mut data = email.trim().to_lowercase().into_bytes();
+	let mut data = crate::recipient::fold_email(email).into_bytes();
 	data.extend_from_slice(salt.as_bytes());
 	H256(sp_crypto_hashing::sha2_256(&data))
 }

@@ -34,6 +34,7 @@ pub mod crypto;
 mod error;
 mod governance;
 pub mod ledger;
+pub mod recipient;
 pub mod trust;
 
 pub use error::Error;
