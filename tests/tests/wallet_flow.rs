@@ -522,6 +522,81 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	let page = http("GET", &public_page, &[], "");
 	assert!(page.body.contains("Valid"), "{}", page.body);
 
+	// 6b. Receipts whose answer was lost: the transaction is final but the wallet never heard
+	// (a timed-out request, a closed browser, a crash before the database was updated). The
+	// holder's own key, downloaded as in step 9, stands in for the lost request.
+	let account_page = http("GET", &format!("{}/account", wallet.url()), &session, "");
+	let key = http(
+		"POST",
+		&format!("{}/account/key", wallet.url()),
+		&with_session,
+		&format!(
+			"csrf={}&password=correct+horse+battery",
+			csrf_in(&account_page.body)
+		),
+	);
+	assert_eq!(key.status, 200, "{}", key.body);
+	let holder_key = badge_client::keypair_from_uri(key.body.trim()).expect("the holder's key");
+	let api = [
+		("content-type", "application/json"),
+		("authorization", auth.as_str()),
+	];
+	let mut lost = Vec::new();
+	for n in 2..4 {
+		let claim = crypto::ClaimKey::generate();
+		let recipient = crypto::recipient_commitment(email, &format!("salt-{n}"));
+		let id = client
+			.issue(
+				&issuer,
+				class,
+				badge_spec(recipient, &claim, None, None),
+				Wait::Finalized,
+			)
+			.await
+			.unwrap();
+		let body = serde_json::json!({
+			"email": email, "badge_id": format!("{id:?}"), "claim_secret": claim.secret_hex(),
+		})
+		.to_string();
+		let created = http(
+			"POST",
+			&format!("{}/api/applications", wallet.url()),
+			&api,
+			&body,
+		);
+		assert_eq!(created.status, 201, "{created:?}");
+		assert!(
+			created.body.contains(r#""mail":"receipt""#),
+			"{}",
+			created.body
+		);
+		client
+			.receive(&holder_key, id, &claim, Wait::Finalized)
+			.await
+			.expect("the receipt lands");
+		lost.push(id);
+	}
+	// The first one's receipt link, followed again, completes the step instead of refusing it.
+	let mails = smtp.wait_for(4, MAIL_WAIT);
+	let mail = mails
+		.iter()
+		.map(|m| decode_mail(m))
+		.find(|m| m.contains(&format!("{:?}", lost[0])))
+		.expect("the receipt e-mail of the first");
+	let retry = link_in(&mail, &format!("{}/receive/", wallet.url())).expect("a receipt link");
+	let retried = http("POST", &retry, &[], "");
+	assert_eq!(retried.status, 200, "{}", retried.body);
+	assert!(retried.body.contains(&holder), "{}", retried.body);
+	// The second shows in the wallet without its link: the front page finds it on chain.
+	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
+	for id in &lost {
+		assert!(
+			home.body.contains(&format!("{id:?}")),
+			"{id:?} is listed: {}",
+			home.body
+		);
+	}
+
 	// 7. The issuer revokes it: the public page says so, with the reason.
 	client
 		.revoke(
@@ -611,10 +686,11 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	// addresses.
 	let metrics = http("GET", &format!("{}/metrics", wallet.url()), &[], "");
 	for line in [
-		r#"wallet_events_total{event="badge_received"} 1"#,
+		// The first receipt, and the retried one of step 6b.
+		r#"wallet_events_total{event="badge_received"} 2"#,
 		r#"wallet_events_total{event="disclosure_changed"} 2"#,
 		r#"wallet_events_total{event="account_deleted"} 1"#,
-		r#"wallet_events_total{event="mail_sent"} 2"#,
+		r#"wallet_events_total{event="mail_sent"} 4"#,
 	] {
 		assert!(metrics.body.contains(line), "{line}: {}", metrics.body);
 	}

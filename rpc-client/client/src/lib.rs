@@ -816,6 +816,21 @@ impl BadgeClient {
 		})
 	}
 
+	/// The account `badge` is bound to at the latest finalized block: `None` if it was never
+	/// issued or is not received yet. Unlike a verdict, it names the holder of a private badge
+	/// too (the record always does).
+	pub async fn holder_of(&self, badge: H256) -> Result<Option<AccountId32>, Error> {
+		let at = self.api.at_current_block().await?;
+		let found = at
+			.storage()
+			.try_fetch(runtime::storage().badges().badges(), (badge,))
+			.await?;
+		Ok(match found {
+			Some(value) => value.decode()?.holder,
+			None => None,
+		})
+	}
+
 	/// The status indices of `issuer`'s revoked badges at the latest finalized block: the set
 	/// bits of its revocation status lists. Revocation is final, so a later block's set only
 	/// grows.

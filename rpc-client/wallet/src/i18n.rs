@@ -319,6 +319,38 @@ pub const JA: &[(&str, &str)] = &[
 	// Login and wallet.
 	("Log in", "ログイン"),
 	("Log in to your wallet", "ウォレットにログイン"),
+	// Recovery.
+	("Forgotten your password, or a link expired?", "パスワードを忘れた場合、リンクの期限が切れた場合"),
+	("Forgotten password or expired link", "パスワードの再設定・リンクの再送"),
+	(
+		"If this address has a wallet or a badge waiting here, an e-mail is on its way to it: a link to choose a new password, or new links to register and receive your badges. Links in earlier e-mails that have not expired keep working.",
+		"このアドレスのウォレット、または受け取り待ちのバッジがある場合は、このアドレスにメールを送りました。新しいパスワードを決めるリンク、またはバッジの登録・受け取り用の新しいリンクが届きます。これまでのメールのリンクも、期限内であれば使えます。",
+	),
+	(
+		"Give the e-mail address your badges were awarded to. We send it what it needs: a link to choose a new password, or new links to register and receive your badges.",
+		"バッジを授与されたメールアドレスを入力してください。新しいパスワードを決めるリンク、またはバッジの登録・受け取り用の新しいリンクをお送りします。",
+	),
+	("Send me an e-mail", "メールを送る"),
+	("Fill in your e-mail address.", "メールアドレスを入力してください。"),
+	("Choose a new password", "新しいパスワードを決める"),
+	(
+		"Your password is changed, and every session of your wallet has ended.",
+		"パスワードを変更し、ウォレットのすべてのセッションを終了しました。",
+	),
+	(
+		"A new password for the wallet of <strong>{email}</strong>, of at least {n} characters. Every session of your wallet ends when it is set.",
+		"<strong>{email}</strong> のウォレットの新しいパスワードを、{n}文字以上で決めてください。設定すると、ウォレットのすべてのセッションが終了します。",
+	),
+	("Set the new password", "新しいパスワードを設定する"),
+	(
+		"Someone asked to choose a new password for your Open Badge Wallet. To choose one, follow this link:",
+		"オープンバッジウォレットのパスワード再設定の依頼がありました。次のリンクから新しいパスワードを決めてください：",
+	),
+	(
+		"The link works once and until {expires} (UTC). If you did not ask for it, ignore this e-mail: your password stays as it is.",
+		"リンクは1回だけ、{expires}（UTC）まで使えます。お心当たりのない場合はこのメールを無視してください。パスワードは変わりません。",
+	),
+	("Choose a new password for your Open Badge Wallet", "オープンバッジウォレットの新しいパスワード"),
 	("E-mail", "メールアドレス"),
 	("Fill in your e-mail and password.", "メールアドレスとパスワードを入力してください。"),
 	(
@@ -764,6 +796,7 @@ mod tests {
 			include_str!("explorer.rs"),
 			include_str!("issuer.rs"),
 			include_str!("share.rs"),
+			include_str!("recover.rs"),
 		] {
 			for opener in ["tr(", "tr_with(", "#[error(", "BadInput(", "NotFound("] {
 				texts.extend(literals(source, opener));

@@ -10,7 +10,7 @@
 use crate::{
 	i18n::{self, Lang},
 	secrets,
-	store::{MailKind, NewIntake},
+	store::{FirstMail, MailKind, NewIntake},
 	web::{normalize_email, on_chain, vouched, WebError},
 	State,
 };
@@ -57,23 +57,23 @@ pub struct Added {
 	/// The badge (0x hex).
 	pub badge_id: String,
 	/// The e-mail queued for the applicant.
-	pub mail: MailKind,
+	pub mail: FirstMail,
 }
 
 impl Added {
 	/// The e-mail queued, as the API names it: `registration` or `receipt`.
 	pub fn mail_name(&self) -> &'static str {
 		match self.mail {
-			MailKind::Register => "registration",
-			MailKind::Receive => "receipt",
+			FirstMail::Register => "registration",
+			FirstMail::Receive => "receipt",
 		}
 	}
 
 	/// What was queued, in English words.
 	pub fn mail_text(&self) -> &'static str {
 		match self.mail {
-			MailKind::Register => "Registration e-mail queued",
-			MailKind::Receive => "Receipt e-mail queued",
+			FirstMail::Register => "Registration e-mail queued",
+			FirstMail::Receive => "Receipt e-mail queued",
 		}
 	}
 }
@@ -329,7 +329,7 @@ async fn record(
 					tracing::info!(
 						application = id,
 						issuer,
-						mail = mail.name(),
+						mail = mail.kind().name(),
 						"application registered"
 					);
 					crate::metrics::event("application_registered");
@@ -479,8 +479,8 @@ pub async fn import_results(
 			Ok(added) => {
 				report.added += 1;
 				match added.mail {
-					MailKind::Register => report.registration += 1,
-					MailKind::Receive => report.receipt += 1,
+					FirstMail::Register => report.registration += 1,
+					FirstMail::Receive => report.receipt += 1,
 				}
 				(true, i18n::tr(added.mail_text()))
 			}

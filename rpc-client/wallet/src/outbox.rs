@@ -150,6 +150,19 @@ async fn compose(state: &State, queued: &QueuedMail, now: i64) -> Result<Mail, U
 				inline_png: None,
 			})
 		}
+		MailKind::Reset => {
+			let ctx = minijinja::context! {
+				link => crate::web::link_url(state, "reset", &token),
+				expires,
+			};
+			Ok(Mail {
+				to: queued.email.clone(),
+				subject: tr("Choose a new password for your Open Badge Wallet"),
+				text: crate::templates::render("mail_reset.txt", ctx.clone()),
+				html: crate::templates::render("mail_reset.html", ctx),
+				inline_png: None,
+			})
+		}
 		MailKind::Receive => {
 			let badge_id = queued
 				.badge_id

@@ -198,6 +198,7 @@ pub(crate) async fn wallet(
 	let Some((holder, csrf)) = session(&state, &headers).await? else {
 		return Ok(Redirect::to("/login").into_response());
 	};
+	crate::web::settle_landed_receipts(&state, &holder).await?;
 	let applications = state.store.received_applications(&holder.email).await?;
 	let mut badges = Vec::new();
 	let mut unavailable = false;

@@ -172,11 +172,32 @@ pub struct NewIntake {
 /// The first e-mail an application gets: a registered holder is sent the receipt link, anyone
 /// else a registration link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstMail {
+	/// A registration link.
+	Register,
+	/// A receipt link.
+	Receive,
+}
+
+impl FirstMail {
+	/// The kind of e-mail (and link) it is.
+	pub fn kind(self) -> MailKind {
+		match self {
+			FirstMail::Register => MailKind::Register,
+			FirstMail::Receive => MailKind::Receive,
+		}
+	}
+}
+
+/// What an e-mail of the outbox carries: a link of the same kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MailKind {
 	/// A link to register a wallet (`links.kind` `register`).
 	Register,
 	/// A link to receive one badge (`links.kind` `receive`).
 	Receive,
+	/// A link to choose a new password (`links.kind` `reset`).
+	Reset,
 }
 
 impl MailKind {
@@ -185,6 +206,7 @@ impl MailKind {
 		match self {
 			MailKind::Register => "register",
 			MailKind::Receive => "receive",
+			MailKind::Reset => "reset",
 		}
 	}
 
@@ -192,6 +214,7 @@ impl MailKind {
 		match name {
 			"register" => Some(MailKind::Register),
 			"receive" => Some(MailKind::Receive),
+			"reset" => Some(MailKind::Reset),
 			_ => None,
 		}
 	}
@@ -353,7 +376,7 @@ impl Store {
 		rows: &[NewIntake],
 		register_expires: i64,
 		receive_expires: i64,
-	) -> Result<Vec<Option<(i64, MailKind)>>, StoreError> {
+	) -> Result<Vec<Option<(i64, FirstMail)>>, StoreError> {
 		let mut tx = self.pool.begin().await?;
 		let now = now();
 		let mut added = Vec::with_capacity(rows.len());
@@ -382,14 +405,14 @@ impl Store {
 				.fetch_optional(&mut *tx)
 				.await?
 				.is_some();
-			let (kind, expires) = if registered {
-				(MailKind::Receive, receive_expires)
+			let (first, expires) = if registered {
+				(FirstMail::Receive, receive_expires)
 			} else {
-				(MailKind::Register, register_expires)
+				(FirstMail::Register, register_expires)
 			};
 			Self::queue_mail_in(
 				&mut tx,
-				kind,
+				first.kind(),
 				&row.email,
 				&row.lang,
 				Some(issuer_name),
@@ -399,7 +422,7 @@ impl Store {
 				expires,
 			)
 			.await?;
-			added.push(Some((id, kind)));
+			added.push(Some((id, first)));
 		}
 		tx.commit().await?;
 		Ok(added)
@@ -593,6 +616,18 @@ impl Store {
 		Ok(row.map(|r| Self::application_of(&r)).transpose()?)
 	}
 
+	/// The name of the issuer of the latest application still waiting for `email`, if any.
+	pub async fn pending_issuer_name(&self, email: &str) -> Result<Option<String>, StoreError> {
+		let row = sqlx::query(
+			"SELECT i.name AS name FROM applications a JOIN issuers i ON i.id = a.issuer_id \
+			 WHERE a.email = $1 AND a.status = 'pending' ORDER BY a.id DESC LIMIT 1",
+		)
+		.bind(email)
+		.fetch_optional(&self.pool)
+		.await?;
+		Ok(row.map(|r| r.try_get("name")).transpose()?)
+	}
+
 	/// Pending applications for `email`.
 	pub async fn pending_applications(&self, email: &str) -> Result<Vec<Application>, StoreError> {
 		self.applications_of(
@@ -711,6 +746,47 @@ impl Store {
 		let id: i64 = row.try_get("id")?;
 		tx.commit().await?;
 		Ok(Some(id))
+	}
+
+	/// Use a password-reset link for `email` and give its holder `password_hash`, ending every
+	/// session of theirs, atomically: `false` (and nothing changed) if the link was used or
+	/// expired meanwhile.
+	pub async fn reset_password(
+		&self,
+		token_hash: &str,
+		email: &str,
+		password_hash: &str,
+	) -> Result<bool, StoreError> {
+		let mut tx = self.pool.begin().await?;
+		let now = now();
+		let used = sqlx::query(
+			"UPDATE links SET used_at = $1 WHERE token_hash = $2 AND kind = 'reset' \
+			 AND email = $3 AND used_at IS NULL AND expires_at > $1",
+		)
+		.bind(now)
+		.bind(token_hash)
+		.bind(email)
+		.execute(&mut *tx)
+		.await?;
+		if used.rows_affected() != 1 {
+			return Ok(false);
+		}
+		let changed = sqlx::query("UPDATE holders SET password_hash = $1 WHERE email = $2")
+			.bind(password_hash)
+			.bind(email)
+			.execute(&mut *tx)
+			.await?;
+		if changed.rows_affected() != 1 {
+			return Ok(false);
+		}
+		sqlx::query(
+			"DELETE FROM sessions WHERE holder_id = (SELECT id FROM holders WHERE email = $1)",
+		)
+		.bind(email)
+		.execute(&mut *tx)
+		.await?;
+		tx.commit().await?;
+		Ok(true)
 	}
 
 	/// Mark a link used; `false` if it was used already.

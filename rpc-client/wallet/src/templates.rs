@@ -41,6 +41,16 @@ const TEMPLATES: &[(&str, &str)] = &[
 		include_str!("../templates/issuer_home.html"),
 	),
 	("deleted.html", include_str!("../templates/deleted.html")),
+	("recover.html", include_str!("../templates/recover.html")),
+	("reset.html", include_str!("../templates/reset.html")),
+	(
+		"mail_reset.txt",
+		include_str!("../templates/mail_reset.txt"),
+	),
+	(
+		"mail_reset.html",
+		include_str!("../templates/mail_reset.html"),
+	),
 	(
 		"mail_register.txt",
 		include_str!("../templates/mail_register.txt"),

@@ -37,6 +37,14 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/register/{token}", get(register_page).post(register))
 		.route("/receive/{token}", get(receive_page).post(receive))
 		.route(
+			"/reset/{token}",
+			get(crate::recover::reset_page).post(crate::recover::reset),
+		)
+		.route(
+			"/recover",
+			get(crate::recover::recover_page).post(crate::recover::recover),
+		)
+		.route(
 			"/staff/setup/{token}",
 			get(crate::issuer::setup_page).post(crate::issuer::setup),
 		)
@@ -708,8 +716,17 @@ async fn receive(
 	let badge = H256::from_str(&application.badge_id)
 		.map_err(|_| WebError::Internal("stored badge id".into()))?;
 	let client = on_chain(&state, state.client()).await?;
-	// On any failure the link stays usable: nothing is lost, the holder can try again.
-	on_chain(&state, client.receive(&key, badge, &claim, Wait::Finalized)).await?;
+	// On any failure the link stays usable: nothing is lost, the holder can try again. A retry
+	// after a receipt that landed (its answer lost to a timeout, a closed browser or a crash
+	// before the database was updated) finds the badge in this holder's account on chain: the
+	// step is done.
+	let received = on_chain(&state, client.receive(&key, badge, &claim, Wait::Finalized)).await;
+	if let Err(e) = received {
+		if !received_by(&state, badge, &holder.account).await {
+			return Err(e.into());
+		}
+		tracing::info!(badge = %application.badge_id, "the receipt was already final: step completed");
+	}
 	state.store.use_link(&token_hash(&token)).await?;
 	state.store.mark_received(application.id).await?;
 	let verdict = client
@@ -723,6 +740,50 @@ async fn receive(
 		"received.html",
 		minijinja::context! { badge_id => &application.badge_id, account => &holder.account, verdict },
 	)))
+}
+
+/// Whether the chain's finalized state binds `badge` to `account` (a receipt that landed);
+/// `false` when the chain cannot say.
+pub(crate) async fn received_by(state: &State, badge: H256, account: &str) -> bool {
+	let holder = on_chain(state, async {
+		state.client().await?.holder_of(badge).await
+	})
+	.await;
+	matches!(holder, Ok(Some(holder)) if holder.to_string() == account)
+}
+
+/// Mark received those of `holder`'s waiting applications whose badges the chain already
+/// binds to the holder's account: receipts that landed while their answer was lost. One
+/// `badges_verifyMany` call per thousand waiting badges, then a record read for each one that
+/// is no longer waiting; without the chain nothing changes.
+pub(crate) async fn settle_landed_receipts(
+	state: &State,
+	holder: &store::Holder,
+) -> Result<(), WebError> {
+	let pending = state.store.pending_applications(&holder.email).await?;
+	let ids: Vec<(i64, H256)> = pending
+		.iter()
+		.filter_map(|a| Some((a.id, H256::from_str(&a.badge_id).ok()?)))
+		.collect();
+	if ids.is_empty() {
+		return Ok(());
+	}
+	let badges: Vec<H256> = ids.iter().map(|(_, badge)| *badge).collect();
+	let Ok(verdicts) = on_chain(state, async {
+		state.client().await?.verdicts(&badges).await
+	})
+	.await
+	else {
+		return Ok(());
+	};
+	for ((application, badge), verdict) in ids.into_iter().zip(verdicts) {
+		let waiting = matches!(verdict.verdict.as_str(), "not_yet_received" | "not_found");
+		if !waiting && received_by(state, badge, &holder.account).await {
+			state.store.mark_received(application).await?;
+			tracing::info!(badge = ?badge, "a receipt found final on chain: the badge is listed");
+		}
+	}
+	Ok(())
 }
 
 #[cfg(test)]

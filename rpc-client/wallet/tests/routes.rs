@@ -946,3 +946,192 @@ async fn queued_e_mails_survive_a_mail_server_outage_and_are_sent_once_it_is_bac
 		.unwrap();
 	assert_eq!(page.status(), StatusCode::OK, "the link works");
 }
+
+/// The token of the first `/{kind}/<token>` link in the messages of the outbox folder.
+fn link_token_in_outbox(s: &Service, kind: &str) -> Option<String> {
+	s.outbox().iter().find_map(|path| {
+		let mail = std::fs::read_to_string(path).ok()?;
+		let unfolded = mail.replace("=\r\n", "").replace("=\n", "");
+		let at = unfolded.find(&format!("/{kind}/"))? + kind.len() + 2;
+		Some(unfolded.get(at..at + 64)?.to_string())
+	})
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_e_mail_and_no_one_learns_who_has_a_wallet() {
+	let s = service().await;
+	let email = "forgetful@example.jp";
+	let token = s.link(email, store::now() + 3600).await;
+	let (status, page) = s
+		.register(
+			&token,
+			"password=old+password+1&password_again=old+password+1",
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK, "{page}");
+	let form = |path: &str, cookie: &str, body: String| {
+		Request::post(path)
+			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+			.header(header::COOKIE, cookie)
+			.body(Body::from(body))
+			.unwrap()
+	};
+	let login = |password: &str| form("/login", "", format!("email={email}&password={password}"));
+	let (status, _, headers) = s.call(login("old+password+1")).await;
+	assert_eq!(status, StatusCode::SEE_OTHER);
+	let session = headers[header::SET_COOKIE]
+		.to_str()
+		.unwrap()
+		.split(';')
+		.next()
+		.unwrap()
+		.to_string();
+	let home = || {
+		Request::get("/")
+			.header(header::COOKIE, &session)
+			.body(Body::empty())
+			.unwrap()
+	};
+	assert_eq!(s.call(home()).await.0, StatusCode::OK);
+
+	// A stranger's address, a malformed one and a holder's get the same answer; only the
+	// holder's gets an e-mail.
+	let recover = |address: &str| form("/recover", "", format!("email={address}"));
+	let (_, stranger, _) = s.call(recover("nobody%40example.jp")).await;
+	let (_, malformed, _) = s.call(recover("not+an+address")).await;
+	assert_eq!(s.state.store.outbox_backlog().await.unwrap().0, 0);
+	let (status, known, _) = s.call(recover("Forgetful%40Example.jp")).await;
+	assert_eq!(status, StatusCode::OK);
+	assert_eq!(known, stranger, "no one learns who has a wallet");
+	assert_eq!(known, malformed);
+	assert!(known.contains("an e-mail is on its way"), "{known}");
+	assert_eq!(
+		badge_wallet::outbox::round(&s.state, store::now())
+			.await
+			.unwrap(),
+		1
+	);
+	let reset = link_token_in_outbox(&s, "reset").expect("a reset link was mailed");
+
+	// Forged and mistyped links, and a password that is too short, change nothing.
+	let forged = "0".repeat(64);
+	let (status, _, _) = s
+		.call(form(
+			&format!("/reset/{forged}"),
+			"",
+			"password=new+password+2&password_again=new+password+2".into(),
+		))
+		.await;
+	assert_eq!(status, StatusCode::NOT_FOUND);
+	let (status, page, _) = s
+		.call(form(
+			&format!("/reset/{reset}"),
+			"",
+			"password=short&password_again=short".into(),
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+	assert_eq!(
+		s.call(login("old+password+1")).await.0,
+		StatusCode::SEE_OTHER
+	);
+
+	// The new password: the old one stops working and so does every session.
+	let (status, page, _) = s
+		.call(form(
+			&format!("/reset/{reset}"),
+			"",
+			"password=new+password+2&password_again=new+password+2".into(),
+		))
+		.await;
+	assert_eq!(status, StatusCode::OK, "{page}");
+	assert!(page.contains("Your password is changed"), "{page}");
+	assert_eq!(
+		s.call(home()).await.0,
+		StatusCode::SEE_OTHER,
+		"the earlier session ended"
+	);
+	assert_eq!(
+		s.call(login("old+password+1")).await.0,
+		StatusCode::UNAUTHORIZED
+	);
+	assert_eq!(
+		s.call(login("new+password+2")).await.0,
+		StatusCode::SEE_OTHER
+	);
+	// The link works once.
+	let (status, _, _) = s
+		.call(form(
+			&format!("/reset/{reset}"),
+			"",
+			"password=third+password&password_again=third+password".into(),
+		))
+		.await;
+	assert_eq!(status, StatusCode::GONE);
+
+	// Flooding one address: after the window's recoveries, the same answer and no e-mail.
+	for _ in 0..badge_wallet::recover::PER_ADDRESS + 2 {
+		let (status, page, _) = s.call(recover("forgetful%40example.jp")).await;
+		assert_eq!((status, page), (StatusCode::OK, stranger.clone()));
+	}
+	assert_eq!(
+		s.state.store.outbox_backlog().await.unwrap().0 as usize,
+		badge_wallet::recover::PER_ADDRESS - 1,
+		"at most {} recoveries per address in the window",
+		badge_wallet::recover::PER_ADDRESS
+	);
+}
+
+#[tokio::test]
+async fn an_applicant_whose_registration_link_expired_gets_a_new_one() {
+	let s = service().await;
+	let email = "late@example.jp";
+	let issuer = s
+		.state
+		.store
+		.issuer_id("Digital Agency")
+		.await
+		.unwrap()
+		.unwrap();
+	let intake = store::NewIntake {
+		email: email.into(),
+		badge_id: BADGE.into(),
+		claim_enc: s.state.key.encrypt(SECRET.as_bytes()),
+		credential: None,
+		lang: "en".into(),
+		token_hash: secrets::new_token().1,
+		token_enc: Vec::new(),
+	};
+	// Its first registration link expired before it was used (and its e-mail never left).
+	let past = store::now() - 60;
+	s.state
+		.store
+		.add_applications(issuer, "Digital Agency", &[intake], past, past)
+		.await
+		.unwrap();
+	let form = Request::post("/recover")
+		.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+		.body(Body::from(format!("email={email}")))
+		.unwrap();
+	assert_eq!(s.call(form).await.0, StatusCode::OK);
+	badge_wallet::outbox::round(&s.state, store::now())
+		.await
+		.unwrap();
+	let token = link_token_in_outbox(&s, "register").expect("a new registration link");
+	let mail = std::fs::read_to_string(&s.outbox()[0]).unwrap();
+	assert!(
+		mail.contains("Digital Agency"),
+		"it names the issuer: {mail}"
+	);
+	let (status, page) = s
+		.register(
+			&token,
+			"password=long+enough+1&password_again=long+enough+1",
+		)
+		.await;
+	assert_eq!(
+		status,
+		StatusCode::OK,
+		"the new link registers the wallet: {page}"
+	);
+}
