@@ -240,10 +240,16 @@ pub(crate) async fn switch(Path(code): Path<String>, Query(next): Query<Next_>) 
 	let Some(lang) = Lang::from_code(&code) else {
 		return Redirect::to("/").into_response();
 	};
-	// Only a path on this site: never an open redirect.
+	// Only a path on this site: never an open redirect. Browsers drop tabs and line breaks from
+	// a URL (`/<tab>/host` is `//host`) and read `\` as `/`, so neither may appear.
 	let back = next
 		.next
-		.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+		.filter(|n| {
+			n.starts_with('/')
+				&& !n.starts_with("//")
+				&& !n.contains('\\')
+				&& !n.chars().any(|c| c.is_control() || c.is_whitespace())
+		})
 		.unwrap_or_else(|| "/".into());
 	let mut response = Redirect::to(&back).into_response();
 	let cookie = format!(

@@ -356,11 +356,15 @@ async fn health(AxumState(state): AxumState<Arc<State>>) -> Response {
 		Ok(version) => {
 			Json(serde_json::json!({ "status": "ok", "schema": version })).into_response()
 		}
-		Err(e) => (
-			StatusCode::SERVICE_UNAVAILABLE,
-			Json(serde_json::json!({ "status": "database unavailable", "detail": e.to_string() })),
-		)
-			.into_response(),
+		// The cause goes to the log, not to whoever asks.
+		Err(e) => {
+			tracing::error!(error = %e, "health: the database does not answer");
+			(
+				StatusCode::SERVICE_UNAVAILABLE,
+				Json(serde_json::json!({ "status": "database unavailable" })),
+			)
+				.into_response()
+		}
 	}
 }
 

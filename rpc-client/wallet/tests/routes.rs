@@ -592,6 +592,11 @@ async fn pages_speak_the_browsers_language_and_the_switch_remembers_a_choice() {
 		"//evil.example/",
 		"https://evil.example/",
 		"/\\evil.example",
+		// Browsers drop tabs and line breaks from URLs: these become `//evil.example/`.
+		"/%09/evil.example/",
+		"/%0A/evil.example/",
+		"/%0D%0A/evil.example/",
+		"%2F%2Fevil.example/",
 	] {
 		let (_, _, headers) = s
 			.call(get(&format!("/lang/ja?next={elsewhere}"), &[]))
