@@ -439,6 +439,19 @@ struct ImportQuery {
 	lang: Option<String>,
 }
 
+/// A request's body, or why it cannot be read (413 when it is over the route's limit).
+fn body_of(
+	body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<axum::body::Bytes, WebError> {
+	body.map_err(|e| {
+		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+			WebError::TooLarge
+		} else {
+			WebError::BadInput(e.body_text())
+		}
+	})
+}
+
 /// `POST /api/applications/import`: the body is a results file of `badge bulk` (CSV); every
 /// row of status `issued` or `already_issued` becomes an application with its e-mail queued.
 /// Answers an [`crate::intake::ImportReport`]; 503 (nothing recorded) if the chain cannot be
@@ -451,13 +464,7 @@ async fn import_results(
 ) -> Result<Response, ApiError> {
 	let (issuer, issuer_name) = api_issuer(&state, &headers).await?;
 	let axum::extract::Query(query) = query.map_err(|e| WebError::BadInput(e.body_text()))?;
-	let body = body.map_err(|e| {
-		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-			WebError::TooLarge
-		} else {
-			WebError::BadInput(e.body_text())
-		}
-	})?;
+	let body = body_of(body)?;
 	let rows = crate::intake::results_rows(&body).map_err(WebError::BadInput)?;
 	let report = crate::intake::import_results(
 		&state,
@@ -482,13 +489,7 @@ async fn put_class_image(
 ) -> Result<Response, ApiError> {
 	let (issuer, _) = api_issuer(&state, &headers).await?;
 	let axum::extract::Path(class) = class.map_err(|e| WebError::BadInput(e.body_text()))?;
-	let body = body.map_err(|e| {
-		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-			WebError::TooLarge
-		} else {
-			WebError::BadInput(e.body_text())
-		}
-	})?;
+	let body = body_of(body)?;
 	let image =
 		crate::issuer::check_class_image(&state, issuer, class, "The request body", &body).await?;
 	state
