@@ -41,6 +41,7 @@ pub mod mail;
 pub mod metrics;
 pub mod outbox;
 pub mod pages;
+pub mod prune;
 pub mod recover;
 pub mod secrets;
 pub mod share;

@@ -131,6 +131,7 @@ async fn serve(config: Config) -> Result<(), String> {
 	let addr = listener.local_addr().map_err(|e| e.to_string())?;
 	tokio::spawn(badge_wallet::indexer::run(state.clone()));
 	tokio::spawn(badge_wallet::outbox::run(state.clone()));
+	tokio::spawn(badge_wallet::prune::run(state.clone()));
 	tracing::info!(%addr, base_url = %state.config.base_url, node = %state.config.node_url, "wallet service listening");
 	axum::serve(
 		listener,

@@ -189,6 +189,9 @@ impl FirstMail {
 	}
 }
 
+/// Seconds an expired link is kept before [`Store::prune`] deletes it.
+pub const LINK_KEPT_SECS: i64 = 30 * 24 * 3600;
+
 /// What an e-mail of the outbox carries: a link of the same kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MailKind {
@@ -682,6 +685,28 @@ impl Store {
 		.execute(&self.pool)
 		.await?;
 		Ok(())
+	}
+
+	/// Delete what has lapsed by `now`: expired holder and staff sessions, and links that
+	/// expired more than [`LINK_KEPT_SECS`] before (until then a late click on an old link is
+	/// told it expired rather than that it is unknown). How many rows went.
+	pub async fn prune(&self, now: i64) -> Result<u64, StoreError> {
+		let mut gone = 0;
+		for (sql, before) in [
+			("DELETE FROM sessions WHERE expires_at <= $1", now),
+			("DELETE FROM staff_sessions WHERE expires_at <= $1", now),
+			(
+				"DELETE FROM links WHERE expires_at <= $1",
+				now - LINK_KEPT_SECS,
+			),
+		] {
+			gone += sqlx::query(sql)
+				.bind(before)
+				.execute(&self.pool)
+				.await?
+				.rows_affected();
+		}
+		Ok(gone)
 	}
 
 	/// The link whose token hashes to `token_hash`.

@@ -1140,3 +1140,60 @@ async fn an_applicant_whose_registration_link_expired_gets_a_new_one() {
 		"the new link registers the wallet: {page}"
 	);
 }
+
+#[tokio::test]
+async fn lapsed_sessions_and_long_expired_links_are_pruned_and_live_ones_kept() {
+	let s = service().await;
+	let email = "tidy@example.jp";
+	let token = s.link(email, store::now() + 3600).await;
+	let (status, page) = s
+		.register(
+			&token,
+			"password=long+enough+1&password_again=long+enough+1",
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK, "{page}");
+	let holder = s.state.store.holder_by_email(email).await.unwrap().unwrap();
+	let now = store::now();
+	let store = &s.state.store;
+	let (live, dead) = (secrets::new_token().1, secrets::new_token().1);
+	store
+		.add_session(&live, holder.id, "c", now + 3600)
+		.await
+		.unwrap();
+	store
+		.add_session(&dead, holder.id, "c", now - 1)
+		.await
+		.unwrap();
+	let (old, recent) = (secrets::new_token().1, secrets::new_token().1);
+	let long_ago = now - store::LINK_KEPT_SECS - 10;
+	store
+		.add_link(&old, "register", email, None, long_ago)
+		.await
+		.unwrap();
+	store
+		.add_link(&recent, "register", email, None, now - 10)
+		.await
+		.unwrap();
+
+	assert_eq!(
+		store.prune(now).await.unwrap(),
+		2,
+		"the lapsed session and the old link"
+	);
+	assert!(store.link(&old).await.unwrap().is_none());
+	assert!(
+		store.link(&recent).await.unwrap().is_some(),
+		"a link expired lately still says so"
+	);
+	assert!(store.session(&live).await.unwrap().is_some());
+	assert!(
+		store
+			.link(&secrets::token_hash(&token))
+			.await
+			.unwrap()
+			.is_some(),
+		"a used link is kept until it is long expired"
+	);
+	assert_eq!(store.prune(now).await.unwrap(), 0);
+}
