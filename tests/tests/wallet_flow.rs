@@ -537,10 +537,6 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	);
 	assert_eq!(key.status, 200, "{}", key.body);
 	let holder_key = badge_client::keypair_from_uri(key.body.trim()).expect("the holder's key");
-	let api = [
-		("content-type", "application/json"),
-		("authorization", auth.as_str()),
-	];
 	let mut lost = Vec::new();
 	for n in 2..4 {
 		let claim = crypto::ClaimKey::generate();
@@ -561,7 +557,7 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 		let created = http(
 			"POST",
 			&format!("{}/api/applications", wallet.url()),
-			&api,
+			&json,
 			&body,
 		);
 		assert_eq!(created.status, 201, "{created:?}");

@@ -244,7 +244,7 @@ async fn check_credentials(
 
 /// A new link token: the SHA-256 the `links` table keeps, and the token sealed with the server
 /// key for the outbox until its e-mail is sent.
-fn link_token(state: &State) -> (String, Vec<u8>) {
+pub(crate) fn link_token(state: &State) -> (String, Vec<u8>) {
 	let (token, hash) = secrets::new_token();
 	(hash, state.key.encrypt(token.as_bytes()))
 }

@@ -75,7 +75,7 @@ pub async fn do_recover(state: &State, email: &str) -> Result<(), WebError> {
 	let now = store::now();
 	let pending = state.store.pending_applications(email).await?;
 	if state.store.holder_by_email(email).await?.is_some() {
-		let (hash, sealed) = link_token(state);
+		let (hash, sealed) = crate::intake::link_token(state);
 		state
 			.store
 			.queue_mail(
@@ -92,7 +92,7 @@ pub async fn do_recover(state: &State, email: &str) -> Result<(), WebError> {
 		crate::intake::queue_receipts(state, &pending).await;
 		tracing::info!("recovery: a password-reset e-mail queued");
 	} else if let Some(issuer) = state.store.pending_issuer_name(email).await? {
-		let (hash, sealed) = link_token(state);
+		let (hash, sealed) = crate::intake::link_token(state);
 		state
 			.store
 			.queue_mail(
@@ -111,12 +111,6 @@ pub async fn do_recover(state: &State, email: &str) -> Result<(), WebError> {
 	crate::metrics::event("recovery");
 	state.outbox_wake.notify_one();
 	Ok(())
-}
-
-/// A new link token: its hash for the `links` table, and the token sealed for the outbox.
-fn link_token(state: &State) -> (String, Vec<u8>) {
-	let (token, hash) = secrets::new_token();
-	(hash, state.key.encrypt(token.as_bytes()))
 }
 
 fn reset_form(email: &str, problem: Option<&str>, done: bool) -> Html<String> {

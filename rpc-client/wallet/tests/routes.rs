@@ -1019,22 +1019,17 @@ async fn a_forgotten_password_is_reset_by_e_mail_and_no_one_learns_who_has_a_wal
 	let reset = link_token_in_outbox(&s, "reset").expect("a reset link was mailed");
 
 	// Forged and mistyped links, and a password that is too short, change nothing.
+	let set = |token: &str, password: &str| {
+		form(
+			&format!("/reset/{token}"),
+			"",
+			format!("password={password}&password_again={password}"),
+		)
+	};
 	let forged = "0".repeat(64);
-	let (status, _, _) = s
-		.call(form(
-			&format!("/reset/{forged}"),
-			"",
-			"password=new+password+2&password_again=new+password+2".into(),
-		))
-		.await;
+	let (status, _, _) = s.call(set(&forged, "new+password+2")).await;
 	assert_eq!(status, StatusCode::NOT_FOUND);
-	let (status, page, _) = s
-		.call(form(
-			&format!("/reset/{reset}"),
-			"",
-			"password=short&password_again=short".into(),
-		))
-		.await;
+	let (status, page, _) = s.call(set(&reset, "short")).await;
 	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
 	assert_eq!(
 		s.call(login("old+password+1")).await.0,
@@ -1042,13 +1037,7 @@ async fn a_forgotten_password_is_reset_by_e_mail_and_no_one_learns_who_has_a_wal
 	);
 
 	// The new password: the old one stops working and so does every session.
-	let (status, page, _) = s
-		.call(form(
-			&format!("/reset/{reset}"),
-			"",
-			"password=new+password+2&password_again=new+password+2".into(),
-		))
-		.await;
+	let (status, page, _) = s.call(set(&reset, "new+password+2")).await;
 	assert_eq!(status, StatusCode::OK, "{page}");
 	assert!(page.contains("Your password is changed"), "{page}");
 	assert_eq!(
@@ -1065,13 +1054,7 @@ async fn a_forgotten_password_is_reset_by_e_mail_and_no_one_learns_who_has_a_wal
 		StatusCode::SEE_OTHER
 	);
 	// The link works once.
-	let (status, _, _) = s
-		.call(form(
-			&format!("/reset/{reset}"),
-			"",
-			"password=third+password&password_again=third+password".into(),
-		))
-		.await;
+	let (status, _, _) = s.call(set(&reset, "third+password")).await;
 	assert_eq!(status, StatusCode::GONE);
 
 	// Flooding one address: after the window's recoveries, the same answer and no e-mail.
