@@ -196,11 +196,7 @@ pub async fn exist(
 	bar: &ProgressBar,
 ) -> Result<Vec<bool>, CliError> {
 	let mut found = Vec::with_capacity(ids.len());
-	let chunk_rows = if class_is_legacy {
-		CHECK_CHUNK / 2
-	} else {
-		CHECK_CHUNK
-	};
+	let chunk_rows = chunk_rows(class_is_legacy);
 	for group in ids.chunks(chunk_rows * CHECK_PARALLEL) {
 		let answers = link
 			.call(phases, |client| async move {
@@ -233,6 +229,111 @@ pub async fn exist(
 	Ok(found)
 }
 
+/// What one existence request group found: rows the chain holds, and rows to issue.
+pub struct Checked {
+	/// Rows whose badge the chain holds (an earlier run's).
+	pub held: Vec<usize>,
+	/// Rows to issue.
+	pub todo: Vec<usize>,
+}
+
+/// The rows a round issues, as they come: from the existence check, which goes on while the
+/// first batches are issued, or all at once.
+pub type Rows = tokio::sync::mpsc::Receiver<Result<Checked, CliError>>;
+
+/// All of `todo` at once, for a round that issues rows already checked.
+pub fn rows_now(todo: Vec<usize>) -> Rows {
+	let (sender, receiver) = tokio::sync::mpsc::channel(1);
+	sender
+		.try_send(Ok(Checked {
+			held: Vec::new(),
+			todo,
+		}))
+		.expect("a new channel has room for one");
+	receiver
+}
+
+/// What the existence check of a run needs.
+pub struct Check {
+	/// Its own connection (issuing goes on meanwhile on another).
+	pub link: Link,
+	/// The progress bars.
+	pub phases: Phases,
+	/// Whether the class may hold legacy ids.
+	pub class_is_legacy: bool,
+	/// The class.
+	pub class: u32,
+	/// The rows checked (indices into the plan), with their ids and commitments.
+	pub rows: Vec<usize>,
+	/// The badge id and commitment of each of `rows`.
+	pub ids: Vec<(H256, H256)>,
+	/// The block whose state is asked.
+	pub at: H256,
+	/// The check's bar.
+	pub bar: ProgressBar,
+	/// Bars whose length grows by the rows to issue.
+	pub issue_bars: [ProgressBar; 2],
+}
+
+impl Check {
+	/// Check every row, a group of requests at a time, and send each group's finding to
+	/// `sender` as soon as it is known (so issuing starts after the first group): the seconds
+	/// the check took and its reconnections. A closed `sender` (the round has ended) stops it.
+	pub fn spawn(
+		mut self,
+		sender: tokio::sync::mpsc::Sender<Result<Checked, CliError>>,
+	) -> tokio::task::JoinHandle<(f64, u64)> {
+		tokio::spawn(async move {
+			let started = Instant::now();
+			let group = chunk_rows(self.class_is_legacy) * CHECK_PARALLEL;
+			let mut held_count = 0;
+			for (rows, ids) in self.rows.chunks(group).zip(self.ids.chunks(group)) {
+				let found = exist(
+					&mut self.link,
+					&self.phases,
+					self.class_is_legacy,
+					self.class,
+					ids,
+					self.at,
+					&ProgressBar::hidden(),
+				)
+				.await;
+				let failed = found.is_err();
+				let message = found.map(|found| {
+					let (mut held, mut todo) = (Vec::new(), Vec::new());
+					for (&row, found) in rows.iter().zip(found) {
+						if found {
+							held.push(row);
+						} else {
+							todo.push(row);
+						}
+					}
+					held_count += held.len();
+					for bar in &self.issue_bars {
+						bar.inc_length(todo.len() as u64);
+					}
+					self.bar.inc(rows.len() as u64);
+					Checked { held, todo }
+				});
+				if sender.send(message).await.is_err() || failed {
+					break;
+				}
+			}
+			done(&self.bar, format!("{held_count} already issued"));
+			(started.elapsed().as_secs_f64(), self.link.reconnections)
+		})
+	}
+}
+
+/// Rows per existence request: one id each, or two in a class that may hold legacy ids.
+fn chunk_rows(class_is_legacy: bool) -> usize {
+	if class_is_legacy {
+		CHECK_CHUNK / 2
+	} else {
+		CHECK_CHUNK
+	}
+}
+
 /// What a batch of a round is.
 struct Batch {
 	nonce: u64,
@@ -248,6 +349,8 @@ struct Batch {
 pub struct RoundEnd {
 	/// Rows recorded as issued.
 	pub issued: usize,
+	/// Rows the existence check found on chain, recorded as already issued.
+	pub already: usize,
 	/// Rows whose batch was included (or whose nonce was used) without issuing them.
 	pub missed: Vec<usize>,
 	/// Whether the run was interrupted (rows not submitted are in neither list).
@@ -290,27 +393,24 @@ pub struct Issuer<'a> {
 }
 
 impl Issuer<'_> {
-	/// Issue the rows `todo` (indices into the plan), from the signer's next nonce on: sign,
-	/// submit with up to [`Issuer::window`] batches in flight, and record every row whose badge
-	/// is final.
-	pub async fn round(&mut self, todo: Vec<usize>) -> Result<RoundEnd, CliError> {
+	/// Issue the rows of `source` (indices into the plan) as they come, from the signer's next
+	/// nonce on: sign, submit with up to [`Issuer::window`] batches in flight, and record every
+	/// row whose badge is final (and, as already issued, the rows `source` found on chain).
+	pub async fn round(&mut self, mut source: Rows) -> Result<RoundEnd, CliError> {
 		let account = account_of(self.key);
 		let first = self
 			.link
 			.call(self.phases, |c| async move { c.next_nonce(&account).await })
 			.await?;
 		let head_kind = self.head;
-		let chunks: Vec<Vec<usize>> = todo
-			.chunks(self.batch_size)
-			.map(<[usize]>::to_vec)
-			.collect();
-		let total = chunks.len();
-		let mut produced = derive_specs(self.plan, chunks);
+		let (rows_to_derive, mut produced) = derive_specs(self.batch_size);
+		let mut rows_to_derive = Some(rows_to_derive);
+		let mut derived_all = false;
 
-		let mut batches: Vec<Batch> = Vec::with_capacity(total);
+		let mut batches: Vec<Batch> = Vec::new();
 		let (mut next_submit, mut settled) = (0usize, 0usize);
 		let mut in_flight = FuturesUnordered::new();
-		let (mut issued, mut missed) = (0usize, Vec::new());
+		let (mut issued, mut already, mut missed) = (0usize, 0usize, Vec::new());
 		let mut ticker = tokio::time::interval(POLL);
 		ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 		let (mut moved, mut resubmitted) = (Instant::now(), false);
@@ -320,7 +420,9 @@ impl Issuer<'_> {
 		let mut paused_until = Instant::now();
 		let interrupts = self.interrupts.clone();
 		loop {
-			if settled == total || (stopping && in_flight.is_empty() && settled >= next_submit) {
+			if (derived_all && settled == batches.len())
+				|| (stopping && in_flight.is_empty() && settled >= next_submit)
+			{
 				break;
 			}
 			while !stopping
@@ -336,7 +438,27 @@ impl Issuer<'_> {
 				next_submit += 1;
 			}
 			tokio::select! {
-				Some(ready) = produced.recv(), if batches.len() < total && !stopping => {
+				checked = source.recv(), if rows_to_derive.is_some() && !stopping => match checked {
+					Some(Ok(Checked { held, todo })) => {
+						// Issued by an earlier, interrupted run: recorded again.
+						self.results
+							.append(held.iter().map(|&i| &self.plan[i].record), "already_issued")?;
+						already += held.len();
+						let seeds = todo.iter().map(|&i| (i, self.plan[i].seed)).collect();
+						if let Some(rows) = &rows_to_derive {
+							// The deriving thread ends only once this sender is dropped.
+							let _ = rows.send(seeds);
+						}
+					}
+					Some(Err(e)) => return Err(e),
+					// Every row has come: the last batch may be short.
+					None => rows_to_derive = None,
+				},
+				ready = produced.recv(), if !derived_all && !stopping => {
+					let Some(ready) = ready else {
+						derived_all = true;
+						continue;
+					};
 					let mut ready = vec![ready];
 					while let Ok(more) = produced.try_recv() {
 						ready.push(more);
@@ -430,6 +552,7 @@ impl Issuer<'_> {
 		}
 		Ok(RoundEnd {
 			issued,
+			already,
 			missed,
 			interrupted: stopping,
 		})
@@ -540,24 +663,36 @@ fn spec_of(seed: &SpecSeed) -> BadgeSpec {
 	badge_spec(seed.commitment, &claim, seed.expires, seed.evidence)
 }
 
-/// The badge specs of each chunk of rows, derived on threads of their own (a claim key's public
-/// key is a scalar multiplication) a few batches ahead of signing, in order.
-fn derive_specs(
-	plan: &[Planned],
-	chunks: Vec<Vec<usize>>,
-) -> tokio::sync::mpsc::Receiver<(Vec<usize>, Vec<BadgeSpec>)> {
+/// Rows (with their spec seeds) sent to [`derive_specs`].
+type SeedRows = Vec<(usize, SpecSeed)>;
+
+/// A batch's rows with their badge specs, from [`derive_specs`].
+type Derived = tokio::sync::mpsc::Receiver<(Vec<usize>, Vec<BadgeSpec>)>;
+
+/// Batches of `batch_size` rows, in the order the rows are sent, with their badge specs derived
+/// on threads of their own (a claim key's public key is a scalar multiplication) a few batches
+/// ahead of signing. The last batch, short, comes once the sender is dropped.
+fn derive_specs(batch_size: usize) -> (std::sync::mpsc::Sender<SeedRows>, Derived) {
+	let (rows_in, rows) = std::sync::mpsc::channel::<SeedRows>();
 	let (sender, receiver) = tokio::sync::mpsc::channel(DERIVED_AHEAD);
-	let inputs: Vec<Vec<SpecSeed>> = chunks
-		.iter()
-		.map(|rows| rows.iter().map(|&r| plan[r].seed).collect())
-		.collect();
 	std::thread::spawn(move || {
-		for (rows, planned) in chunks.into_iter().zip(inputs) {
-			let specs = super::par_map(&planned, spec_of);
-			if sender.blocking_send((rows, specs)).is_err() {
+		let mut pending: SeedRows = Vec::new();
+		loop {
+			let more = rows.recv().ok();
+			let last = more.is_none();
+			pending.extend(more.into_iter().flatten());
+			while pending.len() >= batch_size || (last && !pending.is_empty()) {
+				let batch: SeedRows = pending.drain(..pending.len().min(batch_size)).collect();
+				let (rows, seeds): (Vec<usize>, Vec<SpecSeed>) = batch.into_iter().unzip();
+				let specs = super::par_map(&seeds, spec_of);
+				if sender.blocking_send((rows, specs)).is_err() {
+					return;
+				}
+			}
+			if last {
 				return;
 			}
 		}
 	});
-	receiver
+	(rows_in, receiver)
 }

@@ -8,7 +8,8 @@
 //!
 //! A run goes through phases, each with its progress bar: reading the file, planning every
 //! row's badge, checking which the chain holds already (many per request), issuing (batches
-//! signed with consecutive nonces, many in flight) and recording each badge once final. A lost
+//! signed with consecutive nonces, many in flight; it starts with the first rows checked, while
+//! the check goes on) and recording each badge once final. A lost
 //! connection or a restarted node is tried again with back-off; an interrupted run is resumed
 //! by running the same command ([`chain`]).
 
@@ -90,7 +91,8 @@ struct Issued {
 	already: usize,
 	interrupted: bool,
 	reconnections: u64,
-	/// Seconds spent connecting and checking the chain, then issuing.
+	/// Seconds spent connecting and checking the chain, and issuing (the two overlap: issuing
+	/// starts once the first rows are checked).
 	checking: f64,
 	issuing: f64,
 }
@@ -280,29 +282,33 @@ async fn issue(
 		})
 		.await?
 		.block;
-	let bar = phases.bar("check", unrecorded.len() as u64, "badges");
+	// The check goes on, on a connection of its own, while the first rows it clears are issued.
+	let check_bar = phases.bar("check", unrecorded.len() as u64, "badges");
+	let submitted_bar = phases.bar("submit", 0, "badges");
+	let final_bar = phases.bar("final", 0, "badges");
 	let ids: Vec<(H256, H256)> = unrecorded
 		.iter()
 		.map(|&i| (plan[i].id, plan[i].seed.commitment))
 		.collect();
-	let held = chain::exist(&mut link, phases, class_is_legacy, class, &ids, at, &bar).await?;
-	let (mut already, mut todo) = (Vec::new(), Vec::new());
-	for (i, held) in unrecorded.into_iter().zip(held) {
-		if held {
-			already.push(i);
-		} else {
-			todo.push(i);
-		}
+	let (checked, source) = tokio::sync::mpsc::channel(4);
+	let setup = checking.elapsed().as_secs_f64();
+	let check = chain::Check {
+		link: Link::connect(ctx.url(), patience, patience).await?,
+		phases: phases.clone(),
+		class_is_legacy,
+		class,
+		rows: unrecorded,
+		ids,
+		at,
+		bar: check_bar,
+		issue_bars: [submitted_bar.clone(), final_bar.clone()],
 	}
-	// Issued by an earlier, interrupted run: record them again.
-	results.append(already.iter().map(|&i| &plan[i].record), "already_issued")?;
-	done(&bar, format!("{} already issued", already.len()));
+	.spawn(checked);
 
-	let checking = checking.elapsed().as_secs_f64();
 	let issuing = Instant::now();
 	let mut issuer = Issuer {
-		submitted_bar: phases.bar("submit", todo.len() as u64, "badges"),
-		final_bar: phases.bar("final", todo.len() as u64, "badges"),
+		submitted_bar,
+		final_bar,
 		link: &mut link,
 		phases,
 		key: &key.pair,
@@ -316,11 +322,17 @@ async fn issue(
 		interrupts: interrupts.clone(),
 		class_is_legacy,
 	};
-	let (mut issued, mut already_count) = (0, already.len());
+	let mut source = Some(source);
+	let mut todo = Vec::new();
+	let (mut issued, mut already_count) = (0, 0);
 	let mut interrupted = false;
-	while !todo.is_empty() {
-		let end = issuer.round(std::mem::take(&mut todo)).await?;
+	while source.is_some() || !todo.is_empty() {
+		let rows = source
+			.take()
+			.unwrap_or_else(|| chain::rows_now(std::mem::take(&mut todo)));
+		let end = issuer.round(rows).await?;
 		issued += end.issued;
+		already_count += end.already;
 		if end.interrupted {
 			interrupted = true;
 			break;
@@ -355,13 +367,23 @@ async fn issue(
 		todo = again;
 	}
 	issuer.finish();
+	let issuing = issuing.elapsed().as_secs_f64();
+	let (checking, check_reconnections) = if interrupted {
+		// The check may not have come to its end.
+		check.abort();
+		(checking.elapsed().as_secs_f64(), 0)
+	} else {
+		// Every row was checked: the round read the check's findings to their end.
+		let (seconds, reconnections) = check.await.map_err(|e| CliError::Node(e.to_string()))?;
+		(setup + seconds, reconnections)
+	};
 	Ok(Issued {
 		issued,
 		already: already_count,
 		interrupted,
-		reconnections: link.reconnections,
+		reconnections: link.reconnections + check_reconnections,
 		checking,
-		issuing: issuing.elapsed().as_secs_f64(),
+		issuing,
 	})
 }
 

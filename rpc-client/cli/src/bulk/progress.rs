@@ -5,6 +5,7 @@ use std::time::Duration;
 
 /// The bars of a run, drawn on standard error (nothing is drawn with `--json` or when standard
 /// error is not a terminal; notes then go to standard error as plain lines).
+#[derive(Clone)]
 pub struct Phases {
 	multi: MultiProgress,
 }
