@@ -120,6 +120,8 @@ pub struct Wallet {
 	env: Vec<(String, String)>,
 	/// Its port on 127.0.0.1.
 	pub port: u16,
+	/// Its operations listener's port on 127.0.0.1 (`/health`, `/metrics`).
+	pub ops_port: u16,
 	/// The issuer API token made before it started.
 	pub issuer_token: String,
 	/// Its data directory (SQLite file, server key).
@@ -138,6 +140,7 @@ impl Wallet {
 		issuer: &str,
 	) -> Wallet {
 		let port = crate::free_port();
+		let ops_port = crate::free_port();
 		let mut vars = vec![
 			(
 				"WALLET_DATA_DIR".to_string(),
@@ -146,6 +149,7 @@ impl Wallet {
 			("WALLET_NODE_URL".into(), node_url.into()),
 			("WALLET_SMTP_URL".into(), smtp_url.into()),
 			("WALLET_LISTEN".into(), format!("127.0.0.1:{port}")),
+			("WALLET_OPS_LISTEN".into(), format!("127.0.0.1:{ops_port}")),
 			("WALLET_BASE_URL".into(), format!("http://127.0.0.1:{port}")),
 			// Status lists rebuilt after 2 s instead of 30: tests see a revocation soon.
 			("WALLET_STATUS_LIST_REFRESH".into(), "2".into()),
@@ -182,6 +186,7 @@ impl Wallet {
 			child,
 			env: vars,
 			port,
+			ops_port,
 			issuer_token,
 			data_dir: data_dir.to_path_buf(),
 		}
@@ -190,6 +195,11 @@ impl Wallet {
 	/// `http://127.0.0.1:PORT`.
 	pub fn url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	/// `http://127.0.0.1:OPS_PORT`, where `/health` and `/metrics` are served.
+	pub fn ops_url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.ops_port)
 	}
 
 	/// `badge-wallet ARGS` run with this service's settings (for admin commands); its stdout.

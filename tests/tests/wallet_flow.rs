@@ -40,7 +40,7 @@ fn the_service_stops_cleanly_on_sigterm() {
 	let node_url = format!("ws://{}", closed.local_addr().unwrap());
 	drop(closed);
 	let mut wallet = Wallet::start(dir.path(), None, &node_url, "", "Digital Agency");
-	let health = http("GET", &format!("{}/health", wallet.url()), &[], "");
+	let health = http("GET", &format!("{}/health", wallet.ops_url()), &[], "");
 	assert_eq!(health.status, 200, "{}", health.body);
 	let status = wallet
 		.terminate(Duration::from_secs(10))
@@ -105,7 +105,7 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 		&smtp.url(),
 		"Digital Agency",
 	);
-	let health = http("GET", &format!("{}/health", wallet.url()), &[], "");
+	let health = http("GET", &format!("{}/health", wallet.ops_url()), &[], "");
 	assert_eq!(health.status, 200, "{health:?}");
 	assert_eq!(
 		data.path().join("wallet.db").exists(),
@@ -680,7 +680,7 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 
 	// Metrics count what happened; the log is JSON lines naming routes, never tokens or
 	// addresses.
-	let metrics = http("GET", &format!("{}/metrics", wallet.url()), &[], "");
+	let metrics = http("GET", &format!("{}/metrics", wallet.ops_url()), &[], "");
 	for line in [
 		// The first receipt, and the retried one of step 6b.
 		r#"wallet_events_total{event="badge_received"} 2"#,

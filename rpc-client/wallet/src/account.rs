@@ -4,7 +4,7 @@
 use crate::{
 	i18n::tr,
 	pages::{cookie_token, session, LOGIN_ATTEMPTS},
-	secrets::{self, token_hash},
+	secrets::token_hash,
 	store::Holder,
 	web::{PageError, WebError},
 	State,
@@ -90,7 +90,11 @@ async fn confirmed(
 			StatusCode::TOO_MANY_REQUESTS,
 		)));
 	}
-	if !secrets::check_password(&form.password, &holder.password_hash) {
+	if !state
+		.passwords
+		.check(&form.password, &holder.password_hash)
+		.await?
+	{
 		return Ok(Err(account_page(
 			&holder,
 			&csrf,
@@ -114,7 +118,10 @@ pub(crate) async fn export_key(
 	};
 	let seed = state
 		.key
-		.decrypt(&holder.key_enc)
+		.open(
+			&holder.key_enc,
+			&crate::secrets::Context::HolderKey(&holder.account),
+		)
 		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
 	tracing::info!(account = %holder.account, "holder exported their key");
 	crate::metrics::event("key_exported");
@@ -161,6 +168,10 @@ pub(crate) async fn delete(
 		));
 	}
 	state.store.delete_holder(&holder).await?;
+	// The links in e-mails the outbox folder still holds die with the account.
+	if let Err(e) = state.mailer.forget(&holder.email).await {
+		tracing::warn!(error = %e, "outbox files of a deleted account could not all be deleted");
+	}
 	if let Some(token) = cookie_token(&headers) {
 		// Already gone with the holder's sessions; harmless if so.
 		state.store.delete_session(&token_hash(&token)).await?;

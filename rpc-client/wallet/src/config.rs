@@ -12,6 +12,9 @@ use std::path::PathBuf;
 pub struct Config {
 	/// Address to listen on (`WALLET_LISTEN`).
 	pub listen: String,
+	/// Address of the operations listener, serving `/health` and `/metrics` to monitoring only
+	/// (`WALLET_OPS_LISTEN`); empty: none. Neither is served on `listen`.
+	pub ops_listen: String,
 	/// Public URL of the service, used in e-mailed links (`WALLET_BASE_URL`).
 	pub base_url: String,
 	/// The chain node's RPC URL (`WALLET_NODE_URL`).
@@ -59,6 +62,7 @@ impl Default for Config {
 	fn default() -> Self {
 		Config {
 			listen: "127.0.0.1:8080".into(),
+			ops_listen: "127.0.0.1:9617".into(),
 			base_url: "http://127.0.0.1:8080".into(),
 			node_url: "ws://127.0.0.1:9944".into(),
 			data_dir: PathBuf::from("wallet-data"),
@@ -98,6 +102,9 @@ impl Config {
 	pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) {
 		if let Some(v) = var("WALLET_LISTEN") {
 			self.listen = v;
+		}
+		if let Some(v) = var("WALLET_OPS_LISTEN") {
+			self.ops_listen = v;
 		}
 		if let Some(v) = var("WALLET_BASE_URL") {
 			self.base_url = v;

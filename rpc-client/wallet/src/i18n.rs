@@ -490,6 +490,14 @@ pub const JA: &[(&str, &str)] = &[
 	),
 	("The password is wrong.", "パスワードが違います。"),
 	(
+		"This took too long and was stopped. Try again in a few minutes.",
+		"時間がかかりすぎたため中断しました。数分後にもう一度お試しください。",
+	),
+	(
+		"The service is busy right now. Try again in a moment.",
+		"ただいま混み合っています。少し待ってからもう一度お試しください。",
+	),
+	(
 		"Tick the box to confirm that you want to delete your wallet.",
 		"ウォレットを削除するには、確認のチェックを入れてください。",
 	),

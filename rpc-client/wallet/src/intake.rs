@@ -242,11 +242,15 @@ async fn check_credentials(
 	Ok(())
 }
 
-/// A new link token: the SHA-256 the `links` table keeps, and the token sealed with the server
-/// key for the outbox until its e-mail is sent.
-pub(crate) fn link_token(state: &State) -> (String, Vec<u8>) {
+/// A new link token for an e-mail to `email`: the SHA-256 the `links` table keeps, and the
+/// token sealed with the server key (bound to that address) for the outbox until its e-mail is
+/// sent.
+pub(crate) fn link_token(state: &State, email: &str) -> (String, Vec<u8>) {
 	let (token, hash) = secrets::new_token();
-	(hash, state.key.encrypt(token.as_bytes()))
+	let sealed = state
+		.key
+		.seal(token.as_bytes(), &secrets::Context::MailLink(email));
+	(hash, sealed)
 }
 
 /// When a receipt link made at `now` stops working.
@@ -262,7 +266,7 @@ pub async fn queue_receipts(state: &State, applications: &[crate::store::Applica
 	let expires = receipt_link_expiry(state, crate::store::now());
 	let mut queued = 0;
 	for application in applications {
-		let (token_hash, token_enc) = link_token(state);
+		let (token_hash, token_enc) = link_token(state, &application.email);
 		let outcome = state
 			.store
 			.queue_mail(
@@ -297,11 +301,14 @@ async fn record(
 		.iter()
 		.flatten()
 		.map(|row| {
-			let (token_hash, token_enc) = link_token(state);
+			let (token_hash, token_enc) = link_token(state, &row.email);
 			NewIntake {
 				email: row.email.clone(),
 				badge_id: row.badge_id.clone(),
-				claim_enc: state.key.encrypt(row.claim_secret.as_bytes()),
+				claim_enc: state.key.seal(
+					row.claim_secret.as_bytes(),
+					&secrets::Context::ClaimSecret(&row.badge_id),
+				),
 				credential: row.credential_text.clone(),
 				lang: row.lang.code().to_string(),
 				token_hash,

@@ -132,7 +132,7 @@ pub(crate) async fn setup(
 		.set_staff_password(
 			&token_hash(&token),
 			&link.email,
-			&secrets::hash_password(&form.password),
+			&state.passwords.hash(&form.password).await?,
 		)
 		.await?
 	{
@@ -176,7 +176,8 @@ pub(crate) async fn login(
 		&format!("staff-login:{email}"),
 		&form.password,
 		stored,
-	);
+	)
+	.await;
 	let (Some(staff), None) = (staff.as_ref(), refused.as_ref()) else {
 		let (status, problem) = refused.expect("no member is a refusal");
 		return Ok(login_form(status, &email, Some(problem)));

@@ -41,6 +41,7 @@ pub mod mail;
 pub mod metrics;
 pub mod outbox;
 pub mod pages;
+pub mod passwords;
 pub mod prune;
 pub mod recover;
 pub mod secrets;
@@ -52,6 +53,39 @@ pub mod web;
 
 use badge_client::BadgeClient;
 use tokio::sync::Mutex;
+
+/// Seal again, bound to its row, every value sealed before values were bound (once; see
+/// migration 6). A value the server key does not open stops the start: the key is not the one
+/// the data was sealed with.
+async fn reseal_with_context(store: &store::Store, key: &secrets::ServerKey) -> Result<(), String> {
+	let done = store
+		.reseal_once("reseal_with_context", |value| -> Result<Vec<u8>, String> {
+			let context = match value.kind {
+				store::SealedKind::HolderKey => secrets::Context::HolderKey(&value.owner),
+				store::SealedKind::ClaimSecret => secrets::Context::ClaimSecret(&value.owner),
+				store::SealedKind::MailLink => secrets::Context::MailLink(&value.owner),
+			};
+			// Bound already (written since): kept.
+			if key.open(&value.sealed, &context).is_ok() {
+				return Ok(value.sealed.clone());
+			}
+			let plain = key.open_unbound(&value.sealed).map_err(|_| {
+				format!(
+					"the server key does not open the sealed {:?} of {}: start with the server \
+					 key this database was written with",
+					value.kind, value.owner
+				)
+			})?;
+			Ok(key.seal(&plain, &context))
+		})
+		.await
+		.map_err(|e| e.to_string())?;
+	if let Some(count) = done {
+		let count = count?;
+		tracing::info!(count, "sealed values bound to their rows");
+	}
+	Ok(())
+}
 
 /// What every request handler shares.
 pub struct State {
@@ -67,8 +101,12 @@ pub struct State {
 	pub key: secrets::ServerKey,
 	/// Rate limits (logins per address).
 	pub limiter: limits::Limiter,
+	/// Password hashing, bounded.
+	pub passwords: passwords::Passwords,
 	/// The chain connection, made on first use and remade after it fails.
-	client: Mutex<Option<BadgeClient>>,
+	client: std::sync::Mutex<Option<BadgeClient>>,
+	/// Held by the one request connecting to the chain; when the last try failed.
+	connecting: Mutex<Option<std::time::Instant>>,
 	/// When the chain last vouched for each served credential (by blake2-256 of its text).
 	vouched: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::time::Instant>>,
 	/// The key signing the status lists issuers delegate to this service.
@@ -76,6 +114,12 @@ pub struct State {
 	/// Status lists served recently.
 	status_lists: status::ListCache,
 }
+
+/// How long connecting to the chain node may take before the request is answered 503.
+pub const CHAIN_CONNECT: std::time::Duration = std::time::Duration::from_secs(2);
+/// After a failed connection, requests are answered 503 at once for this long (no storm of
+/// connections to a node that is down).
+const CHAIN_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How long a credential the chain vouched for is served without asking again.
 const VOUCHED_FOR: std::time::Duration = std::time::Duration::from_secs(60);
@@ -100,7 +144,9 @@ impl State {
 			status_signer,
 			status_lists: Default::default(),
 			limiter: limits::Limiter::default(),
-			client: Mutex::new(None),
+			passwords: passwords::Passwords::for_this_machine(),
+			client: std::sync::Mutex::new(None),
+			connecting: Mutex::new(None),
 			vouched: Default::default(),
 		}
 	}
@@ -130,37 +176,85 @@ impl State {
 			.await
 			.map_err(|e| e.to_string())?;
 		let key = secrets::ServerKey::load_or_create(&config.server_key_file())?;
+		reseal_with_context(&store, &key).await?;
 		let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.outbox())?;
 		let status_signer = status::StatusSigner::load_or_create(&config.status_key_file())?;
 		Ok(State::new(config, store, mailer, key, status_signer))
 	}
 
-	/// A connection to the chain node (connecting if there is none).
+	/// A connection to the chain node, connecting if there is none. It fails fast: one request
+	/// connects while the others wait for it, all for at most [`CHAIN_CONNECT`]; after a failure
+	/// every request is answered at once for [`CHAIN_RETRY_AFTER`].
 	pub async fn client(&self) -> Result<BadgeClient, badge_client::Error> {
-		let mut slot = self.client.lock().await;
-		if let Some(client) = slot.as_ref() {
-			return Ok(client.clone());
+		if let Some(client) = self.connected() {
+			return Ok(client);
 		}
-		let client = BadgeClient::connect(&self.config.node_url).await?;
-		*slot = Some(client.clone());
-		Ok(client)
+		let url = &self.config.node_url;
+		let unreachable = |reason: String| badge_client::Error::Unreachable {
+			url: url.clone(),
+			reason,
+		};
+		let deadline = tokio::time::Instant::now() + CHAIN_CONNECT;
+		let mut failed_at = tokio::time::timeout_at(deadline, self.connecting.lock())
+			.await
+			.map_err(|_| unreachable("another request is still connecting".into()))?;
+		if let Some(client) = self.connected() {
+			return Ok(client);
+		}
+		if failed_at.is_some_and(|at| at.elapsed() < CHAIN_RETRY_AFTER) {
+			return Err(unreachable("the last try failed moments ago".into()));
+		}
+		let connected = tokio::time::timeout_at(deadline, BadgeClient::connect(url))
+			.await
+			.unwrap_or_else(|_| {
+				Err(unreachable(format!(
+					"no answer within {} s",
+					CHAIN_CONNECT.as_secs()
+				)))
+			});
+		match connected {
+			Ok(client) => {
+				*failed_at = None;
+				*self.client.lock().unwrap_or_else(|e| e.into_inner()) = Some(client.clone());
+				Ok(client)
+			}
+			Err(e) => {
+				*failed_at = Some(std::time::Instant::now());
+				Err(e)
+			}
+		}
 	}
 
-	/// The custodial chain key of `holder`, unsealed with the server key.
+	fn connected(&self) -> Option<BadgeClient> {
+		self.client
+			.lock()
+			.unwrap_or_else(|e| e.into_inner())
+			.clone()
+	}
+
+	/// The custodial chain key of `holder`, unsealed with the server key (and refused unless
+	/// it is the key of the holder's own account).
 	pub fn holder_key(
 		&self,
 		holder: &store::Holder,
 	) -> Result<badge_client::Keypair, secrets::DecryptError> {
 		let seed: [u8; 32] = self
 			.key
-			.decrypt(&holder.key_enc)?
+			.open(
+				&holder.key_enc,
+				&secrets::Context::HolderKey(&holder.account),
+			)?
 			.try_into()
 			.map_err(|_| secrets::DecryptError)?;
-		Ok(secrets::holder_key(seed))
+		let pair = secrets::holder_key(seed);
+		if badge_client::account_of(&pair).to_string() != holder.account {
+			return Err(secrets::DecryptError);
+		}
+		Ok(pair)
 	}
 
 	/// Drop the chain connection so the next request reconnects.
 	pub async fn forget_client(&self) {
-		*self.client.lock().await = None;
+		*self.client.lock().unwrap_or_else(|e| e.into_inner()) = None;
 	}
 }

@@ -12,7 +12,7 @@ pub enum Mailer {
 	/// An SMTP server.
 	Smtp(AsyncSmtpTransport<Tokio1Executor>),
 	/// `.eml` files in a folder.
-	Outbox(AsyncFileTransport<Tokio1Executor>),
+	Outbox(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
 }
 
 /// What sending can fail with.
@@ -53,7 +53,10 @@ impl Mailer {
 			None => {
 				std::fs::create_dir_all(outbox)
 					.map_err(|e| format!("cannot create {}: {e}", outbox.display()))?;
-				Ok(Mailer::Outbox(AsyncFileTransport::new(outbox)))
+				Ok(Mailer::Outbox(
+					AsyncFileTransport::new(outbox),
+					outbox.to_path_buf(),
+				))
 			}
 		}
 	}
@@ -95,7 +98,7 @@ impl Mailer {
 				.await
 				.map(|_| ())
 				.map_err(|e| MailError::Send(e.to_string())),
-			Mailer::Outbox(outbox) => outbox
+			Mailer::Outbox(outbox, _) => outbox
 				.send(message)
 				.await
 				.map(|_| ())
@@ -105,5 +108,37 @@ impl Mailer {
 			crate::metrics::event("mail_sent");
 		}
 		sent
+	}
+
+	/// Delete the outbox files addressed to `address` (their links must not outlive a deleted
+	/// account): how many. Sent SMTP mail is out of reach; nothing to do.
+	pub async fn forget(&self, address: &str) -> std::io::Result<usize> {
+		let Mailer::Outbox(_, folder) = self else {
+			return Ok(0);
+		};
+		let (folder, address) = (folder.clone(), address.to_ascii_lowercase());
+		tokio::task::spawn_blocking(move || {
+			let mut deleted = 0;
+			for entry in std::fs::read_dir(&folder)? {
+				let path = entry?.path();
+				if path.extension().is_none_or(|e| e != "eml") {
+					continue;
+				}
+				let text = std::fs::read_to_string(&path)?;
+				let headers = text.split("\r\n\r\n").next().unwrap_or_default();
+				let to_them = headers.lines().any(|line| {
+					line.len() > 3
+						&& line[..3].eq_ignore_ascii_case("to:")
+						&& line[3..].to_ascii_lowercase().contains(&address)
+				});
+				if to_them {
+					std::fs::remove_file(&path)?;
+					deleted += 1;
+				}
+			}
+			Ok(deleted)
+		})
+		.await
+		.map_err(std::io::Error::other)?
 	}
 }

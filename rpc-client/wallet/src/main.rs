@@ -132,6 +132,20 @@ async fn serve(config: Config) -> Result<(), String> {
 	tokio::spawn(badge_wallet::indexer::run(state.clone()));
 	tokio::spawn(badge_wallet::outbox::run(state.clone()));
 	tokio::spawn(badge_wallet::prune::run(state.clone()));
+	if !state.config.ops_listen.is_empty() {
+		let ops_listen = state.config.ops_listen.clone();
+		let ops = tokio::net::TcpListener::bind(&ops_listen)
+			.await
+			.map_err(|e| format!("cannot listen on {ops_listen} (ops_listen): {e}"))?;
+		let ops_addr = ops.local_addr().map_err(|e| e.to_string())?;
+		let router = web::ops_router(state.clone());
+		tokio::spawn(async move {
+			if let Err(e) = axum::serve(ops, router).await {
+				tracing::error!(error = %e, "the operations listener stopped");
+			}
+		});
+		tracing::info!(addr = %ops_addr, "health and metrics listening");
+	}
 	tracing::info!(%addr, base_url = %state.config.base_url, node = %state.config.node_url, "wallet service listening");
 	axum::serve(
 		listener,

@@ -130,7 +130,10 @@ async fn compose(state: &State, queued: &QueuedMail, now: i64) -> Result<Mail, U
 	}
 	let token = state
 		.key
-		.decrypt(&queued.token_enc)
+		.open(
+			&queued.token_enc,
+			&crate::secrets::Context::MailLink(&queued.email),
+		)
 		.ok()
 		.and_then(|t| String::from_utf8(t).ok())
 		.ok_or(Undeliverable::Sealed)?;

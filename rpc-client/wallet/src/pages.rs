@@ -105,10 +105,11 @@ pub struct LoginForm {
 	pub(crate) password: String,
 }
 
-/// Why a login is refused, if it is: too many attempts for `limit_key`, or a wrong address or
-/// password (one answer for both; an unknown address, `stored` = `None`, is checked against a
-/// decoy hash so that it takes as long as a wrong password).
-pub(crate) fn login_refusal(
+/// Why a login is refused, if it is: too many attempts for `limit_key`, too many password
+/// checks waiting, or a wrong address or password (one answer for both; an unknown address,
+/// `stored` = `None`, is checked against a decoy hash so that it takes as long as a wrong
+/// password).
+pub(crate) async fn login_refusal(
 	state: &State,
 	limit_key: &str,
 	password: &str,
@@ -121,7 +122,16 @@ pub(crate) fn login_refusal(
 			tr("Too many attempts for this address. Wait 15 minutes and try again."),
 		));
 	}
-	let matches = secrets::check_password(password, stored.unwrap_or(decoy_hash()));
+	let Ok(matches) = state
+		.passwords
+		.check(password, stored.unwrap_or(decoy_hash()))
+		.await
+	else {
+		return Some((
+			StatusCode::SERVICE_UNAVAILABLE,
+			tr("The service is busy right now. Try again in a moment."),
+		));
+	};
 	if stored.is_none() || !matches {
 		crate::metrics::event("login_failed");
 		return Some((
@@ -146,7 +156,7 @@ pub(crate) async fn login(
 	let email = badge_client::recipient::fold_email(&form.email);
 	let holder = state.store.holder_by_email(&email).await?;
 	let stored = holder.as_ref().map(|h| h.password_hash.as_str());
-	let refused = login_refusal(&state, &format!("login:{email}"), &form.password, stored);
+	let refused = login_refusal(&state, &format!("login:{email}"), &form.password, stored).await;
 	let (Some(holder), None) = (holder.as_ref(), refused.as_ref()) else {
 		let (status, problem) = refused.expect("no holder is a refusal");
 		return Ok((status, login_form(&email, Some(&problem))).into_response());
@@ -300,7 +310,7 @@ pub(crate) async fn set_disclosure(
 		.holder_key(&holder)
 		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
 	let client = on_chain(&state, state.client()).await?;
-	on_chain(
+	crate::web::on_chain_final(
 		&state,
 		client.set_disclosure(&key, badge, disclosure, Wait::Finalized),
 	)

@@ -10,7 +10,7 @@
 
 use crate::{
 	i18n::{self, tr},
-	secrets::{self, token_hash},
+	secrets::token_hash,
 	store::{self, MailKind},
 	web::{live_link, password_problem, PageError, WebError, MAX_PASSWORD, MIN_PASSWORD},
 	State,
@@ -75,7 +75,7 @@ pub async fn do_recover(state: &State, email: &str) -> Result<(), WebError> {
 	let now = store::now();
 	let pending = state.store.pending_applications(email).await?;
 	if state.store.holder_by_email(email).await?.is_some() {
-		let (hash, sealed) = crate::intake::link_token(state);
+		let (hash, sealed) = crate::intake::link_token(state, email);
 		state
 			.store
 			.queue_mail(
@@ -92,7 +92,7 @@ pub async fn do_recover(state: &State, email: &str) -> Result<(), WebError> {
 		crate::intake::queue_receipts(state, &pending).await;
 		tracing::info!("recovery: a password-reset e-mail queued");
 	} else if let Some(issuer) = state.store.pending_issuer_name(email).await? {
-		let (hash, sealed) = crate::intake::link_token(state);
+		let (hash, sealed) = crate::intake::link_token(state, email);
 		state
 			.store
 			.queue_mail(
@@ -159,7 +159,7 @@ pub(crate) async fn reset(
 		)
 			.into_response());
 	}
-	let hash = secrets::hash_password(&form.password);
+	let hash = state.passwords.hash(&form.password).await?;
 	if !state
 		.store
 		.reset_password(&token_hash(&token), &link.email, &hash)

@@ -6,7 +6,7 @@ use argon2::{
 	Argon2,
 };
 use chacha20poly1305::{
-	aead::{Aead, KeyInit},
+	aead::{Aead, KeyInit, Payload},
 	XChaCha20Poly1305, XNonce,
 };
 use sha2::{Digest, Sha256};
@@ -54,20 +54,52 @@ impl ServerKey {
 		.map(ServerKey::new)
 	}
 
-	/// Nonce and ciphertext of `plain`.
-	pub fn encrypt(&self, plain: &[u8]) -> Vec<u8> {
+	/// `plain` sealed and bound to `context`: the format byte, a fresh nonce, and the
+	/// ciphertext whose tag covers the context, so that a sealed value copied into another row
+	/// (another holder's, another application's, another e-mail's) does not open there.
+	pub fn seal(&self, plain: &[u8], context: &Context) -> Vec<u8> {
 		let nonce = random::<24>();
-		let mut out = nonce.to_vec();
+		let aad = context.bytes();
+		let mut out = vec![SEALED_WITH_CONTEXT];
+		out.extend_from_slice(&nonce);
 		out.extend(
 			self.0
-				.encrypt(XNonce::from_slice(&nonce), plain)
+				.encrypt(
+					XNonce::from_slice(&nonce),
+					Payload {
+						msg: plain,
+						aad: &aad,
+					},
+				)
 				.expect("encryption of a short message cannot fail"),
 		);
 		out
 	}
 
-	/// The plaintext of what [`ServerKey::encrypt`] made.
-	pub fn decrypt(&self, sealed: &[u8]) -> Result<Vec<u8>, DecryptError> {
+	/// The plaintext of what [`ServerKey::seal`] made for this `context`.
+	pub fn open(&self, sealed: &[u8], context: &Context) -> Result<Vec<u8>, DecryptError> {
+		let Some((&SEALED_WITH_CONTEXT, rest)) = sealed.split_first() else {
+			return Err(DecryptError);
+		};
+		if rest.len() < 24 {
+			return Err(DecryptError);
+		}
+		let (nonce, cipher) = rest.split_at(24);
+		let aad = context.bytes();
+		self.0
+			.decrypt(
+				XNonce::from_slice(nonce),
+				Payload {
+					msg: cipher,
+					aad: &aad,
+				},
+			)
+			.map_err(|_| DecryptError)
+	}
+
+	/// The plaintext of a value sealed before values were bound to their row (nonce and
+	/// ciphertext, no context): read once, by the database's re-sealing at start.
+	pub fn open_unbound(&self, sealed: &[u8]) -> Result<Vec<u8>, DecryptError> {
 		if sealed.len() < 24 {
 			return Err(DecryptError);
 		}
@@ -75,6 +107,31 @@ impl ServerKey {
 		self.0
 			.decrypt(XNonce::from_slice(nonce), cipher)
 			.map_err(|_| DecryptError)
+	}
+}
+
+/// The first byte of a value sealed with its context.
+const SEALED_WITH_CONTEXT: u8 = 2;
+
+/// What a sealed value belongs to: its associated data.
+#[derive(Clone, Copy, Debug)]
+pub enum Context<'a> {
+	/// A holder's custodial chain key, bound to the holder's account (SS58).
+	HolderKey(&'a str),
+	/// An application's claim secret, bound to its badge id.
+	ClaimSecret(&'a str),
+	/// An e-mailed link's token, bound to the address it is sent to.
+	MailLink(&'a str),
+}
+
+impl Context<'_> {
+	fn bytes(&self) -> Vec<u8> {
+		let (kind, value) = match self {
+			Context::HolderKey(account) => ("holder-key", account),
+			Context::ClaimSecret(badge) => ("claim-secret", badge),
+			Context::MailLink(email) => ("mail-link", email),
+		};
+		format!("badge-wallet/{kind}/{value}").into_bytes()
 	}
 }
 
@@ -150,19 +207,33 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn sealed_data_opens_with_its_key_only() {
+	fn sealed_data_opens_with_its_key_and_its_context_only() {
 		let key = ServerKey::new([1; 32]);
-		let sealed = key.encrypt(b"claim secret");
-		assert_eq!(key.decrypt(&sealed).unwrap(), b"claim secret");
-		assert!(ServerKey::new([2; 32]).decrypt(&sealed).is_err());
+		let context = Context::ClaimSecret("0x01");
+		let sealed = key.seal(b"claim secret", &context);
+		assert_eq!(key.open(&sealed, &context).unwrap(), b"claim secret");
+		assert!(ServerKey::new([2; 32]).open(&sealed, &context).is_err());
 		let mut tampered = sealed.clone();
 		*tampered.last_mut().unwrap() ^= 1;
-		assert!(key.decrypt(&tampered).is_err());
+		assert!(key.open(&tampered, &context).is_err());
 		assert_ne!(
-			key.encrypt(b"claim secret"),
+			key.seal(b"claim secret", &context),
 			sealed,
 			"fresh nonce each time"
 		);
+		// Moved to another row, it does not open: not for another badge, nor as another kind.
+		assert!(key.open(&sealed, &Context::ClaimSecret("0x02")).is_err());
+		assert!(key.open(&sealed, &Context::MailLink("0x01")).is_err());
+		// A value sealed without context opens only as such (the one-time re-sealing).
+		let nonce = [7u8; 24];
+		let mut unbound = nonce.to_vec();
+		unbound.extend(
+			key.0
+				.encrypt(XNonce::from_slice(&nonce), &b"old"[..])
+				.unwrap(),
+		);
+		assert_eq!(key.open_unbound(&unbound).unwrap(), b"old");
+		assert!(key.open(&unbound, &context).is_err());
 	}
 
 	#[test]

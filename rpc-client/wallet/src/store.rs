@@ -38,7 +38,53 @@ const MIGRATIONS: &[Migration] = &[
 		sqlite: include_str!("../migrations/sqlite/0005_outbox.sql"),
 		postgres: include_str!("../migrations/postgres/0005_outbox.sql"),
 	},
+	Migration {
+		version: 6,
+		sqlite: include_str!("../migrations/sqlite/0006_bound_secrets.sql"),
+		postgres: include_str!("../migrations/postgres/0006_bound_secrets.sql"),
+	},
 ];
+
+/// A sealed value and what it is bound to, as [`Store::reseal_once`] hands it over.
+pub struct SealedValue {
+	/// Which secret it is.
+	pub kind: SealedKind,
+	/// What the value belongs to: the holder's account, the badge id, the address.
+	pub owner: String,
+	/// The sealed bytes.
+	pub sealed: Vec<u8>,
+}
+
+/// The kinds of sealed values the database keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SealedKind {
+	/// `holders.key_enc`, owned by `holders.account`.
+	HolderKey,
+	/// `applications.claim_enc`, owned by `applications.badge_id`.
+	ClaimSecret,
+	/// `outbox.token_enc`, owned by `outbox.email`.
+	MailLink,
+}
+
+impl SealedKind {
+	/// The query reading every value (`id`, `owner`, `sealed`), and the one replacing one.
+	fn queries(self) -> (&'static str, &'static str) {
+		match self {
+			SealedKind::HolderKey => (
+				"SELECT id, account AS owner, key_enc AS sealed FROM holders",
+				"UPDATE holders SET key_enc = $1 WHERE id = $2",
+			),
+			SealedKind::ClaimSecret => (
+				"SELECT id, badge_id AS owner, claim_enc AS sealed FROM applications",
+				"UPDATE applications SET claim_enc = $1 WHERE id = $2",
+			),
+			SealedKind::MailLink => (
+				"SELECT id, email AS owner, token_enc AS sealed FROM outbox",
+				"UPDATE outbox SET token_enc = $1 WHERE id = $2",
+			),
+		}
+	}
+}
 
 /// Ledger rows kept for the explorer; older ones are pruned as new blocks come in.
 pub const LEDGER_ROWS_KEPT: i64 = 10_000;
@@ -316,6 +362,57 @@ impl Store {
 			tracing::info!(version = m.version, "applied database migration");
 		}
 		Ok(())
+	}
+
+	/// Run the pending task `task` once: every sealed value is passed to `reseal` and replaced
+	/// by what it returns, and the task is deleted, all in one transaction (a crash leaves the
+	/// task to the next start). `None` when the task was done before; else how many values.
+	pub async fn reseal_once<E>(
+		&self,
+		task: &str,
+		reseal: impl Fn(&SealedValue) -> Result<Vec<u8>, E>,
+	) -> Result<Option<Result<usize, E>>, StoreError> {
+		let mut tx = self.pool.begin().await?;
+		let pending = sqlx::query("SELECT name FROM pending_tasks WHERE name = $1")
+			.bind(task)
+			.fetch_optional(&mut *tx)
+			.await?
+			.is_some();
+		if !pending {
+			return Ok(None);
+		}
+		let mut count = 0;
+		for kind in [
+			SealedKind::HolderKey,
+			SealedKind::ClaimSecret,
+			SealedKind::MailLink,
+		] {
+			let (select, update) = kind.queries();
+			let rows = sqlx::query(select).fetch_all(&mut *tx).await?;
+			for row in rows {
+				let value = SealedValue {
+					kind,
+					owner: row.try_get("owner")?,
+					sealed: row.try_get("sealed")?,
+				};
+				let resealed = match reseal(&value) {
+					Ok(resealed) => resealed,
+					Err(e) => return Ok(Some(Err(e))),
+				};
+				sqlx::query(update)
+					.bind(resealed)
+					.bind(row.try_get::<i64, _>("id")?)
+					.execute(&mut *tx)
+					.await?;
+				count += 1;
+			}
+		}
+		sqlx::query("DELETE FROM pending_tasks WHERE name = $1")
+			.bind(task)
+			.execute(&mut *tx)
+			.await?;
+		tx.commit().await?;
+		Ok(Some(Ok(count)))
 	}
 
 	/// The newest applied migration.

@@ -30,6 +30,9 @@ pub const MAX_PASSWORD: usize = 256;
 pub const LINK_REQUESTS_PER_CLIENT: usize = 60;
 /// Form posts allowed per link in [`crate::limits::WINDOW_SECS`].
 pub const POSTS_PER_LINK: usize = 10;
+/// Login attempts allowed per client address in [`crate::limits::WINDOW_SECS`] (offices share
+/// one address behind their NAT, so more than one person's [`crate::pages::LOGIN_ATTEMPTS`]).
+pub const LOGINS_PER_CLIENT: usize = 50;
 
 /// The service's routes.
 pub fn router(state: Arc<State>) -> Router {
@@ -52,9 +55,20 @@ pub fn router(state: Arc<State>) -> Router {
 			state.clone(),
 			limit_links,
 		));
+	let logins = Router::new()
+		.route(
+			"/login",
+			get(crate::pages::login_page).post(crate::pages::login),
+		)
+		.route(
+			"/issuer/login",
+			get(crate::issuer::login_page).post(crate::issuer::login),
+		)
+		.route_layer(axum::middleware::from_fn_with_state(
+			state.clone(),
+			limit_logins,
+		));
 	Router::new()
-		.route("/health", get(health))
-		.route("/metrics", get(crate::metrics::serve))
 		.route("/static/style.css", get(style))
 		.route("/lang/{code}", get(crate::i18n::switch))
 		.route("/api/applications", post(add_application))
@@ -67,12 +81,9 @@ pub fn router(state: Arc<State>) -> Router {
 			put(put_class_image).layer(DefaultBodyLimit::max(crate::issuer::MAX_IMAGE)),
 		)
 		.merge(links)
+		.merge(logins)
 		.route("/", get(crate::pages::wallet))
 		.route("/issuer", get(crate::issuer::dashboard))
-		.route(
-			"/issuer/login",
-			get(crate::issuer::login_page).post(crate::issuer::login),
-		)
 		.route("/issuer/logout", post(crate::issuer::logout))
 		.route("/issuer/applications", post(crate::issuer::add_application))
 		.route(
@@ -87,10 +98,6 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/account", get(crate::account::page))
 		.route("/account/key", post(crate::account::export_key))
 		.route("/account/delete", post(crate::account::delete))
-		.route(
-			"/login",
-			get(crate::pages::login_page).post(crate::pages::login),
-		)
 		.route("/logout", post(crate::pages::logout))
 		.route(
 			"/wallet/badges/{id}/disclosure",
@@ -114,6 +121,7 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/badges/{id}/{file}", get(crate::share::badge_file))
 		.route("/classes/{id}/image", get(crate::share::class_image))
 		.layer(DefaultBodyLimit::max(MAX_BODY))
+		.layer(axum::middleware::from_fn(deadline))
 		.layer(axum::middleware::map_response(security_headers))
 		.layer(axum::middleware::from_fn_with_state(
 			state.clone(),
@@ -123,8 +131,64 @@ pub fn router(state: Arc<State>) -> Router {
 		.with_state(state)
 }
 
-/// The client's address for rate limits: the connection's peer, or behind a trusted proxy the
-/// last `X-Forwarded-For` entry; `unknown` when neither is there (in-process tests).
+/// Most time a request may take before it is answered 503 (and its work dropped).
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+/// Most time a request that waits for a transaction to be final (a receipt, a disclosure
+/// change: the chain client gives up after a minute) or imports a results file may take.
+pub const SLOW_REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(150);
+
+/// Whether the route (its template) waits for finality or imports a file.
+fn is_slow(method: &Method, route: &str) -> bool {
+	method == Method::POST
+		&& matches!(
+			route,
+			"/receive/{token}"
+				| "/wallet/badges/{id}/disclosure"
+				| "/api/applications/import"
+				| "/issuer/import"
+		)
+}
+
+/// Middleware: every request is answered within [`REQUEST_DEADLINE`] (or
+/// [`SLOW_REQUEST_DEADLINE`]), with 503 when its work did not finish; a stalled dependency
+/// never holds a connection open for long.
+async fn deadline(request: Request, next: Next) -> Response {
+	let route = request
+		.extensions()
+		.get::<axum::extract::MatchedPath>()
+		.map(|p| p.as_str().to_string())
+		.unwrap_or_default();
+	let limit = if is_slow(request.method(), &route) {
+		SLOW_REQUEST_DEADLINE
+	} else {
+		REQUEST_DEADLINE
+	};
+	match tokio::time::timeout(limit, next.run(request)).await {
+		Ok(response) => response,
+		Err(_) => {
+			tracing::warn!(%route, seconds = limit.as_secs(), "request over its deadline");
+			if route.starts_with("/api/") {
+				ApiError(WebError::TooSlow).into_response()
+			} else {
+				PageError(WebError::TooSlow).into_response()
+			}
+		}
+	}
+}
+
+/// The operations listener's routes: `/health` (the database's schema) and `/metrics`
+/// (Prometheus), for monitoring on an address of its own (`ops_listen`), never the public one.
+pub fn ops_router(state: Arc<State>) -> Router {
+	Router::new()
+		.route("/health", get(health))
+		.route("/metrics", get(crate::metrics::serve))
+		.with_state(state)
+}
+
+/// The client's address for rate limits ([`crate::limits::client_key`]: an IPv6 client is its
+/// /64): the connection's peer, or behind a trusted proxy the last `X-Forwarded-For` entry (the
+/// one the proxy wrote; a client's own entries come before it); `unknown` when neither is there
+/// (in-process tests).
 fn client_address(state: &State, request: &Request) -> String {
 	if state.config.trust_proxy {
 		if let Some(last) = request
@@ -133,13 +197,32 @@ fn client_address(state: &State, request: &Request) -> String {
 			.and_then(|v| v.to_str().ok())
 			.and_then(|v| v.rsplit(',').next())
 		{
-			return last.trim().to_string();
+			return match last.trim().parse() {
+				Ok(ip) => crate::limits::client_key(ip),
+				Err(_) => "unparsed".into(),
+			};
 		}
 	}
 	request
 		.extensions()
 		.get::<ConnectInfo<SocketAddr>>()
-		.map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+		.map_or_else(|| "unknown".into(), |c| crate::limits::client_key(c.0.ip()))
+}
+
+/// Middleware on the login forms: at most [`LOGINS_PER_CLIENT`] posts per client address in
+/// the window, whatever addresses they try (the per-address limit is the handler's).
+async fn limit_logins(
+	AxumState(state): AxumState<Arc<State>>,
+	request: Request,
+	next: Next,
+) -> Response {
+	if request.method() == Method::POST {
+		let client = format!("logins-from:{}", client_address(&state, &request));
+		if !state.limiter.allow(&client, LOGINS_PER_CLIENT) {
+			return PageError(WebError::RateLimited).into_response();
+		}
+	}
+	next.run(request).await
 }
 
 /// Middleware on the link pages: at most [`LINK_REQUESTS_PER_CLIENT`] requests per client
@@ -225,9 +308,21 @@ pub enum WebError {
 	/// Too many requests from this client or for this link.
 	#[error("Too many attempts. Wait 15 minutes and try again.")]
 	RateLimited,
+	/// The request took longer than its deadline.
+	#[error("This took too long and was stopped. Try again in a few minutes.")]
+	TooSlow,
+	/// Too many password checks are waiting: nothing was done.
+	#[error("The service is busy right now. Try again in a moment.")]
+	Busy,
 	/// A fault of ours (logged; the message does not leak details).
 	#[error("Something went wrong on our side. Nothing was lost; try again later.")]
 	Internal(String),
+}
+
+impl From<crate::passwords::Busy> for WebError {
+	fn from(_: crate::passwords::Busy) -> Self {
+		WebError::Busy
+	}
 }
 
 impl From<StoreError> for WebError {
@@ -258,7 +353,9 @@ impl WebError {
 			WebError::Unauthorized => StatusCode::UNAUTHORIZED,
 			WebError::Forbidden(_) => StatusCode::FORBIDDEN,
 			WebError::Conflict(_) | WebError::ChainRefused(_) => StatusCode::CONFLICT,
-			WebError::ChainUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+			WebError::ChainUnavailable(_) | WebError::Busy | WebError::TooSlow => {
+				StatusCode::SERVICE_UNAVAILABLE
+			}
 			WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
 			WebError::NotFound(_) => StatusCode::NOT_FOUND,
 			WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -278,6 +375,8 @@ impl WebError {
 			WebError::ChainUnavailable(_) => "chain_unavailable",
 			WebError::ChainRefused(_) => "chain_refused",
 			WebError::RateLimited => "rate_limited",
+			WebError::Busy => "busy",
+			WebError::TooSlow => "too_slow",
 			WebError::NotFound(_) => "not_found",
 			WebError::Internal(_) => "internal",
 		}
@@ -287,6 +386,8 @@ impl WebError {
 		crate::metrics::event(match self {
 			WebError::ChainUnavailable(_) => "chain_unavailable",
 			WebError::RateLimited => "rate_limited",
+			WebError::Busy => "busy",
+			WebError::TooSlow => "too_slow",
 			WebError::Internal(_) => "internal_error",
 			_ => "refused",
 		});
@@ -376,13 +477,37 @@ async fn style() -> Response {
 		.into_response()
 }
 
-/// Await a chain operation; when the node is unreachable, drop the connection so the next
-/// request reconnects.
+/// How long a page waits for the chain's answers to its reads before it answers 503: a node
+/// that stopped answering (its connection black-holed) fails the page fast instead of holding
+/// it for the connection's minute.
+pub const CHAIN_READ: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Await chain reads for at most [`CHAIN_READ`]; when the node is unreachable or too slow,
+/// drop the connection so the next request reconnects.
 pub(crate) async fn on_chain<T>(
 	state: &State,
 	operation: impl std::future::Future<Output = Result<T, badge_client::Error>>,
 ) -> Result<T, WebError> {
-	match operation.await {
+	let answer = tokio::time::timeout(CHAIN_READ, operation)
+		.await
+		.unwrap_or_else(|_| Err(badge_client::Error::Timeout(CHAIN_READ)));
+	settle_chain_answer(state, answer).await
+}
+
+/// Await a transaction until it is final (bounded by the client's own timeout, a minute); when
+/// the node is unreachable, drop the connection so the next request reconnects.
+pub(crate) async fn on_chain_final<T>(
+	state: &State,
+	transaction: impl std::future::Future<Output = Result<T, badge_client::Error>>,
+) -> Result<T, WebError> {
+	settle_chain_answer(state, transaction.await).await
+}
+
+async fn settle_chain_answer<T>(
+	state: &State,
+	answer: Result<T, badge_client::Error>,
+) -> Result<T, WebError> {
+	match answer {
 		Ok(value) => Ok(value),
 		Err(e) => {
 			let e = WebError::from(e);
@@ -619,12 +744,15 @@ async fn register(
 			.into_response());
 	}
 	let (seed, pair) = secrets::new_holder_key();
+	let account = badge_client::account_of(&pair).to_string();
 	let holder = Holder {
 		id: 0,
 		email: link.email.clone(),
-		password_hash: secrets::hash_password(&form.password),
-		account: badge_client::account_of(&pair).to_string(),
-		key_enc: state.key.encrypt(&seed),
+		password_hash: state.passwords.hash(&form.password).await?,
+		key_enc: state
+			.key
+			.seal(&seed, &secrets::Context::HolderKey(&account)),
+		account,
 	};
 	state
 		.store
@@ -713,7 +841,10 @@ async fn receive(
 		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
 	let claim = state
 		.key
-		.decrypt(&application.claim_enc)
+		.open(
+			&application.claim_enc,
+			&secrets::Context::ClaimSecret(&application.badge_id),
+		)
 		.ok()
 		.and_then(|s| String::from_utf8(s).ok())
 		.and_then(|s| ClaimKey::from_secret_hex(&s).ok())
@@ -725,7 +856,8 @@ async fn receive(
 	// after a receipt that landed (its answer lost to a timeout, a closed browser or a crash
 	// before the database was updated) finds the badge in this holder's account on chain: the
 	// step is done.
-	let received = on_chain(&state, client.receive(&key, badge, &claim, Wait::Finalized)).await;
+	let received =
+		on_chain_final(&state, client.receive(&key, badge, &claim, Wait::Finalized)).await;
 	if let Err(e) = received {
 		if !received_by(&state, badge, &holder.account).await {
 			return Err(e.into());
@@ -734,8 +866,7 @@ async fn receive(
 	}
 	state.store.use_link(&token_hash(&token)).await?;
 	state.store.mark_received(application.id).await?;
-	let verdict = client
-		.verify(badge, None)
+	let verdict = on_chain(&state, client.verify(badge, None))
 		.await
 		.map(|v| format!("{:?}", v.verdict))
 		.unwrap_or_else(|_| "unknown (the chain did not answer)".into());

@@ -13,21 +13,29 @@ use tower::ServiceExt;
 
 struct Service {
 	router: Router,
+	/// The operations listener's routes.
+	ops: Router,
 	state: Arc<State>,
 	dir: tempfile::TempDir,
 	token: String,
 }
 
 async fn service() -> Service {
+	service_with(|_| {}).await
+}
+
+/// [`service`] with settings changed by `configure`.
+async fn service_with(configure: impl FnOnce(&mut Config)) -> Service {
 	let dir = tempfile::tempdir().unwrap();
 	let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
 	let port = closed.local_addr().unwrap().port();
 	drop(closed);
-	let config = Config {
+	let mut config = Config {
 		data_dir: dir.path().to_path_buf(),
 		node_url: format!("ws://127.0.0.1:{port}"),
 		..Config::default()
 	};
+	configure(&mut config);
 	let state = Arc::new(State::from_config(config).await.unwrap());
 	let (token, hash) = secrets::new_token();
 	state
@@ -37,6 +45,7 @@ async fn service() -> Service {
 		.unwrap();
 	Service {
 		router: web::router(state.clone()),
+		ops: web::ops_router(state.clone()),
 		state,
 		dir,
 		token,
@@ -45,7 +54,19 @@ async fn service() -> Service {
 
 impl Service {
 	async fn call(&self, request: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
-		let response = self.router.clone().oneshot(request).await.unwrap();
+		Self::answer(&self.router, request).await
+	}
+
+	/// A request to the operations listener.
+	async fn call_ops(&self, path: &str) -> (StatusCode, String, axum::http::HeaderMap) {
+		Self::answer(&self.ops, Request::get(path).body(Body::empty()).unwrap()).await
+	}
+
+	async fn answer(
+		router: &Router,
+		request: Request<Body>,
+	) -> (StatusCode, String, axum::http::HeaderMap) {
+		let response = router.clone().oneshot(request).await.unwrap();
 		let status = response.status();
 		let headers = response.headers().clone();
 		let body = axum::body::to_bytes(response.into_body(), 1 << 20)
@@ -236,8 +257,11 @@ async fn registration_links_are_single_use_expire_and_cannot_be_forged() {
 	let seed = s
 		.state
 		.key
-		.decrypt(&holder.key_enc)
-		.expect("the key is sealed with the server key");
+		.open(
+			&holder.key_enc,
+			&secrets::Context::HolderKey(&holder.account),
+		)
+		.expect("the key is sealed with the server key, bound to the holder's account");
 	assert_eq!(seed.len(), 32);
 	let pair = secrets::holder_key(seed.try_into().unwrap());
 	assert_eq!(badge_client::account_of(&pair).to_string(), holder.account);
@@ -267,10 +291,15 @@ async fn registration_links_are_single_use_expire_and_cannot_be_forged() {
 #[tokio::test]
 async fn health_reports_the_schema_and_receipt_links_of_another_kind_are_refused() {
 	let s = service().await;
-	let (status, body, _) = s
-		.call(Request::get("/health").body(Body::empty()).unwrap())
-		.await;
+	let (status, body, _) = s.call_ops("/health").await;
 	assert_eq!(status, StatusCode::OK);
+	// Health and metrics are for monitoring: the public listener has neither.
+	for path in ["/health", "/metrics"] {
+		let (status, _, _) = s
+			.call(Request::get(path).body(Body::empty()).unwrap())
+			.await;
+		assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+	}
 	let expected = format!(r#""schema":{}"#, store::latest_schema());
 	assert!(body.contains(&expected), "{body}");
 	assert!(store::latest_schema() >= 2, "migrations ran");
@@ -344,6 +373,187 @@ async fn the_public_page_never_says_valid_without_the_chain_and_logins_are_limit
 	assert!(page.contains("Too many attempts"), "{page}");
 }
 
+#[tokio::test]
+async fn a_client_rotating_addresses_or_forging_its_forwarded_address_is_limited_as_one() {
+	// Behind a proxy, which appends the address it saw to X-Forwarded-For.
+	let s = service_with(|c| c.trust_proxy = true).await;
+	let login = |email: String, forwarded: String| {
+		Request::post("/login")
+			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+			.header("x-forwarded-for", forwarded)
+			.body(Body::from(format!("email={email}&password=guess")))
+			.unwrap()
+	};
+	// The attacker tries a new address each time and writes a made-up address of its own
+	// before the proxy's entry; its IPv6 address changes within its /64.
+	for i in 0..web::LOGINS_PER_CLIENT {
+		let (status, _, _) = s
+			.call(login(
+				format!("victim{i}%40example.jp"),
+				format!("10.0.{}.{}, 2001:db8:7:7:{i:x}::1", i / 250, i % 250),
+			))
+			.await;
+		assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+	}
+	let (status, page, _) = s
+		.call(login(
+			"fresh%40example.jp".into(),
+			"203.0.113.9, 2001:db8:7:7:ffff::2".into(),
+		))
+		.await;
+	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{page}");
+	// Another client is not held back, nor are the login pages themselves.
+	let (status, _, _) = s
+		.call(login("fresh%40example.jp".into(), "198.51.100.20".into()))
+		.await;
+	assert_eq!(status, StatusCode::UNAUTHORIZED);
+	let (status, _, _) = s
+		.call(
+			Request::get("/issuer/login")
+				.header("x-forwarded-for", "2001:db8:7:7::3")
+				.body(Body::empty())
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	// Staff logins count against the same client.
+	let (status, _, _) = s
+		.call(
+			Request::post("/issuer/login")
+				.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+				.header("x-forwarded-for", "2001:db8:7:7::4")
+				.body(Body::from("email=staff%40example.jp&password=guess"))
+				.unwrap(),
+		)
+		.await;
+	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_node_that_never_answers_fails_pages_fast_not_the_whole_service() {
+	// A black-holed node: the kernel completes the TCP handshake, nothing ever answers.
+	let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let url = format!("ws://{}", silent.local_addr().unwrap());
+	let s = service_with(|c| c.node_url = url).await;
+	let badge_page = || {
+		Request::get(format!("/badges/{BADGE}"))
+			.body(Body::empty())
+			.unwrap()
+	};
+	// Ten visitors at once: each answered 503 within the connect deadline (one connects, the
+	// others wait for it), not after the connection's minute.
+	let started = std::time::Instant::now();
+	let pages: Vec<_> = (0..10).map(|_| s.call(badge_page())).collect();
+	for (status, page, _) in futures::future::join_all(pages).await {
+		assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+		assert!(page.contains("Verification unavailable"), "{page}");
+	}
+	let waited = started.elapsed();
+	assert!(
+		waited < badge_wallet::CHAIN_CONNECT + std::time::Duration::from_secs(1),
+		"answered after {waited:?}"
+	);
+	// Right after, a request is answered at once; pages without the chain are never held.
+	let started = std::time::Instant::now();
+	let (status, _, _) = s.call(badge_page()).await;
+	assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+	let (status, _, _) = s
+		.call(Request::get("/login").body(Body::empty()).unwrap())
+		.await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(started.elapsed() < std::time::Duration::from_millis(500));
+	drop(silent);
+}
+
+#[tokio::test]
+async fn sealed_values_open_only_in_their_own_row_and_older_ones_are_bound_once_at_start() {
+	use chacha20poly1305::{aead::Aead, KeyInit, XChaCha20Poly1305, XNonce};
+	let s = service().await;
+	let form = "password=correct+horse+battery&password_again=correct+horse+battery";
+	let mut holders = Vec::new();
+	for email in ["member@example.jp", "attacker@example.jp"] {
+		let token = s.link(email, store::now() + 3600).await;
+		assert_eq!(s.register(&token, form).await.0, StatusCode::OK);
+		let holder = s.state.store.holder_by_email(email).await.unwrap();
+		holders.push(holder.unwrap());
+	}
+	let (victim, attacker) = (&holders[0], &holders[1]);
+	let victim_account = s
+		.state
+		.holder_key(victim)
+		.map(|k| badge_client::account_of(&k));
+	assert_eq!(victim_account.unwrap().to_string(), victim.account);
+	// Someone who can write the database but has no server key copies the victim's sealed key
+	// into their own row: it does not open there, so it can never be exported or used as theirs.
+	let swapped = store::Holder {
+		key_enc: victim.key_enc.clone(),
+		..attacker.clone()
+	};
+	assert!(s.state.holder_key(&swapped).is_err());
+
+	// A database from before values were bound: the victim's key sealed without context.
+	let key_hex = std::fs::read_to_string(s.dir.path().join("server.key")).unwrap();
+	let key_bytes: [u8; 32] = hex::decode(key_hex.trim()).unwrap().try_into().unwrap();
+	let seed = s
+		.state
+		.key
+		.open(
+			&victim.key_enc,
+			&secrets::Context::HolderKey(&victim.account),
+		)
+		.unwrap();
+	let nonce = secrets::random::<24>();
+	let mut unbound = nonce.to_vec();
+	let cipher = XChaCha20Poly1305::new(&key_bytes.into());
+	unbound.extend(
+		cipher
+			.encrypt(XNonce::from_slice(&nonce), &seed[..])
+			.unwrap(),
+	);
+	sqlx::any::install_default_drivers();
+	let db = sqlx::AnyPool::connect(&s.state.config.database_url())
+		.await
+		.unwrap();
+	let make_old = || async {
+		sqlx::query("UPDATE holders SET key_enc = $1 WHERE email = $2")
+			.bind(unbound.clone())
+			.bind("member@example.jp")
+			.execute(&db)
+			.await
+			.unwrap();
+		sqlx::query("INSERT INTO pending_tasks (name) VALUES ('reseal_with_context')")
+			.execute(&db)
+			.await
+			.unwrap();
+	};
+	make_old().await;
+	// Started with another server key, the service refuses to start, naming the cause.
+	let other_key = s.dir.path().join("other.key");
+	std::fs::write(&other_key, hex::encode([9u8; 32])).unwrap();
+	let mut wrong = s.state.config.clone();
+	wrong.server_key_file = Some(other_key);
+	let refused = State::from_config(wrong).await.err().expect("refused");
+	assert!(refused.contains("server key does not open"), "{refused}");
+	// Started with its own, it binds the value to its row once; the holder's key is intact.
+	let restarted = State::from_config(s.state.config.clone()).await.unwrap();
+	let resealed = restarted
+		.store
+		.holder_by_email("member@example.jp")
+		.await
+		.unwrap()
+		.unwrap();
+	assert_ne!(resealed.key_enc, unbound);
+	let account = restarted
+		.holder_key(&resealed)
+		.map(|k| badge_client::account_of(&k));
+	assert_eq!(account.unwrap().to_string(), victim.account);
+	let left: Option<(String,)> = sqlx::query_as("SELECT name FROM pending_tasks")
+		.fetch_optional(&db)
+		.await
+		.unwrap();
+	assert!(left.is_none(), "the task is done once");
+}
+
 /// The value of `name="csrf"` in a page.
 fn csrf_in(page: &str) -> String {
 	let at = page.find(r#"name="csrf" value=""#).expect("a CSRF field") + 19;
@@ -391,7 +601,7 @@ async fn link_pages_are_limited_per_link_and_per_client() {
 	let (status, _, _) = s.call(get("/login".into())).await;
 	assert_eq!(status, StatusCode::OK);
 
-	let (status, metrics, headers) = s.call(get("/metrics".into())).await;
+	let (status, metrics, headers) = s.call_ops("/metrics").await;
 	assert_eq!(status, StatusCode::OK);
 	assert!(headers[header::CONTENT_TYPE]
 		.to_str()
@@ -505,6 +715,22 @@ async fn a_holder_exports_their_key_and_deletes_their_account_with_their_passwor
 	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 	assert!(page.contains("Tick the box"), "{page}");
 	assert!(s.state.store.rows_mentioning(email).await.unwrap() > 0);
+	// E-mails to the holder (their links) and to someone else wait in the outbox folder.
+	for to in [email, "someone.else@example.jp"] {
+		let mail = badge_wallet::mail::Mail {
+			to: to.into(),
+			subject: "A link".into(),
+			text: format!("http://127.0.0.1:8080/receive/{}", "ab".repeat(32)),
+			html: String::new(),
+			inline_png: None,
+		};
+		s.state
+			.mailer
+			.send(&s.state.config.mail_from, mail)
+			.await
+			.unwrap();
+	}
+	let mailed = s.outbox().len();
 	let (status, page, headers) = s
 		.call(form(
 			"/account/delete",
@@ -519,6 +745,14 @@ async fn a_holder_exports_their_key_and_deletes_their_account_with_their_passwor
 		.unwrap()
 		.contains("Max-Age=0"));
 	assert_eq!(s.state.store.rows_mentioning(email).await.unwrap(), 0);
+	let left: Vec<String> = s
+		.outbox()
+		.iter()
+		.map(|path| std::fs::read_to_string(path).unwrap())
+		.collect();
+	assert_eq!(left.len(), mailed - 1, "the holder's e-mail files are gone");
+	assert!(left.iter().all(|mail| !mail.contains(email)));
+	assert!(left[0].contains("someone.else@example.jp"));
 	let (status, _, headers) = s
 		.call(
 			Request::get("/")
@@ -880,7 +1114,9 @@ async fn queue_registration(state: &State, email: &str, expires_at: i64) -> Stri
 			Some("Digital Agency"),
 			None,
 			&hash,
-			&state.key.encrypt(token.as_bytes()),
+			&state
+				.key
+				.seal(token.as_bytes(), &secrets::Context::MailLink(email)),
 			expires_at,
 		)
 		.await
@@ -1084,7 +1320,10 @@ async fn an_applicant_whose_registration_link_expired_gets_a_new_one() {
 	let intake = store::NewIntake {
 		email: email.into(),
 		badge_id: BADGE.into(),
-		claim_enc: s.state.key.encrypt(SECRET.as_bytes()),
+		claim_enc: s
+			.state
+			.key
+			.seal(SECRET.as_bytes(), &secrets::Context::ClaimSecret(BADGE)),
 		credential: None,
 		lang: "en".into(),
 		token_hash: secrets::new_token().1,
