@@ -129,15 +129,16 @@ pub struct Wallet {
 }
 
 impl Wallet {
-	/// Add an issuer named `issuer`, then serve on a free port against `node_url`, sending
-	/// e-mail through `smtp_url`, with data in `data_dir` and the database at `database_url`
-	/// (default: SQLite in `data_dir`).
+	/// Add an issuer named `issuer` bound to the chain account `issuer_account` (SS58), then
+	/// serve on a free port against `node_url`, sending e-mail through `smtp_url`, with data in
+	/// `data_dir` and the database at `database_url` (default: SQLite in `data_dir`).
 	pub fn start(
 		data_dir: &Path,
 		database_url: Option<&str>,
 		node_url: &str,
 		smtp_url: &str,
 		issuer: &str,
+		issuer_account: &str,
 	) -> Wallet {
 		let port = crate::free_port();
 		let ops_port = crate::free_port();
@@ -163,7 +164,7 @@ impl Wallet {
 				.envs(vars.iter().map(|(k, v)| (k, v)));
 		};
 		let mut add = Command::new(wallet_binary());
-		add.args(["issuer", "add", issuer]);
+		add.args(["issuer", "add", issuer, "--account", issuer_account]);
 		env(&mut add);
 		let output = add.output().expect("badge-wallet runs");
 		assert!(
@@ -217,6 +218,19 @@ impl Wallet {
 			String::from_utf8_lossy(&output.stderr)
 		);
 		String::from_utf8_lossy(&output.stdout).trim().to_string()
+	}
+
+	/// `badge-wallet ARGS` run with this service's settings, expected to fail: its stderr.
+	pub fn admin_refused(&self, args: &[&str]) -> String {
+		let output = Command::new(wallet_binary())
+			.args(args)
+			.env_remove("WALLET_DATABASE_URL")
+			.env_remove("WALLET_CONFIG")
+			.envs(self.env.iter().map(|(k, v)| (k, v)))
+			.output()
+			.expect("badge-wallet runs");
+		assert!(!output.status.success(), "badge-wallet {args:?} succeeded");
+		String::from_utf8_lossy(&output.stderr).to_string()
 	}
 
 	/// Send SIGTERM, as a service manager stops it, and wait up to `patience` for it to exit:

@@ -147,6 +147,7 @@ async fn a_badge_goes_from_import_to_revocation_through_the_browser() {
 		&node.ws_url(),
 		&smtp.url(),
 		"API client",
+		&issuer_account,
 	);
 	let shots = artifacts();
 	let browser = Browser::start(&shots);

@@ -39,7 +39,8 @@ fn the_service_stops_cleanly_on_sigterm() {
 	let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
 	let node_url = format!("ws://{}", closed.local_addr().unwrap());
 	drop(closed);
-	let mut wallet = Wallet::start(dir.path(), None, &node_url, "", "Digital Agency");
+	let account = account_of(&dev::ferdie()).to_string();
+	let mut wallet = Wallet::start(dir.path(), None, &node_url, "", "Digital Agency", &account);
 	let health = http("GET", &format!("{}/health", wallet.ops_url()), &[], "");
 	assert_eq!(health.status, 200, "{}", health.body);
 	let status = wallet
@@ -104,6 +105,7 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 		&node.ws_url(),
 		&smtp.url(),
 		"Digital Agency",
+		&account_of(&issuer).to_string(),
 	);
 	let health = http("GET", &format!("{}/health", wallet.ops_url()), &[], "");
 	assert_eq!(health.status, 200, "{health:?}");
@@ -124,18 +126,12 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 			image,
 		)
 	};
-	let unbound = put_image(&wallet.issuer_token, class, "<svg/>");
-	assert_eq!(
-		unbound.status, 403,
-		"an issuer without its chain account: {unbound:?}"
-	);
-	let own = wallet.admin(&[
-		"issuer",
-		"add",
-		"Digital Agency (images)",
-		"--account",
-		&account_of(&issuer).to_string(),
-	]);
+	// Every issuer is bound to its chain account.
+	let refused = wallet.admin_refused(&["issuer", "add", "Unbound"]);
+	assert!(refused.contains("--account"), "{refused}");
+	let refused = wallet.admin_refused(&["issuer", "add", "Typo", "--account", "5Gr1v"]);
+	assert!(refused.contains("not an SS58"), "{refused}");
+	let own = wallet.issuer_token.clone();
 	let impostor = wallet.admin(&[
 		"issuer",
 		"add",
@@ -164,7 +160,6 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	assert_eq!((stored.status, stored.body.as_str()), (200, "<svg/>"));
 
 	// 1. The issuer registers the application (as `badge bulk`'s results file has it).
-	let auth = format!("Bearer {}", wallet.issuer_token);
 	let body = serde_json::json!({
 		"email": "Applicant@Example.jp",
 		"badge_id": format!("{badge:?}"),
@@ -172,10 +167,40 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 		"lang": lang,
 	})
 	.to_string();
+	// Another issuer's token cannot register it (for an address of its choosing, say).
+	let impostor_auth = format!("Bearer {impostor}");
+	let stolen = http(
+		"POST",
+		&format!("{}/api/applications", wallet.url()),
+		&[
+			("content-type", "application/json"),
+			("authorization", impostor_auth.as_str()),
+		],
+		&body.replace("Applicant@Example.jp", "thief@example.jp"),
+	);
+	assert_eq!(stolen.status, 403, "{stolen:?}");
+	assert!(stolen.body.contains("another issuer"), "{stolen:?}");
+	// A claim secret that is not the badge's (mistyped, or another badge's) is refused at
+	// intake: stored, it would leave the applicant unable to ever receive.
+	let auth = format!("Bearer {}", wallet.issuer_token);
 	let json = [
 		("content-type", "application/json"),
 		("authorization", auth.as_str()),
 	];
+	let mistyped = http(
+		"POST",
+		&format!("{}/api/applications", wallet.url()),
+		&json,
+		&body.replace(
+			&claim.secret_hex(),
+			&crypto::ClaimKey::generate().secret_hex(),
+		),
+	);
+	assert_eq!(mistyped.status, 422, "{mistyped:?}");
+	assert!(
+		mistyped.body.contains("claim_secret is not"),
+		"{mistyped:?}"
+	);
 	let created = http(
 		"POST",
 		&format!("{}/api/applications", wallet.url()),

@@ -115,6 +115,12 @@ impl ClaimKey {
 		self.pair.public_key().0
 	}
 
+	/// The digest of the public key that the badge's record keeps (blake2-128): a claim secret
+	/// is the badge's exactly when its key's digest is this.
+	pub fn digest(&self) -> [u8; 16] {
+		sp_crypto_hashing::blake2_128(&self.public())
+	}
+
 	/// The proof that lets `receiver` (and only it) receive `badge`.
 	pub fn receipt_proof(&self, genesis: &H256, badge: &H256, receiver: &AccountId32) -> [u8; 64] {
 		self.pair.sign(&receipt_payload(genesis, badge, receiver)).0

@@ -215,6 +215,9 @@ pub struct AccountAt {
 	pub nonce: u64,
 }
 
+/// Badge records [`BadgeClient::claim_digests`] reads at once.
+pub const RECORD_READS_IN_FLIGHT: usize = 32;
+
 /// Badges asked about per `badges_verifyMany` or `badges_exist` call ([`BadgeClient::verdicts`],
 /// [`BadgeClient::badges_exist`]; the node's limit).
 pub const VERDICTS_PER_CALL: usize = 1_000;
@@ -895,6 +898,42 @@ impl BadgeClient {
 			.await
 			.map_err(Error::Rpc)?;
 		Ok(answers.into_iter().flatten().collect())
+	}
+
+	/// The claim-key digest ([`crypto::ClaimKey::digest`]) each of `badges` was issued with, at
+	/// the latest finalized block, in order: `None` where the chain holds no such badge. The
+	/// records are read [`RECORD_READS_IN_FLIGHT`] at a time.
+	pub async fn claim_digests(&self, badges: &[H256]) -> Result<Vec<Option<[u8; 16]>>, Error> {
+		use futures::{StreamExt, TryStreamExt};
+		if badges.is_empty() {
+			return Ok(Vec::new());
+		}
+		let at: H256 = self
+			.rpc
+			.request("chain_getFinalizedHead", subxt::rpcs::rpc_params![])
+			.await
+			.map_err(Error::Rpc)?;
+		let block = self.api.at_block(at).await?;
+		let storage = block.storage();
+		let reads: Vec<_> = badges
+			.iter()
+			.map(|badge| {
+				let storage = &storage;
+				async move {
+					let found = storage
+						.try_fetch(runtime::storage().badges().badges(), (*badge,))
+						.await?;
+					Ok::<_, Error>(match found {
+						Some(value) => Some(value.decode()?.claim),
+						None => None,
+					})
+				}
+			})
+			.collect();
+		futures::stream::iter(reads)
+			.buffered(RECORD_READS_IN_FLIGHT)
+			.try_collect()
+			.await
 	}
 
 	/// The runtime's verdict on `badge` at block `at` (which need not be finalized).

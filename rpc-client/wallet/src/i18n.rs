@@ -698,8 +698,8 @@ pub const JA: &[(&str, &str)] = &[
 	("Choose the results file of `badge bulk`.", "`badge bulk` の結果ファイルを選んでください。"),
 	("Choose the badge image file.", "バッジ画像のファイルを選んでください。"),
 	(
-		"This issuer has no chain account on record: add it with `badge-wallet issuer add NAME --account ACCOUNT`.",
-		"この発行者のチェーンアカウントが登録されていません。`badge-wallet issuer add 名前 --account アカウント` で追加してください。",
+		"This issuer has no chain account on record: bind it with `badge-wallet issuer bind NAME --account ACCOUNT`.",
+		"この発行者のチェーンアカウントが登録されていません。`badge-wallet issuer bind 名前 --account アカウント` で結び付けてください。",
 	),
 	("{file} is neither PNG nor SVG.", "{file} は PNG でも SVG でもありません。"),
 	("That class belongs to another issuer.", "その種類は別の発行者のものです。"),

@@ -117,12 +117,13 @@ pub async fn do_add_applications(
 	issuer_name: &str,
 	rows: Vec<NewApplication>,
 ) -> Result<Vec<Result<Added, WebError>>, WebError> {
+	let account = issuer_account(state, issuer).await?;
 	let default_lang = i18n::lang();
 	let mut rows: Vec<Result<Checked, WebError>> = rows
 		.into_iter()
 		.map(|row| check_fields(row, default_lang))
 		.collect();
-	check_on_chain(state, issuer, &mut rows).await?;
+	check_on_chain(state, &account, &mut rows).await?;
 	check_credentials(state, &mut rows).await?;
 	let mut outcomes = Vec::with_capacity(rows.len());
 	let mut rows = rows.into_iter().peekable();
@@ -162,11 +163,21 @@ fn check_fields(new: NewApplication, default_lang: Lang) -> Result<Checked, WebE
 	})
 }
 
+/// The chain account issuer `issuer` is bound to; an issuer added by an older version without
+/// one may do nothing until an operator binds it.
+pub(crate) async fn issuer_account(state: &State, issuer: i64) -> Result<String, WebError> {
+	state.store.issuer_account(issuer).await?.ok_or_else(|| {
+		WebError::Forbidden(i18n::tr(
+			"This issuer has no chain account on record: bind it with `badge-wallet issuer bind NAME --account ACCOUNT`.",
+		))
+	})
+}
+
 /// Refuse the rows whose badge is not waiting for its recipient, or was issued by another
-/// issuer than `issuer` (when its account is known), all read from one finalized state.
+/// account than `account`, all read from one finalized state.
 async fn check_on_chain(
 	state: &State,
-	issuer: i64,
+	account: &str,
 	rows: &mut [Result<Checked, WebError>],
 ) -> Result<(), WebError> {
 	let badges: Vec<H256> = rows.iter().flatten().map(|row| row.badge).collect();
@@ -177,13 +188,20 @@ async fn check_on_chain(
 		state.client().await?.verdicts(&badges).await
 	})
 	.await?;
-	let account = state.store.issuer_account(issuer).await?;
+	let digests = on_chain(state, async {
+		state.client().await?.claim_digests(&badges).await
+	})
+	.await?;
+	let mut digests = digests.into_iter();
 	let mut verdicts = verdicts.into_iter();
 	for slot in rows.iter_mut() {
 		let Ok(row) = slot else { continue };
 		let verification = verdicts
 			.next()
 			.ok_or_else(|| WebError::Internal("fewer verdicts than badges".into()))?;
+		let digest = digests
+			.next()
+			.ok_or_else(|| WebError::Internal("fewer claim digests than badges".into()))?;
 		if verification.verdict != "not_yet_received" {
 			*slot = Err(WebError::Conflict(format!(
 				"badge {} cannot be received: the chain says {}",
@@ -191,13 +209,24 @@ async fn check_on_chain(
 			)));
 			continue;
 		}
-		if let (Some(account), Some(details)) = (&account, &verification.details) {
-			if &details.issuer != account {
-				*slot = Err(WebError::BadInput(format!(
-					"badge {} was issued by another issuer",
-					row.badge_id
-				)));
-			}
+		if verification
+			.details
+			.as_ref()
+			.is_none_or(|details| details.issuer != account)
+		{
+			*slot = Err(WebError::Forbidden(format!(
+				"badge {} was issued by another issuer",
+				row.badge_id
+			)));
+			continue;
+		}
+		// A mistyped or foreign claim secret would leave the applicant unable to receive.
+		let claim = badge_client::crypto::ClaimKey::from_secret_hex(&row.claim_secret);
+		if digest.is_none() || digest != claim.ok().map(|c| c.digest()) {
+			*slot = Err(WebError::BadInput(format!(
+				"claim_secret is not the one badge {} was issued with",
+				row.badge_id
+			)));
 		}
 	}
 	Ok(())

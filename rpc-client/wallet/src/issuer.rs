@@ -570,16 +570,11 @@ pub(crate) async fn check_class_image(
 	if chain.is_null() {
 		return Err(WebError::NotFound(tr("The chain has no such badge class.")));
 	}
-	match state.store.issuer_account(issuer).await? {
-		None => {
-			return Err(WebError::Forbidden(tr(
-				"This issuer has no chain account on record: add it with `badge-wallet issuer add NAME --account ACCOUNT`.",
-			)))
-		}
-		Some(own) if chain["issuer"].as_str() != Some(own.as_str()) => {
-			return Err(WebError::Forbidden(tr("That class belongs to another issuer.")));
-		}
-		Some(_) => {}
+	let own = crate::intake::issuer_account(state, issuer).await?;
+	if chain["issuer"].as_str() != Some(own.as_str()) {
+		return Err(WebError::Forbidden(tr(
+			"That class belongs to another issuer.",
+		)));
 	}
 	let digest = format!(
 		"0x{}",

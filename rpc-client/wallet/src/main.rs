@@ -38,10 +38,19 @@ enum IssuerCmd {
 	Add {
 		/// The issuer's name, as shown in e-mails.
 		name: String,
-		/// The issuer's chain account (SS58): applications for other accounts' badges and
-		/// images of their classes are refused; needed for image uploads.
+		/// The issuer's chain account (SS58): it registers applications for, and uploads images
+		/// of, its own badges and classes only.
 		#[arg(long)]
-		account: Option<String>,
+		account: String,
+	},
+	/// Bind an issuer added without its chain account (by an older version) to it: until then
+	/// its applications and uploads are refused.
+	Bind {
+		/// The issuer's name or number.
+		issuer: String,
+		/// Its chain account (SS58).
+		#[arg(long)]
+		account: String,
 	},
 	/// Add a staff member of an issuer and print their single-use link to set a password for
 	/// the issuer pages (`/issuer`).
@@ -86,11 +95,27 @@ async fn run(cli: Cli) -> Result<(), String> {
 			);
 			Ok(())
 		}
+		Command::Issuer(IssuerCmd::Bind { issuer, account }) => {
+			let account = ss58(&account)?;
+			let store = Store::open(&config.database_url())
+				.await
+				.map_err(|e| e.to_string())?;
+			let id = store
+				.issuer_id(&issuer)
+				.await
+				.map_err(|e| e.to_string())?
+				.ok_or_else(|| {
+					format!("no issuer `{issuer}`: add it with `badge-wallet issuer add`")
+				})?;
+			store
+				.set_issuer_account(id, &account)
+				.await
+				.map_err(|e| e.to_string())?;
+			eprintln!("issuer #{id} bound to {account}");
+			Ok(())
+		}
 		Command::Issuer(IssuerCmd::Add { name, account }) => {
-			if let Some(account) = &account {
-				badge_client::AccountId32::from_str(account)
-					.map_err(|_| format!("`{account}` is not an SS58 account address"))?;
-			}
+			let account = ss58(&account)?;
 			std::fs::create_dir_all(&config.data_dir)
 				.map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
 			let store = Store::open(&config.database_url())
@@ -98,7 +123,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 				.map_err(|e| e.to_string())?;
 			let (token, hash) = secrets::new_token();
 			let id = store
-				.add_issuer_with_account(&name, &hash, account.as_deref())
+				.add_issuer(&name, &hash, &account)
 				.await
 				.map_err(|e| e.to_string())?;
 			println!("{token}");
@@ -106,6 +131,13 @@ async fn run(cli: Cli) -> Result<(), String> {
 			Ok(())
 		}
 	}
+}
+
+/// `account` checked as an SS58 address, in its canonical form.
+fn ss58(account: &str) -> Result<String, String> {
+	badge_client::AccountId32::from_str(account.trim())
+		.map(|a| a.to_string())
+		.map_err(|_| format!("`{account}` is not an SS58 account address"))
 }
 
 /// Log to stderr, as text or one JSON object per line; `RUST_LOG` filters (default `info`).

@@ -423,17 +423,12 @@ impl Store {
 		Ok(row.try_get::<Option<i64>, _>("v")?.unwrap_or(0))
 	}
 
-	/// Add an issuer with the SHA-256 of its API token.
-	pub async fn add_issuer(&self, name: &str, token_hash: &str) -> Result<i64, StoreError> {
-		self.add_issuer_with_account(name, token_hash, None).await
-	}
-
-	/// Add an issuer with its chain account (SS58), if known.
-	pub async fn add_issuer_with_account(
+	/// Add an issuer with the SHA-256 of its API token and its chain account (SS58).
+	pub async fn add_issuer(
 		&self,
 		name: &str,
 		token_hash: &str,
-		account: Option<&str>,
+		account: &str,
 	) -> Result<i64, StoreError> {
 		let row = sqlx::query(
 			"INSERT INTO issuers (name, token_hash, created_at, account) \
@@ -1134,7 +1129,18 @@ impl Store {
 			.flatten())
 	}
 
-	/// The chain account of issuer `issuer`, if recorded.
+	/// Bind issuer `issuer` to its chain account (SS58): `false` if there is no such issuer.
+	pub async fn set_issuer_account(&self, issuer: i64, account: &str) -> Result<bool, StoreError> {
+		let done = sqlx::query("UPDATE issuers SET account = $1 WHERE id = $2")
+			.bind(account)
+			.bind(issuer)
+			.execute(&self.pool)
+			.await?;
+		Ok(done.rows_affected() == 1)
+	}
+
+	/// The chain account of issuer `issuer`, if recorded (an issuer added by an older version
+	/// may have none: it can do nothing until it is bound).
 	pub async fn issuer_account(&self, issuer: i64) -> Result<Option<String>, StoreError> {
 		let row = sqlx::query("SELECT account FROM issuers WHERE id = $1")
 			.bind(issuer)

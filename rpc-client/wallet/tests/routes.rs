@@ -40,7 +40,7 @@ async fn service_with(configure: impl FnOnce(&mut Config)) -> Service {
 	let (token, hash) = secrets::new_token();
 	state
 		.store
-		.add_issuer("Digital Agency", &hash)
+		.add_issuer("Digital Agency", &hash, ISSUER_ACCOUNT)
 		.await
 		.unwrap();
 	Service {
@@ -114,6 +114,8 @@ impl Service {
 	}
 }
 
+/// The issuer's chain account (//Ferdie's).
+const ISSUER_ACCOUNT: &str = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL";
 const BADGE: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
 const SECRET: &str = "2222222222222222222222222222222222222222222222222222222222222222";
 
@@ -169,6 +171,33 @@ async fn the_api_refuses_missing_tokens_bad_bodies_and_never_pretends_without_th
 		.unwrap()
 		.is_empty());
 	assert!(s.outbox().is_empty(), "no e-mail without an application");
+
+	// An issuer added by an older version without its chain account can do nothing (it could
+	// otherwise claim any issuer's pending badges) until an operator binds it.
+	sqlx::any::install_default_drivers();
+	let db = sqlx::AnyPool::connect(&s.state.config.database_url())
+		.await
+		.unwrap();
+	sqlx::query("UPDATE issuers SET account = NULL")
+		.execute(&db)
+		.await
+		.unwrap();
+	let (status, body) = s.post_application(Some(&s.token), &good).await;
+	assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+	assert!(body.contains("badge-wallet issuer bind"), "{body}");
+	let issuer = s.state.store.issuer_id("Digital Agency").await.unwrap();
+	assert!(s
+		.state
+		.store
+		.set_issuer_account(issuer.unwrap(), ISSUER_ACCOUNT)
+		.await
+		.unwrap());
+	let (status, _) = s.post_application(Some(&s.token), &good).await;
+	assert_eq!(
+		status,
+		StatusCode::SERVICE_UNAVAILABLE,
+		"bound: on to the chain"
+	);
 }
 
 #[tokio::test]

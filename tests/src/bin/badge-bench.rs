@@ -1008,8 +1008,14 @@ async fn cli_bulk(
 	// cores with the runs of `badge bulk` above.
 	let wallet_dir = dir.path().join("wallet");
 	std::fs::create_dir_all(&wallet_dir).map_err(|e| e.to_string())?;
-	let wallet =
-		badge_e2e::services::Wallet::start(&wallet_dir, None, &node.ws_url(), "", "Bench issuer");
+	let wallet = badge_e2e::services::Wallet::start(
+		&wallet_dir,
+		None,
+		&node.ws_url(),
+		"",
+		"Bench issuer",
+		&account_of(&dev::ferdie()).to_string(),
+	);
 	let mut imports = Vec::new();
 	let mut mailed = Vec::new();
 	for results in &largest {
