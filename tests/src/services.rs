@@ -173,16 +173,7 @@ impl Wallet {
 			String::from_utf8_lossy(&output.stderr)
 		);
 		let issuer_token = String::from_utf8_lossy(&output.stdout).trim().to_string();
-		let log = std::fs::File::create(data_dir.join("wallet.log")).expect("a log file");
-		let mut serve = Command::new(wallet_binary());
-		serve
-			.arg("serve")
-			.env("WALLET_LOG_FORMAT", "json")
-			.stdout(Stdio::null())
-			.stderr(log);
-		env(&mut serve);
-		let child = serve.spawn().expect("badge-wallet serve starts");
-		wait_for_port(port, Duration::from_secs(30));
+		let child = Self::serve(data_dir, &vars, port);
 		Wallet {
 			child,
 			env: vars,
@@ -191,6 +182,39 @@ impl Wallet {
 			issuer_token,
 			data_dir: data_dir.to_path_buf(),
 		}
+	}
+
+	/// `badge-wallet serve` with `vars`, its log appended to `data_dir/wallet.log`, once it
+	/// listens on `port`.
+	fn serve(data_dir: &Path, vars: &[(String, String)], port: u16) -> Child {
+		let log = std::fs::OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(data_dir.join("wallet.log"))
+			.expect("a log file");
+		let mut serve = Command::new(wallet_binary());
+		serve
+			.arg("serve")
+			.env_remove("WALLET_DATABASE_URL")
+			.env_remove("WALLET_CONFIG")
+			.envs(vars.iter().map(|(k, v)| (k, v)))
+			.env("WALLET_LOG_FORMAT", "json")
+			.stdout(Stdio::null())
+			.stderr(log);
+		let child = serve.spawn().expect("badge-wallet serve starts");
+		wait_for_port(port, Duration::from_secs(30));
+		child
+	}
+
+	/// Kill the service with SIGKILL (a crash: nothing is flushed, no request is finished).
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+
+	/// Start the service again on the same port, data and settings (after [`Wallet::kill`]).
+	pub fn restart(&mut self) {
+		self.child = Self::serve(&self.data_dir, &self.env, self.port);
 	}
 
 	/// `http://127.0.0.1:PORT`.
@@ -287,6 +311,28 @@ impl Response {
 			.iter()
 			.find(|(n, _)| n == name)
 			.map(|(_, v)| v.as_str())
+	}
+}
+
+/// Send one HTTP/1.1 request and read whatever comes back until the server answers or goes
+/// away (a request cut off by a crash of the server): nothing is checked.
+pub fn http_cut_off(method: &str, url: &str, headers: &[(&str, &str)], body: &str) {
+	let rest = url.strip_prefix("http://").expect("an http:// URL");
+	let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+	let Ok(mut stream) = TcpStream::connect(host) else {
+		return;
+	};
+	let mut request = format!(
+		"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+		body.len()
+	);
+	for (name, value) in headers {
+		request.push_str(&format!("{name}: {value}\r\n"));
+	}
+	request.push_str("\r\n");
+	request.push_str(body);
+	if stream.write_all(request.as_bytes()).is_ok() {
+		let _ = stream.read_to_end(&mut Vec::new());
 	}
 }
 

@@ -15,7 +15,7 @@ use badge_client::{
 	Profile, Verdict, Wait,
 };
 use badge_e2e::{
-	services::{decode_mail, http, link_in, Postgres, SmtpServer, Wallet},
+	services::{decode_mail, http, http_cut_off, link_in, Postgres, SmtpServer, Wallet},
 	Node,
 };
 use std::time::Duration;
@@ -770,4 +770,249 @@ async fn disclosure_of(
 		.details
 		.expect("the badge exists")
 		.disclosure
+}
+
+/// Each step of the journey with the service killed (SIGKILL) in its middle and started again
+/// on the same data: intake (a results-file import), registration, receipt and the disclosure
+/// switch each complete when tried again, and no e-mail, link or badge is lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_step_completes_after_the_service_is_killed_in_its_middle() {
+	let node = Node::dev();
+	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
+	let issuer = dev::ferdie();
+	client
+		.register_issuer(
+			&dev::alice(),
+			&account_of(&issuer),
+			&Profile {
+				name: "Digital Agency".into(),
+				url: "https://agency.example.jp".into(),
+				contact: None,
+			},
+			Wait::InBlock,
+		)
+		.await
+		.unwrap();
+	let class = client
+		.create_class(
+			&issuer,
+			&ClassSpec {
+				name: "Digital Promotion Committee member".into(),
+				description: "Appointed member".into(),
+				criteria: criteria_url("https://agency.example.jp/criteria"),
+				achievement_type: AchievementType::Membership,
+				image_digest: crypto::image_digest(b"<svg/>"),
+			},
+			Wait::InBlock,
+		)
+		.await
+		.unwrap();
+	// Three applicants, one results file.
+	let mut csv = String::from("line,email,badge_id,claim_secret,status\n");
+	let mut badges = Vec::new();
+	for n in 1..=3 {
+		let claim = crypto::ClaimKey::generate();
+		let email = format!("member{n}@example.jp");
+		let recipient = crypto::recipient_commitment(&email, &format!("salt-{n}"));
+		let badge = client
+			.issue(
+				&issuer,
+				class,
+				badge_spec(recipient, &claim, None, None),
+				Wait::Finalized,
+			)
+			.await
+			.unwrap();
+		csv.push_str(&format!(
+			"{},{email},{badge:?},{},issued\n",
+			n + 1,
+			claim.secret_hex()
+		));
+		badges.push(badge);
+	}
+	let smtp = SmtpServer::start();
+	let data = tempfile::tempdir().unwrap();
+	let mut wallet = Wallet::start(
+		data.path(),
+		None,
+		&node.ws_url(),
+		&smtp.url(),
+		"Digital Agency",
+		&account_of(&issuer).to_string(),
+	);
+	let url = wallet.url();
+	// `request` in flight, the service killed after `after`, then started again.
+	let crash = |wallet: &mut Wallet, request: Box<dyn FnOnce() + Send>, after: Duration| {
+		let flight = std::thread::spawn(request);
+		std::thread::sleep(after);
+		wallet.kill();
+		let _ = flight.join();
+		wallet.restart();
+	};
+
+	// 1. Intake: the import killed while it runs, then sent again.
+	let import = format!("{url}/api/applications/import");
+	let auth = format!("Bearer {}", wallet.issuer_token);
+	let (body, headers) = (csv.clone(), auth.clone());
+	let target = import.clone();
+	crash(
+		&mut wallet,
+		Box::new(move || {
+			http_cut_off(
+				"POST",
+				&target,
+				&[("authorization", headers.as_str())],
+				&body,
+			);
+		}),
+		Duration::from_millis(30),
+	);
+	let again = http("POST", &import, &[("authorization", auth.as_str())], &csv);
+	assert_eq!(again.status, 200, "{}", again.body);
+	// One registration e-mail per applicant, whichever run recorded them.
+	let mails = smtp.wait_for(3, MAIL_WAIT);
+	std::thread::sleep(Duration::from_secs(3));
+	assert_eq!(smtp.messages().len(), 3, "no e-mail doubled");
+	let mut to: Vec<String> = mails
+		.iter()
+		.map(|m| {
+			let mail = decode_mail(m);
+			(1..=3)
+				.map(|n| format!("member{n}@example.jp"))
+				.find(|a| mail.contains(&format!("To: {a}")))
+				.expect("to an applicant")
+		})
+		.collect();
+	to.sort();
+	to.dedup();
+	assert_eq!(to.len(), 3, "each applicant once: {to:?}");
+	let first = mails
+		.iter()
+		.map(|m| decode_mail(m))
+		.find(|m| m.contains("To: member1@example.jp"))
+		.unwrap();
+	let register = link_in(&first, &format!("{url}/register/")).expect("a registration link");
+
+	// 2. Registration, killed right after the form is posted.
+	let form = [("content-type", "application/x-www-form-urlencoded")];
+	let password = "password=correct+horse+battery&password_again=correct+horse+battery";
+	let target = register.clone();
+	crash(
+		&mut wallet,
+		Box::new(move || {
+			http_cut_off(
+				"POST",
+				&target,
+				&[("content-type", "application/x-www-form-urlencoded")],
+				password,
+			);
+		}),
+		Duration::from_millis(20),
+	);
+	// Registered before the crash (the link is used) or not at all (the link still works).
+	if http("GET", &register, &[], "").status == 200 {
+		assert_eq!(http("POST", &register, &form, password).status, 200);
+	}
+	let login = |url: &str| {
+		let logged_in = http(
+			"POST",
+			&format!("{url}/login"),
+			&[("content-type", "application/x-www-form-urlencoded")],
+			"email=member1%40example.jp&password=correct+horse+battery",
+		);
+		assert_eq!(logged_in.status, 303, "{}", logged_in.body);
+		let cookie = logged_in.header("set-cookie").expect("a session cookie");
+		cookie.split(';').next().unwrap().to_string()
+	};
+	let cookie = login(&url);
+	// Its receipt e-mail, once.
+	let mails = smtp.wait_for(4, MAIL_WAIT);
+	let receipt = decode_mail(&mails[3]);
+	assert!(receipt.contains("To: member1@example.jp"), "{receipt}");
+	let receive = link_in(&receipt, &format!("{url}/receive/")).expect("a receipt link");
+
+	// 3. Receipt, killed while its transaction is on its way to finality.
+	let target = receive.clone();
+	crash(
+		&mut wallet,
+		Box::new(move || {
+			http_cut_off("POST", &target, &[], "");
+		}),
+		Duration::from_millis(500),
+	);
+	// Tried again: done now, or found done on chain (the step completes either way).
+	let retried = http("POST", &receive, &[], "");
+	assert!(
+		retried.status == 200 || retried.status == 410,
+		"{}: {}",
+		retried.status,
+		retried.body
+	);
+	let holder = client.holder_of(badges[0]).await.unwrap();
+	assert!(
+		holder.is_some(),
+		"the badge is bound to the holder's wallet"
+	);
+	let session = [("cookie", cookie.as_str())];
+	let home = http("GET", &format!("{url}/"), &session, "");
+	assert_eq!(home.status, 200, "the session outlived the crash");
+	assert!(
+		home.body.contains(&format!("{:?}", badges[0])),
+		"the badge shows in the wallet: {}",
+		home.body
+	);
+	assert_eq!(
+		home.body.matches("Make private").count(),
+		1,
+		"once: {}",
+		home.body
+	);
+
+	// 4. The disclosure switch, killed while its transaction is on its way.
+	let csrf = csrf_in(&home.body);
+	let switch = format!("{url}/wallet/badges/{:?}/disclosure", badges[0]);
+	let with_session = [
+		("cookie", cookie.as_str()),
+		("content-type", "application/x-www-form-urlencoded"),
+	];
+	let (target, cookie_value, token) = (switch.clone(), cookie.clone(), csrf.clone());
+	crash(
+		&mut wallet,
+		Box::new(move || {
+			http_cut_off(
+				"POST",
+				&target,
+				&[
+					("cookie", cookie_value.as_str()),
+					("content-type", "application/x-www-form-urlencoded"),
+				],
+				&format!("csrf={token}&disclosure=private"),
+			);
+		}),
+		Duration::from_millis(500),
+	);
+	let switched = http(
+		"POST",
+		&switch,
+		&with_session,
+		&format!("csrf={csrf}&disclosure=private"),
+	);
+	assert_eq!(switched.status, 303, "{}", switched.body);
+	assert_eq!(
+		disclosure_of(&client, badges[0]).await,
+		badge_client::Disclosure::Private
+	);
+
+	// Nothing doubled or lost: three registration e-mails and one receipt e-mail in all; the
+	// others still wait for their applicants with working links.
+	std::thread::sleep(Duration::from_secs(2));
+	assert_eq!(smtp.messages().len(), 4);
+	let second = smtp
+		.messages()
+		.iter()
+		.map(|m| decode_mail(m))
+		.find(|m| m.contains("To: member2@example.jp"))
+		.unwrap();
+	let link = link_in(&second, &format!("{url}/register/")).unwrap();
+	assert_eq!(http("GET", &link, &[], "").status, 200);
 }

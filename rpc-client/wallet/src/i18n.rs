@@ -702,6 +702,21 @@ pub const JA: &[(&str, &str)] = &[
 		"この発行者のチェーンアカウントが登録されていません。`badge-wallet issuer bind 名前 --account アカウント` で結び付けてください。",
 	),
 	("{file} is neither PNG nor SVG.", "{file} は PNG でも SVG でもありません。"),
+	("{file} is not a readable PNG.", "{file} は読み取れる PNG ではありません。"),
+	("Send a new link", "新しいリンクを送る"),
+	("A new link is on its way.", "新しいリンクを送信しました。"),
+	(
+		"This issuer has no application for that badge.",
+		"この発行者にはそのバッジの申請がありません。",
+	),
+	(
+		"That badge has been received already: there is no link to send.",
+		"そのバッジは受け取り済みです。送るリンクはありません。",
+	),
+	(
+		"{file} is {width}×{height} pixels: at most {max}×{max} are accepted.",
+		"{file} は {width}×{height} ピクセルです。受け付けるのは {max}×{max} ピクセルまでです。",
+	),
 	("That class belongs to another issuer.", "その種類は別の発行者のものです。"),
 	(
 		"This is not the class's image: its digest differs from the one pinned on chain.",

@@ -63,18 +63,28 @@ pub struct Added {
 impl Added {
 	/// The e-mail queued, as the API names it: `registration` or `receipt`.
 	pub fn mail_name(&self) -> &'static str {
-		match self.mail {
-			FirstMail::Register => "registration",
-			FirstMail::Receive => "receipt",
-		}
+		mail_name(self.mail)
 	}
 
 	/// What was queued, in English words.
 	pub fn mail_text(&self) -> &'static str {
-		match self.mail {
-			FirstMail::Register => "Registration e-mail queued",
-			FirstMail::Receive => "Receipt e-mail queued",
-		}
+		mail_text(self.mail)
+	}
+}
+
+/// An e-mail as the API names it: `registration` or `receipt`.
+pub fn mail_name(mail: FirstMail) -> &'static str {
+	match mail {
+		FirstMail::Register => "registration",
+		FirstMail::Receive => "receipt",
+	}
+}
+
+/// An e-mail queued, in English words.
+pub fn mail_text(mail: FirstMail) -> &'static str {
+	match mail {
+		FirstMail::Register => "Registration e-mail queued",
+		FirstMail::Receive => "Receipt e-mail queued",
 	}
 }
 
@@ -285,6 +295,98 @@ pub(crate) fn link_token(state: &State, email: &str) -> (String, Vec<u8>) {
 /// When a receipt link made at `now` stops working.
 fn receipt_link_expiry(state: &State, now: i64) -> i64 {
 	now + state.config.receipt_link_hours * 3600
+}
+
+/// Fresh links sent for one application in [`crate::limits::WINDOW_SECS`] at most.
+pub const RESENDS_PER_APPLICATION: usize = 3;
+
+/// Send the applicant of issuer `issuer`'s application for `badge_id` a fresh link, for when
+/// theirs expired or went astray: a receipt link if they have registered a wallet, else a
+/// registration link (in the request's language). Which e-mail was queued.
+pub async fn do_resend(
+	state: &State,
+	issuer: i64,
+	issuer_name: &str,
+	badge_id: &str,
+) -> Result<FirstMail, WebError> {
+	let badge = H256::from_str(badge_id.trim())
+		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
+	let badge_id = format!("{badge:?}");
+	let application = state
+		.store
+		.issuer_application(issuer, &badge_id)
+		.await?
+		.ok_or_else(|| {
+			WebError::NotFound(i18n::tr("This issuer has no application for that badge."))
+		})?;
+	if application.status == "received" {
+		return Err(WebError::Conflict(i18n::tr(
+			"That badge has been received already: there is no link to send.",
+		)));
+	}
+	if !state
+		.limiter
+		.allow(&format!("resend:{badge_id}"), RESENDS_PER_APPLICATION)
+	{
+		return Err(WebError::RateLimited);
+	}
+	let mail = if state
+		.store
+		.holder_by_email(&application.email)
+		.await?
+		.is_some()
+	{
+		if queue_receipts(state, std::slice::from_ref(&application)).await == 0 {
+			return Err(WebError::Internal(
+				"the receipt e-mail was not queued".into(),
+			));
+		}
+		FirstMail::Receive
+	} else {
+		let (hash, sealed) = link_token(state, &application.email);
+		let now = crate::store::now();
+		state
+			.store
+			.queue_mail(
+				MailKind::Register,
+				&application.email,
+				i18n::lang().code(),
+				Some(issuer_name),
+				None,
+				&hash,
+				&sealed,
+				now + state.config.registration_link_hours * 3600,
+			)
+			.await?;
+		state.outbox_wake.notify_one();
+		FirstMail::Register
+	};
+	tracing::info!(badge = %badge_id, ?mail, "fresh link queued at the issuer's request");
+	crate::metrics::event("link_resent");
+	Ok(mail)
+}
+
+/// The receipt e-mails (in the request's language) for `applications`, to be queued with their
+/// applicant's registration.
+pub fn receipt_mails(
+	state: &State,
+	applications: &[crate::store::Application],
+) -> Vec<crate::store::NewReceipt> {
+	let lang = i18n::lang();
+	let expires_at = receipt_link_expiry(state, crate::store::now());
+	applications
+		.iter()
+		.map(|application| {
+			let (token_hash, token_enc) = link_token(state, &application.email);
+			crate::store::NewReceipt {
+				application: application.id,
+				lang: lang.code().to_string(),
+				token_hash,
+				token_enc,
+				expires_at,
+			}
+		})
+		.collect()
 }
 
 /// Queue a receipt e-mail (in the request's language) for each of `applications`, whose

@@ -247,7 +247,8 @@ async fn dashboard_page(
 		.into_iter()
 		.map(|(email, badge_id, status, created)| {
 			minijinja::context! {
-				email, badge_id, status => tr(&status), created => crate::web::expiry_text(created)
+				email, badge_id, pending => status == "pending", status => tr(&status),
+				created => crate::web::expiry_text(created)
 			}
 		})
 		.collect();
@@ -284,6 +285,49 @@ pub struct ApplicationForm {
 }
 
 /// `POST /issuer/applications`: one application by web form.
+/// The form of `POST /issuer/resend`.
+#[derive(Deserialize)]
+pub struct ResendForm {
+	csrf: String,
+	badge_id: String,
+}
+
+/// `POST /issuer/resend`: a fresh link for the applicant of one of the issuer's applications
+/// (the button beside each waiting application).
+pub(crate) async fn resend(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	form: Result<Form<ResendForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+	let Some((staff, csrf)) = staff_session(&state, &headers).await? else {
+		return Ok(Redirect::to("/issuer/login").into_response());
+	};
+	let form = form.map_err(|e| WebError::BadInput(e.body_text()))?;
+	if form.csrf != csrf {
+		return Err(WebError::BadInput(
+			"This form has expired: reload the page and try again.".into(),
+		)
+		.into());
+	}
+	let sent =
+		crate::intake::do_resend(&state, staff.issuer_id, &staff.issuer_name, &form.badge_id).await;
+	let (status, outcome, problem) = match sent {
+		Ok(mail) => {
+			let rows = vec![minijinja::context! {
+				badge_id => &form.badge_id, result => tr(crate::intake::mail_text(mail))
+			}];
+			(
+				StatusCode::ACCEPTED,
+				Some(minijinja::context! { resent => 1, rows }),
+				None,
+			)
+		}
+		Err(e @ (WebError::Internal(_) | WebError::ChainUnavailable(_))) => return Err(e.into()),
+		Err(e) => (e.status(), None, Some(e.to_string())),
+	};
+	Ok(dashboard_page(&state, &staff, &csrf, status, outcome, problem).await?)
+}
+
 pub(crate) async fn add_application(
 	AxumState(state): AxumState<Arc<State>>,
 	headers: HeaderMap,
@@ -549,6 +593,22 @@ pub(crate) async fn check_class_image(
 	bytes: &[u8],
 ) -> Result<ClassImage, WebError> {
 	let content_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+		// A small file may declare a huge image (a decompression bomb): its size is read from
+		// its header and bounded before anything decodes it.
+		let (width, height) = crate::share::png_size(bytes).ok_or_else(|| {
+			WebError::BadInput(tr_with("{file} is not a readable PNG.", &[("file", file)]))
+		})?;
+		if width > crate::share::MAX_SIDE || height > crate::share::MAX_SIDE {
+			return Err(WebError::BadInput(tr_with(
+				"{file} is {width}×{height} pixels: at most {max}×{max} are accepted.",
+				&[
+					("file", file),
+					("width", &width.to_string()),
+					("height", &height.to_string()),
+					("max", &crate::share::MAX_SIDE.to_string()),
+				],
+			)));
+		}
 		"image/png"
 	} else if is_svg(bytes) {
 		"image/svg+xml"

@@ -113,6 +113,8 @@ pub struct State {
 	pub status_signer: status::StatusSigner,
 	/// Status lists served recently.
 	status_lists: status::ListCache,
+	/// Share cards rendered recently.
+	pub cards: share::Cards,
 }
 
 /// How long connecting to the chain node may take before the request is answered 503.
@@ -143,6 +145,7 @@ impl State {
 			key,
 			status_signer,
 			status_lists: Default::default(),
+			cards: Default::default(),
 			limiter: limits::Limiter::default(),
 			passwords: passwords::Passwords::for_this_machine(),
 			client: std::sync::Mutex::new(None),

@@ -310,11 +310,32 @@ pub(crate) async fn set_disclosure(
 		.holder_key(&holder)
 		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
 	let client = on_chain(&state, state.client()).await?;
-	crate::web::on_chain_final(
+	// Retry-safe: a change that landed already (its answer lost to a timeout, a closed browser
+	// or a crash of the service) is done; the chain would refuse it as unchanged.
+	let now = on_chain(&state, client.verify(badge, None)).await?;
+	if now.details.map(|d| d.disclosure).as_ref() == Some(&disclosure) {
+		return Ok(Redirect::to("/").into_response());
+	}
+	let wanted = disclosure.clone();
+	let changed = crate::web::on_chain_final(
 		&state,
 		client.set_disclosure(&key, badge, disclosure, Wait::Finalized),
 	)
-	.await?;
+	.await;
+	// An earlier try's change may be in a block not final yet (the chain then refuses this one
+	// as unchanged): wait for finality a while before answering.
+	if let Err(e) = changed {
+		let landed = matches!(e, WebError::ChainRefused(_))
+			&& crate::web::finally(|| async {
+				on_chain(&state, client.verify(badge, None))
+					.await
+					.is_ok_and(|v| v.details.map(|d| d.disclosure).as_ref() == Some(&wanted))
+			})
+			.await;
+		if !landed {
+			return Err(e.into());
+		}
+	}
 	tracing::info!(badge = %id, disclosure = %form.disclosure, "disclosure changed");
 	crate::metrics::event("disclosure_changed");
 	Ok(Redirect::to("/").into_response())

@@ -22,6 +22,68 @@ use std::{str::FromStr, sync::Arc};
 
 /// Share card size (the Open Graph image size).
 pub const CARD: (u32, u32) = (1200, 630);
+/// The widest and tallest class image accepted (PNG), in pixels.
+pub const MAX_SIDE: u32 = 4096;
+/// Share cards (PNG and PDF) kept rendered; the set is emptied when full.
+pub const CARDS_KEPT: usize = 64;
+
+/// The width and height a PNG's header declares, without decoding the image.
+pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+	image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png)
+		.into_dimensions()
+		.ok()
+}
+
+/// What a rendered card is kept by: badge, file, and whether the class image was there.
+type CardKey = (String, &'static str, bool);
+
+/// Rendered share cards.
+#[derive(Default)]
+pub struct Cards {
+	kept: std::sync::Mutex<std::collections::HashMap<CardKey, Arc<Vec<u8>>>>,
+	/// Cards rendered so far (cache misses).
+	pub rendered: std::sync::atomic::AtomicU64,
+}
+
+/// The bytes of `kind` (`card.png` or `card.pdf`) of badge `id`, whose page is `page_url`:
+/// rendered off the async workers once, then served from [`Cards`] (a card changes only when
+/// its class image is first uploaded, and the key says whether it was).
+pub async fn card_file(
+	cards: &Cards,
+	id: &str,
+	kind: &'static str,
+	image: Option<ClassImage>,
+	page_url: String,
+) -> Result<Arc<Vec<u8>>, WebError> {
+	let key = (id.to_string(), kind, image.is_some());
+	if let Some(bytes) = cards
+		.kept
+		.lock()
+		.unwrap_or_else(|e| e.into_inner())
+		.get(&key)
+	{
+		return Ok(bytes.clone());
+	}
+	let bytes = tokio::task::spawn_blocking(move || {
+		let card = card(image.as_ref(), &page_url)?;
+		match kind {
+			"card.pdf" => Ok(pdf_page(&jpeg(&card)?, card.width(), card.height())),
+			_ => png(&card),
+		}
+	})
+	.await
+	.map_err(|e| WebError::Internal(format!("rendering a card: {e}")))??;
+	let bytes = Arc::new(bytes);
+	cards
+		.rendered
+		.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+	let mut kept = cards.kept.lock().unwrap_or_else(|e| e.into_inner());
+	if kept.len() >= CARDS_KEPT {
+		kept.clear();
+	}
+	kept.insert(key, bytes.clone());
+	Ok(bytes)
+}
 
 /// `GET /classes/{id}/image`: the class image an issuer uploaded (checked against the digest
 /// pinned on chain when it was uploaded).
@@ -97,15 +159,14 @@ pub(crate) async fn badge_file(
 	let short = &shared.id[..10];
 	match name.as_str() {
 		"card.png" => {
-			let card = card(shared.image.as_ref(), &page)?;
-			Ok(file("image/png", png(&card)?, None))
+			let bytes = card_file(&state.cards, &shared.id, "card.png", shared.image, page).await?;
+			Ok(file("image/png", bytes.to_vec(), None))
 		}
 		"card.pdf" => {
-			let card = card(shared.image.as_ref(), &page)?;
-			let pdf = pdf_page(&jpeg(&card)?, card.width(), card.height());
+			let bytes = card_file(&state.cards, &shared.id, "card.pdf", shared.image, page).await?;
 			Ok(file(
 				"application/pdf",
-				pdf,
+				bytes.to_vec(),
 				Some(&format!("badge-{short}.pdf")),
 			))
 		}
@@ -241,7 +302,17 @@ pub fn card(image: Option<&ClassImage>, page_url: &str) -> Result<RgbImage, WebE
 		}
 	}
 	if let Some(image) = image.filter(|i| i.content_type == "image/png") {
-		let badge = image::load_from_memory_with_format(&image.bytes, image::ImageFormat::Png)
+		// Bounded however the image was stored (uploads are checked against the same bound).
+		let mut reader = image::ImageReader::with_format(
+			std::io::Cursor::new(&image.bytes),
+			image::ImageFormat::Png,
+		);
+		let mut limits = image::Limits::default();
+		limits.max_image_width = Some(MAX_SIDE);
+		limits.max_image_height = Some(MAX_SIDE);
+		reader.limits(limits);
+		let badge = reader
+			.decode()
 			.map_err(|e| WebError::Internal(format!("stored PNG: {e}")))?;
 		let side = 500;
 		let scaled = badge.resize(side, side, imageops::FilterType::Lanczos3);

@@ -215,6 +215,20 @@ pub struct NewIntake {
 	pub token_enc: Vec<u8>,
 }
 
+/// A receipt e-mail to queue with a registration ([`Store::register_holder`]).
+pub struct NewReceipt {
+	/// The application it is for.
+	pub application: i64,
+	/// The e-mail's language code.
+	pub lang: String,
+	/// The SHA-256 of its link's token.
+	pub token_hash: String,
+	/// That token, sealed.
+	pub token_enc: Vec<u8>,
+	/// When the link stops working.
+	pub expires_at: i64,
+}
+
 /// The first e-mail an application gets: a registered holder is sent the receipt link, anyone
 /// else a registration link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -711,6 +725,23 @@ impl Store {
 		Ok(row.map(|r| Self::application_of(&r)).transpose()?)
 	}
 
+	/// The application of issuer `issuer` for badge `badge_id` (0x hex), if there is one.
+	pub async fn issuer_application(
+		&self,
+		issuer: i64,
+		badge_id: &str,
+	) -> Result<Option<Application>, StoreError> {
+		let row = sqlx::query(
+			"SELECT id, email, badge_id, claim_enc, status FROM applications \
+			 WHERE issuer_id = $1 AND badge_id = $2",
+		)
+		.bind(issuer)
+		.bind(badge_id)
+		.fetch_optional(&self.pool)
+		.await?;
+		Ok(row.map(|r| Self::application_of(&r)).transpose()?)
+	}
+
 	/// The name of the issuer of the latest application still waiting for `email`, if any.
 	pub async fn pending_issuer_name(&self, email: &str) -> Result<Option<String>, StoreError> {
 		let row = sqlx::query(
@@ -822,12 +853,14 @@ impl Store {
 			.transpose()?)
 	}
 
-	/// Use a registration link and create the holder, atomically: `false` (and nothing
-	/// changed) if the link was used or expired meanwhile or the e-mail is taken.
+	/// Use a registration link, create the holder and queue `receipts` (their links and
+	/// e-mails), atomically: `None` (and nothing changed) if the link was used or expired
+	/// meanwhile or the e-mail is taken.
 	pub async fn register_holder(
 		&self,
 		token_hash: &str,
 		holder: &Holder,
+		receipts: &[NewReceipt],
 	) -> Result<Option<i64>, StoreError> {
 		let mut tx = self.pool.begin().await?;
 		let now = now();
@@ -861,6 +894,20 @@ impl Store {
 		.fetch_one(&mut *tx)
 		.await?;
 		let id: i64 = row.try_get("id")?;
+		for receipt in receipts {
+			Self::queue_mail_in(
+				&mut tx,
+				MailKind::Receive,
+				&holder.email,
+				&receipt.lang,
+				None,
+				Some(receipt.application),
+				&receipt.token_hash,
+				&receipt.token_enc,
+				receipt.expires_at,
+			)
+			.await?;
+		}
 		tx.commit().await?;
 		Ok(Some(id))
 	}

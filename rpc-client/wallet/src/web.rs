@@ -72,6 +72,7 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/static/style.css", get(style))
 		.route("/lang/{code}", get(crate::i18n::switch))
 		.route("/api/applications", post(add_application))
+		.route("/api/applications/{badge}/resend", post(resend_link))
 		.route(
 			"/api/applications/import",
 			post(import_results).layer(DefaultBodyLimit::max(crate::issuer::MAX_IMPORT)),
@@ -86,6 +87,7 @@ pub fn router(state: Arc<State>) -> Router {
 		.route("/issuer", get(crate::issuer::dashboard))
 		.route("/issuer/logout", post(crate::issuer::logout))
 		.route("/issuer/applications", post(crate::issuer::add_application))
+		.route("/issuer/resend", post(crate::issuer::resend))
 		.route(
 			"/issuer/import",
 			post(crate::issuer::import).layer(DefaultBodyLimit::max(crate::issuer::MAX_IMPORT)),
@@ -648,6 +650,22 @@ async fn add_application(
 		.into_response())
 }
 
+/// `POST /api/applications/{badge}/resend`: a fresh link for the applicant of one of the
+/// token's issuer's applications (`202 {"mail": "registration"|"receipt"}`).
+async fn resend_link(
+	AxumState(state): AxumState<Arc<State>>,
+	headers: HeaderMap,
+	Path(badge): Path<String>,
+) -> Result<Response, ApiError> {
+	let (issuer, issuer_name) = api_issuer(&state, &headers).await?;
+	let mail = crate::intake::do_resend(&state, issuer, &issuer_name, &badge).await?;
+	Ok((
+		StatusCode::ACCEPTED,
+		Json(serde_json::json!({ "mail": crate::intake::mail_name(mail) })),
+	)
+		.into_response())
+}
+
 /// The chain's word on a credential ([`badge_client::trust::check_credential`]): a refusal is
 /// bad input; only an unreachable chain is not a verdict.
 pub(crate) async fn vouched(
@@ -754,16 +772,19 @@ async fn register(
 			.seal(&seed, &secrets::Context::HolderKey(&account)),
 		account,
 	};
+	// Every badge waiting for this address gets its receipt e-mail, queued in the registration's
+	// own transaction: a crash cannot leave a wallet without its receipt links.
+	let pending = state.store.pending_applications(&link.email).await?;
+	let receipts = crate::intake::receipt_mails(&state, &pending);
 	state
 		.store
-		.register_holder(&token_hash(&token), &holder)
+		.register_holder(&token_hash(&token), &holder, &receipts)
 		.await?
 		.ok_or(WebError::LinkUsed)?;
-	tracing::info!(account = %holder.account, "wallet registered");
+	state.outbox_wake.notify_one();
+	let sent = receipts.len();
+	tracing::info!(account = %holder.account, receipts = sent, "wallet registered");
 	crate::metrics::event("wallet_registered");
-	// Every badge waiting for this address gets its receipt link now.
-	let pending = state.store.pending_applications(&link.email).await?;
-	let sent = crate::intake::queue_receipts(&state, &pending).await;
 	Ok(Html(crate::templates::render(
 		"registered.html",
 		minijinja::context! { email => &link.email, sent },
@@ -859,7 +880,13 @@ async fn receive(
 	let received =
 		on_chain_final(&state, client.receive(&key, badge, &claim, Wait::Finalized)).await;
 	if let Err(e) = received {
-		if !received_by(&state, badge, &holder.account).await {
+		// An earlier try's transaction may be in a block not final yet (the chain then refuses
+		// this one as received already): wait for finality a while before answering.
+		let landed = match e {
+			WebError::ChainRefused(_) => landed_within(&state, badge, &holder.account).await,
+			_ => received_by(&state, badge, &holder.account).await,
+		};
+		if !landed {
 			return Err(e.into());
 		}
 		tracing::info!(badge = %application.badge_id, "the receipt was already final: step completed");
@@ -876,6 +903,34 @@ async fn receive(
 		"received.html",
 		minijinja::context! { badge_id => &application.badge_id, account => &holder.account, verdict },
 	)))
+}
+
+/// How long a refused receipt waits for an earlier try's transaction to be final.
+const LANDING_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether the chain's finalized state binds `badge` to `account` now or within
+/// [`LANDING_WAIT`].
+async fn landed_within(state: &State, badge: H256, account: &str) -> bool {
+	finally(|| received_by(state, badge, account)).await
+}
+
+/// Whether `holds` (a question to the chain's finalized state) is true now or becomes true
+/// within [`LANDING_WAIT`], asked every half second.
+pub(crate) async fn finally<F, Fut>(mut holds: F) -> bool
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = bool>,
+{
+	let deadline = std::time::Instant::now() + LANDING_WAIT;
+	loop {
+		if holds().await {
+			return true;
+		}
+		if std::time::Instant::now() >= deadline {
+			return false;
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+	}
 }
 
 /// Whether the chain's finalized state binds `badge` to `account` (a receipt that landed);

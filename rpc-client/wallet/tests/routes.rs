@@ -1080,7 +1080,80 @@ async fn issuer_staff_set_a_password_once_log_in_and_get_clear_answers_to_bad_up
 		.await;
 	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 	assert!(page.contains("neither PNG nor SVG"), "{page}");
+	// A PNG wider than the bound (or a small file declaring a huge image): refused from its
+	// header, before anything decodes it or asks the chain.
+	let (status, page, _) = s
+		.call(upload(
+			&[("csrf", &csrf), ("class", "0")],
+			&[("image", "wide.png", &png_of(5_000, 1))],
+			"/issuer/images",
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+	assert!(page.contains("5000×1 pixels: at most 4096×4096"), "{page}");
+	let mut bomb = png_of(1, 1);
+	bomb[16..24].copy_from_slice(&[0, 1, 0, 0, 0, 1, 0, 0]);
+	let (status, page, _) = s
+		.call(upload(
+			&[("csrf", &csrf), ("class", "0")],
+			&[("image", "bomb.png", &bomb)],
+			"/issuer/images",
+		))
+		.await;
+	assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+	assert!(
+		page.contains("not a readable PNG") || page.contains("65536×65536"),
+		"{page}"
+	);
 	assert_eq!(s.outbox().len(), 0, "nothing was sent");
+}
+
+/// A white PNG of `width`×`height` pixels.
+fn png_of(width: u32, height: u32) -> Vec<u8> {
+	let mut out = std::io::Cursor::new(Vec::new());
+	image::RgbImage::from_pixel(width, height, image::Rgb([255, 255, 255]))
+		.write_to(&mut out, image::ImageFormat::Png)
+		.unwrap();
+	out.into_inner()
+}
+
+#[tokio::test]
+async fn share_cards_are_rendered_once_and_an_oversized_stored_image_is_never_decoded() {
+	let s = service().await;
+	let cards = &s.state.cards;
+	let rendered = || cards.rendered.load(std::sync::atomic::Ordering::Relaxed);
+	let url = format!("http://127.0.0.1:8080/badges/{BADGE}");
+	let card = |kind, image| badge_wallet::share::card_file(cards, BADGE, kind, image, url.clone());
+	let first = card("card.png", None).await.unwrap();
+	assert!(first.starts_with(b"\x89PNG"));
+	let again = card("card.png", None).await.unwrap();
+	assert!(
+		std::sync::Arc::ptr_eq(&first, &again),
+		"served from the cache"
+	);
+	assert_eq!(rendered(), 1);
+	let mut red = std::io::Cursor::new(Vec::new());
+	image::RgbImage::from_pixel(64, 64, image::Rgb([200, 0, 0]))
+		.write_to(&mut red, image::ImageFormat::Png)
+		.unwrap();
+	let image = badge_wallet::store::ClassImage {
+		content_type: "image/png".into(),
+		bytes: red.into_inner(),
+	};
+	let with_image = card("card.png", Some(image.clone())).await.unwrap();
+	assert!(with_image != first, "the class image, once uploaded, shows");
+	let pdf = card("card.pdf", Some(image)).await.unwrap();
+	assert!(pdf.starts_with(b"%PDF"));
+	assert_eq!(rendered(), 3);
+	// An image stored before uploads were bounded is refused, not decoded.
+	let wide = badge_wallet::store::ClassImage {
+		content_type: "image/png".into(),
+		bytes: png_of(5_000, 1),
+	};
+	let other = "0x2222222222222222222222222222222222222222222222222222222222222222";
+	let refused =
+		badge_wallet::share::card_file(cards, other, "card.png", Some(wide), url.clone()).await;
+	assert!(refused.is_err());
 }
 
 /// A results file of `badge bulk` with `rows` issued rows.
@@ -1390,6 +1463,80 @@ async fn an_applicant_whose_registration_link_expired_gets_a_new_one() {
 		StatusCode::OK,
 		"the new link registers the wallet: {page}"
 	);
+}
+
+#[tokio::test]
+async fn an_issuer_sends_a_fresh_link_for_its_own_waiting_applications_only() {
+	let s = service().await;
+	let email = "lost@example.jp";
+	let issuer = s.state.store.issuer_id("Digital Agency").await.unwrap();
+	let intake = store::NewIntake {
+		email: email.into(),
+		badge_id: BADGE.into(),
+		claim_enc: s
+			.state
+			.key
+			.seal(SECRET.as_bytes(), &secrets::Context::ClaimSecret(BADGE)),
+		credential: None,
+		lang: "en".into(),
+		token_hash: secrets::new_token().1,
+		token_enc: Vec::new(),
+	};
+	let past = store::now() - 60;
+	s.state
+		.store
+		.add_applications(issuer.unwrap(), "Digital Agency", &[intake], past, past)
+		.await
+		.unwrap();
+	let resend = |token: Option<String>, badge: &str| {
+		let mut request = Request::post(format!("/api/applications/{badge}/resend"));
+		if let Some(token) = token {
+			request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+		}
+		s.call(request.body(Body::empty()).unwrap())
+	};
+	assert_eq!(resend(None, BADGE).await.0, StatusCode::UNAUTHORIZED);
+	// Another issuer learns nothing of this issuer's applications.
+	let (other, hash) = secrets::new_token();
+	s.state
+		.store
+		.add_issuer(
+			"Other Agency",
+			&hash,
+			"5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+		)
+		.await
+		.unwrap();
+	let (status, body, _) = resend(Some(other), BADGE).await;
+	assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+	assert_eq!(
+		resend(Some(s.token.clone()), "0x12").await.0,
+		StatusCode::UNPROCESSABLE_ENTITY
+	);
+	// The applicant never registered: a fresh registration link, which works.
+	let (status, body, _) = resend(Some(s.token.clone()), BADGE).await;
+	assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+	assert!(body.contains(r#""mail":"registration""#), "{body}");
+	badge_wallet::outbox::round(&s.state, store::now())
+		.await
+		.unwrap();
+	let token = link_token_in_outbox(&s, "register").expect("a fresh registration link");
+	let (status, page) = s
+		.register(
+			&token,
+			"password=long+enough+1&password_again=long+enough+1",
+		)
+		.await;
+	assert_eq!(status, StatusCode::OK, "{page}");
+	// Registered now: the fresh link is a receipt link.
+	let (status, body, _) = resend(Some(s.token.clone()), BADGE).await;
+	assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+	assert!(body.contains(r#""mail":"receipt""#), "{body}");
+	// A few per application, no flood of anyone's inbox.
+	let (status, _, _) = resend(Some(s.token.clone()), BADGE).await;
+	assert_eq!(status, StatusCode::ACCEPTED);
+	let (status, _, _) = resend(Some(s.token.clone()), BADGE).await;
+	assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
