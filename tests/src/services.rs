@@ -314,14 +314,14 @@ impl Response {
 	}
 }
 
-/// Send one HTTP/1.1 request and read whatever comes back until the server answers or goes
-/// away (a request cut off by a crash of the server): nothing is checked.
-pub fn http_cut_off(method: &str, url: &str, headers: &[(&str, &str)], body: &str) {
-	let rest = url.strip_prefix("http://").expect("an http:// URL");
-	let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-	let Ok(mut stream) = TcpStream::connect(host) else {
-		return;
-	};
+/// The text of one HTTP/1.1 request with `Connection: close`.
+fn request_text(
+	method: &str,
+	host: &str,
+	path: &str,
+	headers: &[(&str, &str)],
+	body: &str,
+) -> String {
 	let mut request = format!(
 		"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
 		body.len()
@@ -331,6 +331,18 @@ pub fn http_cut_off(method: &str, url: &str, headers: &[(&str, &str)], body: &st
 	}
 	request.push_str("\r\n");
 	request.push_str(body);
+	request
+}
+
+/// Send one HTTP/1.1 request and read whatever comes back until the server answers or goes
+/// away (a request cut off by a crash of the server): nothing is checked.
+pub fn http_cut_off(method: &str, url: &str, headers: &[(&str, &str)], body: &str) {
+	let rest = url.strip_prefix("http://").expect("an http:// URL");
+	let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+	let Ok(mut stream) = TcpStream::connect(host) else {
+		return;
+	};
+	let request = request_text(method, host, path, headers, body);
 	if stream.write_all(request.as_bytes()).is_ok() {
 		let _ = stream.read_to_end(&mut Vec::new());
 	}
@@ -345,15 +357,7 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Re
 	stream
 		.set_read_timeout(Some(Duration::from_secs(180)))
 		.unwrap();
-	let mut request = format!(
-		"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
-		body.len()
-	);
-	for (name, value) in headers {
-		request.push_str(&format!("{name}: {value}\r\n"));
-	}
-	request.push_str("\r\n");
-	request.push_str(body);
+	let request = request_text(method, host, path, headers, body);
 	stream
 		.write_all(request.as_bytes())
 		.expect("send the request");

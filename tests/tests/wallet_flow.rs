@@ -57,33 +57,7 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	let mut node = Node::dev();
 	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
 	let issuer = dev::ferdie();
-	client
-		.register_issuer(
-			&dev::alice(),
-			&account_of(&issuer),
-			&Profile {
-				name: "Digital Agency".into(),
-				url: "https://agency.example.jp".into(),
-				contact: None,
-			},
-			Wait::InBlock,
-		)
-		.await
-		.expect("the council of one registers the issuer");
-	let class = client
-		.create_class(
-			&issuer,
-			&ClassSpec {
-				name: "Digital Promotion Committee member".into(),
-				description: "Appointed member".into(),
-				criteria: criteria_url("https://agency.example.jp/criteria"),
-				achievement_type: AchievementType::Membership,
-				image_digest: crypto::image_digest(b"<svg/>"),
-			},
-			Wait::InBlock,
-		)
-		.await
-		.unwrap();
+	let class = agency_with_class(&client, &issuer).await;
 	let claim = crypto::ClaimKey::generate();
 	let email = "applicant@example.jp";
 	let recipient = crypto::recipient_commitment(email, "salt-1");
@@ -648,6 +622,8 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	let home = http("GET", &format!("{}/", wallet.url()), &session, "");
 	assert_eq!(home.status, 200, "the wallet still lists the badge");
 	assert!(home.body.contains("cannot be reached"), "{}", home.body);
+	// Explorer pages are answered from memory for 5 s after they were built.
+	std::thread::sleep(Duration::from_secs(5));
 	let front = http("GET", &explorer, &[], "");
 	assert_eq!(front.status, 200, "{}", front.body);
 	assert!(
@@ -758,6 +734,38 @@ fn csrf_in(page: &str) -> String {
 		.to_string()
 }
 
+/// `issuer` registered as the Digital Agency by the council of one (//Alice), with a class of
+/// committee members whose image is `<svg/>`: the class id.
+async fn agency_with_class(client: &BadgeClient, issuer: &badge_client::Keypair) -> u32 {
+	client
+		.register_issuer(
+			&dev::alice(),
+			&account_of(issuer),
+			&Profile {
+				name: "Digital Agency".into(),
+				url: "https://agency.example.jp".into(),
+				contact: None,
+			},
+			Wait::InBlock,
+		)
+		.await
+		.expect("the council of one registers the issuer");
+	client
+		.create_class(
+			issuer,
+			&ClassSpec {
+				name: "Digital Promotion Committee member".into(),
+				description: "Appointed member".into(),
+				criteria: criteria_url("https://agency.example.jp/criteria"),
+				achievement_type: AchievementType::Membership,
+				image_digest: crypto::image_digest(b"<svg/>"),
+			},
+			Wait::InBlock,
+		)
+		.await
+		.expect("the issuer creates its class")
+}
+
 /// The badge's disclosure state on chain.
 async fn disclosure_of(
 	client: &BadgeClient,
@@ -780,33 +788,7 @@ async fn every_step_completes_after_the_service_is_killed_in_its_middle() {
 	let node = Node::dev();
 	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
 	let issuer = dev::ferdie();
-	client
-		.register_issuer(
-			&dev::alice(),
-			&account_of(&issuer),
-			&Profile {
-				name: "Digital Agency".into(),
-				url: "https://agency.example.jp".into(),
-				contact: None,
-			},
-			Wait::InBlock,
-		)
-		.await
-		.unwrap();
-	let class = client
-		.create_class(
-			&issuer,
-			&ClassSpec {
-				name: "Digital Promotion Committee member".into(),
-				description: "Appointed member".into(),
-				criteria: criteria_url("https://agency.example.jp/criteria"),
-				achievement_type: AchievementType::Membership,
-				image_digest: crypto::image_digest(b"<svg/>"),
-			},
-			Wait::InBlock,
-		)
-		.await
-		.unwrap();
+	let class = agency_with_class(&client, &issuer).await;
 	// Three applicants, one results file.
 	let mut csv = String::from("line,email,badge_id,claim_secret,status\n");
 	let mut badges = Vec::new();

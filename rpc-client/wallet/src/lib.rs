@@ -115,6 +115,8 @@ pub struct State {
 	status_lists: status::ListCache,
 	/// Share cards rendered recently.
 	pub cards: share::Cards,
+	/// Explorer pages built recently.
+	pub pages: web::PageCache,
 }
 
 /// How long connecting to the chain node may take before the request is answered 503.
@@ -146,6 +148,7 @@ impl State {
 			status_signer,
 			status_lists: Default::default(),
 			cards: Default::default(),
+			pages: Default::default(),
 			limiter: limits::Limiter::default(),
 			passwords: passwords::Passwords::for_this_machine(),
 			client: std::sync::Mutex::new(None),

@@ -314,6 +314,7 @@ pub(crate) async fn set_disclosure(
 	// or a crash of the service) is done; the chain would refuse it as unchanged.
 	let now = on_chain(&state, client.verify(badge, None)).await?;
 	if now.details.map(|d| d.disclosure).as_ref() == Some(&disclosure) {
+		state.pages.clear();
 		return Ok(Redirect::to("/").into_response());
 	}
 	let wanted = disclosure.clone();
@@ -336,6 +337,7 @@ pub(crate) async fn set_disclosure(
 			return Err(e.into());
 		}
 	}
+	state.pages.clear();
 	tracing::info!(badge = %id, disclosure = %form.disclosure, "disclosure changed");
 	crate::metrics::event("disclosure_changed");
 	Ok(Redirect::to("/").into_response())

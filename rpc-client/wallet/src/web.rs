@@ -55,6 +55,15 @@ pub fn router(state: Arc<State>) -> Router {
 			state.clone(),
 			limit_links,
 		));
+	let explorer = Router::new()
+		.route("/explorer", get(crate::explorer::front))
+		.route("/issuers/{account}", get(crate::explorer::issuer))
+		.route("/classes/{id}", get(crate::explorer::class))
+		.route("/holders/{account}", get(crate::explorer::holder))
+		.route_layer(axum::middleware::from_fn_with_state(
+			state.clone(),
+			cached_page,
+		));
 	let logins = Router::new()
 		.route(
 			"/login",
@@ -107,8 +116,7 @@ pub fn router(state: Arc<State>) -> Router {
 		)
 		.route("/wallet/badges/{id}/{file}", get(crate::share::holder_file))
 		.route("/badges/{id}", get(crate::pages::badge_page))
-		.route("/explorer", get(crate::explorer::front))
-		.route("/issuers/{account}", get(crate::explorer::issuer))
+		.merge(explorer)
 		.route(
 			"/issuers/{account}/did.json",
 			get(crate::identity::did_document),
@@ -118,8 +126,6 @@ pub fn router(state: Arc<State>) -> Router {
 			get(crate::status::revocation_list),
 		)
 		.route("/status-key", get(crate::status::status_key))
-		.route("/classes/{id}", get(crate::explorer::class))
-		.route("/holders/{account}", get(crate::explorer::holder))
 		.route("/badges/{id}/{file}", get(crate::share::badge_file))
 		.route("/classes/{id}/image", get(crate::share::class_image))
 		.layer(DefaultBodyLimit::max(MAX_BODY))
@@ -176,6 +182,76 @@ async fn deadline(request: Request, next: Next) -> Response {
 			}
 		}
 	}
+}
+
+/// Seconds an explorer page is answered from memory after it was built.
+pub const PAGE_CACHE_SECS: u64 = 5;
+/// Explorer pages kept at once (the set is emptied when full).
+const PAGES_KEPT: usize = 512;
+/// The largest explorer page kept.
+const PAGE_KEPT_BYTES: usize = 1 << 20;
+
+/// Explorer pages built recently, by language and URI (they are the same for everyone: public
+/// chain data, no session).
+#[derive(Default)]
+pub struct PageCache {
+	kept: std::sync::Mutex<
+		std::collections::HashMap<String, (std::time::Instant, HeaderMap, axum::body::Bytes)>,
+	>,
+	/// Requests answered from memory.
+	pub hits: std::sync::atomic::AtomicU64,
+}
+
+impl PageCache {
+	/// Forget every page (a badge was made private here: no page may list it from memory).
+	pub fn clear(&self) {
+		self.kept.lock().unwrap_or_else(|e| e.into_inner()).clear();
+	}
+}
+
+/// Middleware on the explorer pages: a page built in the last [`PAGE_CACHE_SECS`] is answered
+/// from memory, so hammering a page costs one build (and its chain reads) per period.
+async fn cached_page(
+	AxumState(state): AxumState<Arc<State>>,
+	request: Request,
+	next: Next,
+) -> Response {
+	if request.method() != Method::GET {
+		return next.run(request).await;
+	}
+	let key = format!("{} {}", crate::i18n::lang().code(), request.uri());
+	let fresh = std::time::Duration::from_secs(PAGE_CACHE_SECS);
+	{
+		let kept = state.pages.kept.lock().unwrap_or_else(|e| e.into_inner());
+		if let Some((_, headers, body)) = kept.get(&key).filter(|(at, ..)| at.elapsed() < fresh) {
+			state
+				.pages
+				.hits
+				.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+			return (StatusCode::OK, headers.clone(), body.clone()).into_response();
+		}
+	}
+	let response = next.run(request).await;
+	if response.status() != StatusCode::OK {
+		return response;
+	}
+	let (parts, body) = response.into_parts();
+	let Ok(bytes) = axum::body::to_bytes(body, PAGE_KEPT_BYTES).await else {
+		return WebError::Internal("an explorer page over 1 MiB".into()).into_page();
+	};
+	let mut kept = state.pages.kept.lock().unwrap_or_else(|e| e.into_inner());
+	if kept.len() >= PAGES_KEPT {
+		kept.clear();
+	}
+	kept.insert(
+		key,
+		(
+			std::time::Instant::now(),
+			parts.headers.clone(),
+			bytes.clone(),
+		),
+	);
+	Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The operations listener's routes: `/health` (the database's schema) and `/metrics`
@@ -346,6 +422,11 @@ impl From<badge_client::Error> for WebError {
 }
 
 impl WebError {
+	/// This error answered as an HTML page.
+	pub(crate) fn into_page(self) -> Response {
+		PageError(self).into_response()
+	}
+
 	pub(crate) fn status(&self) -> StatusCode {
 		match self {
 			WebError::LinkUnknown => StatusCode::NOT_FOUND,

@@ -104,6 +104,30 @@ impl Service {
 		token
 	}
 
+	/// An application of the Digital Agency for [`BADGE`] to `email`, recorded a minute ago
+	/// with a registration link that expired then (its e-mail never left).
+	async fn expired_application(&self, email: &str) {
+		let issuer = self.state.store.issuer_id("Digital Agency").await.unwrap();
+		let intake = store::NewIntake {
+			email: email.into(),
+			badge_id: BADGE.into(),
+			claim_enc: self
+				.state
+				.key
+				.seal(SECRET.as_bytes(), &secrets::Context::ClaimSecret(BADGE)),
+			credential: None,
+			lang: "en".into(),
+			token_hash: secrets::new_token().1,
+			token_enc: Vec::new(),
+		};
+		let past = store::now() - 60;
+		self.state
+			.store
+			.add_applications(issuer.unwrap(), "Digital Agency", &[intake], past, past)
+			.await
+			.unwrap();
+	}
+
 	async fn register(&self, token: &str, form: &str) -> (StatusCode, String) {
 		let request = Request::post(format!("/register/{token}"))
 			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -1108,6 +1132,41 @@ async fn issuer_staff_set_a_password_once_log_in_and_get_clear_answers_to_bad_up
 	assert_eq!(s.outbox().len(), 0, "nothing was sent");
 }
 
+#[tokio::test]
+async fn explorer_pages_hammered_are_built_once_per_period_per_language() {
+	let s = service().await;
+	let hits = || {
+		s.state
+			.pages
+			.hits
+			.load(std::sync::atomic::Ordering::Relaxed)
+	};
+	let page = |lang: &str| {
+		Request::get("/explorer")
+			.header(header::ACCEPT_LANGUAGE, lang)
+			.body(Body::empty())
+			.unwrap()
+	};
+	let (status, first, headers) = s.call(page("en")).await;
+	assert_eq!(status, StatusCode::OK, "{first}");
+	assert_eq!(hits(), 0);
+	for _ in 0..20 {
+		let (status, again, again_headers) = s.call(page("en")).await;
+		assert_eq!(status, StatusCode::OK);
+		assert_eq!(again, first, "the same page");
+		assert_eq!(
+			again_headers[header::CONTENT_SECURITY_POLICY],
+			headers[header::CONTENT_SECURITY_POLICY]
+		);
+	}
+	assert_eq!(hits(), 20, "built once, answered from memory after");
+	// Another language is another page.
+	let (status, japanese, _) = s.call(page("ja")).await;
+	assert_eq!(status, StatusCode::OK);
+	assert!(japanese != first);
+	assert_eq!(hits(), 20);
+}
+
 /// A white PNG of `width`×`height` pixels.
 fn png_of(width: u32, height: u32) -> Vec<u8> {
 	let mut out = std::io::Cursor::new(Vec::new());
@@ -1412,32 +1471,8 @@ async fn a_forgotten_password_is_reset_by_e_mail_and_no_one_learns_who_has_a_wal
 async fn an_applicant_whose_registration_link_expired_gets_a_new_one() {
 	let s = service().await;
 	let email = "late@example.jp";
-	let issuer = s
-		.state
-		.store
-		.issuer_id("Digital Agency")
-		.await
-		.unwrap()
-		.unwrap();
-	let intake = store::NewIntake {
-		email: email.into(),
-		badge_id: BADGE.into(),
-		claim_enc: s
-			.state
-			.key
-			.seal(SECRET.as_bytes(), &secrets::Context::ClaimSecret(BADGE)),
-		credential: None,
-		lang: "en".into(),
-		token_hash: secrets::new_token().1,
-		token_enc: Vec::new(),
-	};
 	// Its first registration link expired before it was used (and its e-mail never left).
-	let past = store::now() - 60;
-	s.state
-		.store
-		.add_applications(issuer, "Digital Agency", &[intake], past, past)
-		.await
-		.unwrap();
+	s.expired_application(email).await;
 	let form = Request::post("/recover")
 		.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
 		.body(Body::from(format!("email={email}")))
@@ -1469,25 +1504,7 @@ async fn an_applicant_whose_registration_link_expired_gets_a_new_one() {
 async fn an_issuer_sends_a_fresh_link_for_its_own_waiting_applications_only() {
 	let s = service().await;
 	let email = "lost@example.jp";
-	let issuer = s.state.store.issuer_id("Digital Agency").await.unwrap();
-	let intake = store::NewIntake {
-		email: email.into(),
-		badge_id: BADGE.into(),
-		claim_enc: s
-			.state
-			.key
-			.seal(SECRET.as_bytes(), &secrets::Context::ClaimSecret(BADGE)),
-		credential: None,
-		lang: "en".into(),
-		token_hash: secrets::new_token().1,
-		token_enc: Vec::new(),
-	};
-	let past = store::now() - 60;
-	s.state
-		.store
-		.add_applications(issuer.unwrap(), "Digital Agency", &[intake], past, past)
-		.await
-		.unwrap();
+	s.expired_application(email).await;
 	let resend = |token: Option<String>, badge: &str| {
 		let mut request = Request::post(format!("/api/applications/{badge}/resend"));
 		if let Some(token) = token {
