@@ -215,8 +215,12 @@ pub struct AccountAt {
 	pub nonce: u64,
 }
 
-/// Badge records [`BadgeClient::claim_digests`] reads at once.
-pub const RECORD_READS_IN_FLIGHT: usize = 32;
+/// One block's values in a `state_queryStorageAt` answer: each asked key (hex) with its value,
+/// or `null` where the state holds none.
+#[derive(serde::Deserialize)]
+struct StorageChangeSet {
+	changes: Vec<(String, Option<String>)>,
+}
 
 /// Badges asked about per `badges_verifyMany` or `badges_exist` call ([`BadgeClient::verdicts`],
 /// [`BadgeClient::badges_exist`]; the node's limit).
@@ -902,7 +906,8 @@ impl BadgeClient {
 
 	/// The claim-key digest ([`crypto::ClaimKey::digest`]) each of `badges` was issued with, at
 	/// the latest finalized block, in order: `None` where the chain holds no such badge. The
-	/// records are read [`RECORD_READS_IN_FLIGHT`] at a time.
+	/// records are read [`VERDICTS_PER_CALL`] per request (`state_queryStorageAt`), a record's
+	/// claim digest being its first field (`pallet_badges::Badge::claim`, 16 bytes).
 	pub async fn claim_digests(&self, badges: &[H256]) -> Result<Vec<Option<[u8; 16]>>, Error> {
 		use futures::{StreamExt, TryStreamExt};
 		if badges.is_empty() {
@@ -914,26 +919,47 @@ impl BadgeClient {
 			.await
 			.map_err(Error::Rpc)?;
 		let block = self.api.at_block(at).await?;
-		let storage = block.storage();
-		let reads: Vec<_> = badges
+		let entry = block
+			.storage()
+			.entry(runtime::storage().badges().badges())?;
+		let keys = badges
 			.iter()
-			.map(|badge| {
-				let storage = &storage;
-				async move {
-					let found = storage
-						.try_fetch(runtime::storage().badges().badges(), (*badge,))
-						.await?;
-					Ok::<_, Error>(match found {
-						Some(value) => Some(value.decode()?.claim),
-						None => None,
-					})
-				}
+			.map(|id| Ok(format!("0x{}", hex::encode(entry.fetch_key((*id,))?))))
+			.collect::<Result<Vec<_>, subxt::error::StorageError>>()?;
+		let calls: Vec<_> = keys
+			.chunks(VERDICTS_PER_CALL)
+			.map(|chunk| {
+				self.rpc.request::<Vec<StorageChangeSet>>(
+					"state_queryStorageAt",
+					subxt::rpcs::rpc_params![chunk, at],
+				)
 			})
 			.collect();
-		futures::stream::iter(reads)
-			.buffered(RECORD_READS_IN_FLIGHT)
+		let sets: Vec<Vec<StorageChangeSet>> = futures::stream::iter(calls)
+			.buffered(VERDICT_CALLS_IN_FLIGHT)
 			.try_collect()
 			.await
+			.map_err(Error::Rpc)?;
+		let values: std::collections::HashMap<&str, &str> = sets
+			.iter()
+			.flatten()
+			.flat_map(|set| &set.changes)
+			.filter_map(|(key, value)| Some((key.as_str(), value.as_deref()?)))
+			.collect();
+		keys.iter()
+			.map(|key| {
+				let Some(value) = values.get(key.as_str()) else {
+					return Ok(None);
+				};
+				let bytes = hex::decode(value.trim_start_matches("0x"))
+					.map_err(|e| Error::InvalidInput(format!("a stored badge is not hex: {e}")))?;
+				let claim: [u8; 16] = bytes
+					.get(..16)
+					.and_then(|b| b.try_into().ok())
+					.ok_or_else(|| Error::InvalidInput("a stored badge is too short".into()))?;
+				Ok(Some(claim))
+			})
+			.collect()
 	}
 
 	/// The runtime's verdict on `badge` at block `at` (which need not be finalized).

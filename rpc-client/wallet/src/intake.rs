@@ -11,7 +11,7 @@ use crate::{
 	i18n::{self, Lang},
 	secrets,
 	store::{FirstMail, MailKind, NewIntake},
-	web::{normalize_email, on_chain, vouched, WebError},
+	web::{normalize_email, on_chain_final, vouched, WebError},
 	State,
 };
 use badge_client::H256;
@@ -194,11 +194,13 @@ async fn check_on_chain(
 	if badges.is_empty() {
 		return Ok(());
 	}
-	let verdicts = on_chain(state, async {
+	// A whole results file is read here (a hundred thousand rows take seconds): bounded by
+	// the import's own deadline, not by a page's read deadline.
+	let verdicts = on_chain_final(state, async {
 		state.client().await?.verdicts(&badges).await
 	})
 	.await?;
-	let digests = on_chain(state, async {
+	let digests = on_chain_final(state, async {
 		state.client().await?.claim_digests(&badges).await
 	})
 	.await?;

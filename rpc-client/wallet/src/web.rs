@@ -577,8 +577,9 @@ pub(crate) async fn on_chain<T>(
 	settle_chain_answer(state, answer).await
 }
 
-/// Await a transaction until it is final (bounded by the client's own timeout, a minute); when
-/// the node is unreachable, drop the connection so the next request reconnects.
+/// Await a transaction until it is final (bounded by the client's own timeout, a minute), or a
+/// long read such as a whole import's (bounded by the request's deadline); when the node is
+/// unreachable, drop the connection so the next request reconnects.
 pub(crate) async fn on_chain_final<T>(
 	state: &State,
 	transaction: impl std::future::Future<Output = Result<T, badge_client::Error>>,
