@@ -229,13 +229,7 @@ impl Wallet {
 
 	/// `badge-wallet ARGS` run with this service's settings (for admin commands); its stdout.
 	pub fn admin(&self, args: &[&str]) -> String {
-		let output = Command::new(wallet_binary())
-			.args(args)
-			.env_remove("WALLET_DATABASE_URL")
-			.env_remove("WALLET_CONFIG")
-			.envs(self.env.iter().map(|(k, v)| (k, v)))
-			.output()
-			.expect("badge-wallet runs");
+		let output = self.admin_output(args);
 		assert!(
 			output.status.success(),
 			"badge-wallet {args:?}: {}",
@@ -246,15 +240,19 @@ impl Wallet {
 
 	/// `badge-wallet ARGS` run with this service's settings, expected to fail: its stderr.
 	pub fn admin_refused(&self, args: &[&str]) -> String {
-		let output = Command::new(wallet_binary())
+		let output = self.admin_output(args);
+		assert!(!output.status.success(), "badge-wallet {args:?} succeeded");
+		String::from_utf8_lossy(&output.stderr).to_string()
+	}
+
+	fn admin_output(&self, args: &[&str]) -> std::process::Output {
+		Command::new(wallet_binary())
 			.args(args)
 			.env_remove("WALLET_DATABASE_URL")
 			.env_remove("WALLET_CONFIG")
 			.envs(self.env.iter().map(|(k, v)| (k, v)))
 			.output()
-			.expect("badge-wallet runs");
-		assert!(!output.status.success(), "badge-wallet {args:?} succeeded");
-		String::from_utf8_lossy(&output.stderr).to_string()
+			.expect("badge-wallet runs")
 	}
 
 	/// Send SIGTERM, as a service manager stops it, and wait up to `patience` for it to exit:

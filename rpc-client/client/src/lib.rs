@@ -881,11 +881,7 @@ impl BadgeClient {
 	/// [`VERDICTS_PER_CALL`] badges per call, [`VERDICT_CALLS_IN_FLIGHT`] calls at a time.
 	pub async fn verdicts(&self, badges: &[H256]) -> Result<Vec<VerdictOf>, Error> {
 		use futures::{StreamExt, TryStreamExt};
-		let at: H256 = self
-			.rpc
-			.request("chain_getFinalizedHead", subxt::rpcs::rpc_params![])
-			.await
-			.map_err(Error::Rpc)?;
+		let at = self.finalized_head().await?;
 		// Futures made up front (not by a closure) stay `Send` for web handlers.
 		let calls: Vec<_> = badges
 			.chunks(VERDICTS_PER_CALL)
@@ -904,6 +900,14 @@ impl BadgeClient {
 		Ok(answers.into_iter().flatten().collect())
 	}
 
+	/// The hash of the latest finalized block.
+	async fn finalized_head(&self) -> Result<H256, Error> {
+		self.rpc
+			.request("chain_getFinalizedHead", subxt::rpcs::rpc_params![])
+			.await
+			.map_err(Error::Rpc)
+	}
+
 	/// The claim-key digest ([`crypto::ClaimKey::digest`]) each of `badges` was issued with, at
 	/// the latest finalized block, in order: `None` where the chain holds no such badge. The
 	/// records are read [`VERDICTS_PER_CALL`] per request (`state_queryStorageAt`), a record's
@@ -913,11 +917,7 @@ impl BadgeClient {
 		if badges.is_empty() {
 			return Ok(Vec::new());
 		}
-		let at: H256 = self
-			.rpc
-			.request("chain_getFinalizedHead", subxt::rpcs::rpc_params![])
-			.await
-			.map_err(Error::Rpc)?;
+		let at = self.finalized_head().await?;
 		let block = self.api.at_block(at).await?;
 		let entry = block
 			.storage()

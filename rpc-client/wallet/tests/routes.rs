@@ -128,6 +128,24 @@ impl Service {
 			.unwrap();
 	}
 
+	/// The holder `email` registers as (password `long enough 1`) through a fresh link.
+	async fn registered(&self, email: &str) -> store::Holder {
+		let token = self.link(email, store::now() + 3600).await;
+		let (status, page) = self
+			.register(
+				&token,
+				"password=long+enough+1&password_again=long+enough+1",
+			)
+			.await;
+		assert_eq!(status, StatusCode::OK, "{page}");
+		self.state
+			.store
+			.holder_by_email(email)
+			.await
+			.unwrap()
+			.unwrap()
+	}
+
 	async fn register(&self, token: &str, form: &str) -> (StatusCode, String) {
 		let request = Request::post(format!("/register/{token}"))
 			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -674,15 +692,7 @@ async fn link_pages_are_limited_per_link_and_per_client() {
 async fn a_holder_exports_their_key_and_deletes_their_account_with_their_password() {
 	let s = service().await;
 	let email = "keeper@example.jp";
-	let token = s.link(email, store::now() + 3600).await;
-	let (status, page) = s
-		.register(
-			&token,
-			"password=long+enough+1&password_again=long+enough+1",
-		)
-		.await;
-	assert_eq!(status, StatusCode::OK, "{page}");
-	let holder = s.state.store.holder_by_email(email).await.unwrap().unwrap();
+	let holder = s.registered(email).await;
 	let form = |path: &str, cookie: &str, body: String| {
 		Request::post(path)
 			.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
