@@ -10,6 +10,12 @@
 //! An image proves nothing by itself: a verifier reads the credential and checks it against the
 //! chain.
 
+use std::ops::Range;
+
+use quick_xml::{
+	escape::resolve_predefined_entity, events::Event, name::ResolveResult, NsReader, XmlVersion,
+};
+
 use crate::Error;
 
 /// Which Open Badges version a baked image carries.
@@ -26,6 +32,13 @@ impl Version {
 		match self {
 			Version::V3 => "openbadgecredential",
 			Version::V2 => "openbadges",
+		}
+	}
+
+	fn svg_local_name(self) -> &'static str {
+		match self {
+			Version::V3 => "credential",
+			Version::V2 => "assertion",
 		}
 	}
 
@@ -149,122 +162,184 @@ pub fn extract_png(png: &[u8], version: Version) -> Result<Option<String>, Error
 		.and_then(|(_, text)| text.map(String::from)))
 }
 
-/// Embed `payload` in an SVG as the root element's first child, replacing an earlier one.
+/// What an SVG holds that a bake touches, read by an XML parser (so a comment, a CDATA section
+/// or an escape that merely looks like a bake is never taken for one).
+struct SvgLayout {
+	/// The root `<svg …>` or `<svg …/>` tag.
+	root: Range<usize>,
+	/// The root's qualified name (`svg`, or `svg:svg` under a prefix).
+	root_name: String,
+	/// Whether the root tag is self-closing.
+	root_empty: bool,
+	/// The namespace the root binds the `openbadges` prefix to, if it binds it.
+	root_openbadges: Option<String>,
+	/// Earlier bakes of the same version, whole elements.
+	earlier: Vec<Range<usize>>,
+}
+
+/// Whether an element is a bake of `version`: its local name in the version's namespace, or
+/// under an `openbadges` prefix nobody declared (as some tools write it).
+fn is_bake(ns: &ResolveResult<'_>, local: &str, version: Version) -> bool {
+	local == version.svg_local_name()
+		&& match ns {
+			ResolveResult::Bound(ns) => ns.0 == version.svg_namespace(),
+			ResolveResult::Unknown(prefix) => prefix == "openbadges",
+			ResolveResult::Unbound => false,
+		}
+}
+
+fn svg_layout(svg: &str, version: Version) -> Result<SvgLayout, Error> {
+	let bad = |why: String| Error::InvalidInput(format!("not an SVG: {why}"));
+	let mut reader = NsReader::from_str(svg);
+	let mut root: Option<SvgLayout> = None;
+	let mut earlier = Vec::new();
+	loop {
+		let before = reader.buffer_position() as usize;
+		let (ns, event) = reader
+			.read_resolved_event()
+			.map_err(|e| bad(e.to_string()))?;
+		let (tag, empty) = match &event {
+			Event::Eof => break,
+			Event::Start(tag) => (tag, false),
+			Event::Empty(tag) => (tag, true),
+			_ => continue,
+		};
+		// Text before a tag is its own event; the tag starts at its `<`.
+		let start = before + svg[before..].find('<').unwrap_or(0);
+		let bake = is_bake(&ns, tag.local_name().as_ref(), version);
+		if root.is_none() {
+			if tag.local_name().as_ref() != "svg" {
+				return Err(bad(format!(
+					"the root element is <{}>",
+					tag.name().as_ref()
+				)));
+			}
+			let openbadges = tag
+				.try_get_attribute("xmlns:openbadges")
+				.map_err(|e| bad(e.to_string()))?
+				.map(|a| {
+					a.normalized_value(XmlVersion::Implicit1_0)
+						.map(|v| v.into_owned())
+				})
+				.transpose()
+				.map_err(|e| bad(e.to_string()))?;
+			root = Some(SvgLayout {
+				root: start..reader.buffer_position() as usize,
+				root_name: tag.name().as_ref().to_string(),
+				root_empty: empty,
+				root_openbadges: openbadges,
+				earlier: Vec::new(),
+			});
+		} else if bake {
+			if !empty {
+				let name = tag.name();
+				reader.read_to_end(name).map_err(|e| bad(e.to_string()))?;
+			}
+			earlier.push(start..reader.buffer_position() as usize);
+		}
+	}
+	let mut layout = root.ok_or_else(|| bad("no <svg> element".into()))?;
+	layout.earlier = earlier;
+	Ok(layout)
+}
+
+/// Embed `payload` in an SVG as the root element's first child, replacing earlier bakes of the
+/// same version; everything else in the file stays byte for byte.
 pub fn bake_svg(svg: &str, version: Version, payload: &str) -> Result<String, Error> {
 	if payload.contains("]]>") {
 		return Err(Error::InvalidInput(
 			"the payload cannot contain `]]>`".into(),
 		));
 	}
-	let svg = strip_svg_bake(svg, version);
-	let start = find_root(&svg)?;
-	let close = svg[start..]
-		.find('>')
-		.map(|i| start + i)
-		.ok_or_else(|| Error::InvalidInput("not an SVG: the <svg> tag never closes".into()))?;
-	let self_closing = svg[..close].ends_with('/');
-	let attr_end = if self_closing { close - 1 } else { close };
-	let xmlns = format!("xmlns:openbadges=\"{}\"", version.svg_namespace());
-	let mut out = String::with_capacity(svg.len() + payload.len() + 128);
-	out.push_str(&svg[..attr_end]);
-	if !svg[start..attr_end].contains("xmlns:openbadges=") {
-		out.push(' ');
-		out.push_str(&xmlns);
-	}
+	let layout = svg_layout(svg, version)?;
+	let namespace = version.svg_namespace();
+	let declaration = format!(" xmlns:openbadges=\"{namespace}\"");
+	// The prefix is declared on the root, as the baking specification shows, unless the root
+	// already binds it to another version's namespace: then on the element itself.
+	let (on_root, on_element) = match layout.root_openbadges.as_deref() {
+		None => (declaration.as_str(), ""),
+		Some(ns) if ns == namespace => ("", ""),
+		Some(_) => ("", declaration.as_str()),
+	};
 	let element = version.svg_element();
-	out.push_str(&format!(">\n<{element}><![CDATA[{payload}]]></{element}>"));
-	if self_closing {
-		out.push_str("</svg>");
-		out.push_str(&svg[close + 1..]);
+	let child = format!("\n<{element}{on_element}><![CDATA[{payload}]]></{element}>");
+	let tag = &svg[layout.root.clone()];
+	let root = if layout.root_empty {
+		let head = tag.strip_suffix("/>").unwrap_or(tag).trim_end();
+		format!("{head}{on_root}>{child}</{}>", layout.root_name)
 	} else {
-		out.push_str(&svg[close + 1..]);
+		let head = tag.strip_suffix('>').unwrap_or(tag);
+		format!("{head}{on_root}>{child}")
+	};
+	// Each earlier bake goes with the white space in front of it (the line a bake opens).
+	let mut edits: Vec<(Range<usize>, &str)> = layout
+		.earlier
+		.iter()
+		.map(|span| {
+			let from = svg[..span.start].trim_end().len().max(layout.root.end);
+			(from.min(span.start)..span.end, "")
+		})
+		.collect();
+	edits.push((layout.root.clone(), root.as_str()));
+	edits.sort_by_key(|(span, _)| span.start);
+	let mut out = String::with_capacity(svg.len() + payload.len() + 128);
+	let mut at = 0;
+	for (span, with) in edits {
+		out.push_str(&svg[at..span.start]);
+		out.push_str(with);
+		at = span.end;
 	}
+	out.push_str(&svg[at..]);
 	Ok(out)
 }
 
-fn find_root(svg: &str) -> Result<usize, Error> {
-	let mut from = 0;
-	while let Some(i) = svg[from..].find("<svg") {
-		let at = from + i;
-		if svg[at + 4..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/') {
-			return Ok(at);
-		}
-		from = at + 4;
-	}
-	Err(Error::InvalidInput("not an SVG: no <svg> element".into()))
-}
-
-fn strip_svg_bake(svg: &str, version: Version) -> String {
-	let element = version.svg_element();
-	let (open, close) = (format!("<{element}>"), format!("</{element}>"));
-	match (svg.find(&open), svg.find(&close)) {
-		(Some(a), Some(b)) if a < b => {
-			let mut out = svg[..a].trim_end_matches('\n').to_string();
-			out.push_str(&svg[b + close.len()..]);
-			out
-		}
-		_ => svg.to_string(),
-	}
-}
-
 /// The payload baked into an SVG, if any: the `verify` attribute (a compact JWS) or the
-/// element's text (CDATA or escaped), wherever the element stands and whichever tool baked it.
+/// element's text (CDATA, escaped, or both), wherever the element stands and whichever tool
+/// baked it. An SVG that does not parse holds none.
 pub fn extract_svg(svg: &str, version: Version) -> Option<String> {
-	let element = version.svg_element();
-	let open = format!("<{element}");
-	let start = svg.match_indices(&open).find_map(|(i, _)| {
-		svg[i + open.len()..]
-			.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/')
-			.then_some(i)
-	})?;
-	let tag_end = start + svg[start..].find('>')?;
-	let tag = &svg[start..tag_end];
-	if let Some(value) = attribute(tag, "verify") {
-		return Some(unescape(value));
+	let mut reader = NsReader::from_str(svg);
+	let (tag, empty) = loop {
+		let (ns, event) = reader.read_resolved_event().ok()?;
+		match event {
+			Event::Eof => return None,
+			Event::Start(tag) if is_bake(&ns, tag.local_name().as_ref(), version) => {
+				break (tag, false)
+			}
+			Event::Empty(tag) if is_bake(&ns, tag.local_name().as_ref(), version) => {
+				break (tag, true)
+			}
+			_ => {}
+		}
+	};
+	if let Some(jws) = tag.try_get_attribute("verify").ok()? {
+		return Some(
+			jws.normalized_value(XmlVersion::Implicit1_0)
+				.ok()?
+				.into_owned(),
+		);
 	}
-	if tag.ends_with('/') {
+	if empty {
 		return None;
 	}
-	let body_end = tag_end + 1 + svg[tag_end + 1..].find(&format!("</{element}>"))?;
-	let body = svg[tag_end + 1..body_end].trim();
-	let text = match body
-		.strip_prefix("<![CDATA[")
-		.and_then(|b| b.strip_suffix("]]>"))
-	{
-		Some(raw) => raw.to_string(),
-		None => unescape(body),
-	};
-	(!text.trim().is_empty()).then_some(text)
-}
-
-/// The value of `name="…"` (or `'…'`) in an opening tag.
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-	let mut rest = tag;
-	while let Some(i) = rest.find(name) {
-		let before_ok = rest[..i].ends_with(|c: char| c.is_whitespace());
-		let after = rest[i + name.len()..].trim_start();
-		if before_ok {
-			if let Some(value) = after.strip_prefix('=') {
-				let value = value.trim_start();
-				let quote = value.chars().next()?;
-				if quote == '"' || quote == '\'' {
-					let end = value[1..].find(quote)?;
-					return Some(&value[1..1 + end]);
-				}
-			}
+	let mut text = String::new();
+	let mut depth = 0usize;
+	loop {
+		match reader.read_event().ok()? {
+			Event::Text(t) if depth == 0 => text.push_str(&t.xml10_content()),
+			Event::CData(c) if depth == 0 => text.push_str(&c.xml10_content()),
+			Event::GeneralRef(r) if depth == 0 => match r.resolve_char_ref().ok()? {
+				Some(c) => text.push(c),
+				None => text.push_str(resolve_predefined_entity(&r.xml10_content())?),
+			},
+			Event::Start(_) => depth += 1,
+			Event::End(_) if depth == 0 => break,
+			Event::End(_) => depth -= 1,
+			Event::Eof => return None,
+			_ => {}
 		}
-		rest = &rest[i + name.len()..];
 	}
-	None
-}
-
-/// Undo XML's predefined entity escapes.
-fn unescape(text: &str) -> String {
-	text.replace("&lt;", "<")
-		.replace("&gt;", ">")
-		.replace("&quot;", "\"")
-		.replace("&apos;", "'")
-		.replace("&amp;", "&")
+	let text = text.trim();
+	(!text.is_empty()).then(|| text.to_string())
 }
 
 #[cfg(test)]
@@ -361,5 +436,69 @@ mod tests {
 			None
 		);
 		assert!(bake_svg(svg, Version::V3, "]]>").is_err());
+	}
+
+	#[test]
+	fn svg_bakes_are_read_as_xml_not_as_text() {
+		let v3 = "https://purl.imsglobal.org/ob/v3p0";
+		// A commented-out bake, and one hidden in a CDATA section, are not bakes.
+		let decoy = format!(
+			"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"{v3}\">\
+			 <!-- <openbadges:credential>forged</openbadges:credential> -->\
+			 <style><![CDATA[ <openbadges:credential>forged</openbadges:credential> ]]></style>\
+			 <rect/></svg>"
+		);
+		assert_eq!(extract_svg(&decoy, Version::V3), None);
+		let baked = bake_svg(&decoy, Version::V3, r#"{"real":true}"#).unwrap();
+		assert_eq!(
+			extract_svg(&baked, Version::V3).unwrap(),
+			r#"{"real":true}"#
+		);
+		assert!(
+			baked.contains("<!-- <openbadges:credential>forged"),
+			"{baked}"
+		);
+		assert_eq!(
+			baked.matches(&format!("xmlns:openbadges=\"{v3}\"")).count(),
+			1
+		);
+		// Numeric and named escapes, mixed with CDATA.
+		let escaped = format!(
+			"<svg><x:credential xmlns:x=\"{v3}\">{{&#34;a&#x22;: &quot;&lt;b&gt;<![CDATA[ & c]]>&quot;}}</x:credential></svg>"
+		);
+		assert_eq!(
+			extract_svg(&escaped, Version::V3).unwrap(),
+			r#"{"a": "<b> & c"}"#
+		);
+		// Another prefix bound to the right namespace is a bake; the right prefix bound to
+		// another namespace is not.
+		let elsewhere = "<svg xmlns:openbadges=\"urn:other\"><openbadges:credential>1</openbadges:credential></svg>";
+		assert_eq!(extract_svg(elsewhere, Version::V3), None);
+		// Baking both versions leaves each readable, the second declared where it stands.
+		let both = bake_svg(
+			&bake_svg(svg_doc(), Version::V2, r#"{"v":2}"#).unwrap(),
+			Version::V3,
+			r#"{"v":3}"#,
+		)
+		.unwrap();
+		assert_eq!(extract_svg(&both, Version::V2).unwrap(), r#"{"v":2}"#);
+		assert_eq!(extract_svg(&both, Version::V3).unwrap(), r#"{"v":3}"#);
+		// Rebaking removes a bake wherever it stands and keeps everything else.
+		let last = format!("<svg><rect/>\n  <openbadges:credential xmlns:openbadges=\"{v3}\">old</openbadges:credential></svg>");
+		let rebaked = bake_svg(&last, Version::V3, "new").unwrap();
+		assert_eq!(extract_svg(&rebaked, Version::V3).unwrap(), "new");
+		assert!(!rebaked.contains("old"), "{rebaked}");
+		assert!(rebaked.ends_with("<rect/></svg>"), "{rebaked}");
+		// Not XML, or not an SVG at its root.
+		assert!(bake_svg("<svg><g></svg>", Version::V3, "{}").is_err());
+		assert!(bake_svg("<html><svg/></html>", Version::V3, "{}").is_err());
+		assert_eq!(
+			extract_svg("<svg><openbadges:credential>1</svg>", Version::V3),
+			None
+		);
+	}
+
+	fn svg_doc() -> &'static str {
+		"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>"
 	}
 }
