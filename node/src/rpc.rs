@@ -15,6 +15,9 @@
 //! where they came from (`cache`, `native`, `runtime`).
 
 use crate::native_verify::{Answer, NativeVerifier, VerifyCache};
+use badge_rpc_types::{
+	self as json, DisclosureName, IssuerStatusName, Page as PageJson, VerdictName,
+};
 use badge_runtime::{opaque::Block, AccountId, ClassInfo, IssuerInfo, Nonce};
 use jsonrpsee::{
 	core::RpcResult,
@@ -27,7 +30,6 @@ use pallet_badges::{
 	IssuerStatus, Page, Verdict, Verification,
 };
 use sc_transaction_pool_api::TransactionPool;
-use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
@@ -80,143 +82,28 @@ where
 	Ok(module)
 }
 
-/// A verification verdict as JSON.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VerificationJson {
-	/// The badge id asked about.
-	pub badge: H256,
-	/// `valid`, `not_found`, `revoked`, `issuer_suspended`, `expired`, `design_mismatch` or
-	/// `not_yet_received`.
-	pub verdict: &'static str,
-	/// Whether the verdict is `valid`.
-	pub valid: bool,
-	/// Revocation time, reason and reason digest, for `revoked`.
-	#[serde(skip_serializing_if = "Option::is_none")]
-	pub revocation: Option<RevocationJson>,
-	/// Expiry time, for `expired`.
-	#[serde(skip_serializing_if = "Option::is_none")]
-	pub expired_at: Option<u64>,
-	/// Public details, unless `not_found`.
-	#[serde(skip_serializing_if = "Option::is_none")]
-	pub details: Option<DetailsJson>,
-	/// Chain time of the verdict (ms since the Unix epoch).
-	pub checked_at: u64,
-	/// The block the verdict was computed at.
-	pub block: H256,
-}
-
-/// Revocation of a badge as JSON.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RevocationJson {
-	/// When (ms since the Unix epoch).
-	pub at: u64,
-	/// Reason code name, e.g. `NoLongerEligible`.
-	pub reason: String,
-	/// Digest of a longer reason, if any.
-	pub reason_digest: Option<H256>,
-}
-
-/// Public details of a badge as JSON.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DetailsJson {
-	/// Class id.
-	pub class: u32,
-	/// Class name.
-	pub class_name: String,
-	/// Issuer account (SS58).
-	pub issuer: AccountId,
-	/// Issuer name.
-	pub issuer_name: String,
-	/// The class's pinned image digest (blake2-256).
-	pub image_digest: H256,
-	/// Issued at (ms).
-	pub issued_at: u64,
-	/// Expires at (ms), if ever.
-	pub expires_at: Option<u64>,
-	/// Evidence digest, if any.
-	pub evidence: Option<H256>,
-	/// Holder account, only for a public, received badge.
-	pub holder: Option<AccountId>,
-	/// `public` or `private`.
-	pub disclosure: &'static str,
-}
-
-/// A page of badge ids as JSON.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageJson {
-	/// Badge ids.
-	pub items: Vec<H256>,
-	/// Cursor for the next page (`startAfter`), absent on the last page.
-	pub next: Option<H256>,
-}
-
-/// An issuer as JSON.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IssuerJson {
-	/// Account.
-	pub account: AccountId,
-	/// Name.
-	pub name: String,
-	/// Home page.
-	pub url: String,
-	/// Organisational contact.
-	pub contact: Option<String>,
-	/// `active` or `suspended`.
-	pub status: &'static str,
-	/// Registered at (ms).
-	pub registered_at: u64,
-	/// Classes created.
-	pub classes: u32,
-	/// Badges issued.
-	pub issued: u32,
-}
-
-/// A badge class as JSON.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClassJson {
-	/// Class id.
-	pub id: u32,
-	/// Issuer account.
-	pub issuer: AccountId,
-	/// Name.
-	pub name: String,
-	/// Description.
-	pub description: String,
-	/// Criteria URL, if published at a URL.
-	pub criteria_url: Option<String>,
-	/// SHA-256 of the criteria narrative, if kept off chain.
-	pub criteria_digest: Option<H256>,
-	/// OB 3.0 achievement type, e.g. `Membership`.
-	pub achievement_type: String,
-	/// Pinned image digest (blake2-256).
-	pub image_digest: H256,
-	/// Whether it still takes badges.
-	pub retired: bool,
-	/// Created at (ms).
-	pub created_at: u64,
-	/// Badges issued.
-	pub issued: u32,
-}
+/// `badges_verify`'s answer, as every client reads it ([`badge_rpc_types`]).
+pub type VerificationJson = json::Verification<AccountId>;
+/// Public details of a badge in an answer.
+pub type DetailsJson = json::Details<AccountId>;
+/// `badges_issuer`'s answer.
+pub type IssuerJson = json::Issuer<AccountId>;
+/// `badges_class`'s answer.
+pub type ClassJson = json::Class<AccountId>;
 
 fn text(bytes: &[u8]) -> String {
 	String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn verdict_name(verdict: &Verdict) -> &'static str {
+fn verdict_name(verdict: &Verdict) -> VerdictName {
 	match verdict {
-		Verdict::Valid => "valid",
-		Verdict::NotFound => "not_found",
-		Verdict::Revoked { .. } => "revoked",
-		Verdict::IssuerSuspended => "issuer_suspended",
-		Verdict::Expired { .. } => "expired",
-		Verdict::DesignMismatch => "design_mismatch",
-		Verdict::NotYetReceived => "not_yet_received",
+		Verdict::Valid => VerdictName::Valid,
+		Verdict::NotFound => VerdictName::NotFound,
+		Verdict::Revoked { .. } => VerdictName::Revoked,
+		Verdict::IssuerSuspended => VerdictName::IssuerSuspended,
+		Verdict::Expired { .. } => VerdictName::Expired,
+		Verdict::DesignMismatch => VerdictName::DesignMismatch,
+		Verdict::NotYetReceived => VerdictName::NotYetReceived,
 	}
 }
 
@@ -227,8 +114,8 @@ fn issuer_json(account: AccountId, issuer: IssuerInfo) -> IssuerJson {
 		url: text(&issuer.profile.url),
 		contact: issuer.profile.contact.as_ref().map(|c| text(c)),
 		status: match issuer.status {
-			IssuerStatus::Active => "active",
-			IssuerStatus::Suspended => "suspended",
+			IssuerStatus::Active => IssuerStatusName::Active,
+			IssuerStatus::Suspended => IssuerStatusName::Suspended,
 		},
 		registered_at: issuer.registered_at,
 		classes: issuer.classes,
@@ -272,7 +159,7 @@ fn achievement_type_name(t: AchievementType) -> &'static str {
 }
 
 fn page_json(page: Page<H256>) -> PageJson {
-	PageJson {
+	json::Page {
 		items: page.items,
 		next: page.next,
 	}
@@ -490,8 +377,8 @@ fn verification_json(
 		evidence: d.evidence.map(H256),
 		holder: d.holder,
 		disclosure: match d.disclosure {
-			Disclosure::Public => "public",
-			Disclosure::Private => "private",
+			Disclosure::Public => DisclosureName::Public,
+			Disclosure::Private => DisclosureName::Private,
 		},
 	});
 	let (revocation, expired_at) = match verdict {
@@ -500,7 +387,7 @@ fn verification_json(
 			reason,
 			reason_digest,
 		} => (
-			Some(RevocationJson {
+			Some(json::Revocation {
 				at,
 				reason: format!("{reason:?}"),
 				reason_digest: reason_digest.map(H256),

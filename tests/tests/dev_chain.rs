@@ -941,7 +941,7 @@ async fn malformed_rpc_parameters_get_json_rpc_errors() {
 		.verify_json(H256([1; 32]), None)
 		.await
 		.expect("the node still answers");
-	assert_eq!(ok["verdict"], "not_found");
+	assert_eq!(ok.verdict, badge_client::VerdictName::NotFound);
 
 	// A client that cannot wait long enough says so.
 	let impatient = client.clone().with_timeout(Duration::from_millis(1));

@@ -117,24 +117,20 @@ pub async fn run(ctx: &Ctx, cmd: ClassCmd) -> Result<u8, CliError> {
 		}
 		ClassCmd::Show { class } => {
 			let found = client
-				.rpc_call(
-					"badges_class",
-					badge_client::subxt::rpcs::rpc_params![class],
-				)
-				.await?;
-			if found.is_null() {
-				return Err(CliError::Input(format!("no class {class}")));
-			}
-			ctx.print(found.clone(), || {
+				.class_json(class)
+				.await?
+				.ok_or_else(|| CliError::Input(format!("no class {class}")))?;
+			let json = serde_json::to_value(&found).expect("answers serialize");
+			ctx.print(json, || {
 				format!(
-					"{} (class {class})\n  issuer:   {}\n  type:     {}\n  image:    {}\n  retired:  {}\n  issued:   {}\n  {}",
-					found["name"].as_str().unwrap_or_default(),
-					found["issuer"].as_str().unwrap_or_default(),
-					found["achievementType"].as_str().unwrap_or_default(),
-					found["imageDigest"].as_str().unwrap_or_default(),
-					found["retired"],
-					found["issued"],
-					found["description"].as_str().unwrap_or_default(),
+					"{} (class {class})\n  issuer:   {}\n  type:     {}\n  image:    0x{}\n  retired:  {}\n  issued:   {}\n  {}",
+					found.name,
+					found.issuer,
+					found.achievement_type,
+					hex::encode(found.image_digest),
+					found.retired,
+					found.issued,
+					found.description,
 				)
 			});
 			Ok(exit::OK)

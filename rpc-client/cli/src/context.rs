@@ -2,7 +2,9 @@
 //! with their exit codes, and parsing helpers.
 
 use crate::config;
-use badge_client::{account_of, AccountId32, BadgeClient, Error as ClientError, Wait, H256};
+use badge_client::{
+	account_of, AccountId32, BadgeClient, BadgeId, BadgeIdError, Error as ClientError, Wait,
+};
 use badge_credential::dates;
 use clap::Args;
 use serde_json::json;
@@ -169,14 +171,9 @@ pub fn parse_account(s: &str) -> Result<AccountId32, CliError> {
 }
 
 /// A badge id (`0x` and 64 hex digits).
-pub fn parse_badge_id(s: &str) -> Result<H256, CliError> {
-	let hex_part = s.trim().trim_start_matches("0x");
-	let bytes = hex::decode(hex_part)
-		.map_err(|_| CliError::Input(format!("`{s}` is not a badge id (0x + 64 hex digits)")))?;
-	let bytes: [u8; 32] = bytes
-		.try_into()
-		.map_err(|_| CliError::Input(format!("`{s}` is not a badge id (0x + 64 hex digits)")))?;
-	Ok(H256(bytes))
+pub fn parse_badge_id(s: &str) -> Result<BadgeId, CliError> {
+	s.parse()
+		.map_err(|e: BadgeIdError| CliError::Input(e.to_string()))
 }
 
 /// SHA-256 of `text` (evidence URLs and reasons go on chain as this).

@@ -3,7 +3,7 @@
 
 use crate::{parse_badge_id, CliError, Ctx};
 use badge_client::recipient::recipient_identity;
-use badge_client::{baking, crypto, H256};
+use badge_client::{baking, crypto, BadgeId};
 use badge_credential::{ob3, status};
 use clap::Args;
 use serde_json::{json, Value};
@@ -118,16 +118,17 @@ pub async fn sign_badge(
 	ctx: &Ctx,
 	client: &badge_client::BadgeClient,
 	signer: &crate::keys::CredentialSigner,
-	badge: H256,
+	id: BadgeId,
 	email: &str,
 	salt: &str,
 	base: &str,
 ) -> Result<Signed, CliError> {
+	let badge = id.hash();
 	let verdict = client.verify_json(badge, None).await?;
 	let details = verdict
-		.get("details")
-		.ok_or_else(|| CliError::Input(format!("{badge:?} was never issued")))?;
-	let class_id = details["class"].as_u64().unwrap_or_default() as u32;
+		.details
+		.ok_or_else(|| CliError::Input(format!("{id} was never issued")))?;
+	let class_id = details.class;
 	let (commitment, identity_hash) = recipient_identity(email, salt);
 	if !crypto::is_badge_of(&badge, class_id, &commitment) {
 		return Err(CliError::Input(
@@ -135,64 +136,60 @@ pub async fn sign_badge(
 		));
 	}
 	let class = client
-		.rpc_call(
-			"badges_class",
-			badge_client::subxt::rpcs::rpc_params![class_id],
-		)
-		.await?;
-	let issuer_account = details["issuer"].as_str().unwrap_or_default().to_string();
+		.class_json(class_id)
+		.await?
+		.ok_or_else(|| CliError::Input(format!("the class {class_id} of {id} is not on chain")))?;
+	let issuer_account = details.issuer.to_string();
 	if !signer.did.ends_with(&format!(":issuers:{issuer_account}")) {
 		return Err(CliError::Input(format!(
-			"{badge:?} was issued by {issuer_account}, not by the signing key's account"
+			"{id} was issued by {issuer_account}, not by the signing key's account"
 		)));
 	}
 	let issuer = client
-		.rpc_call(
-			"badges_issuer",
-			badge_client::subxt::rpcs::rpc_params![issuer_account.clone()],
-		)
-		.await?;
+		.issuer_json(&details.issuer)
+		.await?
+		.ok_or_else(|| CliError::Input(format!("{issuer_account} is not a registered issuer")))?;
 	let status_index = client
 		.status_index(badge)
 		.await?
-		.ok_or_else(|| CliError::Input(format!("{badge:?} was never issued")))?;
-	let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+		.ok_or_else(|| CliError::Input(format!("{id} was never issued")))?;
 	let class_page = page(base, "classes", &class_id.to_string());
 	let facts = ob3::BadgeFacts {
-		page_url: page(base, "badges", &format!("{badge:?}")),
+		page_url: page(base, "badges", &id.to_string()),
 		status_url: ctx.url(),
 		status_entry: Some(status::entry(base, &issuer_account, status_index)),
 		issuer: ob3::IssuerFacts {
 			id: signer.did.clone(),
-			name: text(&issuer["name"]),
-			url: text(&issuer["url"]),
-			email: issuer["contact"]
-				.as_str()
+			name: issuer.name,
+			url: issuer.url,
+			email: issuer
+				.contact
+				.as_deref()
 				.and_then(|c| c.strip_prefix("mailto:"))
 				.map(String::from),
 		},
 		achievement: ob3::AchievementFacts {
 			id: class_page.clone(),
-			name: text(&class["name"]),
-			description: text(&class["description"]),
+			name: class.name,
+			description: class.description,
 			// A narrative is kept off chain (only its digest is on it): point at the class page.
 			criteria_url: Some(
-				class["criteriaUrl"]
-					.as_str()
-					.map(String::from)
+				class
+					.criteria_url
 					.unwrap_or(format!("{class_page}#criteria")),
 			),
 			criteria_narrative: None,
-			achievement_type: text(&class["achievementType"]),
+			achievement_type: class.achievement_type,
 			image: format!("{class_page}/image"),
 		},
 		identity_hash,
 		salt: Some(salt.to_string()),
-		holder: details["holder"]
-			.as_str()
+		holder: details
+			.holder
+			.as_ref()
 			.map(|h| format!("urn:open-badge-chain:account:{h}")),
-		valid_from: details["issuedAt"].as_u64().unwrap_or_default(),
-		valid_until: details["expiresAt"].as_u64(),
+		valid_from: details.issued_at,
+		valid_until: details.expires_at,
 	};
 	let now = badge_credential::dates::now_millis();
 	// Dated no earlier than the badge's issuance or the key's publication (a proof dated

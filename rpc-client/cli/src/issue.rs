@@ -4,7 +4,7 @@ use crate::{exit, parse_account, parse_badge_id, report_governed, sha256, CliErr
 use badge_client::{
 	badge_spec,
 	recipient::{normalize_email, recipient},
-	RevocationReason,
+	BadgeId, RevocationReason,
 };
 use badge_credential::dates;
 use clap::{Args, ValueEnum};
@@ -100,10 +100,10 @@ pub async fn issue(ctx: &Ctx, args: IssueArgs) -> Result<u8, CliError> {
 	let badge = client
 		.issue(&key.pair, args.class, spec, ctx.wait())
 		.await?;
-	let id = format!("{badge:?}");
+	let id = BadgeId::from(badge);
 	ctx.print(
 		json!({
-			"badge": id,
+			"badge": id.to_string(),
 			"class": args.class,
 			"claimSecret": r.claim.secret_hex(),
 			"salt": r.salt,
@@ -122,7 +122,8 @@ pub async fn issue(ctx: &Ctx, args: IssueArgs) -> Result<u8, CliError> {
 
 /// `badge revoke`.
 pub async fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8, CliError> {
-	let badge = parse_badge_id(&args.badge)?;
+	let id = parse_badge_id(&args.badge)?;
+	let badge = id.hash();
 	let digest = args.reason_text.as_deref().map(sha256);
 	let client = ctx.client().await?;
 	let key = ctx.key()?;
@@ -130,20 +131,17 @@ pub async fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<u8, CliError> {
 		let governed = client
 			.force_revoke(&key.pair, badge, args.reason.into(), digest, ctx.wait())
 			.await?;
-		report_governed(
-			ctx,
-			governed,
-			json!({ "revoked": format!("{badge:?}") }),
-			|| format!("revoked {badge:?}"),
-		);
+		report_governed(ctx, governed, json!({ "revoked": id.to_string() }), || {
+			format!("revoked {id}")
+		});
 		return Ok(exit::OK);
 	} else {
 		client
 			.revoke(&key.pair, badge, args.reason.into(), digest, ctx.wait())
 			.await?;
 	}
-	ctx.print(json!({ "revoked": format!("{badge:?}") }), || {
-		format!("revoked {badge:?}")
+	ctx.print(json!({ "revoked": id.to_string() }), || {
+		format!("revoked {id}")
 	});
 	Ok(exit::OK)
 }
@@ -174,7 +172,10 @@ pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<u8, CliError> {
 			None => break,
 		}
 	}
-	let ids: Vec<String> = all.iter().map(|id| format!("{id:?}")).collect();
+	let ids: Vec<String> = all
+		.iter()
+		.map(|id| BadgeId::from(*id).to_string())
+		.collect();
 	ctx.print(json!({ "badges": ids }), || ids.join("\n"));
 	Ok(exit::OK)
 }

@@ -62,25 +62,22 @@ pub async fn run(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 		IssuerCmd::Show { account } => {
 			let account = ctx.account_or_own(account)?;
 			let found = client
-				.rpc_call(
-					"badges_issuer",
-					badge_client::subxt::rpcs::rpc_params![account.to_string()],
-				)
-				.await?;
-			if found.is_null() {
-				return Err(CliError::Input(format!(
-					"{account} is not a registered issuer"
-				)));
-			}
-			ctx.print(found.clone(), || {
+				.issuer_json(&account)
+				.await?
+				.ok_or_else(|| CliError::Input(format!("{account} is not a registered issuer")))?;
+			let json = serde_json::to_value(&found).expect("answers serialize");
+			ctx.print(json, || {
 				format!(
 					"{}\n  account:  {}\n  url:      {}\n  status:   {}\n  classes:  {}\n  issued:   {}",
-					found["name"].as_str().unwrap_or_default(),
+					found.name,
 					account,
-					found["url"].as_str().unwrap_or_default(),
-					found["status"].as_str().unwrap_or_default(),
-					found["classes"],
-					found["issued"],
+					found.url,
+					match found.status {
+						badge_client::IssuerStatusName::Active => "active",
+						badge_client::IssuerStatusName::Suspended => "suspended",
+					},
+					found.classes,
+					found.issued,
 				)
 			});
 			Ok(exit::OK)

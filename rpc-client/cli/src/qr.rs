@@ -84,7 +84,7 @@ pub fn decode_file(path: &Path) -> Result<String, CliError> {
 pub fn run(ctx: &Ctx, args: QrArgs) -> Result<u8, CliError> {
 	let badge = parse_badge_id(&args.badge)?;
 	let base = args.base_url.clone().unwrap_or_else(|| ctx.base_url());
-	let url = page_url(&base, &format!("{badge:?}"));
+	let url = page_url(&base, &badge.to_string());
 	write(&url, &args.out, args.size)?;
 	ctx.print(
 		json!({ "url": url, "file": args.out.display().to_string() }),

@@ -1,7 +1,7 @@
 //! `badge verify`: a badge's verdict by id, page URL, QR code, credential or baked image.
 
 use crate::{credential, exit, parse_badge_id, qr, CliError, Ctx};
-use badge_client::{crypto, Verdict, H256};
+use badge_client::{crypto, BadgeId, DisclosureName, Verdict, H256};
 use badge_credential::dates;
 use clap::Args;
 use serde_json::json;
@@ -21,7 +21,7 @@ pub struct VerifyArgs {
 }
 
 /// Find the badge id in a verification target: an id, a URL ending in one, or a QR image.
-fn target_badge(target: &str) -> Result<H256, CliError> {
+fn target_badge(target: &str) -> Result<BadgeId, CliError> {
 	let path = std::path::Path::new(target);
 	let lower = target.to_lowercase();
 	if path.is_file() && [".png", ".jpg", ".jpeg"].iter().any(|e| lower.ends_with(e)) {
@@ -35,7 +35,7 @@ fn target_badge(target: &str) -> Result<H256, CliError> {
 }
 
 /// The badge id in a URL (its last path segment or query value that is one).
-pub fn badge_in_url(url: &str) -> Result<H256, CliError> {
+pub fn badge_in_url(url: &str) -> Result<BadgeId, CliError> {
 	url.split(['/', '?', '#', '='])
 		.rev()
 		.find_map(|part| parse_badge_id(part).ok())
@@ -64,7 +64,7 @@ enum Target {
 	/// A credential (a file, or baked into an image).
 	Credential(serde_json::Value),
 	/// A badge id (given, in a URL or in a QR code).
-	Badge(H256),
+	Badge(BadgeId),
 }
 
 /// `badge verify`.
@@ -83,7 +83,7 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
 	// A credential counts only if the chain vouches for it (issuer key, claims); then its
 	// badge's verdict is reported.
 	let (badge, trusted) = match target {
-		Target::Badge(badge) => (badge, None),
+		Target::Badge(badge) => (badge.hash(), None),
 		Target::Credential(found) => {
 			match badge_client::trust::check_credential(&client, &found, args.email.as_deref())
 				.await
@@ -110,7 +110,8 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
 		})?)),
 		None => None,
 	};
-	let mut json = client.verify_json(badge, image.map(H256)).await?;
+	let answer = client.verify_json(badge, image.map(H256)).await?;
+	let mut json = serde_json::to_value(&answer).expect("answers serialize");
 	let typed = client.verify(badge, image).await?;
 	let valid = typed.verdict == Verdict::Valid;
 	if let (Some(t), Some(object)) = (&trusted, json.as_object_mut()) {
@@ -119,23 +120,20 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> Result<u8, CliError> {
 			json!({ "method": t.method, "signed": dates::format_iso(t.created) }),
 		);
 	}
-	ctx.print(json.clone(), || {
-		let mut text = format!("{badge:?}: {}", verdict_text(&typed.verdict));
-		if let Some(d) = json.get("details") {
+	ctx.print(json, || {
+		let mut text = format!("{}: {}", BadgeId::from(badge), verdict_text(&typed.verdict));
+		if let Some(d) = &answer.details {
 			text.push_str(&format!(
 				"\n  badge:   {}\n  issuer:  {} ({})\n  issued:  {}",
-				d["className"].as_str().unwrap_or_default(),
-				d["issuerName"].as_str().unwrap_or_default(),
-				d["issuer"].as_str().unwrap_or_default(),
-				d["issuedAt"]
-					.as_u64()
-					.map(dates::format_millis)
-					.unwrap_or_default(),
+				d.class_name,
+				d.issuer_name,
+				d.issuer,
+				dates::format_millis(d.issued_at),
 			));
-			if let Some(exp) = d["expiresAt"].as_u64() {
+			if let Some(exp) = d.expires_at {
 				text.push_str(&format!("\n  expires: {}", dates::format_millis(exp)));
 			}
-			if d["disclosure"] == "private" {
+			if d.disclosure == DisclosureName::Private {
 				text.push_str("\n  (the holder keeps this badge private)");
 			}
 		}

@@ -139,9 +139,13 @@ async fn forged_and_inconsistent_credentials_are_refused_with_their_reason() {
 	let client = BadgeClient::connect(&node.ws_url()).await.unwrap();
 	let issuer_account: badge_client::AccountId32 = account.parse().unwrap();
 	let badge_id = badge_client::H256::from_slice(&hex::decode(&badge[2..]).unwrap());
-	let issued_at = client.verify_json(badge_id, None).await.unwrap()["details"]["issuedAt"]
-		.as_u64()
-		.unwrap();
+	let issued_at = client
+		.verify_json(badge_id, None)
+		.await
+		.unwrap()
+		.details
+		.unwrap()
+		.issued_at;
 	let created = second_after(issued_at);
 	let mut renamed = genuine.clone();
 	renamed["credentialSubject"]["achievement"]["name"] = "Committee chair".into();

@@ -33,17 +33,31 @@ pub mod baking;
 pub mod crypto;
 mod error;
 mod governance;
+mod ids;
 pub mod ledger;
 pub mod recipient;
 pub mod trust;
 
 pub use error::Error;
 pub use governance::{peer_id_bytes, two_thirds, Governed, Motion};
+pub use ids::{BadgeId, BadgeIdError};
 pub use ledger::{LedgerBlock, LedgerEntry, LedgerKind};
 pub use subxt;
 pub use subxt::utils::{AccountId32, H256};
 pub use subxt_signer::{sr25519::Keypair, SecretUri};
 pub use trust::{Refusal, Trusted};
+
+pub use badge_rpc_types::{DisclosureName, IssuerStatusName, VerdictName};
+/// `badges_verify`'s answer: the node's JSON view of a verdict, naming the class and issuer.
+pub type VerifyAnswer = badge_rpc_types::Verification<AccountId32>;
+/// The public details in a [`VerifyAnswer`].
+pub type DetailsAnswer = badge_rpc_types::Details<AccountId32>;
+/// `badges_issuer`'s answer.
+pub type IssuerAnswer = badge_rpc_types::Issuer<AccountId32>;
+/// `badges_class`'s answer.
+pub type ClassAnswer = badge_rpc_types::Class<AccountId32>;
+/// A page of the `badges_listBy*` methods.
+pub type PageAnswer = badge_rpc_types::Page;
 
 use std::{str::FromStr, time::Duration};
 use subxt::{OnlineClient, PolkadotConfig};
@@ -78,6 +92,22 @@ pub enum KeyRefusal {
 	/// The signature is dated after the key was revoked.
 	#[error("the signature is dated after its key was revoked")]
 	Revoked,
+}
+
+impl RevocationReason {
+	/// The reason's name as the node's JSON answers write it (`IssuedInError`, …), and as the
+	/// wallet's ledger keeps it.
+	pub fn name(&self) -> &'static str {
+		match self {
+			RevocationReason::Unspecified => "Unspecified",
+			RevocationReason::IssuedInError => "IssuedInError",
+			RevocationReason::NoLongerEligible => "NoLongerEligible",
+			RevocationReason::RecipientRequest => "RecipientRequest",
+			RevocationReason::Misconduct => "Misconduct",
+			RevocationReason::Superseded => "Superseded",
+			RevocationReason::Other => "Other",
+		}
+	}
 }
 
 impl IssuerKey {
@@ -231,9 +261,8 @@ pub const VERDICT_CALLS_IN_FLIGHT: usize = 4;
 /// A badge's verdict as the node's `badges_verify` answers it, with the badge's issuer.
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct VerdictOf {
-	/// `valid`, `not_found`, `revoked`, `issuer_suspended`, `expired`, `design_mismatch` or
-	/// `not_yet_received`.
-	pub verdict: String,
+	/// The verdict.
+	pub verdict: VerdictName,
 	/// Public details, unless the badge was not found.
 	pub details: Option<VerdictDetails>,
 }
@@ -243,6 +272,17 @@ pub struct VerdictOf {
 pub struct VerdictDetails {
 	/// The issuer's account (SS58).
 	pub issuer: String,
+}
+
+/// The node's listings of public badges ([`BadgeClient::list_json`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Listing {
+	/// `badges_listByHolder`: a holder's public badges.
+	ByHolder(AccountId32),
+	/// `badges_listByIssuer`: an issuer's public badges.
+	ByIssuer(AccountId32),
+	/// `badges_listByClass`: a class's public badges.
+	ByClass(u32),
 }
 
 /// JSON-RPC error codes of Substrate's `author_*` methods (`sc-rpc-api`).
@@ -1029,12 +1069,54 @@ impl BadgeClient {
 		&self,
 		badge: H256,
 		image_digest: Option<H256>,
-	) -> Result<serde_json::Value, Error> {
-		self.rpc_call(
-			"badges_verify",
-			subxt::rpcs::rpc_params![badge, image_digest],
-		)
-		.await
+	) -> Result<VerifyAnswer, Error> {
+		self.rpc
+			.request(
+				"badges_verify",
+				subxt::rpcs::rpc_params![badge, image_digest],
+			)
+			.await
+			.map_err(Error::Rpc)
+	}
+
+	/// An issuer's public profile and status (`badges_issuer`), if registered.
+	pub async fn issuer_json(&self, account: &AccountId32) -> Result<Option<IssuerAnswer>, Error> {
+		self.rpc
+			.request("badges_issuer", subxt::rpcs::rpc_params![account])
+			.await
+			.map_err(Error::Rpc)
+	}
+
+	/// A badge class (`badges_class`), if it exists.
+	pub async fn class_json(&self, class: u32) -> Result<Option<ClassAnswer>, Error> {
+		self.rpc
+			.request("badges_class", subxt::rpcs::rpc_params![class])
+			.await
+			.map_err(Error::Rpc)
+	}
+
+	/// A page of at most `limit` public badges of `listing`, after `start_after`.
+	pub async fn list_json(
+		&self,
+		listing: &Listing,
+		start_after: Option<H256>,
+		limit: u32,
+	) -> Result<PageAnswer, Error> {
+		use subxt::rpcs::rpc_params;
+		let call = match listing {
+			Listing::ByHolder(holder) => self.rpc.request(
+				"badges_listByHolder",
+				rpc_params![holder, start_after, limit],
+			),
+			Listing::ByIssuer(issuer) => self.rpc.request(
+				"badges_listByIssuer",
+				rpc_params![issuer, start_after, limit],
+			),
+			Listing::ByClass(class) => self
+				.rpc
+				.request("badges_listByClass", rpc_params![class, start_after, limit]),
+		};
+		call.await.map_err(Error::Rpc)
 	}
 
 	/// Call any JSON-RPC method of the node.
@@ -1076,5 +1158,33 @@ pub fn badge_spec(
 		claim_key: claim.public(),
 		expires_at,
 		evidence,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Decode;
+
+	#[test]
+	fn revocation_reasons_are_named_as_the_node_writes_them() {
+		use RevocationReason::*;
+		// In the order of their codec indices, which the runtime's metadata gives both types.
+		let ours = [
+			Unspecified,
+			IssuedInError,
+			NoLongerEligible,
+			RecipientRequest,
+			Misconduct,
+			Superseded,
+			Other,
+		];
+		for (index, reason) in ours.iter().enumerate() {
+			let pallet = pallet_badges::RevocationReason::decode(&mut &[index as u8][..]).unwrap();
+			// The node's JSON writes a reason in the pallet type's Debug form (`node/src/rpc.rs`).
+			assert_eq!(reason.name(), format!("{pallet:?}"));
+			assert_eq!(reason.name(), format!("{reason:?}"));
+		}
+		assert!(pallet_badges::RevocationReason::decode(&mut &[ours.len() as u8][..]).is_err());
 	}
 }

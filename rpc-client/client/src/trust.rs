@@ -24,7 +24,10 @@
 //! another issuer or one revoked before the proof's date all fail here; whether the badge is
 //! still valid (revoked, suspended issuer) is the chain's verdict, asked separately.
 
-use crate::{crypto, AccountId32, BadgeClient, Error, KeyPurpose, KeyRefusal, H256};
+use crate::{
+	crypto, AccountId32, BadgeClient, DetailsAnswer, Error, KeyPurpose, KeyRefusal, VerifyAnswer,
+	H256,
+};
 use badge_credential::{dates, did, ob3, status};
 use serde_json::Value;
 
@@ -45,7 +48,7 @@ pub struct Trusted {
 	/// When it was signed (ms since the Unix epoch).
 	pub created: u64,
 	/// The node's verdict on the badge (`badges_verify` JSON) the check used.
-	pub verification: Value,
+	pub verification: VerifyAnswer,
 }
 
 /// Why a credential is refused.
@@ -200,29 +203,23 @@ pub async fn check_credential(
 
 	let verification = client.verify_json(badge, None).await?;
 	let details = verification
-		.get("details")
-		.filter(|d| !d.is_null())
+		.details
+		.clone()
 		.ok_or(Refusal::NeverIssued(badge))?;
-	let chain_issuer = details["issuer"].as_str().unwrap_or_default();
-	if named_account != chain_issuer {
+	let issuer = details.issuer;
+	if named_account != issuer.to_string() {
 		return Err(Refusal::IssuerMismatch {
 			named: named_account.to_string(),
-			chain: chain_issuer.to_string(),
+			chain: issuer.to_string(),
 		});
 	}
-	let issuer: AccountId32 = chain_issuer.parse().map_err(|_| {
-		Refusal::Chain(Error::Invalid(format!(
-			"the node named issuer `{chain_issuer}`"
-		)))
-	})?;
 	let keys = client.issuer_keys(&issuer).await?;
 	let key = keys
 		.get(key_index)
 		.ok_or_else(|| Refusal::UnknownKey(claims.method.clone()))?;
 	key.vouches_for(&KeyPurpose::Credentials, claims.created)
 		.map_err(Refusal::KeyRefused)?;
-	let issued_at = details["issuedAt"].as_u64().unwrap_or_default();
-	if claims.created < issued_at {
+	if claims.created < details.issued_at {
 		return Err(Refusal::SignedBeforeIssuance);
 	}
 
@@ -233,8 +230,7 @@ pub async fn check_credential(
 		.await
 		.map_err(|e| Refusal::Malformed(e.to_string()))??;
 
-	let class = details["class"].as_u64().unwrap_or_default() as u32;
-	check_claims(client, credential, badge, class, details, email).await?;
+	check_claims(client, credential, badge, &details, email).await?;
 	check_status_entry(client, credential, badge, &issuer_did).await?;
 	Ok(Trusted {
 		badge,
@@ -251,10 +247,10 @@ async fn check_claims(
 	client: &BadgeClient,
 	credential: &Value,
 	badge: H256,
-	class: u32,
-	details: &Value,
+	details: &DetailsAnswer,
 	email: Option<&str>,
 ) -> Result<(), Refusal> {
+	let class = details.class;
 	let achievement = &credential["credentialSubject"]["achievement"];
 	let class_in_credential = achievement["id"]
 		.as_str()
@@ -263,13 +259,11 @@ async fn check_claims(
 	if class_in_credential != Some(class) {
 		return Err(Refusal::ClaimMismatch("achievement id"));
 	}
-	let record = client
-		.rpc_call("badges_class", subxt::rpcs::rpc_params![class])
-		.await?;
-	if achievement["name"] != record["name"] {
+	let record = client.class_json(class).await?;
+	if achievement["name"].as_str() != record.as_ref().map(|r| r.name.as_str()) {
 		return Err(Refusal::ClaimMismatch("achievement name"));
 	}
-	if achievement["description"] != record["description"] {
+	if achievement["description"].as_str() != record.as_ref().map(|r| r.description.as_str()) {
 		return Err(Refusal::ClaimMismatch("achievement description"));
 	}
 	let identities = credential["credentialSubject"]["identifier"]
@@ -295,11 +289,11 @@ async fn check_claims(
 			return Err(Refusal::NotTheRecipient);
 		}
 	}
-	let issued_at = details["issuedAt"].as_u64().unwrap_or_default();
+	let issued_at = details.issued_at;
 	if credential["validFrom"].as_str() != Some(&dates::format_iso(issued_at)) {
 		return Err(Refusal::ClaimMismatch("validFrom"));
 	}
-	let expires_at = details["expiresAt"].as_u64();
+	let expires_at = details.expires_at;
 	if credential["validUntil"].as_str().map(str::to_string) != expires_at.map(dates::format_iso) {
 		return Err(Refusal::ClaimMismatch("validUntil"));
 	}

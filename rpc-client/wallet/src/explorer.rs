@@ -5,7 +5,6 @@
 
 use crate::{
 	i18n::tr,
-	templates::json,
 	web::{on_chain, PageError, WebError},
 	State,
 };
@@ -14,9 +13,8 @@ use axum::{
 	http::StatusCode,
 	response::{Html, IntoResponse, Response},
 };
-use badge_client::{subxt::rpcs::rpc_params, AccountId32, BadgeClient, H256};
-use serde::Deserialize;
-use serde_json::Value;
+use badge_client::{AccountId32, BadgeClient, BadgeId, Listing, VerdictName, H256};
+use serde::{Deserialize, Serialize};
 use std::{str::FromStr, sync::Arc};
 
 /// Badges per listing page.
@@ -40,15 +38,17 @@ impl After {
 		self.after
 			.as_deref()
 			.map(|a| {
-				H256::from_str(a)
+				BadgeId::from_str(a)
+					.map(BadgeId::hash)
 					.map_err(|_| WebError::BadInput("`after` is not a badge id".into()))
 			})
 			.transpose()
 	}
 }
 
-fn json_list(values: &[Value]) -> Vec<minijinja::Value> {
-	values.iter().map(json).collect()
+/// Typed answers as template values, with the field names of the node's JSON.
+fn values<T: Serialize>(items: &[T]) -> Vec<minijinja::Value> {
+	items.iter().map(minijinja::Value::from_serialize).collect()
 }
 
 pub(crate) fn account(text: &str) -> Result<AccountId32, WebError> {
@@ -73,55 +73,61 @@ fn unavailable(title: &str) -> Response {
 	)
 }
 
+/// A listed badge as its row shows it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BadgeRow {
+	id: BadgeId,
+	class_name: Option<String>,
+	issuer_name: Option<String>,
+	issuer: Option<AccountId32>,
+	verdict: VerdictName,
+	verdict_text: String,
+}
+
 /// Each badge of `ids` with what its page shows: class, issuer, verdict.
 async fn badge_rows(
 	client: &BadgeClient,
-	ids: &[Value],
-) -> Result<Vec<Value>, badge_client::Error> {
-	let mut rows = Vec::new();
-	for id in ids.iter().filter_map(Value::as_str) {
-		let Ok(badge) = H256::from_str(id) else {
-			continue;
-		};
-		let json = client.verify_json(badge, None).await?;
-		let details = &json["details"];
-		rows.push(serde_json::json!({
-			"id": id,
-			"className": details["className"],
-			"issuerName": details["issuerName"],
-			"issuer": details["issuer"],
-			"verdict": json["verdict"],
-			"verdictText": crate::pages::verdict_text(json["verdict"].as_str().unwrap_or("")),
-		}));
+	ids: &[H256],
+) -> Result<Vec<BadgeRow>, badge_client::Error> {
+	let mut rows = Vec::with_capacity(ids.len());
+	for id in ids {
+		let answer = client.verify_json(*id, None).await?;
+		let details = answer.details;
+		rows.push(BadgeRow {
+			id: BadgeId::from(*id),
+			class_name: details.as_ref().map(|d| d.class_name.clone()),
+			issuer_name: details.as_ref().map(|d| d.issuer_name.clone()),
+			issuer: details.map(|d| d.issuer),
+			verdict: answer.verdict,
+			verdict_text: crate::pages::verdict_text(answer.verdict.as_str()),
+		});
 	}
 	Ok(rows)
 }
 
-/// A page of `PAGE` badges of a listing RPC (`badges_listBy…` of `key`) after `cursor`, with
-/// each badge's row and the next page's cursor. A short answer with a cursor is followed up
-/// to fill the page, in at most [`LISTING_CALLS`] calls.
+/// A page of `PAGE` badges of `listing` after `cursor`, with each badge's row and the next
+/// page's cursor. A short answer with a cursor is followed up to fill the page, in at most
+/// [`LISTING_CALLS`] calls.
 async fn listing(
 	client: &BadgeClient,
-	method: &str,
-	key: Value,
+	listing: Listing,
 	mut cursor: Option<H256>,
-) -> Result<(Vec<Value>, Option<String>), badge_client::Error> {
+) -> Result<(Vec<BadgeRow>, Option<BadgeId>), badge_client::Error> {
 	let mut items = Vec::new();
 	let mut next = None;
 	for _ in 0..LISTING_CALLS {
 		let wanted = PAGE - items.len() as u32;
-		let page = client
-			.rpc_call(method, rpc_params![key.clone(), cursor, wanted])
-			.await?;
-		items.extend(page["items"].as_array().cloned().unwrap_or_default());
-		next = page["next"].as_str().map(String::from);
-		match next.as_deref().map(H256::from_str) {
-			Some(Ok(after)) if items.len() < PAGE as usize => cursor = Some(after),
+		let page = client.list_json(&listing, cursor, wanted).await?;
+		items.extend(page.items);
+		next = page.next;
+		match next {
+			Some(after) if items.len() < PAGE as usize => cursor = Some(after),
 			_ => break,
 		}
 	}
 	let rows = badge_rows(client, &items).await?;
-	Ok((rows, next))
+	Ok((rows, next.map(BadgeId::from)))
 }
 
 /// `GET /explorer`.
@@ -146,25 +152,19 @@ pub(crate) async fn front(AxumState(state): AxumState<Arc<State>>) -> Result<Res
 		let client = state.client().await?;
 		let mut issuers = Vec::new();
 		for account in client.issuer_accounts().await? {
-			let json = client
-				.rpc_call("badges_issuer", rpc_params![account.to_string()])
-				.await?;
-			if !json.is_null() {
-				issuers.push(json);
-			}
+			issuers.extend(client.issuer_json(&account).await?);
 		}
 		Ok(issuers)
 	})
 	.await;
 	let chain_down = issuers.is_err();
 	let mut issuers = issuers.unwrap_or_default();
-	issuers.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-	let when = |rows: Vec<crate::store::LedgerRow>| -> Vec<Value> {
+	issuers.sort_by(|a, b| a.name.cmp(&b.name));
+	let when = |rows: Vec<crate::store::LedgerRow>| -> Vec<minijinja::Value> {
 		rows.into_iter()
 			.map(|r| {
-				let mut v = serde_json::to_value(&r).unwrap_or_default();
-				v["when"] = crate::web::expiry_text(r.at / 1000).into();
-				v
+				let when = crate::web::expiry_text(r.at / 1000);
+				minijinja::context! { when, ..minijinja::Value::from_serialize(&r) }
 			})
 			.collect()
 	};
@@ -172,9 +172,8 @@ pub(crate) async fn front(AxumState(state): AxumState<Arc<State>>) -> Result<Res
 		StatusCode::OK,
 		"explorer.html",
 		minijinja::context! {
-			issuers => json_list(&issuers), chain_down, indexed,
-			issued => json_list(&when(issued)), revoked => json_list(&when(revoked)),
-			registry => json_list(&when(registry)),
+			issuers => values(&issuers), chain_down, indexed,
+			issued => when(issued), revoked => when(revoked), registry => when(registry),
 		},
 	))
 }
@@ -189,27 +188,16 @@ pub(crate) async fn issuer(
 	let cursor = after.cursor()?;
 	let found = on_chain(&state, async {
 		let client = state.client().await?;
-		let profile = client
-			.rpc_call("badges_issuer", rpc_params![issuer.to_string()])
-			.await?;
-		if profile.is_null() {
+		let Some(profile) = client.issuer_json(&issuer).await? else {
 			return Ok(None);
-		}
+		};
 		let count = client.class_count().await?;
 		let mut classes = Vec::new();
 		for id in (count.saturating_sub(CLASSES_SCANNED)..count).rev() {
-			let class = client.rpc_call("badges_class", rpc_params![id]).await?;
-			if class["issuer"].as_str() == Some(&issuer.to_string()) {
-				classes.push(class);
-			}
+			let class = client.class_json(id).await?;
+			classes.extend(class.filter(|class| class.issuer == issuer));
 		}
-		let (badges, next) = listing(
-			&client,
-			"badges_listByIssuer",
-			Value::from(issuer.to_string()),
-			cursor,
-		)
-		.await?;
+		let (badges, next) = listing(&client, Listing::ByIssuer(issuer), cursor).await?;
 		Ok(Some((profile, classes, badges, next)))
 	})
 	.await;
@@ -220,9 +208,9 @@ pub(crate) async fn issuer(
 			StatusCode::OK,
 			"issuer.html",
 			minijinja::context! {
-				profile => json(&profile), classes => json_list(&classes),
-				badges => json_list(&badges), next,
-				registered => crate::web::expiry_text(profile["registeredAt"].as_i64().unwrap_or(0) / 1000),
+				registered => crate::web::expiry_text((profile.registered_at / 1000) as i64),
+				profile => minijinja::Value::from_serialize(&profile), classes => values(&classes),
+				badges => values(&badges), next,
 			},
 		)),
 	}
@@ -242,15 +230,11 @@ pub(crate) async fn class(
 	let cursor = after.cursor()?;
 	let found = on_chain(&state, async {
 		let client = state.client().await?;
-		let class = client.rpc_call("badges_class", rpc_params![id]).await?;
-		if class.is_null() {
+		let Some(class) = client.class_json(id).await? else {
 			return Ok(None);
-		}
-		let issuer = client
-			.rpc_call("badges_issuer", rpc_params![class["issuer"].clone()])
-			.await?;
-		let (badges, next) =
-			listing(&client, "badges_listByClass", Value::from(id), cursor).await?;
+		};
+		let issuer = client.issuer_json(&class.issuer).await?;
+		let (badges, next) = listing(&client, Listing::ByClass(id), cursor).await?;
 		Ok(Some((class, issuer, badges, next)))
 	})
 	.await;
@@ -261,8 +245,9 @@ pub(crate) async fn class(
 			StatusCode::OK,
 			"class.html",
 			minijinja::context! {
-				class => json(&class), issuer => json(&issuer), badges => json_list(&badges), next,
-				created => crate::web::expiry_text(class["createdAt"].as_i64().unwrap_or(0) / 1000),
+				created => crate::web::expiry_text((class.created_at / 1000) as i64),
+				class => minijinja::Value::from_serialize(&class),
+				issuer => minijinja::Value::from_serialize(&issuer), badges => values(&badges), next,
 			},
 		)),
 	}
@@ -278,13 +263,7 @@ pub(crate) async fn holder(
 	let cursor = after.cursor()?;
 	let found = on_chain(&state, async {
 		let client = state.client().await?;
-		listing(
-			&client,
-			"badges_listByHolder",
-			Value::from(holder.to_string()),
-			cursor,
-		)
-		.await
+		listing(&client, Listing::ByHolder(holder), cursor).await
 	})
 	.await;
 	match found {
@@ -292,7 +271,7 @@ pub(crate) async fn holder(
 		Ok((badges, next)) => Ok(render(
 			StatusCode::OK,
 			"holder.html",
-			minijinja::context! { account => holder.to_string(), badges => json_list(&badges), next },
+			minijinja::context! { account => holder.to_string(), badges => values(&badges), next },
 		)),
 	}
 }

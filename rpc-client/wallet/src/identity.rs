@@ -14,7 +14,7 @@ use axum::{
 	http::{header, HeaderValue},
 	response::{IntoResponse, Response},
 };
-use badge_client::{subxt::rpcs::rpc_params, KeyStatus};
+use badge_client::KeyStatus;
 use badge_credential::did;
 use std::sync::Arc;
 
@@ -26,10 +26,7 @@ pub(crate) async fn did_document(
 	let issuer = crate::explorer::account(&text)?;
 	let keys = on_chain(&state, async {
 		let client = state.client().await?;
-		let profile = client
-			.rpc_call("badges_issuer", rpc_params![issuer.to_string()])
-			.await?;
-		if profile.is_null() {
+		if client.issuer_json(&issuer).await?.is_none() {
 			return Ok(None);
 		}
 		client.issuer_keys(&issuer).await.map(Some)

@@ -7,6 +7,7 @@
 //! records is ever rolled back.
 
 use crate::{store::LedgerRow, web::WebError, State};
+use badge_client::BadgeId;
 use std::{sync::Arc, time::Duration};
 
 /// How far back a fresh (or far behind) index starts.
@@ -57,8 +58,8 @@ pub async fn round(state: &State) -> Result<u64, WebError> {
 				kind: e.kind.name().into(),
 				issuer: e.issuer.to_string(),
 				class_id: e.class.map(i64::from),
-				badge_id: e.badge.map(|b| format!("{b:?}")),
-				reason: e.reason.as_ref().map(|r| format!("{r:?}")),
+				badge_id: e.badge.map(BadgeId::from),
+				reason: e.reason.as_ref().map(|r| r.name().to_string()),
 				at: block.timestamp as i64,
 			})
 			.collect();

@@ -10,14 +10,14 @@
 use crate::{
 	i18n::{self, Lang},
 	secrets,
-	store::{FirstMail, MailKind, NewIntake},
+	store::{ApplicationStatus, FirstMail, MailKind, NewIntake},
 	web::{normalize_email, on_chain_final, vouched, WebError},
 	State,
 };
-use badge_client::H256;
+use badge_client::{BadgeId, VerdictName, H256};
 use futures::StreamExt;
 use serde::Deserialize;
-use std::{collections::HashMap, str::FromStr};
+use std::collections::HashMap;
 
 /// Rows of a results file imported at most.
 pub const MAX_ROWS: usize = 200_000;
@@ -54,8 +54,8 @@ pub struct NewApplication {
 pub struct Added {
 	/// Its row id.
 	pub id: i64,
-	/// The badge (0x hex).
-	pub badge_id: String,
+	/// The badge.
+	pub badge_id: BadgeId,
 	/// The e-mail queued for the applicant.
 	pub mail: FirstMail,
 }
@@ -92,8 +92,7 @@ pub fn mail_text(mail: FirstMail) -> &'static str {
 struct Checked {
 	email: String,
 	lang: Lang,
-	badge: H256,
-	badge_id: String,
+	badge: BadgeId,
 	/// `0x` + 64 lower-case hex digits.
 	claim_secret: String,
 	credential: Option<serde_json::Value>,
@@ -153,7 +152,9 @@ fn check_fields(new: NewApplication, default_lang: Lang) -> Result<Checked, WebE
 			.ok_or_else(|| WebError::BadInput("lang must be ja or en".into()))?,
 		None => default_lang,
 	};
-	let badge = H256::from_str(new.badge_id.trim())
+	let badge: BadgeId = new
+		.badge_id
+		.parse()
 		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
 	let claim = new.claim_secret.trim();
 	let claim = claim.strip_prefix("0x").unwrap_or(claim);
@@ -166,7 +167,6 @@ fn check_fields(new: NewApplication, default_lang: Lang) -> Result<Checked, WebE
 		email,
 		lang,
 		badge,
-		badge_id: format!("{badge:?}"),
 		claim_secret: format!("0x{}", claim.to_ascii_lowercase()),
 		credential: new.credential,
 		credential_text: None,
@@ -190,7 +190,7 @@ async fn check_on_chain(
 	account: &str,
 	rows: &mut [Result<Checked, WebError>],
 ) -> Result<(), WebError> {
-	let badges: Vec<H256> = rows.iter().flatten().map(|row| row.badge).collect();
+	let badges: Vec<H256> = rows.iter().flatten().map(|row| row.badge.hash()).collect();
 	if badges.is_empty() {
 		return Ok(());
 	}
@@ -214,10 +214,10 @@ async fn check_on_chain(
 		let digest = digests
 			.next()
 			.ok_or_else(|| WebError::Internal("fewer claim digests than badges".into()))?;
-		if verification.verdict != "not_yet_received" {
+		if verification.verdict != VerdictName::NotYetReceived {
 			*slot = Err(WebError::Conflict(format!(
 				"badge {} cannot be received: the chain says {}",
-				row.badge_id, verification.verdict
+				row.badge, verification.verdict
 			)));
 			continue;
 		}
@@ -228,7 +228,7 @@ async fn check_on_chain(
 		{
 			*slot = Err(WebError::Forbidden(format!(
 				"badge {} was issued by another issuer",
-				row.badge_id
+				row.badge
 			)));
 			continue;
 		}
@@ -237,7 +237,7 @@ async fn check_on_chain(
 		if digest.is_none() || digest != claim.ok().map(|c| c.digest()) {
 			*slot = Err(WebError::BadInput(format!(
 				"claim_secret is not the one badge {} was issued with",
-				row.badge_id
+				row.badge
 			)));
 		}
 	}
@@ -257,11 +257,7 @@ async fn check_credentials(
 			let row = row.as_ref().ok()?;
 			let credential = row.credential.as_ref()?;
 			Some(checked_credential_of(
-				state,
-				i,
-				credential,
-				&row.badge_id,
-				&row.email,
+				state, i, credential, row.badge, &row.email,
 			))
 		})
 		.collect();
@@ -311,24 +307,24 @@ pub async fn do_resend(
 	issuer_name: &str,
 	badge_id: &str,
 ) -> Result<FirstMail, WebError> {
-	let badge = H256::from_str(badge_id.trim())
+	let badge: BadgeId = badge_id
+		.parse()
 		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
-	let badge_id = format!("{badge:?}");
 	let application = state
 		.store
-		.issuer_application(issuer, &badge_id)
+		.issuer_application(issuer, badge)
 		.await?
 		.ok_or_else(|| {
 			WebError::NotFound(i18n::tr("This issuer has no application for that badge."))
 		})?;
-	if application.status == "received" {
+	if application.status == ApplicationStatus::Received {
 		return Err(WebError::Conflict(i18n::tr(
 			"That badge has been received already: there is no link to send.",
 		)));
 	}
 	if !state
 		.limiter
-		.allow(&format!("resend:{badge_id}"), RESENDS_PER_APPLICATION)
+		.allow(&format!("resend:{badge}"), RESENDS_PER_APPLICATION)
 	{
 		return Err(WebError::RateLimited);
 	}
@@ -363,7 +359,7 @@ pub async fn do_resend(
 		state.outbox_wake.notify_one();
 		FirstMail::Register
 	};
-	tracing::info!(badge = %badge_id, ?mail, "fresh link queued at the issuer's request");
+	tracing::info!(badge = %badge, ?mail, "fresh link queued at the issuer's request");
 	crate::metrics::event("link_resent");
 	Ok(mail)
 }
@@ -437,10 +433,10 @@ async fn record(
 			let (token_hash, token_enc) = link_token(state, &row.email);
 			NewIntake {
 				email: row.email.clone(),
-				badge_id: row.badge_id.clone(),
+				badge_id: row.badge,
 				claim_enc: state.key.seal(
 					row.claim_secret.as_bytes(),
-					&secrets::Context::ClaimSecret(&row.badge_id),
+					&secrets::Context::ClaimSecret(&row.badge.to_string()),
 				),
 				credential: row.credential_text.clone(),
 				lang: row.lang.code().to_string(),
@@ -475,13 +471,13 @@ async fn record(
 					crate::metrics::event("application_registered");
 					Ok(Added {
 						id,
-						badge_id: row.badge_id,
+						badge_id: row.badge,
 						mail,
 					})
 				}
 				None => Err(WebError::Conflict(format!(
 					"an application for badge {} exists",
-					row.badge_id
+					row.badge
 				))),
 			},
 		});
@@ -591,9 +587,11 @@ pub async fn import_results(
 	let mut lines = Vec::with_capacity(rows.len());
 	let mut new = Vec::with_capacity(rows.len());
 	for row in rows {
-		let credential = H256::from_str(row.badge_id.trim())
+		let credential = row
+			.badge_id
+			.parse::<BadgeId>()
 			.ok()
-			.and_then(|b| credentials.remove(&format!("{b:?}")));
+			.and_then(|b| credentials.remove(&b.to_string()));
 		lines.push((row.line, row.badge_id.clone()));
 		new.push(NewApplication {
 			email: row.email,
@@ -653,7 +651,7 @@ async fn checked_credential_of(
 	state: &State,
 	i: usize,
 	credential: &serde_json::Value,
-	badge: &str,
+	badge: BadgeId,
 	email: &str,
 ) -> (usize, Result<String, WebError>) {
 	(i, checked_credential(state, credential, badge, email).await)
@@ -666,7 +664,7 @@ async fn checked_credential_of(
 async fn checked_credential(
 	state: &State,
 	credential: &serde_json::Value,
-	badge: &str,
+	badge: BadgeId,
 	email: &str,
 ) -> Result<String, WebError> {
 	let id = credential["id"].as_str().unwrap_or_default();

@@ -9,6 +9,7 @@ use crate::{
 	i18n::{tr, tr_with},
 	intake::{do_add_application, NewApplication},
 	secrets::{self, token_hash},
+	store::ApplicationStatus,
 	store::{self, ClassImage, Staff},
 	web::{PageError, WebError},
 	State,
@@ -19,7 +20,6 @@ use axum::{
 	response::{Html, IntoResponse, Redirect, Response},
 	Form,
 };
-use badge_client::subxt::rpcs::rpc_params;
 use serde::Deserialize;
 use std::{collections::HashMap, sync::Arc};
 
@@ -247,7 +247,7 @@ async fn dashboard_page(
 		.into_iter()
 		.map(|(email, badge_id, status, created)| {
 			minijinja::context! {
-				email, badge_id, pending => status == "pending", status => tr(&status),
+				email, badge_id, pending => status == ApplicationStatus::Pending, status => tr(status.name()),
 				created => crate::web::expiry_text(created)
 			}
 		})
@@ -619,28 +619,18 @@ pub(crate) async fn check_class_image(
 		)));
 	};
 	let chain = crate::web::on_chain(state, async {
-		state
-			.client()
-			.await?
-			.rpc_call("badges_class", rpc_params![class])
-			.await
+		state.client().await?.class_json(class).await
 	})
 	.await
-	.map_err(|e| WebError::ChainUnavailable(e.to_string()))?;
-	if chain.is_null() {
-		return Err(WebError::NotFound(tr("The chain has no such badge class.")));
-	}
+	.map_err(|e| WebError::ChainUnavailable(e.to_string()))?
+	.ok_or_else(|| WebError::NotFound(tr("The chain has no such badge class.")))?;
 	let own = crate::intake::issuer_account(state, issuer).await?;
-	if chain["issuer"].as_str() != Some(own.as_str()) {
+	if chain.issuer.to_string() != own {
 		return Err(WebError::Forbidden(tr(
 			"That class belongs to another issuer.",
 		)));
 	}
-	let digest = format!(
-		"0x{}",
-		hex::encode(badge_client::crypto::image_digest(bytes))
-	);
-	if chain["imageDigest"].as_str() != Some(digest.as_str()) {
+	if chain.image_digest.0 != badge_client::crypto::image_digest(bytes) {
 		return Err(WebError::BadInput(tr(
 			"This is not the class's image: its digest differs from the one pinned on chain.",
 		)));

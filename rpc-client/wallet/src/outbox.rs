@@ -167,10 +167,7 @@ async fn compose(state: &State, queued: &QueuedMail, now: i64) -> Result<Mail, U
 			})
 		}
 		MailKind::Receive => {
-			let badge_id = queued
-				.badge_id
-				.as_deref()
-				.ok_or(Undeliverable::NoApplication)?;
+			let badge_id = queued.badge_id.ok_or(Undeliverable::NoApplication)?;
 			let page_url = crate::pages::page_url(state, badge_id);
 			let qr = crate::pages::qr_png_of(&page_url, 400).map_err(Undeliverable::Build)?;
 			let ctx = minijinja::context! {

@@ -15,9 +15,9 @@ use axum::{
 	response::{Html, IntoResponse, Redirect, Response},
 	Form,
 };
-use badge_client::{Disclosure, Wait, H256};
+use badge_client::{BadgeId, Disclosure, DisclosureName, VerdictName, Wait};
 use serde::Deserialize;
-use std::{str::FromStr, sync::Arc};
+use std::sync::Arc;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "wallet_session";
@@ -213,23 +213,23 @@ pub(crate) async fn wallet(
 	let mut badges = Vec::new();
 	let mut unavailable = false;
 	for application in &applications {
-		let json = match H256::from_str(&application.badge_id) {
-			Ok(id) if !unavailable => on_chain(&state, async {
-				state.client().await?.verify_json(id, None).await
+		let json = match application.badge_id {
+			id if !unavailable => on_chain(&state, async {
+				state.client().await?.verify_json(id.hash(), None).await
 			})
 			.await
 			.ok(),
 			_ => None,
 		};
 		unavailable |= json.is_none();
-		let details = json.as_ref().and_then(|j| j.get("details"));
+		let details = json.as_ref().and_then(|j| j.details.as_ref());
 		// The holder's own downloads, private badges included.
 		let credential = state
 			.store
-			.credential(&application.badge_id)
+			.credential(application.badge_id)
 			.await?
 			.is_some();
-		let baked = match details.and_then(|d| d["class"].as_i64()) {
+		let baked = match details.map(|d| i64::from(d.class)) {
 			Some(class) if credential => state.store.class_image(class).await?.map(|i| {
 				if i.content_type == "image/svg+xml" {
 					"svg"
@@ -242,10 +242,10 @@ pub(crate) async fn wallet(
 		badges.push(minijinja::context! {
 			credential, baked,
 			id => &application.badge_id,
-			name => details.and_then(|d| d["className"].as_str()),
-			issuer => details.and_then(|d| d["issuerName"].as_str()),
-			verdict => json.as_ref().and_then(|j| j["verdict"].as_str()).map(verdict_text),
-			disclosure => details.and_then(|d| d["disclosure"].as_str()),
+			name => details.map(|d| d.class_name.as_str()),
+			issuer => details.map(|d| d.issuer_name.as_str()),
+			verdict => json.as_ref().map(|j| verdict_text(j.verdict.as_str())),
+			disclosure => details.map(|d| d.disclosure),
 		});
 	}
 	Ok(Html(crate::templates::render(
@@ -257,11 +257,11 @@ pub(crate) async fn wallet(
 	.into_response())
 }
 
-/// Whether `holder` received the badge `badge_id` (as the store writes ids: `0x` + 64 hex).
+/// Whether `holder` received the badge `badge_id`.
 pub(crate) async fn holds(
 	state: &State,
 	holder: &Holder,
-	badge_id: &str,
+	badge_id: BadgeId,
 ) -> Result<bool, WebError> {
 	Ok(state
 		.store
@@ -301,11 +301,12 @@ pub(crate) async fn set_disclosure(
 		"private" => Disclosure::Private,
 		_ => return Err(WebError::BadInput("Choose public or private.".into()).into()),
 	};
-	let owned = holds(&state, &holder, &id).await?;
-	let badge = H256::from_str(&id)
-		.ok()
-		.filter(|_| owned)
-		.ok_or_else(|| WebError::BadInput("That badge is not in your wallet.".into()))?;
+	let not_held = || WebError::BadInput("That badge is not in your wallet.".into());
+	let id: BadgeId = id.parse().map_err(|_| not_held())?;
+	if !holds(&state, &holder, id).await? {
+		return Err(not_held().into());
+	}
+	let badge = id.hash();
 	let key = state
 		.holder_key(&holder)
 		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
@@ -372,9 +373,10 @@ pub(crate) async fn badge_page(
 	AxumState(state): AxumState<Arc<State>>,
 	Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-	let badge = H256::from_str(id.trim())
+	let id: BadgeId = id
+		.parse()
 		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
-	let id = format!("{badge:?}");
+	let badge = id.hash();
 	let json = on_chain(&state, async {
 		state.client().await?.verify_json(badge, None).await
 	})
@@ -388,36 +390,27 @@ pub(crate) async fn badge_page(
 			),
 		),
 		Ok(json) => {
-			let verdict = json["verdict"].as_str().unwrap_or("unknown");
-			let details = json.get("details").cloned();
-			let found = verdict != "not_found" && details.is_some();
-			let disclosed = details
-				.as_ref()
-				.is_some_and(|d| d["disclosure"].as_str() == Some("public"));
+			let verdict = json.verdict.as_str();
+			let details = json.details.as_ref();
+			let found = json.verdict != VerdictName::NotFound && details.is_some();
+			let disclosed = details.is_some_and(|d| d.disclosure == DisclosureName::Public);
 			let status = if found {
 				StatusCode::OK
 			} else {
 				StatusCode::NOT_FOUND
 			};
 			// The share kit, for a public badge: what the service holds for it.
-			let class = details
-				.as_ref()
-				.and_then(|d| d["class"].as_i64())
-				.unwrap_or(-1);
+			let class = details.map_or(-1, |d| i64::from(d.class));
 			let (image, credential) = if disclosed {
 				(
 					state.store.class_image(class).await?,
-					state.store.credential(&id).await?.is_some(),
+					state.store.credential(id).await?.is_some(),
 				)
 			} else {
 				(None, false)
 			};
-			let page = page_url(&state, &id);
-			let name = details
-				.as_ref()
-				.and_then(|d| d["className"].as_str())
-				.unwrap_or_default()
-				.to_string();
+			let page = page_url(&state, id);
+			let name = details.map(|d| d.class_name.clone()).unwrap_or_default();
 			let encoded = |text: &str| -> String {
 				text.bytes()
 					.map(|b| match b {
@@ -442,16 +435,11 @@ pub(crate) async fn badge_page(
 				"https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}\
 				 &organizationName={}{}{}&certUrl={}&certId={}",
 				encoded(&name),
-				encoded(
-					details
-						.as_ref()
-						.and_then(|d| d["issuerName"].as_str())
-						.unwrap_or_default()
-				),
-				month(json["details"]["issuedAt"].as_u64(), "issue"),
-				month(json["details"]["expiresAt"].as_u64(), "expiration"),
+				encoded(details.map(|d| d.issuer_name.as_str()).unwrap_or_default()),
+				month(details.map(|d| d.issued_at), "issue"),
+				month(details.and_then(|d| d.expires_at), "expiration"),
 				encoded(&page),
-				encoded(&id),
+				encoded(&id.to_string()),
 			);
 			let share = minijinja::context! {
 				linkedin => format!("https://www.linkedin.com/sharing/share-offsite/?url={}", encoded(&page)),
@@ -474,12 +462,12 @@ pub(crate) async fn badge_page(
 						credential, share,
 						id, found, disclosed,
 						verdict, verdict_text => verdict_text(verdict),
-						reason => json["revocation"]["reason"].as_str(),
-						details => details.as_ref().map(crate::templates::json),
-						issued => date_of(json["details"]["issuedAt"].as_u64()),
-						expires => date_of(json["details"]["expiresAt"].as_u64()),
-						checked => date_of(json["checkedAt"].as_u64()),
-						block => json["block"].as_str(),
+						reason => json.revocation.as_ref().map(|r| r.reason.as_str()),
+						details => details.map(minijinja::Value::from_serialize),
+						issued => date_of(details.map(|d| d.issued_at)),
+						expires => date_of(details.and_then(|d| d.expires_at)),
+						checked => date_of(Some(json.checked_at)),
+						block => json.block,
 					},
 				),
 			)
@@ -489,7 +477,7 @@ pub(crate) async fn badge_page(
 }
 
 /// The public page of badge `id` on this service.
-pub fn page_url(state: &State, id: &str) -> String {
+pub fn page_url(state: &State, id: BadgeId) -> String {
 	format!(
 		"{}/badges/{id}",
 		state.config.base_url.trim_end_matches('/')
@@ -499,9 +487,10 @@ pub fn page_url(state: &State, id: &str) -> String {
 /// The QR code leading to the public page of badge `id`, as SVG for screens or as a 1200-pixel
 /// PNG for print (10 cm at 300 dpi).
 pub(crate) async fn badge_qr(state: &State, id: &str, file: &str) -> Result<Response, PageError> {
-	let badge = H256::from_str(id.trim())
+	let badge: BadgeId = id
+		.parse()
 		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
-	let url = page_url(state, &format!("{badge:?}"));
+	let url = page_url(state, badge);
 	// Quartile error correction survives print wear.
 	let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::Q)
 		.map_err(|e| WebError::Internal(format!("QR code of {url}: {e}")))?;

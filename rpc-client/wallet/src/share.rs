@@ -16,9 +16,9 @@ use axum::{
 	http::{header, HeaderValue},
 	response::{IntoResponse, Response},
 };
-use badge_client::H256;
+use badge_client::{BadgeId, DisclosureName};
 use image::{imageops, GenericImageView, Rgb, RgbImage};
-use std::{str::FromStr, sync::Arc};
+use std::sync::Arc;
 
 /// Share card size (the Open Graph image size).
 pub const CARD: (u32, u32) = (1200, 630);
@@ -119,28 +119,28 @@ fn file(content_type: &str, bytes: Vec<u8>, download: Option<&str>) -> Response 
 
 /// What the share files are made of: a public badge's class, its stored image and credential.
 struct Shared {
-	id: String,
+	id: BadgeId,
 	image: Option<ClassImage>,
 	credential: Option<String>,
 }
 
 /// The badge `id` if it is public on chain, with what the service holds for it.
 async fn shared(state: &State, id: &str) -> Result<Shared, WebError> {
-	let badge = H256::from_str(id.trim())
+	let id: BadgeId = id
+		.parse()
 		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
 	let json = on_chain(state, async {
-		state.client().await?.verify_json(badge, None).await
+		state.client().await?.verify_json(id.hash(), None).await
 	})
 	.await?;
 	let details = json
-		.get("details")
-		.filter(|d| d["disclosure"].as_str() == Some("public"))
+		.details
+		.filter(|d| d.disclosure == DisclosureName::Public)
 		.ok_or_else(|| WebError::NotFound("This badge is not disclosed.".into()))?;
-	let id = format!("{badge:?}");
-	let class = details["class"].as_i64().unwrap_or(-1);
+	let class = i64::from(details.class);
 	Ok(Shared {
 		image: state.store.class_image(class).await?,
-		credential: state.store.credential(&id).await?,
+		credential: state.store.credential(id).await?,
 		id,
 	})
 }
@@ -155,15 +155,16 @@ pub(crate) async fn badge_file(
 		return crate::pages::badge_qr(&state, &id, &name).await;
 	}
 	let shared = shared(&state, &id).await?;
-	let page = crate::pages::page_url(&state, &shared.id);
-	let short = &shared.id[..10];
+	let page = crate::pages::page_url(&state, shared.id);
+	let id = shared.id.to_string();
+	let short = &id[..10];
 	match name.as_str() {
 		"card.png" => {
-			let bytes = card_file(&state.cards, &shared.id, "card.png", shared.image, page).await?;
+			let bytes = card_file(&state.cards, &id, "card.png", shared.image, page).await?;
 			Ok(file("image/png", bytes.to_vec(), None))
 		}
 		"card.pdf" => {
-			let bytes = card_file(&state.cards, &shared.id, "card.pdf", shared.image, page).await?;
+			let bytes = card_file(&state.cards, &id, "card.pdf", shared.image, page).await?;
 			Ok(file(
 				"application/pdf",
 				bytes.to_vec(),
@@ -183,7 +184,8 @@ pub(crate) async fn badge_file(
 /// The credential of `shared` (`credential.json`) or its image with the credential baked in
 /// (`baked.png`/`baked.svg`), while the chain vouches for the credential.
 async fn credential_file(state: &State, shared: Shared, name: &str) -> Result<Response, PageError> {
-	let short = &shared.id[..10];
+	let id = shared.id.to_string();
+	let short = &id[..10];
 	match name {
 		"credential.json" => {
 			let credential = vouched(state, shared.credential).await?;
@@ -239,20 +241,21 @@ pub(crate) async fn holder_file(
 	let Some((holder, _)) = crate::pages::session(&state, &headers).await? else {
 		return Ok(axum::response::Redirect::to("/login").into_response());
 	};
-	let badge = H256::from_str(id.trim())
+	let id: BadgeId = id
+		.parse()
 		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
-	let id = format!("{badge:?}");
-	if !crate::pages::holds(&state, &holder, &id).await? {
+	let badge = id.hash();
+	if !crate::pages::holds(&state, &holder, id).await? {
 		return Err(WebError::NotFound("That badge is not in your wallet.".into()).into());
 	}
 	let json = on_chain(&state, async {
 		state.client().await?.verify_json(badge, None).await
 	})
 	.await?;
-	let class = json["details"]["class"].as_i64().unwrap_or(-1);
+	let class = json.details.map_or(-1, |d| i64::from(d.class));
 	let shared = Shared {
 		image: state.store.class_image(class).await?,
-		credential: state.store.credential(&id).await?,
+		credential: state.store.credential(id).await?,
 		id,
 	};
 	credential_file(&state, shared, &name).await

@@ -21,7 +21,7 @@ use axum::{
 	response::{IntoResponse, Response},
 	Json,
 };
-use badge_client::{subxt::rpcs::rpc_params, AccountId32, KeyPurpose};
+use badge_client::{AccountId32, KeyPurpose};
 use badge_credential::{dates, did, ob3, proof, status};
 use serde_json::{json, Value};
 use std::{
@@ -129,22 +129,18 @@ pub(crate) async fn revocation_list(
 async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String, WebError> {
 	let (profile, keys, revoked) = on_chain(state, async {
 		let client = state.client().await?;
-		let profile = client
-			.rpc_call("badges_issuer", rpc_params![issuer.to_string()])
-			.await?;
-		if profile.is_null() {
-			return Ok((profile, Vec::new(), Vec::new()));
-		}
+		let Some(profile) = client.issuer_json(issuer).await? else {
+			return Ok((None, Vec::new(), Vec::new()));
+		};
 		let keys = client.issuer_keys(issuer).await?;
 		let revoked = client.revoked_status_indices(issuer).await?;
-		Ok((profile, keys, revoked))
+		Ok((Some(profile), keys, revoked))
 	})
 	.await?;
-	if profile.is_null() {
-		return Err(WebError::NotFound("The chain has no such issuer.".into()));
-	}
+	let profile =
+		profile.ok_or_else(|| WebError::NotFound("The chain has no such issuer.".into()))?;
 	// List 0 always exists; a later one once the issuer's badges reach it.
-	let issued = profile["issued"].as_u64().unwrap_or_default();
+	let issued = u64::from(profile.issued);
 	if list > 0 && u64::from(list) * u64::from(status::LIST_LENGTH) >= issued {
 		return Err(WebError::NotFound("No such status list.".into()));
 	}

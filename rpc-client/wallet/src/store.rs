@@ -2,6 +2,7 @@
 //! (sqlx's `Any` driver, `$N` placeholders, types both understand), with numbered migrations
 //! applied at start.
 
+use badge_client::BadgeId;
 use sqlx::{any::AnyPoolOptions, AnyPool, Row};
 
 /// A migration: its number and its SQL for each backend.
@@ -127,12 +128,43 @@ pub struct Application {
 	pub id: i64,
 	/// The applicant's e-mail address.
 	pub email: String,
-	/// The badge's on-chain id (0x hex).
-	pub badge_id: String,
+	/// The badge's on-chain id.
+	pub badge_id: BadgeId,
 	/// The claim secret, encrypted with the server key.
 	pub claim_enc: Vec<u8>,
-	/// `pending` or `received`.
-	pub status: String,
+	/// Whether the applicant has received it.
+	pub status: ApplicationStatus,
+}
+
+/// Where an application stands (`applications.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+	/// Issued on chain, not yet received into a wallet.
+	Pending,
+	/// Received: bound to the holder's account on chain.
+	Received,
+}
+
+impl ApplicationStatus {
+	/// Its name in the `applications` table.
+	pub fn name(self) -> &'static str {
+		match self {
+			ApplicationStatus::Pending => "pending",
+			ApplicationStatus::Received => "received",
+		}
+	}
+
+	fn read(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+		let name: String = row.try_get("status")?;
+		match name.as_str() {
+			"pending" => Ok(ApplicationStatus::Pending),
+			"received" => Ok(ApplicationStatus::Received),
+			_ => Err(sqlx::Error::Decode(
+				format!("an application of status `{name}`").into(),
+			)),
+		}
+	}
 }
 
 /// A holder as stored.
@@ -163,8 +195,8 @@ pub struct LedgerRow {
 	pub issuer: String,
 	/// The class, if any.
 	pub class_id: Option<i64>,
-	/// The badge (0x hex), if any.
-	pub badge_id: Option<String>,
+	/// The badge, if any.
+	pub badge_id: Option<BadgeId>,
 	/// A revocation's reason.
 	pub reason: Option<String>,
 	/// Block time (ms since the epoch).
@@ -201,8 +233,8 @@ pub struct ClassImage {
 pub struct NewIntake {
 	/// The applicant's e-mail address (normalised).
 	pub email: String,
-	/// The badge's on-chain id (0x hex).
-	pub badge_id: String,
+	/// The badge's on-chain id.
+	pub badge_id: BadgeId,
 	/// The claim secret, sealed with the server key.
 	pub claim_enc: Vec<u8>,
 	/// The issuer's signed credential (JSON), if supplied.
@@ -299,7 +331,7 @@ pub struct QueuedMail {
 	/// The application a receipt e-mail is for.
 	pub application_id: Option<i64>,
 	/// The badge of that application.
-	pub badge_id: Option<String>,
+	pub badge_id: Option<BadgeId>,
 	/// The link's token, sealed with the server key.
 	pub token_enc: Vec<u8>,
 	/// When the link stops working.
@@ -498,7 +530,7 @@ impl Store {
 			)
 			.bind(issuer)
 			.bind(&row.email)
-			.bind(&row.badge_id)
+			.bind(row.badge_id)
 			.bind(row.claim_enc.clone())
 			.bind(now)
 			.bind(row.credential.as_deref())
@@ -641,7 +673,7 @@ impl Store {
 					.bind(id)
 					.fetch_optional(&self.pool)
 					.await?
-					.map(|r| r.try_get::<String, _>("badge_id"))
+					.map(|r| r.try_get::<BadgeId, _>("badge_id"))
 					.transpose()?,
 				None => None,
 			};
@@ -700,7 +732,7 @@ impl Store {
 			email: row.try_get("email")?,
 			badge_id: row.try_get("badge_id")?,
 			claim_enc: row.try_get("claim_enc")?,
-			status: row.try_get("status")?,
+			status: ApplicationStatus::read(row)?,
 		})
 	}
 
@@ -725,11 +757,11 @@ impl Store {
 		Ok(row.map(|r| Self::application_of(&r)).transpose()?)
 	}
 
-	/// The application of issuer `issuer` for badge `badge_id` (0x hex), if there is one.
+	/// The application of issuer `issuer` for badge `badge_id`, if there is one.
 	pub async fn issuer_application(
 		&self,
 		issuer: i64,
-		badge_id: &str,
+		badge_id: BadgeId,
 	) -> Result<Option<Application>, StoreError> {
 		let row = sqlx::query(
 			"SELECT id, email, badge_id, claim_enc, status FROM applications \
@@ -1098,7 +1130,7 @@ impl Store {
 			.bind(&row.kind)
 			.bind(&row.issuer)
 			.bind(row.class_id)
-			.bind(row.badge_id.as_deref())
+			.bind(row.badge_id)
 			.bind(row.reason.as_deref())
 			.bind(row.at)
 			.execute(&mut *tx)
@@ -1165,7 +1197,7 @@ impl Store {
 	}
 
 	/// The credential supplied with the application for `badge_id`, if any.
-	pub async fn credential(&self, badge_id: &str) -> Result<Option<String>, StoreError> {
+	pub async fn credential(&self, badge_id: BadgeId) -> Result<Option<String>, StoreError> {
 		let row = sqlx::query("SELECT credential FROM applications WHERE badge_id = $1")
 			.bind(badge_id)
 			.fetch_optional(&self.pool)
@@ -1339,7 +1371,7 @@ impl Store {
 		&self,
 		issuer: i64,
 		limit: i64,
-	) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+	) -> Result<Vec<(String, BadgeId, ApplicationStatus, i64)>, StoreError> {
 		let rows = sqlx::query(
 			"SELECT email, badge_id, status, created_at FROM applications \
 			 WHERE issuer_id = $1 ORDER BY id DESC LIMIT $2",
@@ -1354,7 +1386,7 @@ impl Store {
 				Ok((
 					r.try_get("email")?,
 					r.try_get("badge_id")?,
-					r.try_get("status")?,
+					ApplicationStatus::read(r)?,
 					r.try_get("created_at")?,
 				))
 			})

@@ -15,9 +15,9 @@ use axum::{
 	routing::{get, post, put},
 	Form, Json, Router,
 };
-use badge_client::{crypto::ClaimKey, Wait, H256};
+use badge_client::{crypto::ClaimKey, VerdictName, Wait, H256};
 use serde::Deserialize;
-use std::{net::SocketAddr, str::FromStr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc};
 
 /// The largest request body accepted (forms and JSON).
 pub const MAX_BODY: usize = 16 * 1024;
@@ -909,8 +909,7 @@ async fn receive_page(
 	Path(token): Path<String>,
 ) -> Result<Html<String>, PageError> {
 	let application = receipt_of(&state, &token).await?;
-	let badge = H256::from_str(&application.badge_id)
-		.map_err(|_| WebError::Internal("stored badge id".into()))?;
+	let badge = application.badge_id.hash();
 	// The page names the issuer from the chain; without the chain it still offers the button.
 	let issuer = match state.client().await {
 		Ok(client) => client
@@ -946,14 +945,13 @@ async fn receive(
 		.key
 		.open(
 			&application.claim_enc,
-			&secrets::Context::ClaimSecret(&application.badge_id),
+			&secrets::Context::ClaimSecret(&application.badge_id.to_string()),
 		)
 		.ok()
 		.and_then(|s| String::from_utf8(s).ok())
 		.and_then(|s| ClaimKey::from_secret_hex(&s).ok())
 		.ok_or_else(|| WebError::Internal("claim secret does not decrypt".into()))?;
-	let badge = H256::from_str(&application.badge_id)
-		.map_err(|_| WebError::Internal("stored badge id".into()))?;
+	let badge = application.badge_id.hash();
 	let client = on_chain(&state, state.client()).await?;
 	// On any failure the link stays usable: nothing is lost, the holder can try again. A retry
 	// after a receipt that landed (its answer lost to a timeout, a closed browser or a crash
@@ -1034,10 +1032,7 @@ pub(crate) async fn settle_landed_receipts(
 	holder: &store::Holder,
 ) -> Result<(), WebError> {
 	let pending = state.store.pending_applications(&holder.email).await?;
-	let ids: Vec<(i64, H256)> = pending
-		.iter()
-		.filter_map(|a| Some((a.id, H256::from_str(&a.badge_id).ok()?)))
-		.collect();
+	let ids: Vec<(i64, H256)> = pending.iter().map(|a| (a.id, a.badge_id.hash())).collect();
 	if ids.is_empty() {
 		return Ok(());
 	}
@@ -1050,7 +1045,10 @@ pub(crate) async fn settle_landed_receipts(
 		return Ok(());
 	};
 	for ((application, badge), verdict) in ids.into_iter().zip(verdicts) {
-		let waiting = matches!(verdict.verdict.as_str(), "not_yet_received" | "not_found");
+		let waiting = matches!(
+			verdict.verdict,
+			VerdictName::NotYetReceived | VerdictName::NotFound
+		);
 		if !waiting && received_by(state, badge, &holder.account).await {
 			state.store.mark_received(application).await?;
 			tracing::info!(badge = ?badge, "a receipt found final on chain: the badge is listed");

@@ -110,7 +110,7 @@ impl Service {
 		let issuer = self.state.store.issuer_id("Digital Agency").await.unwrap();
 		let intake = store::NewIntake {
 			email: email.into(),
-			badge_id: BADGE.into(),
+			badge_id: BADGE.parse().unwrap(),
 			claim_enc: self
 				.state
 				.key

@@ -24,7 +24,7 @@ use chain::{Interrupts, Issuer, Link};
 use progress::{done, Phases};
 use results::{Record, Results};
 
-use badge_client::{account_of, AccountId32, Wait, H256};
+use badge_client::{account_of, AccountId32, BadgeId, Wait, H256};
 use clap::Args;
 use serde_json::json;
 use std::{
@@ -223,7 +223,7 @@ fn plan(
 			let record = [
 				row.line.to_string(),
 				row.email.clone(),
-				format!("{id:?}"),
+				BadgeId::from(id).to_string(),
 				format!("0x{}", hex::encode(r.claim_seed)),
 				r.salt.clone(),
 				format!("sha256${}", hex::encode(r.commitment.0)),
@@ -484,9 +484,10 @@ async fn write_credentials(
 				dir.display()
 			)));
 		}
+		let badge = BadgeId::from(*badge);
 		let signed =
-			crate::credential::sign_badge(ctx, client, signer, *badge, email, salt, &base).await?;
-		let path = dir.join(format!("{badge:?}.json"));
+			crate::credential::sign_badge(ctx, client, signer, badge, email, salt, &base).await?;
+		let path = dir.join(format!("{badge}.json"));
 		std::fs::write(
 			&path,
 			serde_json::to_string_pretty(&signed.credential).expect("JSON serializes"),
