@@ -198,16 +198,8 @@ fn verdict(state: &dyn Reader, badge: H256, image_digest: Option<Digest>) -> Res
 	)?);
 	let class = match &record {
 		Some(_) => {
-			// As `Pallet::class_of`, from the same entries.
-			let before_v3 = decoded(get(
-				&pallet_badges::ClassesBeforeV3::<Runtime>::hashed_key(),
-			)?)
-			.unwrap_or_default();
-			let (id, _) = pallet_badges::resolve_class(&badge, before_v3, |badge| {
-				Ok::<_, Error>(decoded(get(
-					&pallet_badges::LegacyBadgeClass::<Runtime>::hashed_key_for(badge),
-				)?))
-			})?;
+			// As `Pallet::class_of`: the class the id starts with.
+			let id = pallet_badges::class_in_id(&badge);
 			decoded::<ClassInfo>(get(&pallet_badges::Classes::<Runtime>::hashed_key_for(id))?)
 				.map(|class| (id, class))
 		}

@@ -81,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	impl_name: alloc::borrow::Cow::Borrowed("open-badge-chain"),
 	authoring_version: 1,
-	spec_version: 112,
+	spec_version: 113,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -147,10 +147,6 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Storage migrations to run on the next runtime upgrade.
 #[allow(unused_parens)]
 type Migrations = (
-	pallet_badges::migrations::v2::MigrateV1ToV2<Runtime>,
-	pallet_badges::migrations::v3::MigrateV2ToV3<Runtime>,
-	pallet_badges::migrations::v4::MigrateV3ToV4<Runtime>,
-	pallet_badges::migrations::v5::MigrateV4ToV5<Runtime>,
 	pallet_badges::migrations::v6::MigrateV5ToV6<Runtime>,
 	pallet_badges::migrations::v7::MigrateV6ToV7<Runtime>,
 );

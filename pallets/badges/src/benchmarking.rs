@@ -70,23 +70,13 @@ fn spec(n: u32, claim_key: ClaimKey) -> BadgeSpec {
 }
 
 /// An issued, unreceived badge of a fresh issuer and class, with the claim key that signs for it.
-///
-/// The costliest kind: a public badge issued before storage version 3, as migrations v3 to v5
-/// leave it (under its older id, its class in `LegacyBadgeClass`, listed in `BadgesByClass`), so
-/// finding its class takes two reads and a change of disclosure touches the class listing.
 fn issued_badge<T: Config>() -> (T::AccountId, BadgeId, ClaimKey) {
 	let who = issuer::<T>(0);
 	let class = class_of::<T>(&who);
 	let key = claim_key();
 	Pallet::<T>::do_issue(who.clone(), class, core::iter::once(spec(0, key)))
 		.expect("the issuer issues; qed");
-	let record = Badges::<T>::take(badge_id(class, &recipient(0))).expect("just issued; qed");
-	let badge = legacy_badge_id(class, &recipient(0));
-	Badges::<T>::insert(badge, record);
-	LegacyBadgeClass::<T>::insert(badge, class);
-	BadgesByClass::<T>::insert(class, badge, ());
-	ClassesBeforeV3::<T>::put(class + 1);
-	(who, badge, key)
+	(who, badge_id(class, &recipient(0)), key)
 }
 
 fn sign_receipt<T: Config>(
@@ -257,8 +247,6 @@ mod benchmarks {
 			Disclosure::Private,
 		);
 		assert!(!BadgesByHolder::<T>::contains_key(&holder, badge));
-		let (class, legacy) = Pallet::<T>::class_of(&badge);
-		assert!(legacy && !BadgesByClass::<T>::contains_key(class, badge));
 	}
 
 	#[benchmark]

@@ -5,7 +5,6 @@
 use crate::{pallet::*, types::*, MAX_PAGE_SIZE, SCAN_PER_PAGE_ITEM};
 use alloc::{boxed::Box, vec::Vec};
 use frame_support::{
-	dispatch::PostDispatchInfo,
 	ensure,
 	pallet_prelude::*,
 	storage::{with_transaction, TransactionOutcome},
@@ -69,7 +68,7 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_active_issuer(who)?;
 		let record = Badges::<T>::get(badge).ok_or(Error::<T>::BadgeNotFound)?;
 		ensure!(
-			ClassesByIssuer::<T>::contains_key(who, Self::class_of(badge).0),
+			ClassesByIssuer::<T>::contains_key(who, Self::class_of(badge)),
 			Error::<T>::NotBadgeIssuer
 		);
 		ensure!(
@@ -95,7 +94,7 @@ impl<T: Config> Pallet<T> {
 		if let Some(expiry) = record.expires_at {
 			ensure!(Self::now() < expiry, Error::<T>::BadgeExpired);
 		}
-		let class = Classes::<T>::get(Self::class_of(badge).0).ok_or(Error::<T>::ClassNotFound)?;
+		let class = Classes::<T>::get(Self::class_of(badge)).ok_or(Error::<T>::ClassNotFound)?;
 		let issuer = Issuers::<T>::get(&class.issuer).ok_or(Error::<T>::NotIssuer)?;
 		ensure!(
 			issuer.status == IssuerStatus::Active,
@@ -142,7 +141,7 @@ impl<T: Config> Pallet<T> {
 			}),
 			Call::issue { class, spec } => {
 				Self::ensure_can_issue(who, *class)?;
-				Self::check_spec(*class, spec, Self::now(), Self::is_legacy_class(*class)).map(drop)
+				Self::check_spec(*class, spec, Self::now()).map(drop)
 			}
 			Call::issue_batch { class, .. } => Self::ensure_can_issue(who, *class).map(drop),
 			Call::receive {
@@ -401,68 +400,30 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Check one badge of an issuance; `legacy_class` says whether `class` may hold badges
-	/// issued before storage version 3, under their [`legacy_badge_id`].
-	fn check_spec(
-		class: ClassId,
-		spec: &BadgeSpec,
-		now: Moment,
-		legacy_class: bool,
-	) -> Result<BadgeId, Error<T>> {
+	/// Check one badge of an issuance: its id, unless `class` holds it already.
+	fn check_spec(class: ClassId, spec: &BadgeSpec, now: Moment) -> Result<BadgeId, Error<T>> {
 		if let Some(expiry) = spec.expires_at {
 			ensure!(expiry > now, Error::<T>::ExpiryInPast);
 		}
 		let badge = badge_id(class, &spec.recipient);
-		let issued = Badges::<T>::contains_key(badge)
-			|| (legacy_class && Badges::<T>::contains_key(legacy_badge_id(class, &spec.recipient)));
-		ensure!(!issued, Error::<T>::BadgeAlreadyExists);
+		ensure!(
+			!Badges::<T>::contains_key(badge),
+			Error::<T>::BadgeAlreadyExists
+		);
 		Ok(badge)
 	}
 
-	/// Whether `class` was created before storage version 3, so it may hold badges under
-	/// their [`legacy_badge_id`] (listed through [`BadgesByClass`]).
-	fn is_legacy_class(class: ClassId) -> bool {
-		class < ClassesBeforeV3::<T>::get()
+	/// The class of `badge`: the one its id starts with ([`class_in_id`]).
+	pub fn class_of(badge: &BadgeId) -> ClassId {
+		class_in_id(badge)
 	}
 
-	/// The class of `badge`, and whether the badge was issued before storage version 3 under
-	/// an id that does not start with it (its class is in [`LegacyBadgeClass`] and its class
-	/// listing entry in [`BadgesByClass`]). Every other badge's id starts with its class,
-	/// including the few older ids that do by chance (one in 2^32: migration v4 took them out
-	/// of that index, so their class's stretch of [`Badges`] lists them). One read, two on a
-	/// chain that has badges from before v3.
-	pub fn class_of(badge: &BadgeId) -> (ClassId, bool) {
-		let Ok(class) = resolve_class(badge, ClassesBeforeV3::<T>::get(), |badge| {
-			Ok::<_, core::convert::Infallible>(LegacyBadgeClass::<T>::get(badge))
-		});
-		class
-	}
-
-	/// The weight of looking `count` recipients up under their ids from before storage
-	/// version 3 ([`legacy_badge_id`]), which issuance does in classes created before it.
-	pub fn older_id_checks(count: u32) -> Weight {
-		T::DbWeight::get().reads(count.into())
-	}
-
-	/// What an issuance of `count` badges weighed: `weight` as benchmarked (in a class created
-	/// at version 3), plus the older ids' lookups if they were made.
-	pub fn issued(weight: Weight, count: u32, checked_older_ids: bool) -> PostDispatchInfo {
-		let older = if checked_older_ids {
-			Self::older_id_checks(count)
-		} else {
-			Weight::zero()
-		};
-		Some(weight.saturating_add(older)).into()
-	}
-
-	/// Issue badges of `class` by `issuer`, all or nothing. Returns whether `class` is one of
-	/// those created before storage version 3, whose recipients were also looked up under
-	/// their older ids.
+	/// Issue badges of `class` by `issuer`, all or nothing.
 	pub fn do_issue(
 		issuer: T::AccountId,
 		class: ClassId,
 		specs: impl Iterator<Item = BadgeSpec>,
-	) -> Result<bool, DispatchError> {
+	) -> DispatchResult {
 		with_transaction(|| {
 			let outcome = Self::do_issue_inner(issuer, class, specs);
 			if outcome.is_ok() {
@@ -477,14 +438,13 @@ impl<T: Config> Pallet<T> {
 		issuer: T::AccountId,
 		class: ClassId,
 		specs: impl Iterator<Item = BadgeSpec>,
-	) -> Result<bool, DispatchError> {
+	) -> DispatchResult {
 		let mut details = Self::ensure_can_issue(&issuer, class)?;
 		let mut issuer_record = Self::ensure_active_issuer(&issuer)?;
 		let now = Self::now();
-		let legacy_class = Self::is_legacy_class(class);
 		let mut count: u32 = 0;
 		for spec in specs {
-			let badge = Self::check_spec(class, &spec, now, legacy_class)?;
+			let badge = Self::check_spec(class, &spec, now)?;
 			let record = Badge {
 				claim: claim_digest(&spec.claim_key),
 				holder: None,
@@ -517,7 +477,7 @@ impl<T: Config> Pallet<T> {
 		BadgeCount::<T>::mutate(|n| *n = n.saturating_add(count.into()));
 		Classes::<T>::insert(class, details);
 		Issuers::<T>::insert(&issuer, issuer_record);
-		Ok(legacy_class)
+		Ok(())
 	}
 
 	/// Genesis only (see the genesis config's `generated_badges`): a class `Generated` of
@@ -604,7 +564,7 @@ impl<T: Config> Pallet<T> {
 			reason_digest,
 			by,
 		};
-		let issuer = Classes::<T>::get(Self::class_of(&badge).0)
+		let issuer = Classes::<T>::get(Self::class_of(&badge))
 			.ok_or(Error::<T>::ClassNotFound)?
 			.issuer;
 		RevokedStatusIndices::<T>::insert(&issuer, record.status_index, ());
@@ -619,20 +579,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Bring the listing indices in line with `after` (and away from `before`).
+	/// Bring the holder listing in line with `after` (and away from `before`); the class
+	/// listing is the class's stretch of [`Badges`] and needs no index.
 	fn reindex(badge: &BadgeId, before: Option<&BadgeOf<T>>, after: &BadgeOf<T>) {
-		let (was_listed, was_held) = before.map_or((after.listed(), false), |b| {
-			(b.listed(), b.listed_for_holder())
-		});
-		if was_listed != after.listed() {
-			if let (class, true) = Self::class_of(badge) {
-				if after.listed() {
-					BadgesByClass::<T>::insert(class, badge, ());
-				} else {
-					BadgesByClass::<T>::remove(class, badge);
-				}
-			}
-		}
+		let was_held = before.is_some_and(|b| b.listed_for_holder());
 		if was_held != after.listed_for_holder() {
 			if let Some(holder) = after.holder.as_ref() {
 				if after.listed_for_holder() {
@@ -651,7 +601,7 @@ impl<T: Config> Pallet<T> {
 	pub fn verify(badge: BadgeId, image_digest: Option<Digest>) -> VerificationOf<T> {
 		let record = Badges::<T>::get(badge);
 		let class = record.as_ref().and_then(|_| {
-			let id = Self::class_of(&badge).0;
+			let id = Self::class_of(&badge);
 			Classes::<T>::get(id).map(|class| (id, class))
 		});
 		let issuer = class
@@ -693,48 +643,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The class listing's walk of `class` after `start_after` (nothing if that is not a badge
-	/// of the class): the public badges issued before storage version 3 (in [`BadgesByClass`])
-	/// first, then the class's stretch of [`Badges`], each with whether it is listed.
+	/// of the class): the class's stretch of [`Badges`], each badge with whether it is listed.
 	fn class_walk(
 		class: ClassId,
 		start_after: Option<BadgeId>,
 	) -> Box<dyn Iterator<Item = (BadgeId, bool)>> {
-		let legacy_class = Self::is_legacy_class(class);
-		let legacy_chain = ClassesBeforeV3::<T>::get() > 0;
 		let prefix = class.to_le_bytes();
-		let stretch = move |after: Option<BadgeId>| {
-			let start = match after {
-				Some(last) => Badges::<T>::hashed_key_for(last),
-				None => [&Badges::<T>::final_prefix()[..], &prefix[..]].concat(),
-			};
+		let start = match start_after {
+			None => [&Badges::<T>::final_prefix()[..], &prefix[..]].concat(),
+			Some(last) if Self::class_of(&last) == class && Badges::<T>::contains_key(last) => {
+				Badges::<T>::hashed_key_for(last)
+			}
+			Some(_) => return Box::new(core::iter::empty()),
+		};
+		Box::new(
 			Badges::<T>::iter_from(start)
 				.take_while(move |(badge, _)| badge[..CLASS_PREFIX_LEN] == prefix)
-				// An older id of another class may start with this class's bytes by chance.
-				.filter(move |(badge, _)| {
-					!legacy_chain || !LegacyBadgeClass::<T>::contains_key(badge)
-				})
-				.map(|(badge, record)| (badge, record.listed()))
-		};
-		let indexed = |after: Option<BadgeId>| {
-			match after {
-				Some(last) => BadgesByClass::<T>::iter_key_prefix_from(
-					class,
-					BadgesByClass::<T>::hashed_key_for(class, last),
-				),
-				None => BadgesByClass::<T>::iter_key_prefix(class),
-			}
-			.map(|badge| (badge, true))
-		};
-		match start_after {
-			None if legacy_class => Box::new(indexed(None).chain(stretch(None))),
-			None => Box::new(stretch(None)),
-			Some(last) if Badges::<T>::contains_key(last) => match Self::class_of(&last) {
-				(of, true) if of == class => Box::new(indexed(Some(last)).chain(stretch(None))),
-				(of, false) if of == class => Box::new(stretch(Some(last))),
-				_ => Box::new(core::iter::empty()),
-			},
-			Some(_) => Box::new(core::iter::empty()),
-		}
+				.map(|(badge, record)| (badge, record.listed())),
+		)
 	}
 
 	/// Public badges held by `holder`, a page at a time, after `start_after` if given.
@@ -777,7 +703,7 @@ impl<T: Config> Pallet<T> {
 		let by_class = |class| Self::class_walk(class, None);
 		let walk: Box<dyn Iterator<Item = (BadgeId, bool)>> = match start_after {
 			None => Box::new(ClassesByIssuer::<T>::iter_key_prefix(&issuer).flat_map(by_class)),
-			Some(last) => match Self::class_of(&last).0 {
+			Some(last) => match Self::class_of(&last) {
 				class
 					if Badges::<T>::contains_key(last)
 						&& ClassesByIssuer::<T>::contains_key(&issuer, class) =>
@@ -812,18 +738,9 @@ impl<T: Config> Pallet<T> {
 			Default::default();
 		let mut revoked_indices = 0usize;
 		let mut total: u64 = 0;
-		let classes_before_v3 = ClassesBeforeV3::<T>::get();
-		ensure!(
-			classes_before_v3 <= NextClassId::<T>::get(),
-			"more classes before v3 than ever created"
-		);
 		for (id, badge) in Badges::<T>::iter() {
 			total += 1;
-			let (class_id, legacy) = Self::class_of(&id);
-			ensure!(
-				!legacy || class_id < classes_before_v3,
-				"badge with an older id in a class created at v3"
-			);
+			let class_id = Self::class_of(&id);
 			let class = Classes::<T>::get(class_id).ok_or("badge of a missing class")?;
 			let issuer = Issuers::<T>::get(&class.issuer).ok_or("badge of a missing issuer")?;
 			ensure!(
@@ -843,10 +760,6 @@ impl<T: Config> Pallet<T> {
 			);
 			*per_class.entry(class_id).or_default() += 1;
 			*per_issuer.entry(class.issuer).or_default() += 1;
-			ensure!(
-				BadgesByClass::<T>::contains_key(class_id, id) == (legacy && badge.listed()),
-				"class index disagrees with disclosure"
-			);
 			if let Some(holder) = &badge.holder {
 				ensure!(
 					BadgesByHolder::<T>::contains_key(holder, id) == badge.listed_for_holder(),
@@ -864,27 +777,6 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				badge.holder.as_ref() == Some(&holder),
 				"holder index of another holder"
-			);
-		}
-		for (class, id, ()) in BadgesByClass::<T>::iter() {
-			ensure!(Badges::<T>::contains_key(id), "class index points nowhere");
-			ensure!(
-				Self::class_of(&id) == (class, true),
-				"class index of another class"
-			);
-		}
-		ensure!(
-			classes_before_v3 > 0 || LegacyBadgeClass::<T>::iter_keys().next().is_none(),
-			"older ids' classes on a chain without badges from before v3"
-		);
-		for (id, class) in LegacyBadgeClass::<T>::iter() {
-			ensure!(
-				Badges::<T>::contains_key(id),
-				"older id's class of no badge"
-			);
-			ensure!(
-				class_in_id(&id) != class,
-				"older id's class recorded though the id starts with it"
 			);
 		}
 		let next = NextClassId::<T>::get();

@@ -203,26 +203,6 @@ pub mod pallet {
 	pub type BadgesByHolder<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, BadgeId, ()>;
 
-	/// Listing index of the public badges issued before storage version 3 (whose ids,
-	/// [`legacy_badge_id`], do not start with their class), by class. Only classes below
-	/// [`ClassesBeforeV3`] have entries; the class listing walks them before the class's
-	/// stretch of [`Badges`].
-	#[pallet::storage]
-	pub type BadgesByClass<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, ClassId, Identity, BadgeId, ()>;
-
-	/// The number of classes when the registry moved to storage version 3: only classes below
-	/// it may hold badges with a [`legacy_badge_id`]. Zero on a chain that began at version 3.
-	#[pallet::storage]
-	pub type ClassesBeforeV3<T: Config> = StorageValue<_, ClassId, ValueQuery>;
-
-	/// The class of each badge issued before storage version 3 whose id
-	/// ([`legacy_badge_id`]) does not start with it; every other badge's id starts with its
-	/// class ([`class_in_id`]). Written once, by migration v5; read only where
-	/// [`ClassesBeforeV3`] is not zero.
-	#[pallet::storage]
-	pub type LegacyBadgeClass<T: Config> = StorageMap<_, Identity, BadgeId, ClassId>;
-
 	/// The keys each issuer signs credentials and status lists with, oldest first; never
 	/// deleted (see [`IssuerKey`]). An issuer without keys has no entry.
 	#[pallet::storage]
@@ -597,25 +577,11 @@ pub mod pallet {
 		/// - [`Error::BadgeAlreadyExists`] if this class already has a badge for this recipient
 		///   commitment.
 		/// - [`Error::ExpiryInPast`] if the expiry is not in the future.
-		///
-		/// The weight includes looking the recipient up under its id from before storage
-		/// version 3, refunded in classes created since.
 		#[pallet::call_index(6)]
-		#[pallet::weight(
-			<T as Config>::WeightInfo::issue().saturating_add(Pallet::<T>::older_id_checks(1))
-		)]
-		pub fn issue(
-			origin: OriginFor<T>,
-			class: ClassId,
-			spec: BadgeSpec,
-		) -> DispatchResultWithPostInfo {
+		#[pallet::weight(<T as Config>::WeightInfo::issue())]
+		pub fn issue(origin: OriginFor<T>, class: ClassId, spec: BadgeSpec) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let checked_older_ids = Self::do_issue(who, class, core::iter::once(spec))?;
-			Ok(Self::issued(
-				<T as Config>::WeightInfo::issue(),
-				1,
-				checked_older_ids,
-			))
+			Self::do_issue(who, class, core::iter::once(spec))
 		}
 
 		/// Issue up to [`Config::MaxBatch`] badges of `class` at once, all or nothing.
@@ -630,28 +596,16 @@ pub mod pallet {
 		/// # Errors
 		/// - As [`Pallet::issue`] for any item; the whole batch then fails.
 		/// - [`Error::EmptyBatch`] if `specs` is empty.
-		///
-		/// The weight includes looking each recipient up under its id from before storage
-		/// version 3, refunded in classes created since.
 		#[pallet::call_index(7)]
-		#[pallet::weight(
-			<T as Config>::WeightInfo::issue_batch(specs.len() as u32)
-				.saturating_add(Pallet::<T>::older_id_checks(specs.len() as u32))
-		)]
+		#[pallet::weight(<T as Config>::WeightInfo::issue_batch(specs.len() as u32))]
 		pub fn issue_batch(
 			origin: OriginFor<T>,
 			class: ClassId,
 			specs: BoundedVec<BadgeSpec, T::MaxBatch>,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!specs.is_empty(), Error::<T>::EmptyBatch);
-			let count = specs.len() as u32;
-			let checked_older_ids = Self::do_issue(who, class, specs.into_iter())?;
-			Ok(Self::issued(
-				<T as Config>::WeightInfo::issue_batch(count),
-				count,
-				checked_older_ids,
-			))
+			Self::do_issue(who, class, specs.into_iter())
 		}
 
 		/// Receive `badge` into the signing account, proving possession of its claim key.

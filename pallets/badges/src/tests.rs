@@ -713,7 +713,7 @@ mod issuance {
 			assert_ok!(Badges::issue(signed(ISSUER), class, s.clone()));
 			let id = badge_id(class, &recipient(1));
 			let badge = crate::Badges::<Test>::get(id).unwrap();
-			assert_eq!(Badges::class_of(&id), (class, false));
+			assert_eq!(Badges::class_of(&id), class);
 			assert_eq!(badge.claim, claim_digest(&s.claim_key));
 			assert_eq!(badge.holder, None);
 			assert_eq!(badge.issued_at, 1_000_000);
@@ -1387,7 +1387,6 @@ mod verification {
 				}
 			}
 			// The badges of a class are one stretch of `Badges`: no entry of their own.
-			assert_eq!(BadgesByClass::<Test>::iter().count(), 0);
 			let mut seen = every_page(2, |cursor| Badges::badges_by_class(class, cursor, 2));
 			public.sort();
 			seen.sort();
@@ -1581,25 +1580,6 @@ mod transaction_validation {
 }
 
 #[test]
-fn a_class_is_resolved_from_the_id_unless_an_older_badge_names_another() {
-	// What the runtime and the node's native verdict share: the older-id map is read only on a
-	// chain with classes from before storage version 3, and its read's failure is the answer's.
-	let badge = badge_id(7, &recipient(1));
-	let unread = |_: &BadgeId| -> Result<Option<ClassId>, &str> { Err("read without need") };
-	assert_eq!(resolve_class(&badge, 0, unread), Ok((7, false)));
-	let older = legacy_badge_id(2, &recipient(1));
-	assert_eq!(
-		resolve_class(&older, 3, |id| Ok::<_, ()>((*id == older).then_some(2))),
-		Ok((2, true))
-	);
-	assert_eq!(
-		resolve_class(&badge, 3, |_| Ok::<_, ()>(None)),
-		Ok((7, false))
-	);
-	assert_eq!(resolve_class(&badge, 3, unread), Err("read without need"));
-}
-
-#[test]
 fn claim_keys_sign_what_the_runtime_checks() {
 	// The payload is the one documented for clients: blake2_256 of the SCALE tuple.
 	use codec::Encode;
@@ -1698,212 +1678,18 @@ mod genesis {
 			"0x07000000ebb548620b3dbb3deb1c5f73c47e782c4977619741747e81d4b3f703"
 		);
 		assert_eq!(id[..CLASS_PREFIX_LEN], 7u32.to_le_bytes());
-		// The rest is the head of the digest that was the whole id before storage v3.
-		let legacy = legacy_badge_id(7, &generated_recipient(0));
-		assert_eq!(id[CLASS_PREFIX_LEN..], legacy[..32 - CLASS_PREFIX_LEN]);
+		// The rest is the head of the domain-separated digest of class and recipient.
+		use codec::Encode;
+		let digest =
+			sp_io::hashing::blake2_256(&(BADGE_ID_DOMAIN, 7u32, generated_recipient(0)).encode());
+		assert_eq!(id[CLASS_PREFIX_LEN..], digest[..32 - CLASS_PREFIX_LEN]);
 	}
 }
 
 mod migrations {
 	use super::*;
-	use crate::migrations::{
-		v2::{v1, MigrateV1ToV2},
-		v3::MigrateV2ToV3,
-		v4::{v3 as until_v4, MigrateV3ToV4},
-		v5::MigrateV4ToV5,
-		v6::MigrateV5ToV6,
-		v7::MigrateV6ToV7,
-	};
+	use crate::migrations::{v6::MigrateV5ToV6, v7::MigrateV6ToV7};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
-
-	fn migrate() {
-		MigrateV1ToV2::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(2));
-		MigrateV2ToV3::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(3));
-		MigrateV3ToV4::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(4));
-		MigrateV4ToV5::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(5));
-		MigrateV5ToV6::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(6));
-		MigrateV6ToV7::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(7));
-	}
-
-	#[test]
-	fn v1_to_v5_keeps_old_ids_and_listings_shortens_records_and_keys_new_badges_by_class() {
-		ExtBuilder.build_and_execute(|| {
-			// A v1 registry: two classes, five badges (one received and public, one private),
-			// written in the v1 layout. The fourth id starts with its class's bytes, as one
-			// older id in 2^32 does by chance; the fifth, of class 1, starts with class 0's.
-			create_class(ISSUER);
-			create_class(OTHER_ISSUER);
-			let _ = ClassesByIssuer::<Test>::clear(u32::MAX, None);
-			let mut by_chance = [0xab; 32];
-			by_chance[..CLASS_PREFIX_LEN].copy_from_slice(&0u32.to_le_bytes());
-			let by_chance = H256(by_chance);
-			let mut foreign = [0xcd; 32];
-			foreign[..CLASS_PREFIX_LEN].copy_from_slice(&0u32.to_le_bytes());
-			let foreign = H256(foreign);
-			let mut ids = Vec::new();
-			for (n, class, issuer, holder, public) in [
-				(1u8, 0u32, ISSUER, Some(HOLDER), true),
-				(2, 0, ISSUER, None, true),
-				(3, 1, OTHER_ISSUER, Some(HOLDER), false),
-				(5, 0, ISSUER, None, true),
-				(6, 1, OTHER_ISSUER, None, true),
-			] {
-				let id = match n {
-					5 => by_chance,
-					6 => foreign,
-					_ => legacy_badge_id(class, &recipient(n)),
-				};
-				let badge = until_v4::Badge {
-					class,
-					issuer,
-					recipient: recipient(n),
-					claim_key: claim_pair(n).public(),
-					holder,
-					issued_at: 1_000_000,
-					expires_at: None,
-					evidence: None,
-					status: BadgeStatus::Active,
-					disclosure: if public {
-						Disclosure::Public
-					} else {
-						Disclosure::Private
-					},
-				};
-				if public {
-					v1::BadgesByClass::<Test>::insert(class, id, ());
-					v1::BadgesByIssuer::<Test>::insert(issuer, id, ());
-					if let Some(holder) = holder {
-						v1::BadgesByHolder::<Test>::insert(holder, id, ());
-					}
-				}
-				v1::Badges::<Test>::insert(id, badge);
-				ids.push(id);
-			}
-			Classes::<Test>::mutate(0, |c| c.as_mut().unwrap().issued = 3);
-			Classes::<Test>::mutate(1, |c| c.as_mut().unwrap().issued = 2);
-			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 3);
-			Issuers::<Test>::mutate(OTHER_ISSUER, |i| i.as_mut().unwrap().issued = 2);
-			BadgeCount::<Test>::put(5);
-			StorageVersion::new(1).put::<Badges>();
-			assert!(
-				!sp_io::storage::exists(&crate::Badges::<Test>::hashed_key_for(ids[0])),
-				"v1 keys are not v2 keys"
-			);
-
-			migrate();
-
-			assert_eq!(ClassesBeforeV3::<Test>::get(), 2);
-			for ((id, n), class) in ids.iter().zip([1u8, 2, 3, 5, 6]).zip([0, 0, 1, 0, 1]) {
-				let badge = crate::Badges::<Test>::get(id).expect("a v5 record");
-				assert_eq!(badge.claim, claim_digest(&key(n)));
-				assert!(!sp_io::storage::exists(
-					&v1::Badges::<Test>::hashed_key_for(id)
-				));
-				assert_eq!(crate::Badges::<Test>::hashed_key_for(id).len(), 32 + 32);
-				// The class of an id that does not start with it is kept apart.
-				let legacy = *id != by_chance;
-				assert_eq!(Badges::class_of(id), (class, legacy));
-				assert_eq!(LegacyBadgeClass::<Test>::get(id), legacy.then_some(class));
-			}
-			assert_eq!(crate::Badges::<Test>::iter_keys().count(), 5);
-			// Each issuer's badges are numbered from 0 for its status lists.
-			let index = |id: &H256| crate::Badges::<Test>::get(id).unwrap().status_index;
-			let mut ours: Vec<u32> = [ids[0], ids[1], ids[3]].iter().map(index).collect();
-			ours.sort();
-			assert_eq!(ours, vec![0, 1, 2]);
-			let mut theirs: Vec<u32> = [ids[2], ids[4]].iter().map(index).collect();
-			theirs.sort();
-			assert_eq!(theirs, vec![0, 1]);
-			assert!(!v1::BadgesByIssuer::<Test>::contains_key(ISSUER, ids[0]));
-			assert!(!v1::BadgesByClass::<Test>::contains_key(0, ids[0]));
-			// The id that starts with its class is listed from its class's stretch.
-			assert!(BadgesByClass::<Test>::contains_key(0, ids[0]));
-			assert!(!BadgesByClass::<Test>::contains_key(0, by_chance));
-			assert_eq!(
-				Badges::badges_by_holder(HOLDER, None, 10).items,
-				vec![ids[0]]
-			);
-			// Class 0's stretch holds the by-chance ids of both classes: only its own is listed.
-			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 3);
-			assert!(!Badges::badges_by_class(0, None, 10)
-				.items
-				.contains(&foreign));
-			assert_eq!(Badges::badges_by_class(1, None, 10).items, vec![foreign]);
-			assert!(Badges::badges_by_class(0, Some(foreign), 10)
-				.items
-				.is_empty());
-			assert_eq!(Badges::badges_by_issuer(ISSUER, None, 10).items.len(), 3);
-			assert!(ClassesByIssuer::<Test>::contains_key(ISSUER, 0));
-			assert!(ClassesByIssuer::<Test>::contains_key(OTHER_ISSUER, 1));
-			// Run again: the version checks make them no-ops.
-			migrate_again();
-			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 3);
-
-			// The old badges keep their ids: verified (the issuer now from the class), and not
-			// issued a second time.
-			assert_eq!(verdict(ids[0]), Verdict::Valid);
-			assert_eq!(
-				Badges::verify(ids[2], None).details.map(|d| d.issuer),
-				Some(OTHER_ISSUER)
-			);
-			assert_eq!(
-				Badges::verify(foreign, None)
-					.details
-					.map(|d| (d.class, d.issuer)),
-				Some((1, OTHER_ISSUER))
-			);
-			assert_noop!(
-				Badges::issue(signed(ISSUER), 0, spec(1)),
-				Error::<Test>::BadgeAlreadyExists
-			);
-			// A new badge in an old class is keyed by class, and listed after the old ones; the
-			// lookup of its older id is paid for, and refunded in a class created since.
-			let post = Badges::issue(signed(ISSUER), 0, spec(4)).expect("issued");
-			let issue_weight = <() as crate::WeightInfo>::issue();
-			assert!(Badges::older_id_checks(1).ref_time() > 0);
-			assert_eq!(
-				post.actual_weight,
-				Some(issue_weight + Badges::older_id_checks(1))
-			);
-			let young = create_class(ISSUER);
-			let post = Badges::issue(signed(ISSUER), young, spec(4)).expect("issued");
-			assert_eq!(post.actual_weight, Some(issue_weight));
-			let new = badge_id(0, &recipient(4));
-			assert_eq!(new[..CLASS_PREFIX_LEN], 0u32.to_le_bytes());
-			assert!(!BadgesByClass::<Test>::contains_key(0, new));
-			let listed = every_page(1, |cursor| Badges::badges_by_class(0, cursor, 1));
-			assert_eq!(listed.len(), 4);
-			let mut indexed = listed[..2].to_vec();
-			indexed.sort();
-			let mut old = vec![ids[0], ids[1]];
-			old.sort();
-			assert_eq!(indexed, old, "the indexed old badges come first");
-			let mut stretch = listed[2..].to_vec();
-			stretch.sort();
-			let mut keyed = vec![new, by_chance];
-			keyed.sort();
-			assert_eq!(stretch, keyed);
-			let mut by_issuer = every_page(1, |cursor| Badges::badges_by_issuer(ISSUER, cursor, 1));
-			let mut expected = [&listed[..], &[badge_id(young, &recipient(4))]].concat();
-			by_issuer.sort();
-			expected.sort();
-			assert_eq!(by_issuer, expected);
-			// Hiding an old badge still takes it out of its index.
-			assert_ok!(Badges::set_disclosure(
-				signed(HOLDER),
-				ids[0],
-				Disclosure::Private
-			));
-			assert!(!BadgesByClass::<Test>::contains_key(0, ids[0]));
-			assert_eq!(Badges::badges_by_class(0, None, 10).items.len(), 3);
-		});
-	}
 
 	#[test]
 	fn v6_to_v7_numbers_each_issuers_badges_and_records_the_revoked_ones() {
@@ -1947,8 +1733,13 @@ mod migrations {
 			Issuers::<Test>::mutate(ISSUER, |i| i.as_mut().unwrap().issued = 3);
 			Issuers::<Test>::mutate(OTHER_ISSUER, |i| i.as_mut().unwrap().issued = 1);
 			BadgeCount::<Test>::put(4);
-			StorageVersion::new(6).put::<Badges>();
+			StorageVersion::new(5).put::<Badges>();
 
+			// Each step runs only at its version, in order; v5 → v6 changes no value.
+			MigrateV6ToV7::<Test>::on_runtime_upgrade();
+			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(5));
+			MigrateV5ToV6::<Test>::on_runtime_upgrade();
+			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(6));
 			MigrateV6ToV7::<Test>::on_runtime_upgrade();
 			assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(7));
 
@@ -1967,15 +1758,5 @@ mod migrations {
 			MigrateV6ToV7::<Test>::on_runtime_upgrade();
 			assert_eq!(crate::Badges::<Test>::iter().collect::<Vec<_>>(), before);
 		});
-	}
-
-	fn migrate_again() {
-		MigrateV1ToV2::<Test>::on_runtime_upgrade();
-		MigrateV2ToV3::<Test>::on_runtime_upgrade();
-		MigrateV3ToV4::<Test>::on_runtime_upgrade();
-		MigrateV4ToV5::<Test>::on_runtime_upgrade();
-		MigrateV5ToV6::<Test>::on_runtime_upgrade();
-		MigrateV6ToV7::<Test>::on_runtime_upgrade();
-		assert_eq!(Badges::on_chain_storage_version(), StorageVersion::new(7));
 	}
 }

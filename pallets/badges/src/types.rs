@@ -42,8 +42,7 @@ pub type ClassId = u32;
 /// file finds the badges it already issued); a second badge with the same id is refused with
 /// [`crate::Error::BadgeAlreadyExists`], so ids never collide. The class in front makes the
 /// badges of a class one stretch of [`crate::Badges`]' keys, which is the class listing: one
-/// storage entry per badge. Badges issued before storage version 3 keep the id they were issued
-/// with, the whole digest ([`legacy_badge_id`]).
+/// storage entry per badge.
 pub type BadgeId = H256;
 
 /// A 32-byte digest (blake2-256 of an image, SHA-256 of evidence, ...).
@@ -77,7 +76,7 @@ pub const RECEIPT_DOMAIN: &[u8] = b"openbadge/receive";
 
 /// The badge id for `recipient` in `class` (see [`BadgeId`]).
 pub fn badge_id(class: ClassId, recipient: &H256) -> BadgeId {
-	let digest = legacy_badge_id(class, recipient);
+	let digest = sp_io::hashing::blake2_256(&(BADGE_ID_DOMAIN, class, recipient).encode());
 	let mut id = [0u8; 32];
 	id[..CLASS_PREFIX_LEN].copy_from_slice(&class.to_le_bytes());
 	id[CLASS_PREFIX_LEN..].copy_from_slice(&digest[..32 - CLASS_PREFIX_LEN]);
@@ -87,40 +86,11 @@ pub fn badge_id(class: ClassId, recipient: &H256) -> BadgeId {
 /// Bytes of the class in front of a [`BadgeId`].
 pub const CLASS_PREFIX_LEN: usize = core::mem::size_of::<ClassId>();
 
-/// The class a [`BadgeId`] starts with: the badge's class for every badge but those issued
-/// before storage version 3 under an id that does not start with it (their class is in
-/// [`crate::LegacyBadgeClass`]).
+/// The class a [`BadgeId`] starts with: the badge's class.
 pub fn class_in_id(badge: &BadgeId) -> ClassId {
 	let mut class = [0u8; CLASS_PREFIX_LEN];
 	class.copy_from_slice(&badge[..CLASS_PREFIX_LEN]);
 	ClassId::from_le_bytes(class)
-}
-
-/// The class of `badge`, and whether it is a badge issued before storage version 3 under an
-/// id that does not start with it: the id's class, unless the chain has classes from before
-/// v3 (`classes_before_v3`, the value of [`crate::ClassesBeforeV3`]) and `legacy_class` (a
-/// read of [`crate::LegacyBadgeClass`], made only then) names the badge's class. The runtime
-/// ([`crate::Pallet::class_of`]) and the node's native verdict both resolve a class here, each
-/// with its own way of reading storage (`E`, what a read can fail with).
-pub fn resolve_class<E>(
-	badge: &BadgeId,
-	classes_before_v3: ClassId,
-	legacy_class: impl FnOnce(&BadgeId) -> Result<Option<ClassId>, E>,
-) -> Result<(ClassId, bool), E> {
-	if classes_before_v3 > 0 {
-		if let Some(class) = legacy_class(badge)? {
-			return Ok((class, true));
-		}
-	}
-	Ok((class_in_id(badge), false))
-}
-
-/// The id a badge for `recipient` in `class` got before storage version 3, the whole digest
-/// `blake2_256(SCALE(b"openbadge/badge", class, recipient))`: such badges keep it.
-pub fn legacy_badge_id(class: ClassId, recipient: &H256) -> BadgeId {
-	H256(sp_io::hashing::blake2_256(
-		&(BADGE_ID_DOMAIN, class, recipient).encode(),
-	))
 }
 
 /// Domain separator of the recipients of badges generated at genesis.
@@ -393,8 +363,7 @@ pub enum Disclosure {
 
 /// A badge awarded to one recipient (OB 3.0 `AchievementCredential`).
 ///
-/// Its class is in its id ([`class_in_id`]; for a badge issued before storage version 3, in
-/// [`crate::LegacyBadgeClass`]), its issuer is its class's, and its recipient commitment (a
+/// Its class is in its id ([`class_in_id`]), its issuer is its class's, and its recipient commitment (a
 /// salted hash, e.g. SHA-256 of e-mail and salt: no personal data on chain) is committed to by
 /// its id ([`badge_id`]): a verifier given the e-mail and salt recomputes the id. None of them
 /// is repeated here, and the claim key is kept as its digest: a badge not yet received

@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `4177`
-		// Minimum execution time: 13_620_000 picoseconds.
-		Weight::from_parts(14_722_000, 4177)
+		// Minimum execution time: 13_870_000 picoseconds.
+		Weight::from_parts(15_183_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 15_383_000 picoseconds.
-		Weight::from_parts(16_575_000, 4177)
+		// Minimum execution time: 15_342_000 picoseconds.
+		Weight::from_parts(16_795_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 12_008_000 picoseconds.
-		Weight::from_parts(14_721_000, 4177)
+		// Minimum execution time: 12_238_000 picoseconds.
+		Weight::from_parts(13_239_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -106,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `783`
 		//  Estimated: `4177`
-		// Minimum execution time: 12_088_000 picoseconds.
-		Weight::from_parts(13_069_000, 4177)
+		// Minimum execution time: 12_228_000 picoseconds.
+		Weight::from_parts(13_240_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -125,8 +125,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `789`
 		//  Estimated: `4177`
-		// Minimum execution time: 21_402_000 picoseconds.
-		Weight::from_parts(23_435_000, 4177)
+		// Minimum execution time: 21_852_000 picoseconds.
+		Weight::from_parts(23_545_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 20_510_000 picoseconds.
-		Weight::from_parts(21_902_000, 4978)
+		// Minimum execution time: 20_541_000 picoseconds.
+		Weight::from_parts(22_103_000, 4978)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -151,8 +151,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:1)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
@@ -161,9 +159,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 35_332_000 picoseconds.
-		Weight::from_parts(42_824_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 35_082_000 picoseconds.
+		Weight::from_parts(39_919_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:1)
@@ -172,8 +170,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:500 w:500)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgeCount` (r:1 w:1)
@@ -183,11 +179,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978 + n * (2655 ±0)`
-		// Minimum execution time: 36_975_000 picoseconds.
-		Weight::from_parts(13_865_166, 4978)
-			// Standard Error: 17_782
-			.saturating_add(Weight::from_parts(7_240_498, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 35_743_000 picoseconds.
+		Weight::from_parts(37_836_000, 4978)
+			// Standard Error: 6_015
+			.saturating_add(Weight::from_parts(7_230_377, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -197,10 +193,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
-	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Issuers` (r:1 w:0)
@@ -211,40 +203,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn receive() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2646`
+		//  Measured:  `2566`
 		//  Estimated: `4978`
-		// Minimum execution time: 79_318_000 picoseconds.
-		Weight::from_parts(87_861_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 74_391_000 picoseconds.
+		Weight::from_parts(79_889_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
-	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::BadgesByClass` (r:0 w:1)
-	/// Proof: `Badges::BadgesByClass` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::BadgesByHolder` (r:0 w:1)
 	/// Proof: `Badges::BadgesByHolder` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_disclosure() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `429`
+		//  Measured:  `349`
 		//  Estimated: `3645`
-		// Minimum execution time: 23_044_000 picoseconds.
-		Weight::from_parts(27_300_000, 3645)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 16_274_000 picoseconds.
+		Weight::from_parts(19_319_000, 3645)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:1)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
-	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::ClassesByIssuer` (r:1 w:0)
 	/// Proof: `Badges::ClassesByIssuer` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -255,32 +237,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::RevokedStatusIndices` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2706`
+		//  Measured:  `2626`
 		//  Estimated: `4978`
-		// Minimum execution time: 41_412_000 picoseconds.
-		Weight::from_parts(50_325_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 34_852_000 picoseconds.
+		Weight::from_parts(39_148_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Badges` (r:1 w:1)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
-	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::RevokedStatusIndices` (r:0 w:1)
 	/// Proof: `Badges::RevokedStatusIndices` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn force_revoke() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1953`
+		//  Measured:  `1873`
 		//  Estimated: `4978`
-		// Minimum execution time: 29_133_000 picoseconds.
-		Weight::from_parts(34_391_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 23_445_000 picoseconds.
+		Weight::from_parts(27_191_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
@@ -293,8 +271,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2165`
 		//  Estimated: `5146`
-		// Minimum execution time: 19_949_000 picoseconds.
-		Weight::from_parts(21_642_000, 5146)
+		// Minimum execution time: 20_531_000 picoseconds.
+		Weight::from_parts(22_294_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -308,8 +286,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2165`
 		//  Estimated: `5146`
-		// Minimum execution time: 20_000_000 picoseconds.
-		Weight::from_parts(21_532_000, 5146)
+		// Minimum execution time: 20_570_000 picoseconds.
+		Weight::from_parts(22_273_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -323,8 +301,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1529`
 		//  Estimated: `5146`
-		// Minimum execution time: 18_337_000 picoseconds.
-		Weight::from_parts(19_840_000, 5146)
+		// Minimum execution time: 18_507_000 picoseconds.
+		Weight::from_parts(20_270_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -338,8 +316,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1529`
 		//  Estimated: `5146`
-		// Minimum execution time: 18_107_000 picoseconds.
-		Weight::from_parts(19_369_000, 5146)
+		// Minimum execution time: 18_307_000 picoseconds.
+		Weight::from_parts(20_350_000, 5146)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -347,10 +325,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::LegacyBadgeClass` (r:1 w:0)
-	/// Proof: `Badges::LegacyBadgeClass` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Classes` (r:1 w:0)
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Issuers` (r:1 w:0)
@@ -359,11 +333,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn check_badge_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2646`
+		//  Measured:  `2566`
 		//  Estimated: `4978`
-		// Minimum execution time: 67_400_000 picoseconds.
-		Weight::from_parts(71_667_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 63_274_000 picoseconds.
+		Weight::from_parts(69_023_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 	/// Storage: `Badges::Issuers` (r:1 w:0)
 	/// Proof: `Badges::Issuers` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
@@ -371,112 +345,110 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Badges::Classes` (`max_values`: None, `max_size`: Some(1513), added: 3988, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Badges::ClassesBeforeV3` (r:1 w:0)
-	/// Proof: `Badges::ClassesBeforeV3` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Badges::Badges` (r:1 w:0)
 	/// Proof: `Badges::Badges` (`max_values`: None, `max_size`: Some(180), added: 2655, mode: `MaxEncodedLen`)
 	fn check_issuer_access() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2376`
 		//  Estimated: `4978`
-		// Minimum execution time: 17_075_000 picoseconds.
-		Weight::from_parts(19_108_000, 4978)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 16_584_000 picoseconds.
+		Weight::from_parts(19_228_000, 4978)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_issuer() -> Weight {
-		Weight::from_parts(14_722_000, 4177)
+		Weight::from_parts(15_183_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn update_issuer_profile() -> Weight {
-		Weight::from_parts(16_575_000, 4177)
+		Weight::from_parts(16_795_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn suspend_issuer() -> Weight {
-		Weight::from_parts(14_721_000, 4177)
+		Weight::from_parts(13_239_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_issuer() -> Weight {
-		Weight::from_parts(13_069_000, 4177)
+		Weight::from_parts(13_240_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_class() -> Weight {
-		Weight::from_parts(23_435_000, 4177)
+		Weight::from_parts(23_545_000, 4177)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn retire_class() -> Weight {
-		Weight::from_parts(21_902_000, 4978)
+		Weight::from_parts(22_103_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn issue() -> Weight {
-		Weight::from_parts(42_824_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(39_919_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn issue_batch(n: u32, ) -> Weight {
-		Weight::from_parts(13_865_166, 4978)
-			.saturating_add(Weight::from_parts(7_240_498, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(37_836_000, 4978)
+			.saturating_add(Weight::from_parts(7_230_377, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2655).saturating_mul(n.into()))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(87_861_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn set_disclosure() -> Weight {
-		Weight::from_parts(27_300_000, 3645)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn revoke() -> Weight {
-		Weight::from_parts(50_325_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn force_revoke() -> Weight {
-		Weight::from_parts(34_391_000, 4978)
+		Weight::from_parts(79_889_000, 4978)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
+	fn set_disclosure() -> Weight {
+		Weight::from_parts(19_319_000, 3645)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn revoke() -> Weight {
+		Weight::from_parts(39_148_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn force_revoke() -> Weight {
+		Weight::from_parts(27_191_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
 	fn add_issuer_key() -> Weight {
-		Weight::from_parts(21_642_000, 5146)
+		Weight::from_parts(22_294_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn rotate_issuer_key() -> Weight {
-		Weight::from_parts(21_532_000, 5146)
+		Weight::from_parts(22_273_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_issuer_key() -> Weight {
-		Weight::from_parts(19_840_000, 5146)
+		Weight::from_parts(20_270_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_revoke_issuer_key() -> Weight {
-		Weight::from_parts(19_369_000, 5146)
+		Weight::from_parts(20_350_000, 5146)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_badge_access() -> Weight {
-		Weight::from_parts(71_667_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(69_023_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 	}
 	fn check_issuer_access() -> Weight {
-		Weight::from_parts(19_108_000, 4978)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(19_228_000, 4978)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 }

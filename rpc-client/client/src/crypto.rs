@@ -27,28 +27,19 @@ pub fn recipient_commitment(email: &str, salt: &str) -> H256 {
 /// The badge id of `recipient` in `class`: deterministic, so an issuer knows it before
 /// submitting, and unique per (class, recipient commitment). The class (4 bytes,
 /// little-endian) comes first, then 28 bytes of `blake2_256(SCALE(domain, class, recipient))`:
-/// the chain keeps a class's badges together by their ids. (Badges issued before the
-/// registry's storage version 3 kept the whole digest as their id.)
+/// the chain keeps a class's badges together by their ids.
 pub fn badge_id(class: u32, recipient: &H256) -> H256 {
-	let digest = legacy_badge_id(class, recipient);
+	let digest = sp_crypto_hashing::blake2_256(&(BADGE_ID_DOMAIN, class, recipient.0).encode());
 	let mut id = [0u8; 32];
 	id[..4].copy_from_slice(&class.to_le_bytes());
 	id[4..].copy_from_slice(&digest[..28]);
 	H256(id)
 }
 
-/// The id a badge of `recipient` in `class` got before the registry's storage version 3 (the
-/// whole digest); such badges keep it.
-pub fn legacy_badge_id(class: u32, recipient: &H256) -> H256 {
-	H256(sp_crypto_hashing::blake2_256(
-		&(BADGE_ID_DOMAIN, class, recipient.0).encode(),
-	))
-}
-
 /// Whether `badge` of `class` is the badge of `recipient`: its id commits to the recipient
-/// commitment (the chain does not repeat it), in either form of [`badge_id`].
+/// commitment (the chain does not repeat it).
 pub fn is_badge_of(badge: &H256, class: u32, recipient: &H256) -> bool {
-	*badge == badge_id(class, recipient) || *badge == legacy_badge_id(class, recipient)
+	*badge == badge_id(class, recipient)
 }
 
 /// The recipient commitment of the `n`th badge a chain spec's `generatedBadges` issues at
@@ -162,13 +153,13 @@ mod tests {
 		);
 		assert_eq!(id.0[..4], 7u32.to_le_bytes());
 		assert_ne!(badge_id(8, &generated_recipient(0)), id);
-		let legacy = legacy_badge_id(7, &generated_recipient(0));
-		assert_eq!(id.0[4..], legacy.0[..28]);
-		for badge in [id, legacy] {
-			assert!(is_badge_of(&badge, 7, &generated_recipient(0)));
-			assert!(!is_badge_of(&badge, 7, &generated_recipient(1)));
-			assert!(!is_badge_of(&badge, 8, &generated_recipient(0)));
-		}
+		let digest = sp_crypto_hashing::blake2_256(
+			&(BADGE_ID_DOMAIN, 7u32, generated_recipient(0).0).encode(),
+		);
+		assert_eq!(id.0[4..], digest[..28]);
+		assert!(is_badge_of(&id, 7, &generated_recipient(0)));
+		assert!(!is_badge_of(&id, 7, &generated_recipient(1)));
+		assert!(!is_badge_of(&id, 8, &generated_recipient(0)));
 	}
 
 	#[test]

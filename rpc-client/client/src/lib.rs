@@ -609,19 +609,6 @@ impl BadgeClient {
 		Ok(ids)
 	}
 
-	/// Whether `class` was created before the registry's storage version 3, so that its
-	/// badges may be held under their [`crypto::legacy_badge_id`] (at the latest finalized
-	/// block).
-	pub async fn class_may_hold_legacy_ids(&self, class: u32) -> Result<bool, Error> {
-		let at = self.api.at_current_block().await?;
-		let before: u32 = at
-			.storage()
-			.fetch(runtime::storage().badges().classes_before_v3(), ())
-			.await?
-			.decode()?;
-		Ok(class < before)
-	}
-
 	/// The largest batch the chain accepts.
 	pub async fn max_batch(&self) -> Result<u32, Error> {
 		let at = self.api.at_current_block().await?;

@@ -407,12 +407,7 @@ async fn run(args: &Args) -> Result<(), String> {
 	figures.push(figure(
 		"5. Growth",
 		"storage entries per badge (keys and values, no trie nodes)",
-		entry_bytes(
-			&node.http_url(),
-			recipients.class,
-			recipients.issued[badges_before],
-		)
-		.await? as f64,
+		entry_bytes(&node.http_url(), recipients.issued[badges_before]).await? as f64,
 		"B",
 	));
 
@@ -1537,34 +1532,20 @@ fn files_size(dir: &std::path::Path, keep: &dyn Fn(&str) -> bool) -> u64 {
 		.sum()
 }
 
-/// Bytes of the storage entries an issued (not yet received) badge of `class` adds (keys plus
-/// values): its record, and its class listing entry if it has one (a badge issued before the
-/// registry's storage version 3 would; since then the record's key is the class listing).
-async fn entry_bytes(url: &str, class: u32, badge: H256) -> Result<u64, String> {
+/// Bytes of the storage entries an issued (not yet received) badge adds (key plus value): its
+/// record, whose key is also its class's listing.
+async fn entry_bytes(url: &str, badge: H256) -> Result<u64, String> {
 	let http = HttpClientBuilder::default()
 		.build(url)
 		.map_err(|e| e.to_string())?;
-	let size = |key: String| {
-		let http = &http;
-		async move {
-			let size: Option<u64> = http
-				.request("state_getStorageSize", rpc_params![key.clone()])
-				.await
-				.map_err(|e| format!("state_getStorageSize: {e}"))?;
-			// Hex text: "0x" then two digits per byte.
-			Ok::<_, String>(size.map(|value| (key.len() as u64 - 2) / 2 + value))
-		}
-	};
-	let record = size(badge_key(&badge))
-		.await?
-		.ok_or("the badge's record is missing")?;
-	let mut by_class = sp_crypto_hashing::twox_128(b"Badges").to_vec();
-	by_class.extend_from_slice(&sp_crypto_hashing::twox_128(b"BadgesByClass"));
-	by_class.extend_from_slice(&sp_crypto_hashing::twox_64(&class.to_le_bytes()));
-	by_class.extend_from_slice(&class.to_le_bytes());
-	by_class.extend_from_slice(badge.as_bytes());
-	let listing = size(format!("0x{}", hex::encode(by_class))).await?;
-	Ok(record + listing.unwrap_or(0))
+	let key = badge_key(&badge);
+	let size: Option<u64> = http
+		.request("state_getStorageSize", rpc_params![key.clone()])
+		.await
+		.map_err(|e| format!("state_getStorageSize: {e}"))?;
+	// Hex text: "0x" then two digits per byte.
+	let value = size.ok_or("the badge's record is missing")?;
+	Ok((key.len() as u64 - 2) / 2 + value)
 }
 
 /// A figure's value as the table shows it: large values and counts (unitless whole numbers)

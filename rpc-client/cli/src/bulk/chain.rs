@@ -28,8 +28,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
-/// Badge ids per existence request (`badges_exist`): the node's limit, each row asking for one
-/// id, or two in a class that may hold legacy ids.
+/// Badge ids per existence request (`badges_exist`): the node's limit.
 const CHECK_CHUNK: usize = badge_client::VERDICTS_PER_CALL;
 /// Existence requests in flight at once.
 const CHECK_PARALLEL: usize = 4;
@@ -185,39 +184,22 @@ impl Interrupts {
 	}
 }
 
-/// Which of `ids` (in `class`) the chain holds in block `at`, asked many per request.
+/// Which of `ids` the chain holds in block `at`, asked many per request.
 pub async fn exist(
 	link: &mut Link,
 	phases: &Phases,
-	class_is_legacy: bool,
-	class: u32,
-	ids: &[(H256, H256)],
+	ids: &[H256],
 	at: H256,
 	bar: &ProgressBar,
 ) -> Result<Vec<bool>, CliError> {
 	let mut found = Vec::with_capacity(ids.len());
-	let chunk_rows = chunk_rows(class_is_legacy);
-	for group in ids.chunks(chunk_rows * CHECK_PARALLEL) {
+	for group in ids.chunks(CHECK_CHUNK * CHECK_PARALLEL) {
 		let answers = link
 			.call(phases, |client| async move {
-				let asks =
-					group.chunks(chunk_rows).map(|chunk| {
-						let client = client.clone();
-						async move {
-							let mut keys: Vec<H256> = chunk.iter().map(|(id, _)| *id).collect();
-							if class_is_legacy {
-								keys.extend(chunk.iter().map(|(_, commitment)| {
-									crypto::legacy_badge_id(class, commitment)
-								}));
-							}
-							let held = client.badges_exist(&keys, at).await?;
-							Ok::<_, ClientError>(
-								(0..chunk.len())
-									.map(|i| held[i] || (class_is_legacy && held[chunk.len() + i]))
-									.collect::<Vec<_>>(),
-							)
-						}
-					});
+				let asks = group.chunks(CHECK_CHUNK).map(|chunk| {
+					let client = client.clone();
+					async move { client.badges_exist(chunk, at).await }
+				});
 				futures::future::try_join_all(asks).await
 			})
 			.await?;
@@ -259,14 +241,10 @@ pub struct Check {
 	pub link: Link,
 	/// The progress bars.
 	pub phases: Phases,
-	/// Whether the class may hold legacy ids.
-	pub class_is_legacy: bool,
-	/// The class.
-	pub class: u32,
-	/// The rows checked (indices into the plan), with their ids and commitments.
+	/// The rows checked (indices into the plan).
 	pub rows: Vec<usize>,
-	/// The badge id and commitment of each of `rows`.
-	pub ids: Vec<(H256, H256)>,
+	/// The badge id of each of `rows`.
+	pub ids: Vec<H256>,
 	/// The block whose state is asked.
 	pub at: H256,
 	/// The check's bar.
@@ -285,14 +263,12 @@ impl Check {
 	) -> tokio::task::JoinHandle<(f64, u64)> {
 		tokio::spawn(async move {
 			let started = Instant::now();
-			let group = chunk_rows(self.class_is_legacy) * CHECK_PARALLEL;
+			let group = CHECK_CHUNK * CHECK_PARALLEL;
 			let mut held_count = 0;
 			for (rows, ids) in self.rows.chunks(group).zip(self.ids.chunks(group)) {
 				let found = exist(
 					&mut self.link,
 					&self.phases,
-					self.class_is_legacy,
-					self.class,
 					ids,
 					self.at,
 					&ProgressBar::hidden(),
@@ -322,15 +298,6 @@ impl Check {
 			done(&self.bar, format!("{held_count} already issued"));
 			(started.elapsed().as_secs_f64(), self.link.reconnections)
 		})
-	}
-}
-
-/// Rows per existence request: one id each, or two in a class that may hold legacy ids.
-fn chunk_rows(class_is_legacy: bool) -> usize {
-	if class_is_legacy {
-		CHECK_CHUNK / 2
-	} else {
-		CHECK_CHUNK
 	}
 }
 
@@ -388,8 +355,6 @@ pub struct Issuer<'a> {
 	pub stall: Duration,
 	/// Ctrl-C and SIGTERM.
 	pub interrupts: Interrupts,
-	/// Whether the class may hold badges under legacy ids.
-	pub class_is_legacy: bool,
 }
 
 impl Issuer<'_> {
@@ -580,20 +545,8 @@ impl Issuer<'_> {
 		at: H256,
 		status: &str,
 	) -> Result<(usize, Vec<usize>), CliError> {
-		let ids: Vec<(H256, H256)> = rows
-			.iter()
-			.map(|&r| (self.plan[r].id, self.plan[r].seed.commitment))
-			.collect();
-		let held = exist(
-			self.link,
-			self.phases,
-			self.class_is_legacy,
-			self.class,
-			&ids,
-			at,
-			&ProgressBar::hidden(),
-		)
-		.await?;
+		let ids: Vec<H256> = rows.iter().map(|&r| self.plan[r].id).collect();
+		let held = exist(self.link, self.phases, &ids, at, &ProgressBar::hidden()).await?;
 		let (mut found, mut missing) = (Vec::new(), Vec::new());
 		for (&row, held) in rows.iter().zip(held) {
 			if held {

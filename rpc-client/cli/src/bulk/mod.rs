@@ -271,11 +271,6 @@ async fn issue(
 	let unrecorded: Vec<usize> = (0..plan.len())
 		.filter(|&i| !results.has(&plan[i].record[2]))
 		.collect();
-	let class_is_legacy = link
-		.call(phases, |c| async move {
-			c.class_may_hold_legacy_ids(class).await
-		})
-		.await?;
 	let at = link
 		.call(phases, |c| async move {
 			c.account_at_head(&account, head).await
@@ -286,17 +281,12 @@ async fn issue(
 	let check_bar = phases.bar("check", unrecorded.len() as u64, "badges");
 	let submitted_bar = phases.bar("submit", 0, "badges");
 	let final_bar = phases.bar("final", 0, "badges");
-	let ids: Vec<(H256, H256)> = unrecorded
-		.iter()
-		.map(|&i| (plan[i].id, plan[i].seed.commitment))
-		.collect();
+	let ids: Vec<H256> = unrecorded.iter().map(|&i| plan[i].id).collect();
 	let (checked, source) = tokio::sync::mpsc::channel(4);
 	let setup = checking.elapsed().as_secs_f64();
 	let check = chain::Check {
 		link: Link::connect(ctx.url(), patience, patience).await?,
 		phases: phases.clone(),
-		class_is_legacy,
-		class,
 		rows: unrecorded,
 		ids,
 		at,
@@ -320,7 +310,6 @@ async fn issue(
 		window: args.in_flight as usize,
 		stall: patience,
 		interrupts: interrupts.clone(),
-		class_is_legacy,
 	};
 	let mut source = Some(source);
 	let mut todo = Vec::new();
