@@ -14,7 +14,7 @@ pub enum ObVersion {
 	V2,
 }
 
-impl From<ObVersion> for badge_client::baking::Version {
+impl From<ObVersion> for badge_credential::baking::Version {
 	fn from(v: ObVersion) -> Self {
 		match v {
 			ObVersion::V3 => Self::V3,
@@ -58,7 +58,7 @@ pub fn is_svg(path: &std::path::Path) -> bool {
 
 /// `badge bake`.
 pub fn bake(ctx: &Ctx, args: BakeArgs) -> Result<u8, CliError> {
-	use badge_client::baking;
+	use badge_credential::baking;
 	let payload = String::from_utf8(read(&args.credential)?)
 		.map_err(|_| CliError::Input("the credential is not UTF-8 text".into()))?;
 	let payload = payload.trim();
@@ -80,7 +80,7 @@ pub fn bake(ctx: &Ctx, args: BakeArgs) -> Result<u8, CliError> {
 
 /// `badge extract`.
 pub fn extract(args: ExtractArgs) -> Result<u8, CliError> {
-	use badge_client::baking;
+	use badge_credential::baking;
 	let image = read(&args.image)?;
 	let found = if is_svg(&args.image) {
 		let svg = String::from_utf8(image)

@@ -57,6 +57,12 @@ impl From<dates::DateError> for CliError {
 	}
 }
 
+impl From<badge_credential::baking::BakeError> for CliError {
+	fn from(e: badge_credential::baking::BakeError) -> Self {
+		CliError::Input(e.to_string())
+	}
+}
+
 impl From<ClientError> for CliError {
 	fn from(e: ClientError) -> Self {
 		match e {

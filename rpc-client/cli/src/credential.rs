@@ -3,7 +3,8 @@
 
 use crate::{parse_badge_id, CliError, Ctx};
 use badge_client::recipient::recipient_identity;
-use badge_client::{baking, crypto, BadgeId};
+use badge_client::{crypto, BadgeId};
+use badge_credential::baking;
 use badge_credential::{ob3, status};
 use clap::Args;
 use serde_json::{json, Value};

@@ -29,7 +29,6 @@
 //! # Ok(()) }
 //! ```
 
-pub mod baking;
 pub mod crypto;
 mod error;
 mod governance;

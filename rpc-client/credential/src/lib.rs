@@ -7,7 +7,8 @@
 //!   against the specification's known-answer vector;
 //! - [`contexts`]: the JSON-LD contexts, bundled and pinned by SHA-256 (nothing is fetched);
 //! - [`ob2::assertion`]: the OB 2.0 `Assertion` for older backpacks;
-//! - [`dates`]: chain time (ms) to and from ISO 8601.
+//! - [`dates`]: chain time (ms) to and from ISO 8601;
+//! - [`baking`]: a credential baked into a badge's PNG or SVG image, and read back.
 //!
 //! - [`canon`]: JSON-LD expansion and RDFC-1.0 canonicalization (bundled contexts only);
 //! - [`ob3::sign`], [`ob3::proof_claims`] and [`ob3::verify_signature`]: the proof on a
@@ -15,6 +16,7 @@
 //! - [`did`]: issuers' `did:web` identities, their verification methods and DID documents;
 //! - [`status`]: W3C Bitstring Status List entries and list credentials for revocation.
 
+pub mod baking;
 pub mod canon;
 pub mod contexts;
 pub mod dates;

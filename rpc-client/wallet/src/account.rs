@@ -3,16 +3,17 @@
 
 use crate::{
 	i18n::tr,
-	pages::{cookie_token, session, LOGIN_ATTEMPTS},
+	pages::LOGIN_ATTEMPTS,
 	secrets::token_hash,
+	sessions::{HolderSession, HOLDER_COOKIE},
 	store::Holder,
 	web::{PageError, WebError},
 	State,
 };
 use axum::{
 	extract::State as AxumState,
-	http::{header, HeaderMap, HeaderValue, StatusCode},
-	response::{Html, IntoResponse, Redirect, Response},
+	http::{header, HeaderValue, StatusCode},
+	response::{Html, IntoResponse, Response},
 	Form,
 };
 use serde::Deserialize;
@@ -35,14 +36,8 @@ fn account_page(
 }
 
 /// `GET /account`.
-pub(crate) async fn page(
-	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
-) -> Result<Response, PageError> {
-	let Some((holder, csrf)) = session(&state, &headers).await? else {
-		return Ok(Redirect::to("/login").into_response());
-	};
-	Ok(account_page(&holder, &csrf, None, StatusCode::OK))
+pub(crate) async fn page(session: HolderSession) -> Response {
+	account_page(&session.holder, &session.csrf, None, StatusCode::OK)
 }
 
 /// The key export and deletion forms.
@@ -55,37 +50,30 @@ pub struct ConfirmForm {
 	confirm: Option<String>,
 }
 
-/// The logged-in holder of a form that carries the right CSRF token and password; otherwise the
-/// response to send (login, or the account page with what was wrong).
+/// The form of a session that carries its CSRF token and the holder's password; otherwise the
+/// response to send (the account page with what was wrong).
 async fn confirmed(
 	state: &State,
-	headers: &HeaderMap,
+	session: &HolderSession,
 	form: Result<Form<ConfirmForm>, axum::extract::rejection::FormRejection>,
-) -> Result<Result<(Holder, ConfirmForm), Response>, PageError> {
-	let Some((holder, csrf)) = session(state, headers).await? else {
-		return Ok(Err(Redirect::to("/login").into_response()));
-	};
+) -> Result<Result<ConfirmForm, Response>, PageError> {
+	let (holder, csrf) = (&session.holder, &session.csrf);
 	let Ok(Form(form)) = form else {
 		return Ok(Err(account_page(
-			&holder,
-			&csrf,
+			holder,
+			csrf,
 			Some(&tr("Fill in your password.")),
 			StatusCode::UNPROCESSABLE_ENTITY,
 		)));
 	};
-	if form.csrf != csrf {
-		return Err(WebError::BadInput(
-			"This form has expired: reload the page and try again.".into(),
-		)
-		.into());
-	}
+	session.check(&form.csrf)?;
 	if !state
 		.limiter
 		.allow(&format!("login:{}", holder.email), LOGIN_ATTEMPTS)
 	{
 		return Ok(Err(account_page(
-			&holder,
-			&csrf,
+			holder,
+			csrf,
 			Some(&tr("Too many attempts. Wait 15 minutes and try again.")),
 			StatusCode::TOO_MANY_REQUESTS,
 		)));
@@ -96,26 +84,26 @@ async fn confirmed(
 		.await?
 	{
 		return Ok(Err(account_page(
-			&holder,
-			&csrf,
+			holder,
+			csrf,
 			Some(&tr("The password is wrong.")),
 			StatusCode::UNAUTHORIZED,
 		)));
 	}
-	Ok(Ok((holder, form)))
+	Ok(Ok(form))
 }
 
 /// `POST /account/key`: the holder's chain key as a file (`0x` and the 32-byte seed in hex),
 /// which the `badge` CLI takes as `--key-file`. The wallet keeps its copy.
 pub(crate) async fn export_key(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	session: HolderSession,
 	form: Result<Form<ConfirmForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let (holder, _) = match confirmed(&state, &headers, form).await? {
-		Ok(confirmed) => confirmed,
-		Err(response) => return Ok(response),
-	};
+	if let Err(response) = confirmed(&state, &session, form).await? {
+		return Ok(response);
+	}
+	let holder = session.holder;
 	let seed = state
 		.key
 		.open(
@@ -149,17 +137,18 @@ pub(crate) async fn export_key(
 /// `POST /account/delete`: erase the holder's off-chain data and log them out.
 pub(crate) async fn delete(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	session: HolderSession,
 	form: Result<Form<ConfirmForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let (holder, form) = match confirmed(&state, &headers, form).await? {
-		Ok(confirmed) => confirmed,
+	let form = match confirmed(&state, &session, form).await? {
+		Ok(form) => form,
 		Err(response) => return Ok(response),
 	};
+	let holder = &session.holder;
 	if form.confirm.as_deref() != Some("yes") {
 		let csrf = form.csrf;
 		return Ok(account_page(
-			&holder,
+			holder,
 			&csrf,
 			Some(&tr(
 				"Tick the box to confirm that you want to delete your wallet.",
@@ -167,25 +156,21 @@ pub(crate) async fn delete(
 			StatusCode::UNPROCESSABLE_ENTITY,
 		));
 	}
-	state.store.delete_holder(&holder).await?;
+	state.store.delete_holder(holder).await?;
 	// The links in e-mails the outbox folder still holds die with the account.
 	if let Err(e) = state.mailer.forget(&holder.email).await {
 		tracing::warn!(error = %e, "outbox files of a deleted account could not all be deleted");
 	}
-	if let Some(token) = cookie_token(&headers) {
-		// Already gone with the holder's sessions; harmless if so.
-		state.store.delete_session(&token_hash(&token)).await?;
-	}
+	// Already gone with the holder's sessions; harmless if so.
+	state
+		.store
+		.delete_session(&token_hash(&session.token))
+		.await?;
 	tracing::info!(account = %holder.account, "wallet account deleted");
 	crate::metrics::event("account_deleted");
-	let mut response = Html(crate::templates::render(
+	let page = Html(crate::templates::render(
 		"deleted.html",
 		minijinja::context! { account => &holder.account },
-	))
-	.into_response();
-	response.headers_mut().insert(
-		header::SET_COOKIE,
-		HeaderValue::from_static("wallet_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
-	);
-	Ok(response)
+	));
+	Ok((HOLDER_COOKIE.end(), page).into_response())
 }

@@ -192,7 +192,7 @@ fn escape(text: &str) -> String {
 
 /// The language a request asks for: its `lang` cookie, its `Accept-Language`, else `default`.
 pub fn of_request(headers: &axum::http::HeaderMap, default: Lang) -> Lang {
-	crate::pages::cookie(headers, "lang")
+	crate::sessions::cookie(headers, "lang")
 		.and_then(|value| Lang::from_code(&value))
 		.or_else(|| {
 			headers
@@ -251,15 +251,16 @@ pub(crate) async fn switch(Path(code): Path<String>, Query(next): Query<Next_>) 
 				&& !n.chars().any(|c| c.is_control() || c.is_whitespace())
 		})
 		.unwrap_or_else(|| "/".into());
-	let mut response = Redirect::to(&back).into_response();
-	let cookie = format!(
-		"lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
-		lang.code()
-	);
-	if let Ok(value) = HeaderValue::from_str(&cookie) {
-		response.headers_mut().insert(header::SET_COOKIE, value);
-	}
-	response
+	// A year; `Lax` so that a link from elsewhere opens in the chosen language.
+	let cookie = axum_extra::extract::cookie::Cookie::build(("lang", lang.code()))
+		.path("/")
+		.max_age(time::Duration::days(365))
+		.same_site(axum_extra::extract::cookie::SameSite::Lax);
+	(
+		axum_extra::extract::cookie::CookieJar::new().add(cookie),
+		Redirect::to(&back),
+	)
+		.into_response()
 }
 
 /// English text → Japanese.
@@ -826,6 +827,7 @@ mod tests {
 			include_str!("issuer.rs"),
 			include_str!("share.rs"),
 			include_str!("recover.rs"),
+			include_str!("sessions.rs"),
 		] {
 			for opener in ["tr(", "tr_with(", "#[error(", "BadInput(", "NotFound("] {
 				texts.extend(literals(source, opener));

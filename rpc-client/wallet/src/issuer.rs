@@ -9,22 +9,20 @@ use crate::{
 	i18n::{tr, tr_with},
 	intake::{do_add_application, NewApplication},
 	secrets::{self, token_hash},
-	store::ApplicationStatus,
-	store::{self, ClassImage, Staff},
+	sessions::{StaffSession, STAFF_COOKIE},
+	store::{self, ApplicationStatus, ClassImage, Staff},
 	web::{PageError, WebError},
 	State,
 };
 use axum::{
 	extract::{Multipart, Path, State as AxumState},
-	http::{header, HeaderMap, HeaderValue, StatusCode},
+	http::{HeaderMap, StatusCode},
 	response::{Html, IntoResponse, Redirect, Response},
 	Form,
 };
 use serde::Deserialize;
 use std::{collections::HashMap, sync::Arc};
 
-/// The staff session cookie.
-pub const STAFF_COOKIE: &str = "issuer_session";
 /// How long a staff login lasts.
 pub const STAFF_SESSION_HOURS: i64 = 8;
 /// Hours a staff set-up link works.
@@ -66,20 +64,6 @@ pub async fn add_staff(state: &State, issuer: &str, email: &str) -> Result<Strin
 		"{}/staff/setup/{token}",
 		state.config.base_url.trim_end_matches('/')
 	))
-}
-
-fn staff_cookie(headers: &HeaderMap) -> Option<String> {
-	crate::pages::cookie(headers, STAFF_COOKIE)
-}
-
-async fn staff_session(
-	state: &State,
-	headers: &HeaderMap,
-) -> Result<Option<(Staff, String)>, WebError> {
-	match staff_cookie(headers) {
-		Some(token) => Ok(state.store.staff_session(&token_hash(&token)).await?),
-		None => Ok(None),
-	}
 }
 
 fn page(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
@@ -193,14 +177,8 @@ pub(crate) async fn login(
 			store::now() + STAFF_SESSION_HOURS * 3600,
 		)
 		.await?;
-	let response = crate::pages::session_redirect(
-		&state,
-		"/issuer",
-		STAFF_COOKIE,
-		&token,
-		"/issuer",
-		STAFF_SESSION_HOURS,
-	)?;
+	let response =
+		crate::pages::session_redirect(&state, "/issuer", STAFF_COOKIE, token, STAFF_SESSION_HOURS);
 	tracing::info!(issuer = staff.issuer_id, "staff logged in");
 	Ok(response)
 }
@@ -211,24 +189,15 @@ pub(crate) async fn logout(
 	headers: HeaderMap,
 	form: Result<Form<crate::pages::CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	if let (Some((_, csrf)), Ok(Form(form))) = (staff_session(&state, &headers).await?, form) {
-		if form.csrf == csrf {
-			if let Some(token) = staff_cookie(&headers) {
-				state
-					.store
-					.delete_staff_session(&token_hash(&token))
-					.await?;
-			}
+	if let (Some(session), Ok(Form(form))) = (StaffSession::of(&state, &headers).await?, form) {
+		if session.check(&form.csrf).is_ok() {
+			state
+				.store
+				.delete_staff_session(&token_hash(&session.token))
+				.await?;
 		}
 	}
-	let mut response = Redirect::to("/issuer/login").into_response();
-	response.headers_mut().insert(
-		header::SET_COOKIE,
-		HeaderValue::from_static(
-			"issuer_session=; HttpOnly; SameSite=Strict; Path=/issuer; Max-Age=0",
-		),
-	);
-	Ok(response)
+	Ok((STAFF_COOKIE.end(), Redirect::to("/issuer/login")).into_response())
 }
 
 /// The dashboard with `outcome` (what the last action did) and `problem`.
@@ -265,11 +234,8 @@ async fn dashboard_page(
 /// `GET /issuer`.
 pub(crate) async fn dashboard(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	StaffSession { staff, csrf, .. }: StaffSession,
 ) -> Result<Response, PageError> {
-	let Some((staff, csrf)) = staff_session(&state, &headers).await? else {
-		return Ok(Redirect::to("/issuer/login").into_response());
-	};
 	Ok(dashboard_page(&state, &staff, &csrf, StatusCode::OK, None, None).await?)
 }
 
@@ -296,19 +262,12 @@ pub struct ResendForm {
 /// (the button beside each waiting application).
 pub(crate) async fn resend(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	session: StaffSession,
 	form: Result<Form<ResendForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let Some((staff, csrf)) = staff_session(&state, &headers).await? else {
-		return Ok(Redirect::to("/issuer/login").into_response());
-	};
 	let form = form.map_err(|e| WebError::BadInput(e.body_text()))?;
-	if form.csrf != csrf {
-		return Err(WebError::BadInput(
-			"This form has expired: reload the page and try again.".into(),
-		)
-		.into());
-	}
+	session.check(&form.csrf)?;
+	let StaffSession { staff, csrf, .. } = session;
 	let sent =
 		crate::intake::do_resend(&state, staff.issuer_id, &staff.issuer_name, &form.badge_id).await;
 	let (status, outcome, problem) = match sent {
@@ -330,17 +289,15 @@ pub(crate) async fn resend(
 
 pub(crate) async fn add_application(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	session: StaffSession,
 	form: Result<Form<ApplicationForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let Some((staff, csrf)) = staff_session(&state, &headers).await? else {
-		return Ok(Redirect::to("/issuer/login").into_response());
-	};
+	let (staff, csrf) = (&session.staff, &session.csrf);
 	let Ok(Form(form)) = form else {
 		return Ok(dashboard_page(
 			&state,
-			&staff,
-			&csrf,
+			staff,
+			csrf,
 			StatusCode::UNPROCESSABLE_ENTITY,
 			None,
 			Some(tr(
@@ -349,12 +306,7 @@ pub(crate) async fn add_application(
 		)
 		.await?);
 	};
-	if form.csrf != csrf {
-		return Err(WebError::BadInput(
-			"This form has expired: reload the page and try again.".into(),
-		)
-		.into());
-	}
+	session.check(&form.csrf)?;
 	let new = NewApplication {
 		email: form.email,
 		badge_id: form.badge_id,
@@ -371,8 +323,8 @@ pub(crate) async fn add_application(
 			};
 			Ok(dashboard_page(
 				&state,
-				&staff,
-				&csrf,
+				staff,
+				csrf,
 				StatusCode::CREATED,
 				Some(outcome),
 				None,
@@ -382,7 +334,7 @@ pub(crate) async fn add_application(
 		Err(e @ (WebError::ChainUnavailable(_) | WebError::Internal(_))) => Err(e.into()),
 		Err(e) => {
 			let status = e.status();
-			Ok(dashboard_page(&state, &staff, &csrf, status, None, Some(e.to_string())).await?)
+			Ok(dashboard_page(&state, staff, csrf, status, None, Some(e.to_string())).await?)
 		}
 	}
 }
@@ -427,25 +379,16 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
 	Ok(upload)
 }
 
-/// The staff member of a multipart form with the right CSRF token.
+/// A staff member's multipart form, read once it carries the session's CSRF token.
 async fn upload_from_staff(
-	state: &State,
-	headers: &HeaderMap,
+	session: &StaffSession,
 	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Result<(Staff, String, Upload), Response>, PageError> {
-	let Some((staff, csrf)) = staff_session(state, headers).await? else {
-		return Ok(Err(Redirect::to("/issuer/login").into_response()));
-	};
+) -> Result<Upload, WebError> {
 	let multipart =
 		multipart.map_err(|e| WebError::BadInput(format!("the upload is malformed: {e}")))?;
 	let upload = read_upload(multipart).await?;
-	if upload.text.get("csrf") != Some(&csrf) {
-		return Err(WebError::BadInput(
-			"This form has expired: reload the page and try again.".into(),
-		)
-		.into());
-	}
-	Ok(Ok((staff, csrf, upload)))
+	session.check(upload.text.get("csrf").map_or("", String::as_str))?;
+	Ok(upload)
 }
 
 /// `POST /issuer/import`: every row of a `badge bulk` results file (`email`, `badge_id`,
@@ -453,13 +396,11 @@ async fn upload_from_staff(
 /// credential when one of the uploaded credential files is for its badge.
 pub(crate) async fn import(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	session: StaffSession,
 	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
-	let (staff, csrf, upload) = match upload_from_staff(&state, &headers, multipart).await? {
-		Ok(found) => found,
-		Err(response) => return Ok(response),
-	};
+	let upload = upload_from_staff(&session, multipart).await?;
+	let StaffSession { staff, csrf, .. } = session;
 	let lang = upload.text.get("lang").cloned();
 	let mut credentials: HashMap<String, serde_json::Value> = HashMap::new();
 	let mut results = None;
@@ -543,13 +484,11 @@ pub(crate) async fn import(
 /// blake2-256 is the digest the class pins on chain.
 pub(crate) async fn upload_image(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	session: StaffSession,
 	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
-	let (staff, csrf, upload) = match upload_from_staff(&state, &headers, multipart).await? {
-		Ok(found) => found,
-		Err(response) => return Ok(response),
-	};
+	let upload = upload_from_staff(&session, multipart).await?;
+	let StaffSession { staff, csrf, .. } = session;
 	let checked = async {
 		let class: u32 = upload
 			.text

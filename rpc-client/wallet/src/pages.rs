@@ -5,13 +5,14 @@
 use crate::{
 	i18n::tr,
 	secrets::{self, token_hash},
+	sessions::{HolderSession, SessionCookie, HOLDER_COOKIE},
 	store::{self, Holder},
 	web::{on_chain, PageError, WebError},
 	State,
 };
 use axum::{
 	extract::{Path, State as AxumState},
-	http::{header, HeaderMap, HeaderValue, StatusCode},
+	http::{header, HeaderMap, StatusCode},
 	response::{Html, IntoResponse, Redirect, Response},
 	Form,
 };
@@ -19,8 +20,6 @@ use badge_client::{BadgeId, Disclosure, DisclosureName, VerdictName, Wait};
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "wallet_session";
 /// How long a login lasts.
 pub const SESSION_HOURS: i64 = 12;
 /// Login attempts allowed per e-mail address in [`crate::limits::WINDOW_SECS`].
@@ -33,58 +32,17 @@ pub(crate) fn decoy_hash() -> &'static str {
 	HASH.get_or_init(|| secrets::hash_password(&hex::encode(secrets::random::<16>())))
 }
 
-/// The value of the request's cookie `name`.
-pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-	headers
-		.get_all(header::COOKIE)
-		.iter()
-		.filter_map(|v| v.to_str().ok())
-		.flat_map(|v| v.split(';'))
-		.filter_map(|c| c.trim().split_once('='))
-		.find(|(n, _)| *n == name)
-		.map(|(_, value)| value.to_string())
-}
-
-pub(crate) fn cookie_token(headers: &HeaderMap) -> Option<String> {
-	cookie(headers, SESSION_COOKIE)
-}
-
-/// A redirect to `to` that sets session cookie `name` to `token` for `hours` on `path`
-/// (`HttpOnly`, `SameSite=Strict`, and `Secure` when the service is served over https).
+/// A redirect to `to` that starts a session of `token` in `cookie` for `hours` (`Secure` when
+/// the service is served over https).
 pub(crate) fn session_redirect(
 	state: &State,
 	to: &str,
-	name: &str,
-	token: &str,
-	path: &str,
+	cookie: SessionCookie,
+	token: String,
 	hours: i64,
-) -> Result<Response, WebError> {
-	let secure = if state.config.base_url.starts_with("https://") {
-		"; Secure"
-	} else {
-		""
-	};
-	let cookie = format!(
-		"{name}={token}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={}{secure}",
-		hours * 3600
-	);
-	let mut response = Redirect::to(to).into_response();
-	response.headers_mut().insert(
-		header::SET_COOKIE,
-		HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
-	);
-	Ok(response)
-}
-
-/// The holder logged in with this request's cookie, and the session's CSRF token.
-pub(crate) async fn session(
-	state: &State,
-	headers: &HeaderMap,
-) -> Result<Option<(Holder, String)>, WebError> {
-	match cookie_token(headers) {
-		Some(token) => Ok(state.store.session(&token_hash(&token)).await?),
-		None => Ok(None),
-	}
+) -> Response {
+	let secure = state.config.base_url.starts_with("https://");
+	(cookie.start(token, hours, secure), Redirect::to(to)).into_response()
 }
 
 fn login_form(email: &str, problem: Option<&str>) -> Html<String> {
@@ -167,7 +125,7 @@ pub(crate) async fn login(
 		.store
 		.add_session(&hash, holder.id, &csrf, store::now() + SESSION_HOURS * 3600)
 		.await?;
-	let response = session_redirect(&state, "/", SESSION_COOKIE, &token, "/", SESSION_HOURS)?;
+	let response = session_redirect(&state, "/", HOLDER_COOKIE, token, SESSION_HOURS);
 	tracing::info!(account = %holder.account, "holder logged in");
 	crate::metrics::event("login_succeeded");
 	Ok(response)
@@ -184,30 +142,23 @@ pub(crate) async fn logout(
 	headers: HeaderMap,
 	form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	if let (Some((_, csrf)), Ok(Form(form))) = (session(&state, &headers).await?, form) {
-		if form.csrf == csrf {
-			if let Some(token) = cookie_token(&headers) {
-				state.store.delete_session(&token_hash(&token)).await?;
-			}
+	if let (Some(session), Ok(Form(form))) = (HolderSession::of(&state, &headers).await?, form) {
+		if session.check(&form.csrf).is_ok() {
+			state
+				.store
+				.delete_session(&token_hash(&session.token))
+				.await?;
 		}
 	}
-	let mut response = Redirect::to("/login").into_response();
-	response.headers_mut().insert(
-		header::SET_COOKIE,
-		HeaderValue::from_static("wallet_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
-	);
-	Ok(response)
+	Ok((HOLDER_COOKIE.end(), Redirect::to("/login")).into_response())
 }
 
 /// The wallet's front page: every received badge with its state on chain and its disclosure
 /// switch.
 pub(crate) async fn wallet(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	HolderSession { holder, csrf, .. }: HolderSession,
 ) -> Result<Response, PageError> {
-	let Some((holder, csrf)) = session(&state, &headers).await? else {
-		return Ok(Redirect::to("/login").into_response());
-	};
 	crate::web::settle_landed_receipts(&state, &holder).await?;
 	let applications = state.store.received_applications(&holder.email).await?;
 	let mut badges = Vec::new();
@@ -280,22 +231,15 @@ pub struct DisclosureForm {
 
 pub(crate) async fn set_disclosure(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: HeaderMap,
+	session: HolderSession,
 	Path(id): Path<String>,
 	form: Result<Form<DisclosureForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let Some((holder, csrf)) = session(&state, &headers).await? else {
-		return Ok(Redirect::to("/login").into_response());
-	};
 	let Ok(Form(form)) = form else {
 		return Err(WebError::BadInput("The form was incomplete.".into()).into());
 	};
-	if form.csrf != csrf {
-		return Err(WebError::BadInput(
-			"This form has expired: reload the page and try again.".into(),
-		)
-		.into());
-	}
+	session.check(&form.csrf)?;
+	let holder = session.holder;
 	let disclosure = match form.disclosure.as_str() {
 		"public" => Disclosure::Public,
 		"private" => Disclosure::Private,

@@ -207,15 +207,15 @@ async fn credential_file(state: &State, shared: Shared, name: &str) -> Result<Re
 				)
 				.into());
 			}
-			let version = badge_client::baking::Version::V3;
+			let version = badge_credential::baking::Version::V3;
 			let bytes = if svg {
 				let text = String::from_utf8(image.bytes)
 					.map_err(|_| WebError::Internal("stored SVG is not UTF-8".into()))?;
-				badge_client::baking::bake_svg(&text, version, &credential)
+				badge_credential::baking::bake_svg(&text, version, &credential)
 					.map_err(|e| WebError::Internal(format!("baking: {e}")))?
 					.into_bytes()
 			} else {
-				badge_client::baking::bake_png(&image.bytes, version, &credential)
+				badge_credential::baking::bake_png(&image.bytes, version, &credential)
 					.map_err(|e| WebError::Internal(format!("baking: {e}")))?
 			};
 			let extension = if svg { "svg" } else { "png" };
@@ -235,12 +235,9 @@ async fn credential_file(state: &State, shared: Shared, name: &str) -> Result<Re
 /// (`baked.png`/`baked.svg`) of one of the logged-in holder's badges, public or private.
 pub(crate) async fn holder_file(
 	AxumState(state): AxumState<Arc<State>>,
-	headers: axum::http::HeaderMap,
+	crate::sessions::HolderSession { holder, .. }: crate::sessions::HolderSession,
 	Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-	let Some((holder, _)) = crate::pages::session(&state, &headers).await? else {
-		return Ok(axum::response::Redirect::to("/login").into_response());
-	};
 	let id: BadgeId = id
 		.parse()
 		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;

@@ -16,7 +16,19 @@ use quick_xml::{
 	escape::resolve_predefined_entity, events::Event, name::ResolveResult, NsReader, XmlVersion,
 };
 
-use crate::Error;
+/// An image a credential cannot be baked into or read from.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BakeError {
+	/// The bytes are not a well-formed PNG.
+	#[error("not a valid PNG: {0}")]
+	NotPng(&'static str),
+	/// The text is not well-formed XML with an `<svg>` root.
+	#[error("not an SVG: {0}")]
+	NotSvg(String),
+	/// The payload would end the CDATA section that carries it.
+	#[error("the payload cannot contain `]]>`")]
+	CdataEnd,
+}
 
 /// Which Open Badges version a baked image carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,8 +75,8 @@ const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
 type Chunk<'a> = ([u8; 4], &'a [u8]);
 
 /// The chunks of a PNG, checked for structure and CRCs.
-fn png_chunks(png: &[u8]) -> Result<Vec<Chunk<'_>>, Error> {
-	let bad = |why: &str| Error::InvalidInput(format!("not a valid PNG: {why}"));
+fn png_chunks(png: &[u8]) -> Result<Vec<Chunk<'_>>, BakeError> {
+	let bad = BakeError::NotPng;
 	let mut rest = png
 		.strip_prefix(&PNG_SIGNATURE[..])
 		.ok_or_else(|| bad("no PNG signature"))?;
@@ -130,7 +142,7 @@ fn itxt(data: &[u8]) -> Option<(&str, Option<&str>)> {
 
 /// Embed `payload` (credential JSON or a compact JWS) in a PNG, replacing an earlier one of the
 /// same version.
-pub fn bake_png(png: &[u8], version: Version, payload: &str) -> Result<Vec<u8>, Error> {
+pub fn bake_png(png: &[u8], version: Version, payload: &str) -> Result<Vec<u8>, BakeError> {
 	let chunks = png_chunks(png)?;
 	let keyword = version.png_keyword();
 	let mut data = Vec::with_capacity(keyword.len() + 5 + payload.len());
@@ -152,7 +164,7 @@ pub fn bake_png(png: &[u8], version: Version, payload: &str) -> Result<Vec<u8>, 
 }
 
 /// The payload baked into a PNG, if any.
-pub fn extract_png(png: &[u8], version: Version) -> Result<Option<String>, Error> {
+pub fn extract_png(png: &[u8], version: Version) -> Result<Option<String>, BakeError> {
 	let keyword = version.png_keyword();
 	Ok(png_chunks(png)?
 		.into_iter()
@@ -188,8 +200,8 @@ fn is_bake(ns: &ResolveResult<'_>, local: &str, version: Version) -> bool {
 		}
 }
 
-fn svg_layout(svg: &str, version: Version) -> Result<SvgLayout, Error> {
-	let bad = |why: String| Error::InvalidInput(format!("not an SVG: {why}"));
+fn svg_layout(svg: &str, version: Version) -> Result<SvgLayout, BakeError> {
+	let bad = BakeError::NotSvg;
 	let mut reader = NsReader::from_str(svg);
 	let mut root: Option<SvgLayout> = None;
 	let mut earlier = Vec::new();
@@ -245,11 +257,9 @@ fn svg_layout(svg: &str, version: Version) -> Result<SvgLayout, Error> {
 
 /// Embed `payload` in an SVG as the root element's first child, replacing earlier bakes of the
 /// same version; everything else in the file stays byte for byte.
-pub fn bake_svg(svg: &str, version: Version, payload: &str) -> Result<String, Error> {
+pub fn bake_svg(svg: &str, version: Version, payload: &str) -> Result<String, BakeError> {
 	if payload.contains("]]>") {
-		return Err(Error::InvalidInput(
-			"the payload cannot contain `]]>`".into(),
-		));
+		return Err(BakeError::CdataEnd);
 	}
 	let layout = svg_layout(svg, version)?;
 	let namespace = version.svg_namespace();
