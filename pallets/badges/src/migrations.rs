@@ -1,4 +1,5 @@
-//! Storage migrations of the badge registry.
+//! Storage migrations of the badge registry, from storage version 5, the oldest any chain runs
+//! (docs/decisions/storage-versions.md).
 
 /// v5 → v6: issuers gain signing keys in [`crate::IssuerKeys`], a new map that starts empty
 /// (an issuer adds its first key by extrinsic), so no stored value changes: the step moves the
