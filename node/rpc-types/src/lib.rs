@@ -72,6 +72,16 @@ pub enum IssuerStatusName {
 	Suspended,
 }
 
+impl IssuerStatusName {
+	/// The name as the answer writes it (`active`, `suspended`).
+	pub fn as_str(self) -> &'static str {
+		match self {
+			IssuerStatusName::Active => "active",
+			IssuerStatusName::Suspended => "suspended",
+		}
+	}
+}
+
 /// `badges_verify`'s answer (and each of `badges_verifyMany`'s).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -234,6 +244,12 @@ mod tests {
 			VerdictName::NotYetReceived,
 		] {
 			assert_eq!(serde_json::to_value(name).unwrap(), json!(name.as_str()));
+		}
+		for status in [IssuerStatusName::Active, IssuerStatusName::Suspended] {
+			assert_eq!(
+				serde_json::to_value(status).unwrap(),
+				json!(status.as_str())
+			);
 		}
 	}
 }

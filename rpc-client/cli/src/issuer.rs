@@ -72,10 +72,7 @@ pub async fn run(ctx: &Ctx, cmd: IssuerCmd) -> Result<u8, CliError> {
 					found.name,
 					account,
 					found.url,
-					match found.status {
-						badge_client::IssuerStatusName::Active => "active",
-						badge_client::IssuerStatusName::Suspended => "suspended",
-					},
+					found.status.as_str(),
 					found.classes,
 					found.issued,
 				)

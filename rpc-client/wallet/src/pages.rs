@@ -164,13 +164,15 @@ pub(crate) async fn wallet(
 	let mut badges = Vec::new();
 	let mut unavailable = false;
 	for application in &applications {
-		let json = match application.badge_id {
-			id if !unavailable => on_chain(&state, async {
-				state.client().await?.verify_json(id.hash(), None).await
+		let id = application.badge_id.hash();
+		let json = if unavailable {
+			None
+		} else {
+			on_chain(&state, async {
+				state.client().await?.verify_json(id, None).await
 			})
 			.await
-			.ok(),
-			_ => None,
+			.ok()
 		};
 		unavailable |= json.is_none();
 		let details = json.as_ref().and_then(|j| j.details.as_ref());
