@@ -55,29 +55,20 @@ pub const POOL_KBYTES: &str = "81920";
 
 /// The node's command line.
 ///
-/// Four defaults differ from Substrate's. A validator runs without Substrate's shared trie cache
-/// unless `--trie-cache-size` is given (docs/decisions/trie-cache.md; [`validator_trie_cache`]).
-/// The other three are about the transaction pool (docs/decisions/transaction-pool.md):
+/// Where this node departs from Substrate's solochain template, the template's behaviour is one
+/// flag away; each departure is explained once, in its decision record under `docs/decisions/`:
 ///
-/// - `--pool-type` is `single-state`. The fork-aware pool re-submits its pending transactions to
-///   each new block's view in no particular nonce order; with more of one sender's transactions
-///   pending than the view's future queue holds, the overflow is dropped and the sender's later
-///   transactions wait forever on the dropped nonces (measured by `badge-bench`: one issuer's
-///   1,000 pre-signed issuances stalled in three runs of five). A permissioned Aura chain rarely
-///   forks, so the single-state pool loses nothing here; `--pool-type fork-aware` still selects
-///   the other. The node builds the single-state pool itself, revalidating lightly and
-///   re-submitting the transactions of retracted blocks ([`crate::pool`]).
-/// - `--pool-limit` is [`POOL_LIMIT`] and `--pool-kbytes` [`POOL_KBYTES`], five and four times
-///   Substrate's. Substrate sizes the future queue (transactions waiting for an earlier nonce) at
-///   a tenth of these, 819 transactions by default. A validator that does not receive an
-///   issuer's transactions first hears of some of them only up to 2.9 s late: the submitting
-///   node announces a transaction at once only when it enters its ready queue directly, and
-///   transactions validated out of order enter as future and are announced by the next periodic
-///   broadcast. Meanwhile the other validators hold the rest of the burst as future; once more
-///   than 819 wait, the overflow is dropped, is never announced to them again, and those
-///   validators author blocks without the issuer's transactions until the submitting node's
-///   own blocks have included them (measured by `badge-bench --single 3000`: 4,352 of 6,000
-///   transactions dropped on each of the three other validators).
+/// | departure | Substrate's behaviour | record |
+/// |---|---|---|
+/// | single-state pool | `--pool-type fork-aware` | `transaction-pool.md` |
+/// | light revalidation, re-submission of retracted blocks' transactions | `--pool-revalidation full` | `transaction-pool.md` |
+/// | pool limits 40,960 transactions, 80 MiB | `--pool-limit 8192 --pool-kbytes 20480` | `transaction-pool.md` |
+/// | included transactions answered from the chain | `--pool-included-blocks 0` | `transaction-pool.md` |
+/// | remembered signature checks | `--signature-cache-size 0` | `signature-cache.md` |
+/// | native `badges_verify` | `--verify-path runtime` | `native-verify.md` |
+/// | GRANDPA votes on the best block | `--grandpa-voting-rule substrate` | `grandpa-voting-rule.md` |
+/// | GRANDPA gossip every 100 ms | `--grandpa-gossip-ms 333` | `grandpa-gossip-period.md` |
+/// | a validator without the shared trie cache | `--trie-cache-size 1073741824` | `trie-cache.md` |
 #[derive(Debug, clap::Parser)]
 #[command(
 	propagate_version = true,
@@ -115,7 +106,73 @@ pub struct Cli {
 	/// verdicts read through that; 0 reads through the shared cache, if any, else the database.
 	#[arg(long, value_name = "BYTES", default_value_t = VERIFY_CACHE_SIZE)]
 	pub verify_cache_size: usize,
+
+	/// How `badges_verify` reaches the runtime's verdict: `native` computes it with the
+	/// runtime's own function compiled into the node when the block runs the embedded runtime,
+	/// and remembers answers per block; `runtime` asks the runtime through the executor every
+	/// time (docs/decisions/native-verify.md).
+	#[arg(long, value_enum, value_name = "PATH", default_value_t = VerifyPath::Native)]
+	pub verify_path: VerifyPath,
+
+	/// Which block a GRANDPA validator votes for: `best`, its best block; `substrate`,
+	/// Substrate's default rules (two blocks behind the best, at most three quarters down the
+	/// unfinalized chain) (docs/decisions/grandpa-voting-rule.md).
+	#[arg(long, value_enum, value_name = "RULE", default_value_t = VotingRule::Best)]
+	pub grandpa_voting_rule: VotingRule,
+
+	/// How the single-state pool revalidates: `light`, the whole pool every 20 blocks or
+	/// minute, with the node re-submitting the transactions of retracted blocks; `full`,
+	/// Substrate's, every ready transaction after every block (docs/decisions/transaction-pool.md).
+	#[arg(long, value_enum, value_name = "MODE", default_value_t = PoolRevalidation::Light)]
+	pub pool_revalidation: PoolRevalidation,
+
+	/// Recent blocks whose transactions the single-state pool answers `Stale` for without a
+	/// runtime call; 0 asks the runtime about every transaction, as Substrate does
+	/// (docs/decisions/transaction-pool.md).
+	#[arg(long, value_name = "BLOCKS", default_value_t = POOL_INCLUDED_BLOCKS)]
+	pub pool_included_blocks: u32,
+
+	/// Verified sr25519 signature checks the node remembers, so that a transaction's signature
+	/// checked in the pool is not checked again in its block; 0 computes every check, as
+	/// Substrate does (docs/decisions/signature-cache.md).
+	#[arg(long, value_name = "CHECKS", default_value_t = SIGNATURE_CACHE_SIZE)]
+	pub signature_cache_size: u32,
 }
+
+/// `--verify-path`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyPath {
+	/// Natively when provably equal, remembered per block; else the runtime.
+	Native,
+	/// Always the runtime, through the executor.
+	Runtime,
+}
+
+/// `--grandpa-voting-rule`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum VotingRule {
+	/// Vote for the best block.
+	Best,
+	/// Substrate's default voting rules.
+	Substrate,
+}
+
+/// `--pool-revalidation`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PoolRevalidation {
+	/// The whole pool every 20 blocks or minute; the node re-submits retracted transactions.
+	Light,
+	/// Every ready transaction after every block, as Substrate's builder makes the pool.
+	Full,
+}
+
+/// The default `--pool-included-blocks`: about two minutes of two-second slots, far longer than
+/// gossip lags behind block import.
+pub const POOL_INCLUDED_BLOCKS: u32 = 64;
+
+/// The default `--signature-cache-size`: a few blocks' worth of single transactions (a block
+/// holds about 2,500), about 4 MiB.
+pub const SIGNATURE_CACHE_SIZE: u32 = 65_536;
 
 /// The default `--verify-cache-size` of a node without Substrate's shared trie cache: 1 GiB,
 /// that cache's default size.

@@ -167,10 +167,25 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
-			let gossip = std::time::Duration::from_millis(cli.grandpa_gossip_ms);
 			let pool = &cli.run.pool_config;
 			let single_state = matches!(pool.pool_type, sc_cli::TransactionPoolType::SingleState)
-				.then(|| crate::pool::options(pool, cli.run.shared_params.is_dev()));
+				.then(|| {
+					let settings = crate::pool::Settings {
+						light: cli.pool_revalidation == crate::cli::PoolRevalidation::Light,
+						included_blocks: cli.pool_included_blocks,
+					};
+					(
+						crate::pool::options(pool, cli.run.shared_params.is_dev()),
+						settings,
+					)
+				});
+			let remembered = cli.signature_cache_size;
+			crate::signature_cache::remember(remembered);
+			let (grandpa_gossip, voting_rule, verify_path) = (
+				std::time::Duration::from_millis(cli.grandpa_gossip_ms),
+				cli.grandpa_voting_rule,
+				cli.verify_path,
+			);
 			let configured_verify_cache = cli.verify_cache_size;
 			runner.run_node_until_exit(|mut config| async move {
 				config.trie_cache_maximum_size = crate::cli::validator_trie_cache(
@@ -189,24 +204,27 @@ pub fn run() -> sc_cli::Result<()> {
 					cache_size(config.trie_cache_maximum_size),
 					cache_size(verify_cache.is_some().then_some(verify_cache_size)),
 				);
+				log::info!(
+					"Signature checks remembered: {remembered}; badges_verify path: {verify_path:?}"
+				);
+				let settings = service::Settings {
+					grandpa_gossip,
+					voting_rule,
+					single_state_pool: single_state,
+					verify_path,
+					verify_cache,
+				};
 				match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => {
-						service::new_full::<
-							sc_network::NetworkWorker<
-								Block,
-								<Block as sp_runtime::traits::Block>::Hash,
-							>,
-						>(config, gossip, single_state, verify_cache)
-						.map_err(sc_cli::Error::Service)
-					}
+					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
+						sc_network::NetworkWorker<
+							Block,
+							<Block as sp_runtime::traits::Block>::Hash,
+						>,
+					>(config, settings)
+					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(
-							config,
-							gossip,
-							single_state,
-							verify_cache,
-						)
-						.map_err(sc_cli::Error::Service)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, settings)
+							.map_err(sc_cli::Error::Service)
 					}
 				}
 			})

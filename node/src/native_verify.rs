@@ -1,14 +1,14 @@
 //! `badges_verify` without entering the WASM runtime, when that provably answers the same.
 //!
 //! A verdict is [`Verification::of`] over four storage entries: the badge, its class, its issuer
-//! and the chain's time (and, on a chain with badges from before storage version 3, the two
-//! entries that tell the class of an older id). The runtime's `BadgesApi::verify` reads them
+//! and the chain's time. The runtime's `BadgesApi::verify` reads them
 //! and calls that function; this module reads the same entries (keys from the same storage
 //! declarations, compiled natively) from the node's database and calls the same function. That
 //! is only the same code when the block's runtime is the one this node was built with, so each
 //! block's `:code` hash is compared with the hash of the embedded runtime first; any other
 //! runtime (an upgrade this node predates, or one it was built after) is asked through the WASM
-//! executor as before.
+//! executor as before. `--verify-path runtime` turns this path off
+//! (docs/decisions/native-verify.md).
 //!
 //! Its reads go through a trie cache of its own ([`VerifyCache`], `--verify-cache-size`) when
 //! the node has one, else through Substrate's shared trie cache, if any. Block import and

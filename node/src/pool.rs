@@ -1,6 +1,8 @@
 //! The transaction pool of `--pool-type single-state` (the default): Substrate's single-state
 //! pool in its light revalidation mode, and the task that re-submits the transactions of
-//! retracted blocks, which that mode leaves to the node.
+//! retracted blocks, which that mode leaves to the node. `--pool-revalidation full` gives
+//! Substrate's full mode instead, `--pool-included-blocks 0` the runtime every validation
+//! (docs/decisions/transaction-pool.md).
 //!
 //! In its full mode (what `sc_transaction_pool::Builder` builds) the pool queues every ready
 //! transaction for revalidation after every block, and a background task revalidates a quarter
@@ -73,17 +75,37 @@ pub fn options(params: &sc_cli::TransactionPoolParams, is_dev: bool) -> Options 
 	}
 }
 
-/// The single-state pool with light revalidation, and [`resubmit_retracted`] spawned beside it.
+/// How the node's single-state pool departs from Substrate's (each one flag away; see
+/// docs/decisions/transaction-pool.md).
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+	/// Light revalidation, with [`resubmit_retracted`] beside the pool (`--pool-revalidation`).
+	pub light: bool,
+	/// Recent blocks whose transactions [`IncludedAware`] answers for; 0 for none
+	/// (`--pool-included-blocks`).
+	pub included_blocks: BlockNumber,
+}
+
+/// The single-state pool: with `settings.light`, light revalidation and [`resubmit_retracted`]
+/// spawned beside it, else Substrate's full revalidation (which re-submits retracted
+/// transactions itself).
 pub fn single_state(
 	options: Options,
+	settings: Settings,
 	config: &Configuration,
 	client: Arc<FullClient>,
 	task_manager: &TaskManager,
 ) -> FullPool {
+	let (revalidation, name) = if settings.light {
+		(RevalidationType::Light, "Light")
+	} else {
+		(RevalidationType::Full, "Full")
+	};
 	// In the form of the line Substrate's builder logs (which tests read).
 	log::info!(
 		target: LOG_TARGET,
-		"Creating transaction pool txpool_type=SingleState revalidation=Light ready={:?} future={:?}",
+		"Creating transaction pool txpool_type=SingleState revalidation={name} included_blocks={} ready={:?} future={:?}",
+		settings.included_blocks,
 		options.ready,
 		options.future,
 	);
@@ -91,6 +113,7 @@ pub fn single_state(
 	let api = Arc::new(IncludedAware::new(
 		FullChainApi::new(client.clone(), config.prometheus_registry(), &spawner),
 		client.clone(),
+		settings.included_blocks,
 		config.prometheus_registry(),
 	));
 	let chain = client.info();
@@ -99,17 +122,19 @@ pub fn single_state(
 		config.role.is_authority().into(),
 		api,
 		config.prometheus_registry(),
-		RevalidationType::Light,
+		revalidation,
 		spawner,
 		chain.best_number,
 		chain.best_hash,
 		chain.finalized_hash,
 	);
-	task_manager.spawn_handle().spawn(
-		"txpool-resubmit-retracted",
-		Some("transaction-pool"),
-		resubmit_retracted(client, pool.pool().clone()),
-	);
+	if settings.light {
+		task_manager.spawn_handle().spawn(
+			"txpool-resubmit-retracted",
+			Some("transaction-pool"),
+			resubmit_retracted(client, pool.pool().clone()),
+		);
+	}
 	TransactionPoolWrapper(Box::new(basic::SingleState(pool)))
 }
 

@@ -10,7 +10,8 @@
 //!   never changes, so a repeated question about the same badge at the same block is answered
 //!   from memory.
 //!
-//! Otherwise it makes three runtime calls (the verdict, the class's and the issuer's names).
+//! Otherwise, and for every answer with `--verify-path runtime`, it makes three runtime calls
+//! (the verdict, the class's and the issuer's names; docs/decisions/native-verify.md).
 //! The Prometheus counter `badges_verify_answers_total{source}` counts answers by
 //! where they came from (`cache`, `native`, `runtime`).
 
@@ -47,6 +48,8 @@ pub struct FullDeps<C, P, B> {
 	pub backend: Arc<B>,
 	/// `badges_verify`'s answer counter (see [`register_answer_counter`]), if metrics are on.
 	pub verify_answers: Option<CounterVec<U64>>,
+	/// `--verify-path`: whether `badges_verify` may answer natively and from memory.
+	pub verify_path: crate::cli::VerifyPath,
 	/// The trie cache `badges_verify` reads through (`--verify-cache-size`; `None` for none).
 	pub verify_cache: Option<VerifyCache>,
 }
@@ -75,10 +78,13 @@ where
 		pool,
 		backend,
 		verify_answers,
+		verify_path,
 		verify_cache,
 	} = deps;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(Badges::new(client, backend, verify_answers, verify_cache).into_rpc())?;
+	let native = (verify_path == crate::cli::VerifyPath::Native)
+		.then(|| NativeVerifier::new(backend, verify_cache));
+	module.merge(Badges::new(client, native, verify_answers).into_rpc())?;
 	Ok(module)
 }
 
@@ -264,23 +270,23 @@ pub fn register_answer_counter(registry: &Registry) -> Result<CounterVec<U64>, P
 /// Implementation of [`BadgesRpcServer`] over the runtime API and the node's database.
 pub struct Badges<C, B> {
 	client: Arc<C>,
-	native: NativeVerifier<B>,
+	/// The native path, remembering its answers in `verdicts`; `None` asks the runtime every
+	/// time (`--verify-path runtime`).
+	native: Option<NativeVerifier<B>>,
 	verdicts: std::sync::Mutex<schnellru::LruMap<VerdictKey, VerificationJson>>,
 	answers: Option<CounterVec<U64>>,
 }
 
 impl<C, B: sc_client_api::Backend<Block>> Badges<C, B> {
-	/// Wrap a client and its backend; read through `cache` and count answers in `answers`,
-	/// if given.
+	/// Wrap a client and, if given, the native path; count answers in `answers`, if given.
 	pub fn new(
 		client: Arc<C>,
-		backend: Arc<B>,
+		native: Option<NativeVerifier<B>>,
 		answers: Option<CounterVec<U64>>,
-		cache: Option<VerifyCache>,
 	) -> Self {
 		Self {
 			client,
-			native: NativeVerifier::new(backend, cache),
+			native,
 			verdicts: std::sync::Mutex::new(schnellru::LruMap::new(schnellru::ByLength::new(
 				VERDICT_CACHE,
 			))),
@@ -422,6 +428,11 @@ where
 		at: Option<H256>,
 	) -> RpcResult<VerificationJson> {
 		let block = self.at(at);
+		let Some(native) = &self.native else {
+			self.count("runtime");
+			let answer = self.runtime_verdict(block, badge, image_digest)?;
+			return Ok(verification_json(block, badge, answer));
+		};
 		let key = (block, badge, image_digest);
 		if let Some(cached) = self
 			.verdicts
@@ -432,8 +443,7 @@ where
 			self.count("cache");
 			return Ok(cached.clone());
 		}
-		let answer = match self
-			.native
+		let answer = match native
 			.verify(block, badge, image_digest.map(|d| d.0))
 			.map_err(runtime_error)?
 		{
@@ -466,10 +476,13 @@ where
 	fn exist(&self, badges: Vec<H256>, at: Option<H256>) -> RpcResult<Vec<bool>> {
 		not_too_many(&badges)?;
 		let block = self.at(at);
-		if let Some(held) = self.native.exist(block, &badges).map_err(runtime_error)? {
-			return Ok(held);
+		if let Some(native) = &self.native {
+			if let Some(held) = native.exist(block, &badges).map_err(runtime_error)? {
+				return Ok(held);
+			}
 		}
-		// Another runtime than this node's: its verdict says whether it holds the record.
+		// Another runtime than this node's, or `--verify-path runtime`: the runtime's verdict
+		// says whether it holds the record.
 		let api = self.client.runtime_api();
 		badges
 			.into_iter()

@@ -56,13 +56,28 @@ pub type Service = sc_service::PartialComponents<
 	),
 >;
 
+/// The node's own settings beside Substrate's [`Configuration`], from [`crate::cli::Cli`]; each
+/// departure from Substrate's template has Substrate's behaviour one flag away.
+pub struct Settings {
+	/// `--grandpa-gossip-ms`.
+	pub grandpa_gossip: Duration,
+	/// `--grandpa-voting-rule`.
+	pub voting_rule: crate::cli::VotingRule,
+	/// The single-state pool's limits and settings; `None` for the pool `config` describes.
+	pub single_state_pool: Option<(sc_transaction_pool::Options, crate::pool::Settings)>,
+	/// `--verify-path`.
+	pub verify_path: crate::cli::VerifyPath,
+	/// The trie cache `badges_verify` reads through natively, if any.
+	pub verify_cache: Option<crate::native_verify::VerifyCache>,
+}
+
 /// The parts of a node shared by the full node and the maintenance subcommands. With
-/// `single_state` the transaction pool is [`crate::pool::single_state`] with those limits;
-/// without, the one `config` describes, as Substrate builds it (the fork-aware pool, and the
-/// maintenance subcommands, which do not use it).
+/// `single_state` the transaction pool is [`crate::pool::single_state`] with those limits and
+/// settings; without, the one `config` describes, as Substrate builds it (the fork-aware pool,
+/// and the maintenance subcommands, which do not use it).
 pub fn new_partial(
 	config: &Configuration,
-	single_state: Option<sc_transaction_pool::Options>,
+	single_state: Option<(sc_transaction_pool::Options, crate::pool::Settings)>,
 ) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
@@ -95,7 +110,9 @@ pub fn new_partial(
 	let select_chain = sc_consensus::LongestChain::new(backend.clone());
 
 	let transaction_pool = Arc::from(match single_state {
-		Some(options) => crate::pool::single_state(options, config, client.clone(), &task_manager),
+		Some((options, settings)) => {
+			crate::pool::single_state(options, settings, config, client.clone(), &task_manager)
+		}
 		None => sc_transaction_pool::Builder::new(
 			task_manager.spawn_essential_handle(),
 			client.clone(),
@@ -155,16 +172,20 @@ pub fn new_partial(
 	})
 }
 
-/// Build and start a full node (a validator with `--validator`). `badges_verify` reads through
-/// `verify_cache`, if given.
+/// Build and start a full node (a validator with `--validator`) with the node's own `settings`.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
-	grandpa_gossip: Duration,
-	single_state_pool: Option<sc_transaction_pool::Options>,
-	verify_cache: Option<crate::native_verify::VerifyCache>,
+	settings: Settings,
 ) -> Result<TaskManager, ServiceError> {
+	let Settings {
+		grandpa_gossip,
+		voting_rule,
+		single_state_pool,
+		verify_path,
+		verify_cache,
+	} = settings;
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -267,6 +288,7 @@ pub fn new_full<
 				pool: pool.clone(),
 				backend: backend.clone(),
 				verify_answers: verify_answers.clone(),
+				verify_path,
 				verify_cache: verify_cache.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
@@ -340,7 +362,7 @@ pub fn new_full<
 		};
 		log::info!(
 			target: "badge-node",
-			"GRANDPA gossip duration {} ms (a round lasts about four such periods)",
+			"GRANDPA gossip duration {} ms (a round lasts about four such periods), voting rule {voting_rule:?}",
 			grandpa_gossip.as_millis()
 		);
 		let grandpa_config = sc_consensus_grandpa::Config {
@@ -359,13 +381,14 @@ pub fn new_full<
 			network,
 			sync: sync_service,
 			notification_service: grandpa_notification_service,
-			// Vote on the best block. Substrate's default rules vote two blocks behind it (and
-			// at most three quarters down an unfinalized chain), which only hedges against the
-			// best block being replaced by a heavier fork; a reverted vote costs a round, never
-			// safety. On this consortium's two-second blocks the default added about four
-			// seconds to every finality (docs/decisions/performance-history.md,
-			// change 5).
-			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::new().build(),
+			// No rules vote on the best block (docs/decisions/grandpa-voting-rule.md).
+			voting_rule: match voting_rule {
+				crate::cli::VotingRule::Best => sc_consensus_grandpa::VotingRulesBuilder::new(),
+				crate::cli::VotingRule::Substrate => {
+					sc_consensus_grandpa::VotingRulesBuilder::default()
+				}
+			}
+			.build(),
 			prometheus_registry,
 			shared_voter_state: SharedVoterState::empty(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),

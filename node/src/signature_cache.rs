@@ -12,6 +12,8 @@
 //! BLAKE2 digest of all three, and a failed check is never remembered.
 //!
 //! Counted as `badges_sr25519_checks_total{outcome="cached"|"computed"}` once [`register`]ed.
+//! `--signature-cache-size` bounds the set; 0 computes every check, as Substrate does
+//! (docs/decisions/signature-cache.md).
 
 use schnellru::{ByLength, LruMap};
 use sp_core::{crypto::Pair as _, sr25519};
@@ -24,9 +26,15 @@ use substrate_prometheus_endpoint::{
 	register as add, CounterVec, Opts, PrometheusError, Registry, U64,
 };
 
-/// Verified triples remembered: a few blocks' worth of single transactions (a block holds
-/// about 2,500), about 4 MiB.
-const REMEMBERED: u32 = 65_536;
+/// Verified triples remembered, once [`remember`] has set it; else
+/// [`crate::cli::SIGNATURE_CACHE_SIZE`].
+static REMEMBERED: OnceLock<u32> = OnceLock::new();
+
+/// Remember at most `triples` verified triples (`--signature-cache-size`); 0 computes every
+/// check, as Substrate's host function does. Effective only before the first check.
+pub fn remember(triples: u32) {
+	let _ = REMEMBERED.set(triples);
+}
 
 /// The host functions that replace `sp_io`'s `ext_crypto_sr25519_verify_version_{1,2}`: give
 /// them to the executor after `sp_io::SubstrateHostFunctions` through
@@ -64,8 +72,17 @@ pub trait Crypto {
 
 /// `sr25519::Pair::verify`, remembering in the node's set the triples that verified.
 pub fn verify(sig: &sr25519::Signature, msg: &[u8], public: &sr25519::Public) -> bool {
-	static VERIFIED: LazyLock<Verified> = LazyLock::new(|| Verified::new(REMEMBERED));
-	VERIFIED.verify(sig, msg, public)
+	static VERIFIED: LazyLock<Option<Verified>> = LazyLock::new(|| {
+		let remembered = *REMEMBERED.get_or_init(|| crate::cli::SIGNATURE_CACHE_SIZE);
+		(remembered > 0).then(|| Verified::new(remembered))
+	});
+	match &*VERIFIED {
+		Some(verified) => verified.verify(sig, msg, public),
+		None => {
+			count("computed");
+			sr25519::Pair::verify(sig, msg, public)
+		}
+	}
 }
 
 /// A bounded set of the triples that verified, the least recently used forgotten first.

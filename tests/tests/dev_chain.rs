@@ -825,14 +825,140 @@ async fn wait_alice_past(client: &BadgeClient, nonce: u64) {
 	}
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_departure_from_the_template_is_one_flag_away() {
+	// The flags that give Substrate's behaviour back (the table on `cli::Cli`).
+	let port = badge_e2e::free_port().to_string();
+	let node = Node::start(&[
+		"--dev",
+		"--port",
+		"0",
+		"--prometheus-port",
+		&port,
+		"--pool-revalidation",
+		"full",
+		"--pool-included-blocks",
+		"0",
+		"--signature-cache-size",
+		"0",
+		"--verify-path",
+		"runtime",
+		"--grandpa-voting-rule",
+		"substrate",
+	]);
+	let word = |marker: &str| {
+		let rest = node.logged_after(marker, Duration::from_secs(30));
+		rest.split([' ', ';', ','])
+			.next()
+			.unwrap_or_default()
+			.to_string()
+	};
+	assert_eq!(word("revalidation="), "Full");
+	assert_eq!(word("included_blocks="), "0");
+	assert_eq!(word("Signature checks remembered: "), "0");
+	assert_eq!(word("badges_verify path: "), "Runtime");
+	assert_eq!(word("voting rule "), "Substrate");
+
+	let client = BadgeClient::connect(&node.ws_url())
+		.await
+		.expect("the client connects");
+	let counts = || {
+		let metrics = node.metrics();
+		let count = |name, label| badge_e2e::metric(&metrics, name, label);
+		[
+			count("badges_sr25519_checks_total", Some("outcome=\"computed\"")),
+			count("badges_sr25519_checks_total", Some("outcome=\"cached\"")),
+			count("badges_txpool_validations_answered_from_chain_total", None),
+			count("badges_verify_answers_total", Some("source=\"runtime\"")),
+			count("badges_verify_answers_total", Some("source=\"native\"")),
+			count("badges_verify_answers_total", Some("source=\"cache\"")),
+		]
+	};
+
+	// A badge is still issued, finalized (two blocks behind the best, as Substrate votes) and
+	// verified.
+	let issuer = key("//Ministry");
+	let profile = Profile {
+		name: "Digital Agency".into(),
+		url: "https://agency.example.jp".into(),
+		contact: None,
+	};
+	client
+		.register_issuer(&dev::alice(), &account_of(&issuer), &profile, Wait::InBlock)
+		.await
+		.expect("the admin registers an issuer");
+	let class = client
+		.create_class(
+			&issuer,
+			&ClassSpec {
+				name: "Data steward".into(),
+				description: "Keeps a register.".into(),
+				criteria: criteria_url("https://agency.example.jp/steward"),
+				achievement_type: AchievementType::Certificate,
+				image_digest: crypto::image_digest(b"<svg>steward</svg>"),
+			},
+			Wait::InBlock,
+		)
+		.await
+		.expect("the issuer creates a class");
+	let claim = crypto::ClaimKey::generate();
+	let badge = client
+		.issue(
+			&issuer,
+			class,
+			badge_spec(
+				crypto::recipient_commitment("steward@example.jp", "b3Rn7uQe"),
+				&claim,
+				None,
+				None,
+			),
+			Wait::Finalized,
+		)
+		.await
+		.expect("the issuer issues a badge, finalized");
+	let [computed, cached, answered, runtime, native, memory] = counts();
+	assert!(
+		computed >= 6.0,
+		"each signature in pool and block: {computed}"
+	);
+	assert_eq!(cached, 0.0, "no check answered from a set");
+	assert_eq!(verdict(&client, badge, None).await.0, "not_yet_received");
+	assert_eq!(verdict(&client, badge, None).await.0, "not_yet_received");
+	// Each `verdict` asks three times (`badges_verify`, then twice in `badges_verifyMany`).
+	assert_eq!(
+		counts()[3..],
+		[runtime + 6.0, native, memory],
+		"every answer, repeated or not, from the runtime"
+	);
+	assert_eq!((native, memory), (0.0, 0.0));
+
+	// A transaction already in the chain is refused by the runtime, not by the node's index.
+	let (nonce, signed) = alice_remarks(&client, &["once"]).await;
+	submit_raw(&client, &signed[0])
+		.await
+		.expect("the pool takes the remark");
+	wait_alice_past(&client, nonce).await;
+	let again = submit_raw(&client, &signed[0]).await;
+	let error = format!(
+		"{:?}",
+		again.expect_err("an included transaction is refused")
+	);
+	assert!(error.contains("outdated"), "{error}");
+	assert_eq!(counts()[2], answered, "none answered from the chain");
+	assert_eq!(answered, 0.0);
+}
+
 #[test]
-fn grandpa_rounds_are_short_unless_told_otherwise() {
+fn grandpa_rounds_are_short_and_votes_on_the_best_block_unless_told_otherwise() {
 	// The voter starts after the RPC server, so its line may come a moment after the node is up.
 	let gossip = |node: &Node| {
 		let rest = node.logged_after("GRANDPA gossip duration ", Duration::from_secs(30));
 		rest.split(' ').next().unwrap_or_default().to_string()
 	};
-	assert_eq!(gossip(&Node::dev()), "100", "`cli::GRANDPA_GOSSIP_MS`");
+	let rule = |node: &Node| node.logged_after("voting rule ", Duration::from_secs(30));
+	let default = Node::dev();
+	assert_eq!(gossip(&default), "100", "`cli::GRANDPA_GOSSIP_MS`");
+	assert_eq!(rule(&default), "Best", "votes on the best block");
 	let node = Node::start(&["--dev", "--port", "0", "--grandpa-gossip-ms", "333"]);
 	assert_eq!(gossip(&node), "333");
 	// No rounds without time to vote.

@@ -15,8 +15,9 @@
 //!
 //! Every transaction this runtime accepts is signed and carries its signer's nonce (it has no
 //! unsigned transactions), so one that a block at or below `at` includes is `Stale` at `at`,
-//! which is what the runtime would answer. The index covers the last [`KEEP`] blocks validated
-//! at or below; older inclusions, and blocks whose body is gone, are left to the runtime.
+//! which is what the runtime would answer. The index covers the last `--pool-included-blocks`
+//! blocks validated at or below (none with 0: every validation goes to the runtime); older
+//! inclusions, and blocks whose body is gone, are left to the runtime.
 
 use crate::service::FullClient;
 use badge_runtime::{
@@ -39,10 +40,6 @@ use std::{
 };
 use substrate_prometheus_endpoint::{register, Counter, PrometheusError, Registry, U64};
 
-/// How many blocks below the highest one indexed keep their transactions in the index: about two
-/// minutes of two-second slots, far longer than gossip lags behind block import.
-const KEEP: BlockNumber = 64;
-
 type Error = <FullChainApi<FullClient, Block> as ChainApi>::Error;
 type Extrinsic = <Block as BlockT>::Extrinsic;
 
@@ -55,9 +52,14 @@ pub struct IncludedAware {
 	answered: Option<Counter<U64>>,
 }
 
+/// How many blocks below the highest one indexed keep their transactions in the index.
+type Keep = BlockNumber;
+
 /// The transactions of recent blocks, by block and by transaction.
 #[derive(Default)]
 struct Index {
+	/// Blocks kept below the highest; none indexed at all with 0.
+	keep: Keep,
 	/// Each indexed block's number and its transactions' hashes.
 	blocks: HashMap<Hash, (BlockNumber, Vec<Hash>)>,
 	/// Each indexed transaction's including blocks (one, unless forks include it twice).
@@ -67,7 +69,15 @@ struct Index {
 }
 
 impl Index {
-	/// Add `block`'s transactions, then forget blocks more than [`KEEP`] below the highest.
+	/// An empty index keeping `keep` blocks below the highest.
+	fn new(keep: Keep) -> Self {
+		Self {
+			keep,
+			..Self::default()
+		}
+	}
+
+	/// Add `block`'s transactions, then forget blocks more than `keep` below the highest.
 	fn insert(&mut self, block: Hash, number: BlockNumber, extrinsics: Vec<Hash>) {
 		for extrinsic in &extrinsics {
 			self.including
@@ -77,7 +87,7 @@ impl Index {
 		}
 		self.blocks.insert(block, (number, extrinsics));
 		self.highest = self.highest.max(number);
-		let lowest_kept = self.highest.saturating_sub(KEEP);
+		let lowest_kept = self.highest.saturating_sub(self.keep);
 		let old: Vec<Hash> = self
 			.blocks
 			.iter()
@@ -99,11 +109,13 @@ impl Index {
 }
 
 impl IncludedAware {
-	/// Wrap `inner`; count the answers given without the runtime in `registry`, if any, as
+	/// Wrap `inner`, indexing the transactions of `keep` blocks below the highest validated at
+	/// (none with 0); count the answers given without the runtime in `registry`, if any, as
 	/// `badges_txpool_validations_answered_from_chain_total`.
 	pub fn new(
 		inner: FullChainApi<FullClient, Block>,
 		client: Arc<FullClient>,
+		keep: Keep,
 		registry: Option<&Registry>,
 	) -> Self {
 		let answered = registry.and_then(|registry| match register_counter(registry) {
@@ -119,26 +131,29 @@ impl IncludedAware {
 		Self {
 			inner,
 			client,
-			index: Mutex::default(),
+			index: Mutex::new(Index::new(keep)),
 			answered,
 		}
 	}
 
-	/// Whether a block at or below `at` (at most [`KEEP`] below) includes the transaction
+	/// Whether a block at or below `at` (at most `keep` below) includes the transaction
 	/// `extrinsic`, indexing `at` and the ancestors not yet indexed first.
 	fn included_at(&self, at: Hash, extrinsic: &Extrinsic) -> bool {
 		let hash = self.inner.hash_and_length(extrinsic).0;
-		let candidates = {
+		let (candidates, keep) = {
 			let mut index = self.index.lock().expect("no panic while the index is held");
+			if index.keep == 0 {
+				return false;
+			}
 			self.index_chain(&mut index, at);
 			match index.including.get(&hash) {
-				Some(blocks) => blocks.clone(),
+				Some(blocks) => (blocks.clone(), index.keep),
 				None => return false,
 			}
 		};
 		let included = candidates
 			.into_iter()
-			.any(|(block, number)| self.is_ancestor_or_self(block, number, at));
+			.any(|(block, number)| self.is_ancestor_or_self(block, number, at, keep));
 		if included {
 			if let Some(answered) = &self.answered {
 				answered.inc();
@@ -147,10 +162,10 @@ impl IncludedAware {
 		included
 	}
 
-	/// Index `at` and its ancestors down to the first indexed one (at most [`KEEP`] blocks).
+	/// Index `at` and its ancestors down to the first indexed one (at most `keep` blocks).
 	fn index_chain(&self, index: &mut Index, at: Hash) {
 		let mut hash = at;
-		for _ in 0..=KEEP {
+		for _ in 0..=index.keep {
 			if index.blocks.contains_key(&hash) {
 				return;
 			}
@@ -173,10 +188,10 @@ impl IncludedAware {
 	}
 
 	/// Whether `block` (numbered `number`) is `at` or one of its ancestors, walking down from
-	/// `at` at most [`KEEP`] blocks.
-	fn is_ancestor_or_self(&self, block: Hash, number: BlockNumber, at: Hash) -> bool {
+	/// `at` at most `keep` blocks.
+	fn is_ancestor_or_self(&self, block: Hash, number: BlockNumber, at: Hash, keep: Keep) -> bool {
 		let mut hash = at;
-		for _ in 0..=KEEP {
+		for _ in 0..=keep {
 			let Ok(meta) = self.client.header_metadata(hash) else {
 				return false;
 			};
@@ -267,13 +282,15 @@ impl ChainApi for IncludedAware {
 mod tests {
 	use super::*;
 
+	const KEEP: Keep = 64;
+
 	fn hash(n: u8) -> Hash {
 		Hash::repeat_byte(n)
 	}
 
 	#[test]
 	fn the_index_finds_a_transaction_by_its_including_blocks() {
-		let mut index = Index::default();
+		let mut index = Index::new(KEEP);
 		index.insert(hash(1), 1, vec![hash(10), hash(11)]);
 		index.insert(hash(2), 2, vec![hash(11)]);
 		assert_eq!(index.including[&hash(10)], vec![(hash(1), 1)]);
@@ -283,7 +300,7 @@ mod tests {
 
 	#[test]
 	fn the_index_forgets_blocks_more_than_keep_below_the_highest() {
-		let mut index = Index::default();
+		let mut index = Index::new(KEEP);
 		index.insert(hash(1), 1, vec![hash(10), hash(11)]);
 		index.insert(hash(2), 2, vec![hash(11), hash(12)]);
 		index.insert(hash(3), 1 + KEEP, vec![]);
