@@ -936,8 +936,8 @@ impl BadgeClient {
 
 	/// The claim-key digest ([`crypto::ClaimKey::digest`]) each of `badges` was issued with, at
 	/// the latest finalized block, in order: `None` where the chain holds no such badge. The
-	/// records are read [`VERDICTS_PER_CALL`] per request (`state_queryStorageAt`), a record's
-	/// claim digest being its first field (`pallet_badges::Badge::claim`, 16 bytes).
+	/// records are read [`VERDICTS_PER_CALL`] per request (`state_queryStorageAt`) and decoded
+	/// as the metadata describes them.
 	pub async fn claim_digests(&self, badges: &[H256]) -> Result<Vec<Option<[u8; 16]>>, Error> {
 		use futures::{StreamExt, TryStreamExt};
 		if badges.is_empty() {
@@ -948,6 +948,13 @@ impl BadgeClient {
 		let entry = block
 			.storage()
 			.entry(runtime::storage().badges().badges())?;
+		let metadata = block.metadata();
+		let record_type = metadata
+			.pallet_by_name(entry.pallet_name())
+			.and_then(|pallet| pallet.storage())
+			.and_then(|storage| storage.entry_by_name(entry.entry_name()))
+			.map(|entry| entry.value_ty())
+			.ok_or_else(|| Error::InvalidInput("the metadata has no badge records".into()))?;
 		let keys = badges
 			.iter()
 			.map(|id| Ok(format!("0x{}", hex::encode(entry.fetch_key((*id,))?))))
@@ -979,11 +986,13 @@ impl BadgeClient {
 				};
 				let bytes = hex::decode(value.trim_start_matches("0x"))
 					.map_err(|e| Error::InvalidInput(format!("a stored badge is not hex: {e}")))?;
-				let claim: [u8; 16] = bytes
-					.get(..16)
-					.and_then(|b| b.try_into().ok())
-					.ok_or_else(|| Error::InvalidInput("a stored badge is too short".into()))?;
-				Ok(Some(claim))
+				let record = <runtime::runtime_types::pallet_badges::types::Badge<AccountId32> as subxt::ext::scale_decode::DecodeAsType>::decode_as_type(
+					&mut &bytes[..],
+					record_type,
+					metadata.types(),
+				)
+				.map_err(|e| Error::InvalidInput(format!("a stored badge does not decode: {e}")))?;
+				Ok(Some(record.claim))
 			})
 			.collect()
 	}
