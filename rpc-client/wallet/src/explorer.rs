@@ -27,6 +27,27 @@ pub const LISTING_CALLS: usize = 8;
 /// Classes an issuer's page looks through (the newest ones).
 pub const CLASSES_SCANNED: u32 = 500;
 
+/// Chain reads a page keeps in flight at once (class records, verdicts, issuer profiles): the
+/// node answers them in parallel, and a page of 500 classes is not 500 round trips in a row.
+pub const READS_IN_FLIGHT: usize = 16;
+
+/// `read` of each of `keys`, [`READS_IN_FLIGHT`] at a time, answers in the order of `keys`.
+async fn read_all<K, T, F, Fut>(
+	keys: impl IntoIterator<Item = K>,
+	read: F,
+) -> Result<Vec<T>, badge_client::Error>
+where
+	F: FnMut(K) -> Fut,
+	Fut: std::future::Future<Output = Result<T, badge_client::Error>>,
+{
+	use futures::{StreamExt, TryStreamExt};
+	futures::stream::iter(keys)
+		.map(read)
+		.buffered(READS_IN_FLIGHT)
+		.try_collect()
+		.await
+}
+
 /// `?after=0x…`: the cursor of a listing's next page.
 #[derive(Deserialize)]
 pub struct After {
@@ -90,20 +111,19 @@ async fn badge_rows(
 	client: &BadgeClient,
 	ids: &[H256],
 ) -> Result<Vec<BadgeRow>, badge_client::Error> {
-	let mut rows = Vec::with_capacity(ids.len());
-	for id in ids {
-		let answer = client.verify_json(*id, None).await?;
+	read_all(ids.iter().copied(), |id| async move {
+		let answer = client.verify_json(id, None).await?;
 		let details = answer.details;
-		rows.push(BadgeRow {
-			id: BadgeId::from(*id),
+		Ok(BadgeRow {
+			id: BadgeId::from(id),
 			class_name: details.as_ref().map(|d| d.class_name.clone()),
 			issuer_name: details.as_ref().map(|d| d.issuer_name.clone()),
 			issuer: details.map(|d| d.issuer),
 			verdict: answer.verdict,
-			verdict_text: crate::pages::verdict_text(answer.verdict.as_str()),
-		});
-	}
-	Ok(rows)
+			verdict_text: crate::pages::verdict_text(answer.verdict),
+		})
+	})
+	.await
 }
 
 /// A page of `PAGE` badges of `listing` after `cursor`, with each badge's row and the next
@@ -150,11 +170,13 @@ pub(crate) async fn front(AxumState(state): AxumState<Arc<State>>) -> Result<Res
 	let indexed = store.ledger_cursor().await?.map(|(block, _)| block);
 	let issuers = on_chain(&state, async {
 		let client = state.client().await?;
-		let mut issuers = Vec::new();
-		for account in client.issuer_accounts().await? {
-			issuers.extend(client.issuer_json(&account).await?);
-		}
-		Ok(issuers)
+		let accounts = client.issuer_accounts().await?;
+		let client = &client;
+		let issuers = read_all(accounts, |account| async move {
+			client.issuer_json(&account).await
+		})
+		.await?;
+		Ok(issuers.into_iter().flatten().collect::<Vec<_>>())
 	})
 	.await;
 	let chain_down = issuers.is_err();
@@ -192,11 +214,13 @@ pub(crate) async fn issuer(
 			return Ok(None);
 		};
 		let count = client.class_count().await?;
-		let mut classes = Vec::new();
-		for id in (count.saturating_sub(CLASSES_SCANNED)..count).rev() {
-			let class = client.class_json(id).await?;
-			classes.extend(class.filter(|class| class.issuer == issuer));
-		}
+		let scanned = (count.saturating_sub(CLASSES_SCANNED)..count).rev();
+		let classes: Vec<_> = read_all(scanned, |id| client.class_json(id))
+			.await?
+			.into_iter()
+			.flatten()
+			.filter(|class| class.issuer == issuer)
+			.collect();
 		let (badges, next) = listing(&client, Listing::ByIssuer(issuer), cursor).await?;
 		Ok(Some((profile, classes, badges, next)))
 	})

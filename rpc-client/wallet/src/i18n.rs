@@ -455,7 +455,7 @@ pub const JA: &[(&str, &str)] = &[
 	("Design does not match", "デザインが一致しません"),
 	("Issued, not yet received", "発行済み・未受け取り"),
 	("Not found", "見つかりません"),
-	("Unknown", "不明"),
+	("Unknown: the chain did not answer", "不明：チェーンが応答しませんでした"),
 	// Account.
 	("Your account", "アカウント"),
 	(
@@ -766,6 +766,7 @@ pub const JA: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use badge_client::VerdictName;
 
 	#[test]
 	fn accept_language_picks_the_most_preferred_of_ours() {
@@ -850,14 +851,13 @@ mod tests {
 		);
 		texts.extend(
 			[
-				"valid",
-				"revoked",
-				"expired",
-				"issuer_suspended",
-				"design_mismatch",
-				"not_yet_received",
-				"not_found",
-				"?",
+				VerdictName::Valid,
+				VerdictName::Revoked,
+				VerdictName::Expired,
+				VerdictName::IssuerSuspended,
+				VerdictName::DesignMismatch,
+				VerdictName::NotYetReceived,
+				VerdictName::NotFound,
 			]
 			.map(|v| crate::pages::verdict_english(v).to_string()),
 		);

@@ -197,7 +197,7 @@ pub(crate) async fn wallet(
 			id => &application.badge_id,
 			name => details.map(|d| d.class_name.as_str()),
 			issuer => details.map(|d| d.issuer_name.as_str()),
-			verdict => json.as_ref().map(|j| verdict_text(j.verdict.as_str())),
+			verdict => json.as_ref().map(|j| verdict_text(j.verdict)),
 			disclosure => details.map(|d| d.disclosure),
 		});
 	}
@@ -290,22 +290,21 @@ pub(crate) async fn set_disclosure(
 	Ok(Redirect::to("/").into_response())
 }
 
-/// Words for a verdict name of the node's JSON, in the current language.
-pub fn verdict_text(verdict: &str) -> String {
+/// Words for a verdict of the node's JSON, in the current language.
+pub fn verdict_text(verdict: VerdictName) -> String {
 	tr(verdict_english(verdict))
 }
 
-/// Words for a verdict name of the node's JSON, in English.
-pub fn verdict_english(verdict: &str) -> &'static str {
+/// Words for a verdict of the node's JSON, in English.
+pub fn verdict_english(verdict: VerdictName) -> &'static str {
 	match verdict {
-		"valid" => "Valid",
-		"revoked" => "Revoked",
-		"expired" => "Expired",
-		"issuer_suspended" => "Issuer suspended",
-		"design_mismatch" => "Design does not match",
-		"not_yet_received" => "Issued, not yet received",
-		"not_found" => "Not found",
-		_ => "Unknown",
+		VerdictName::Valid => "Valid",
+		VerdictName::Revoked => "Revoked",
+		VerdictName::Expired => "Expired",
+		VerdictName::IssuerSuspended => "Issuer suspended",
+		VerdictName::DesignMismatch => "Design does not match",
+		VerdictName::NotYetReceived => "Issued, not yet received",
+		VerdictName::NotFound => "Not found",
 	}
 }
 
@@ -336,7 +335,7 @@ pub(crate) async fn badge_page(
 			),
 		),
 		Ok(json) => {
-			let verdict = json.verdict.as_str();
+			let verdict = json.verdict;
 			let details = json.details.as_ref();
 			let found = json.verdict != VerdictName::NotFound && details.is_some();
 			let disclosed = details.is_some_and(|d| d.disclosure == DisclosureName::Public);
@@ -407,7 +406,7 @@ pub(crate) async fn badge_page(
 						image => image.as_ref().map(|i| i.content_type.clone()),
 						credential, share,
 						id, found, disclosed,
-						verdict, verdict_text => verdict_text(verdict),
+						verdict => verdict.as_str(), verdict_text => verdict_text(verdict),
 						reason => json.revocation.as_ref().map(|r| r.reason.as_str()),
 						details => details.map(minijinja::Value::from_serialize),
 						issued => date_of(details.map(|d| d.issued_at)),

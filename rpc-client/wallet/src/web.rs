@@ -772,7 +772,7 @@ pub(crate) async fn vouched(
 pub(crate) async fn live_link(
 	state: &State,
 	token: &str,
-	kind: &str,
+	kind: store::LinkKind,
 ) -> Result<store::Link, WebError> {
 	if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
 		return Err(WebError::LinkUnknown);
@@ -805,7 +805,7 @@ async fn register_page(
 	AxumState(state): AxumState<Arc<State>>,
 	Path(token): Path<String>,
 ) -> Result<Html<String>, PageError> {
-	let link = live_link(&state, &token, "register").await?;
+	let link = live_link(&state, &token, store::LinkKind::Register).await?;
 	Ok(register_form(&link.email, None))
 }
 
@@ -821,7 +821,7 @@ async fn register(
 	Path(token): Path<String>,
 	form: Result<Form<RegisterForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let link = live_link(&state, &token, "register").await?;
+	let link = live_link(&state, &token, store::LinkKind::Register).await?;
 	let form = match form {
 		Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
 			return Err(WebError::TooLarge.into())
@@ -895,7 +895,7 @@ pub(crate) fn password_problem(password: &str, again: &str) -> Option<String> {
 
 /// The application of a live receipt link.
 async fn receipt_of(state: &State, token: &str) -> Result<store::Application, WebError> {
-	let link = live_link(state, token, "receive").await?;
+	let link = live_link(state, token, store::LinkKind::Receive).await?;
 	let id = link.application_id.ok_or(WebError::LinkUnknown)?;
 	state
 		.store
@@ -973,10 +973,10 @@ async fn receive(
 	}
 	state.store.use_link(&token_hash(&token)).await?;
 	state.store.mark_received(application.id).await?;
-	let verdict = on_chain(&state, client.verify(badge, None))
+	let verdict = on_chain(&state, client.verify_json(badge, None))
 		.await
-		.map(|v| format!("{:?}", v.verdict))
-		.unwrap_or_else(|_| "unknown (the chain did not answer)".into());
+		.map(|v| crate::pages::verdict_text(v.verdict))
+		.unwrap_or_else(|_| crate::i18n::tr("Unknown: the chain did not answer"));
 	tracing::info!(badge = %application.badge_id, account = %holder.account, "badge received");
 	crate::metrics::event("badge_received");
 	Ok(Html(crate::templates::render(
