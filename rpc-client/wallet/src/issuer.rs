@@ -53,7 +53,7 @@ pub async fn add_staff(state: &State, issuer: &str, email: &str) -> Result<Strin
 		.store
 		.add_link(
 			&hash,
-			"staff",
+			store::LinkKind::Staff,
 			&email,
 			None,
 			store::now() + STAFF_LINK_HOURS * 3600,
@@ -75,7 +75,7 @@ pub(crate) async fn setup_page(
 	AxumState(state): AxumState<Arc<State>>,
 	Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-	let link = crate::web::live_link(&state, &token, "staff").await?;
+	let link = crate::web::live_link(&state, &token, store::LinkKind::Staff).await?;
 	Ok(page(
 		StatusCode::OK,
 		"staff_setup.html",
@@ -96,7 +96,7 @@ pub(crate) async fn setup(
 	Path(token): Path<String>,
 	form: Result<Form<SetupForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let link = crate::web::live_link(&state, &token, "staff").await?;
+	let link = crate::web::live_link(&state, &token, store::LinkKind::Staff).await?;
 	let problem = match &form {
 		Err(_) => Some(tr("Fill in both password fields.")),
 		Ok(Form(f)) => crate::web::password_problem(&f.password, &f.password_again),

@@ -11,7 +11,7 @@
 use crate::{
 	i18n::{self, tr},
 	secrets::token_hash,
-	store::{self, MailKind},
+	store::{self, LinkKind, MailKind},
 	web::{live_link, password_problem, PageError, WebError, MAX_PASSWORD, MIN_PASSWORD},
 	State,
 };
@@ -127,7 +127,7 @@ pub(crate) async fn reset_page(
 	AxumState(state): AxumState<Arc<State>>,
 	Path(token): Path<String>,
 ) -> Result<Html<String>, PageError> {
-	let link = live_link(&state, &token, MailKind::Reset.name()).await?;
+	let link = live_link(&state, &token, LinkKind::Reset).await?;
 	Ok(reset_form(&link.email, None, false))
 }
 
@@ -144,7 +144,7 @@ pub(crate) async fn reset(
 	Path(token): Path<String>,
 	form: Result<Form<ResetForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let link = live_link(&state, &token, MailKind::Reset.name()).await?;
+	let link = live_link(&state, &token, LinkKind::Reset).await?;
 	let Ok(Form(form)) = form else {
 		return Ok((
 			StatusCode::UNPROCESSABLE_ENTITY,

@@ -315,6 +315,52 @@ impl MailKind {
 	}
 }
 
+/// What a link lets its holder do: its `links.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+	/// Register a wallet.
+	Register,
+	/// Receive one badge.
+	Receive,
+	/// Choose a new password.
+	Reset,
+	/// Set up an issuer's staff account (handed over by the operator, never e-mailed).
+	Staff,
+}
+
+impl LinkKind {
+	/// Its name in the `links` table.
+	pub fn name(self) -> &'static str {
+		match self {
+			LinkKind::Register => "register",
+			LinkKind::Receive => "receive",
+			LinkKind::Reset => "reset",
+			LinkKind::Staff => "staff",
+		}
+	}
+
+	fn from_name(name: &str) -> Option<LinkKind> {
+		[
+			LinkKind::Register,
+			LinkKind::Receive,
+			LinkKind::Reset,
+			LinkKind::Staff,
+		]
+		.into_iter()
+		.find(|kind| kind.name() == name)
+	}
+}
+
+impl From<MailKind> for LinkKind {
+	fn from(mail: MailKind) -> LinkKind {
+		match mail {
+			MailKind::Register => LinkKind::Register,
+			MailKind::Receive => LinkKind::Receive,
+			MailKind::Reset => LinkKind::Reset,
+		}
+	}
+}
+
 /// An e-mail of the outbox, leased for sending ([`Store::lease_mail`]).
 #[derive(Clone, Debug)]
 pub struct QueuedMail {
@@ -343,8 +389,8 @@ pub struct QueuedMail {
 /// A link as stored.
 #[derive(Clone, Debug)]
 pub struct Link {
-	/// `register` or `receive`.
-	pub kind: String,
+	/// What it lets its holder do.
+	pub kind: LinkKind,
 	/// Whom it was sent to.
 	pub email: String,
 	/// The application a receipt link is for.
@@ -618,7 +664,7 @@ impl Store {
 			 VALUES ($1, $2, $3, $4, $5)",
 		)
 		.bind(token_hash)
-		.bind(kind.name())
+		.bind(LinkKind::from(kind).name())
 		.bind(email)
 		.bind(link_application)
 		.bind(expires_at)
@@ -823,7 +869,7 @@ impl Store {
 	pub async fn add_link(
 		&self,
 		token_hash: &str,
-		kind: &str,
+		kind: LinkKind,
 		email: &str,
 		application: Option<i64>,
 		expires_at: i64,
@@ -833,7 +879,7 @@ impl Store {
 			 VALUES ($1, $2, $3, $4, $5)",
 		)
 		.bind(token_hash)
-		.bind(kind)
+		.bind(kind.name())
 		.bind(email)
 		.bind(application)
 		.bind(expires_at)
@@ -874,8 +920,11 @@ impl Store {
 		.await?;
 		Ok(row
 			.map(|r| -> Result<Link, sqlx::Error> {
+				let kind: String = r.try_get("kind")?;
 				Ok(Link {
-					kind: r.try_get("kind")?,
+					kind: LinkKind::from_name(&kind).ok_or_else(|| {
+						sqlx::Error::Decode(format!("a link of kind `{kind}`").into())
+					})?,
 					email: r.try_get("email")?,
 					application_id: r.try_get("application_id")?,
 					expires_at: r.try_get("expires_at")?,
@@ -1443,5 +1492,27 @@ impl Store {
 			.execute(&self.pool)
 			.await?;
 		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn link_kinds_are_read_back_by_name_and_a_mail_links_to_its_own_kind() {
+		for kind in [
+			LinkKind::Register,
+			LinkKind::Receive,
+			LinkKind::Reset,
+			LinkKind::Staff,
+		] {
+			assert_eq!(LinkKind::from_name(kind.name()), Some(kind));
+		}
+		assert_eq!(LinkKind::from_name("Register"), None);
+		for mail in [MailKind::Register, MailKind::Receive, MailKind::Reset] {
+			assert_eq!(LinkKind::from(mail).name(), mail.name());
+			assert_eq!(MailKind::from_name(mail.name()), Some(mail));
+		}
 	}
 }

@@ -98,7 +98,7 @@ impl Service {
 		let (token, hash) = secrets::new_token();
 		self.state
 			.store
-			.add_link(&hash, "register", email, None, expires_at)
+			.add_link(&hash, store::LinkKind::Register, email, None, expires_at)
 			.await
 			.unwrap();
 		token
@@ -1593,11 +1593,11 @@ async fn lapsed_sessions_and_long_expired_links_are_pruned_and_live_ones_kept() 
 	let (old, recent) = (secrets::new_token().1, secrets::new_token().1);
 	let long_ago = now - store::LINK_KEPT_SECS - 10;
 	store
-		.add_link(&old, "register", email, None, long_ago)
+		.add_link(&old, store::LinkKind::Register, email, None, long_ago)
 		.await
 		.unwrap();
 	store
-		.add_link(&recent, "register", email, None, now - 10)
+		.add_link(&recent, store::LinkKind::Register, email, None, now - 10)
 		.await
 		.unwrap();
 
