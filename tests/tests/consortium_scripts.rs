@@ -1,7 +1,7 @@
 //! `scripts/consortium-start` and `scripts/consortium-stop`: four validators on loopback that
 //! finalize, stop, continue their chain from the kept data, and are purged on request.
 
-use badge_e2e::{finalized, node_binary, wait_finalized};
+use badge_harness::{finalized, node_binary, wait_finalized};
 use std::{path::PathBuf, process::Command, time::Duration};
 
 fn script(name: &str) -> PathBuf {
@@ -13,7 +13,7 @@ fn script(name: &str) -> PathBuf {
 /// Four consecutive free loopback ports, from the first.
 fn four_free_ports() -> u16 {
 	loop {
-		let base = badge_e2e::free_port();
+		let base = badge_harness::free_port();
 		let free = (0..4).all(|i| {
 			base.checked_add(i)
 				.is_some_and(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok())
@@ -120,7 +120,7 @@ async fn scripts_start_a_finalizing_consortium_stop_it_keep_its_chain_and_purge_
 	}
 	wait_finalized(&alice, before + 1, Duration::from_secs(60)).await;
 	assert_eq!(
-		badge_e2e::block_hash(&alice, before).await.unwrap(),
+		badge_harness::block_hash(&alice, before).await.unwrap(),
 		Some(before_hash),
 		"the chain finalized before the stop is still there"
 	);

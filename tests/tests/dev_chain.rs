@@ -9,7 +9,7 @@ use badge_client::{
 	BadgeClient, ClassSpec, Disclosure, Error, Keypair, Profile, RevocationReason, Verdict, Wait,
 	H256,
 };
-use badge_e2e::Node;
+use badge_harness::Node;
 use std::time::Duration;
 
 fn verdict_name(v: &Verdict) -> &'static str {
@@ -491,7 +491,7 @@ async fn badge_lifecycle_on_a_dev_chain() {
 	// chain runs the node's own runtime).
 	let metrics = node.metrics();
 	let answers = |source: &str| {
-		badge_e2e::metric(
+		badge_harness::metric(
 			&metrics,
 			"badges_verify_answers_total",
 			Some(&format!("source=\"{source}\"")),
@@ -538,7 +538,7 @@ async fn badge_lifecycle_on_a_dev_chain() {
 /// A dev chain whose genesis runtime is the node's own WASM with one more (custom) section: the
 /// same behaviour, but not byte for byte the runtime this node embeds.
 fn chain_spec_with_another_runtime(dir: &std::path::Path) -> std::path::PathBuf {
-	let out = std::process::Command::new(badge_e2e::node_binary())
+	let out = std::process::Command::new(badge_harness::node_binary())
 		.args(["build-spec", "--chain", "dev", "--raw"])
 		.stderr(std::process::Stdio::null())
 		.output()
@@ -564,8 +564,8 @@ fn chain_spec_with_another_runtime(dir: &std::path::Path) -> std::path::PathBuf 
 async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 	let dir = tempfile::tempdir().expect("a temporary directory");
 	let spec = chain_spec_with_another_runtime(dir.path());
-	let metrics_port = badge_e2e::free_port().to_string();
-	let node_key = badge_e2e::node_key(1);
+	let metrics_port = badge_harness::free_port().to_string();
+	let node_key = badge_harness::node_key(1);
 	let node = Node::start(&[
 		"--chain",
 		spec.to_str().expect("a UTF-8 path"),
@@ -631,7 +631,7 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 	);
 	let metrics = node.metrics();
 	let answers = |source: &str| {
-		badge_e2e::metric(
+		badge_harness::metric(
 			&metrics,
 			"badges_verify_answers_total",
 			Some(&format!("source=\"{source}\"")),
@@ -691,7 +691,7 @@ async fn a_transaction_already_in_the_chain_is_refused_without_a_runtime_call() 
 	// Counted by the pool (every runtime call it asks for) and by the node's own chain API.
 	let counts = || {
 		let metrics = node.metrics();
-		let count = |name| badge_e2e::metric(&metrics, name, None);
+		let count = |name| badge_harness::metric(&metrics, name, None);
 		(
 			count("substrate_sub_txpool_validations_finished"),
 			count("badges_txpool_validations_answered_from_chain_total"),
@@ -744,7 +744,7 @@ async fn a_signature_the_pool_checked_is_not_checked_again_in_the_block() {
 	let checks = || {
 		let metrics = node.metrics();
 		let count =
-			|outcome| badge_e2e::metric(&metrics, "badges_sr25519_checks_total", Some(outcome));
+			|outcome| badge_harness::metric(&metrics, "badges_sr25519_checks_total", Some(outcome));
 		(count("outcome=\"computed\""), count("outcome=\"cached\""))
 	};
 
@@ -828,7 +828,7 @@ async fn wait_alice_past(client: &BadgeClient, nonce: u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_departure_from_the_template_is_one_flag_away() {
 	// The flags that give Substrate's behaviour back (the table on `cli::Cli`).
-	let port = badge_e2e::free_port().to_string();
+	let port = badge_harness::free_port().to_string();
 	let node = Node::start(&[
 		"--dev",
 		"--port",
@@ -864,7 +864,7 @@ async fn every_departure_from_the_template_is_one_flag_away() {
 		.expect("the client connects");
 	let counts = || {
 		let metrics = node.metrics();
-		let count = |name, label| badge_e2e::metric(&metrics, name, label);
+		let count = |name, label| badge_harness::metric(&metrics, name, label);
 		[
 			count("badges_sr25519_checks_total", Some("outcome=\"computed\"")),
 			count("badges_sr25519_checks_total", Some("outcome=\"cached\"")),
@@ -962,7 +962,7 @@ fn grandpa_rounds_are_short_and_votes_on_the_best_block_unless_told_otherwise() 
 	let node = Node::start(&["--dev", "--port", "0", "--grandpa-gossip-ms", "333"]);
 	assert_eq!(gossip(&node), "333");
 	// No rounds without time to vote.
-	let out = std::process::Command::new(badge_e2e::node_binary())
+	let out = std::process::Command::new(badge_harness::node_binary())
 		.args(["--dev", "--grandpa-gossip-ms", "0"])
 		.output()
 		.expect("the node runs");
@@ -984,7 +984,7 @@ async fn a_validator_runs_without_the_shared_trie_cache_unless_told_otherwise() 
 	// A node with the shared cache holds no second one unless told to.
 	let chosen = Node::start(&["--dev", "--port", "0", "--trie-cache-size", "67108864"]);
 	assert_eq!(caches(&chosen), "64 MiB; badges_verify's own: off");
-	let port = badge_e2e::free_port().to_string();
+	let port = badge_harness::free_port().to_string();
 	let full = Node::start(&["--chain", "dev", "--port", "0", "--prometheus-port", &port]);
 	assert_eq!(
 		caches(&full),
@@ -1006,7 +1006,7 @@ async fn a_validator_runs_without_the_shared_trie_cache_unless_told_otherwise() 
 
 	// Without a cache of its own, `badges_verify` reads the database natively and still answers
 	// as the runtime does.
-	let port = badge_e2e::free_port().to_string();
+	let port = badge_harness::free_port().to_string();
 	let uncached = Node::start(&[
 		"--dev",
 		"--port",
@@ -1028,7 +1028,7 @@ async fn answers_natively(node: &Node) {
 		.expect("the client connects");
 	assert_eq!(verdict(&client, H256([7; 32]), None).await.0, "not_found");
 	let metrics = node.metrics();
-	let native = badge_e2e::metric(
+	let native = badge_harness::metric(
 		&metrics,
 		"badges_verify_answers_total",
 		Some("source=\"native\""),

@@ -17,7 +17,7 @@ use badge_client::runtime::runtime_types::badge_runtime::RuntimeCall;
 use badge_client::{
 	account_of, dev, peer_id_bytes, BadgeClient, ClassSpec, Error, Governed, Profile, Wait, H256,
 };
-use badge_e2e::{best, block_hash, finalized, node_key, poll, rpc, wait_finalized, Consortium};
+use badge_harness::{best, block_hash, finalized, node_key, poll, rpc, wait_finalized, Consortium};
 use std::time::Duration;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -362,7 +362,7 @@ async fn a_transaction_in_a_block_that_loses_its_height_is_resubmitted_and_final
 }
 
 /// Lines of a node's log saying it authored a block.
-fn authored(node: &badge_e2e::Node) -> usize {
+fn authored(node: &badge_harness::Node) -> usize {
 	node.log
 		.lock()
 		.expect("log lock")
@@ -374,7 +374,7 @@ fn authored(node: &badge_e2e::Node) -> usize {
 /// Run the `badge` CLI against `url` signing with `key` (a secret URI), with `--json`; its
 /// JSON output, after checking it succeeded.
 fn badge(url: &str, key: &str, args: &[&str]) -> serde_json::Value {
-	let output = std::process::Command::new(badge_e2e::cli_binary())
+	let output = std::process::Command::new(badge_harness::cli_binary())
 		.args(args)
 		.arg("--json")
 		.env("BADGE_NODE_URL", url)
@@ -423,7 +423,7 @@ async fn a_fifth_organisation_joins_by_the_runbook_authors_blocks_and_leaves() {
 	// validator (RPC on localhost, where unsafe methods are allowed).
 	let keys = tempfile::tempdir().unwrap();
 	let key_file = keys.path().join("node.key");
-	let generated = std::process::Command::new(badge_e2e::node_binary())
+	let generated = std::process::Command::new(badge_harness::node_binary())
 		.args(["key", "generate-node-key", "--file"])
 		.arg(&key_file)
 		.output()
@@ -574,7 +574,7 @@ async fn bulk_issuance_completes_while_its_validator_is_killed_and_restarted() {
 			.unwrap_or(0)
 	};
 
-	let run = std::process::Command::new(badge_e2e::cli_binary())
+	let run = std::process::Command::new(badge_harness::cli_binary())
 		.args([
 			"--json",
 			"--timeout",

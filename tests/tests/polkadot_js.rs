@@ -1,7 +1,7 @@
 //! Compatibility with standard Substrate tooling: polkadot.js (`tests/js/compat.mjs`), knowing
 //! only the node's metadata, submits badge calls, decodes their events and calls the runtime API.
 
-use badge_e2e::Node;
+use badge_harness::Node;
 use std::{path::PathBuf, process::Command};
 
 #[test]

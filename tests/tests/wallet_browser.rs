@@ -16,7 +16,7 @@
 use badge_client::{
 	account_of, criteria_url, crypto, dev, AchievementType, BadgeClient, ClassSpec, Profile, Wait,
 };
-use badge_e2e::{
+use badge_harness::{
 	browser::Browser,
 	cli_binary,
 	services::{decode_mail, http, link_in, SmtpServer, Wallet},
@@ -94,7 +94,7 @@ fn digital_bazaar_verifies_with(
 
 /// Where the screenshots go: `$CARGO_TARGET_DIR/test-artifacts/wallet-browser` (emptied first).
 fn artifacts() -> std::path::PathBuf {
-	let dir = badge_e2e::node_binary()
+	let dir = badge_harness::node_binary()
 		.parent()
 		.and_then(Path::parent)
 		.expect("target/<profile>/badge-node")

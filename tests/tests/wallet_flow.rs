@@ -14,7 +14,7 @@ use badge_client::{
 	account_of, badge_spec, criteria_url, crypto, dev, AchievementType, BadgeClient, ClassSpec,
 	Profile, Verdict, Wait,
 };
-use badge_e2e::{
+use badge_harness::{
 	services::{decode_mail, http, http_cut_off, link_in, Postgres, SmtpServer, Wallet},
 	Node,
 };
@@ -339,7 +339,7 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	);
 	let qr_file = data.path().join("qr.png");
 	std::fs::write(&qr_file, &qr.bytes).unwrap();
-	let verified = std::process::Command::new(badge_e2e::cli_binary())
+	let verified = std::process::Command::new(badge_harness::cli_binary())
 		.arg("verify")
 		.arg(&qr_file)
 		.arg("--json")
@@ -648,7 +648,7 @@ async fn flow(database_url: Option<&str>, lang: &str) {
 	assert_eq!(key.status, 200, "{}", key.body);
 	let key_file = data.path().join("holder.key");
 	std::fs::write(&key_file, &key.body).unwrap();
-	let printed = std::process::Command::new(badge_e2e::cli_binary())
+	let printed = std::process::Command::new(badge_harness::cli_binary())
 		.arg("account")
 		.arg("--key-file")
 		.arg(&key_file)

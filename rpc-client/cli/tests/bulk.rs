@@ -2,7 +2,7 @@
 //! run stopped by a signal, then by a crash of both the node and the command, resumed by running
 //! the same command again with every row issued exactly once.
 
-use badge_e2e::Node;
+use badge_harness::Node;
 use common::{finished, issuer_with_class, members_csv, results_rows, Badge};
 use std::{
 	collections::HashSet,

@@ -1,7 +1,7 @@
 //! The real `badge` binary against a real `--dev` node.
 
 use badge_client::{crypto::ClaimKey, keypair_from_uri, BadgeClient, Wait, H256};
-use badge_e2e::{ob_python, Node};
+use badge_harness::{ob_python, Node};
 use common::{register_issuer, Badge, Run};
 use serde_json::Value;
 use std::{path::Path, process::Command};

@@ -8,7 +8,7 @@
 
 use badge_client::{keypair_from_uri, BadgeClient, Wait};
 use badge_credential::{did, ob3, proof};
-use badge_e2e::Node;
+use badge_harness::Node;
 use common::{issuer_with_class, Badge};
 use serde_json::Value;
 

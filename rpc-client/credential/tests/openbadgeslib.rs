@@ -2,7 +2,7 @@
 //! pyld), run offline from the environment `scripts/setup` makes.
 
 use badge_credential::{canon, ob3, proof, status};
-use badge_e2e::ob_python;
+use badge_harness::ob_python;
 use std::{path::PathBuf, process::Command};
 
 fn run(args: &[&str]) -> (i32, String) {

@@ -12,7 +12,7 @@ use badge_client::{
 	account_of, badge_spec, criteria_url, crypto, dev, runtime, AchievementType, BadgeClient,
 	ClassSpec, Governed, Profile, Wait, H256,
 };
-use badge_e2e::{wait_finalized, Consortium};
+use badge_harness::{wait_finalized, Consortium};
 use clap::Parser;
 use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder, rpc_params};
 use std::{
@@ -210,7 +210,7 @@ async fn run(args: &Args) -> Result<(), String> {
 		issued: Vec::new(),
 	};
 
-	let validators: Vec<&badge_e2e::Node> = consortium.nodes.iter().chain([&dave]).collect();
+	let validators: Vec<&badge_harness::Node> = consortium.nodes.iter().chain([&dave]).collect();
 	if !args.bulk_only {
 		// 1. Single issuance versus system.remark, one badge per extrinsic.
 		eprintln!(
@@ -844,7 +844,7 @@ async fn setup(client: &BadgeClient, issuer: &badge_client::Keypair) -> Result<u
 
 /// Submit every pre-signed transaction to `node`, [`SUBMITTERS`] at a time (each on its own
 /// [`LeanRpc`] connection), taken in nonce order.
-async fn submit_all(node: &badge_e2e::Node, signed: &[Vec<u8>]) -> Result<(), String> {
+async fn submit_all(node: &badge_harness::Node, signed: &[Vec<u8>]) -> Result<(), String> {
 	let url = node.http_url();
 	let next = std::sync::atomic::AtomicUsize::new(0);
 	let worker = || async {
@@ -904,7 +904,7 @@ async fn wait_nonce(
 /// second.
 async fn throughput(
 	client: &BadgeClient,
-	node: &badge_e2e::Node,
+	node: &badge_harness::Node,
 	signer: &badge_client::Keypair,
 	signed: Vec<Vec<u8>>,
 	first: u64,
@@ -915,7 +915,7 @@ async fn throughput(
 /// Submit `signed` (nonces `first..`): seconds until all are finalized.
 async fn until_finalized(
 	client: &BadgeClient,
-	node: &badge_e2e::Node,
+	node: &badge_harness::Node,
 	signer: &badge_client::Keypair,
 	signed: &[Vec<u8>],
 	first: u64,
@@ -937,7 +937,7 @@ async fn until_finalized(
 /// every badge finalized and recorded in its results file, with nothing signed beforehand.
 async fn cli_bulk(
 	client: &BadgeClient,
-	node: &badge_e2e::Node,
+	node: &badge_harness::Node,
 	class: u32,
 	sizes: &Sizes,
 ) -> Result<Vec<Figure>, String> {
@@ -959,7 +959,7 @@ async fn cli_bulk(
 				.await
 				.map_err(|e| e.to_string())?;
 			let start = Instant::now();
-			let out = tokio::process::Command::new(badge_e2e::cli_binary())
+			let out = tokio::process::Command::new(badge_harness::cli_binary())
 				.args(["--json", "bulk", "--class", &class.to_string(), "--csv"])
 				.arg(&csv)
 				.env("BADGE_NODE_URL", node.ws_url())
@@ -1003,7 +1003,7 @@ async fn cli_bulk(
 	// cores with the runs of `badge bulk` above.
 	let wallet_dir = dir.path().join("wallet");
 	std::fs::create_dir_all(&wallet_dir).map_err(|e| e.to_string())?;
-	let wallet = badge_e2e::services::Wallet::start(
+	let wallet = badge_harness::services::Wallet::start(
 		&wallet_dir,
 		None,
 		&node.ws_url(),
@@ -1066,7 +1066,7 @@ async fn cli_bulk(
 /// `POST /api/applications/import`: seconds until it answered (every application recorded,
 /// its e-mail queued), then seconds until the last of those e-mails is in the outbox folder.
 async fn wallet_import(
-	wallet: &badge_e2e::services::Wallet,
+	wallet: &badge_harness::services::Wallet,
 	results: &std::path::Path,
 	rows: usize,
 ) -> Result<(f64, f64), String> {
@@ -1078,7 +1078,7 @@ async fn wallet_import(
 	let auth = format!("Bearer {}", wallet.issuer_token);
 	let start = Instant::now();
 	let response = tokio::task::spawn_blocking(move || {
-		badge_e2e::services::http(
+		badge_harness::services::http(
 			"POST",
 			&url,
 			&[("Authorization", &auth), ("Content-Type", "text/csv")],
@@ -1388,8 +1388,8 @@ async fn generated_chain(count: u32, secs: f64) -> Result<GeneratedChain, String
 	let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
 	let spec = generated_spec(dir.path().join(format!("dev-{count}-badges.json")), count)?;
 	let started = Instant::now();
-	let node_key = badge_e2e::node_key(1);
-	let mut node = badge_e2e::Node::start_within(
+	let node_key = badge_harness::node_key(1);
+	let mut node = badge_harness::Node::start_within(
 		&[
 			"--chain",
 			spec.to_str().ok_or("a UTF-8 path")?,
@@ -1455,7 +1455,7 @@ fn write_spec(path: PathBuf, spec: &serde_json::Value) -> Result<PathBuf, String
 
 /// `badge-node build-spec --chain CHAIN`, parsed.
 fn built_spec(chain: &str) -> Result<serde_json::Value, String> {
-	let out = std::process::Command::new(badge_e2e::node_binary())
+	let out = std::process::Command::new(badge_harness::node_binary())
 		.args(["build-spec", "--chain", chain])
 		.stderr(std::process::Stdio::null())
 		.output()
@@ -1574,7 +1574,7 @@ struct PoolCounts {
 }
 
 impl PoolCounts {
-	fn read(validators: &[&badge_e2e::Node]) -> Result<PoolCounts, String> {
+	fn read(validators: &[&badge_harness::Node]) -> Result<PoolCounts, String> {
 		let mut counts = PoolCounts {
 			validations: 0,
 			submissions: 0,
@@ -1584,7 +1584,7 @@ impl PoolCounts {
 			let counter = |names: &[&str]| {
 				names
 					.iter()
-					.map(|name| badge_e2e::metric(&metrics, name, None))
+					.map(|name| badge_harness::metric(&metrics, name, None))
 					// Never zero on a running validator: its pool took the setup's transactions.
 					.find(|count| *count > 0.0)
 					.map(|count| count as u64)
@@ -1610,12 +1610,12 @@ impl PoolCounts {
 }
 
 /// Lines `node` has logged so far.
-fn log_len(node: &badge_e2e::Node) -> usize {
+fn log_len(node: &badge_harness::Node) -> usize {
 	node.log.lock().expect("log lock").len()
 }
 
 /// Lines `node` has logged since it had logged `mark`.
-fn log_since(node: &badge_e2e::Node, mark: usize) -> Vec<String> {
+fn log_since(node: &badge_harness::Node, mark: usize) -> Vec<String> {
 	let log = node.log.lock().expect("log lock");
 	log.get(mark..).map(<[String]>::to_vec).unwrap_or_default()
 }
