@@ -45,6 +45,7 @@ pub mod passwords;
 pub mod prune;
 pub mod recover;
 pub mod secrets;
+pub mod server;
 pub mod sessions;
 pub mod share;
 pub mod status;

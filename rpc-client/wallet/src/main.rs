@@ -1,8 +1,8 @@
 //! `badge-wallet`: run the Open Badge Wallet service, or manage its issuers.
 
-use badge_wallet::{config::Config, secrets, store::Store, web, State};
+use badge_wallet::{config::Config, secrets, server, store::Store, web, State};
 use clap::{Parser, Subcommand};
-use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
+use std::{path::PathBuf, str::FromStr, sync::Arc};
 
 /// The Open Badge Wallet service.
 ///
@@ -171,21 +171,23 @@ async fn serve(config: Config) -> Result<(), String> {
 			.map_err(|e| format!("cannot listen on {ops_listen} (ops_listen): {e}"))?;
 		let ops_addr = ops.local_addr().map_err(|e| e.to_string())?;
 		let router = web::ops_router(state.clone());
-		tokio::spawn(async move {
-			if let Err(e) = axum::serve(ops, router).await {
-				tracing::error!(error = %e, "the operations listener stopped");
-			}
-		});
+		tokio::spawn(server::serve(
+			ops,
+			router,
+			server::HEADER_READ_TIMEOUT,
+			std::future::pending(),
+		));
 		tracing::info!(addr = %ops_addr, "health and metrics listening");
 	}
 	tracing::info!(%addr, base_url = %state.config.base_url, node = %state.config.node_url, "wallet service listening");
-	axum::serve(
+	server::serve(
 		listener,
-		web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+		web::router(state),
+		server::HEADER_READ_TIMEOUT,
+		stop_signal(),
 	)
-	.with_graceful_shutdown(stop_signal())
-	.await
-	.map_err(|e| e.to_string())
+	.await;
+	Ok(())
 }
 
 /// Ctrl-C or SIGTERM (what service managers send): the server stops taking connections and

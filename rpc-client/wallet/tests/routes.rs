@@ -1622,3 +1622,60 @@ async fn lapsed_sessions_and_long_expired_links_are_pruned_and_live_ones_kept() 
 	);
 	assert_eq!(store.prune(now).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_connection_whose_headers_never_end_is_closed_and_others_are_served() {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	use tokio::net::TcpStream;
+	let s = service().await;
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let address = listener.local_addr().unwrap();
+	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+	let header_timeout = std::time::Duration::from_secs(1);
+	let server = tokio::spawn(badge_wallet::server::serve(
+		listener,
+		s.router.clone(),
+		header_timeout,
+		async {
+			let _ = stopped.await;
+		},
+	));
+
+	// A client that sends half its headers and then nothing is cut off after the deadline,
+	// while another is answered meanwhile.
+	let started = std::time::Instant::now();
+	let mut stalled = TcpStream::connect(address).await.unwrap();
+	stalled
+		.write_all(b"GET /login HTTP/1.1\r\nHost: wallet.example\r\n")
+		.await
+		.unwrap();
+	let mut whole = TcpStream::connect(address).await.unwrap();
+	whole
+		.write_all(b"GET /login HTTP/1.1\r\nHost: wallet.example\r\nConnection: close\r\n\r\n")
+		.await
+		.unwrap();
+	let mut answer = String::new();
+	whole.read_to_string(&mut answer).await.unwrap();
+	assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+	let mut rest = Vec::new();
+	let closed = tokio::time::timeout(header_timeout * 10, stalled.read_to_end(&mut rest)).await;
+	assert!(closed.is_ok(), "the stalled connection is closed");
+	assert!(
+		started.elapsed() >= header_timeout,
+		"{:?}",
+		started.elapsed()
+	);
+	let rest = String::from_utf8_lossy(&rest);
+	assert!(
+		rest.is_empty() || rest.starts_with("HTTP/1.1 408"),
+		"nothing but a timeout answer: {rest}"
+	);
+
+	// Stopping ends the server once its connections are closed.
+	stop.send(()).unwrap();
+	tokio::time::timeout(header_timeout * 10, server)
+		.await
+		.expect("the server stops")
+		.unwrap();
+}
