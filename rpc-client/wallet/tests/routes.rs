@@ -1679,3 +1679,44 @@ async fn a_connection_whose_headers_never_end_is_closed_and_others_are_served() 
 		.expect("the server stops")
 		.unwrap();
 }
+
+#[tokio::test]
+async fn a_request_whose_body_stalls_is_answered_503_at_its_deadline() {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let s = service().await;
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let address = listener.local_addr().unwrap();
+	tokio::spawn(badge_wallet::server::serve(
+		listener,
+		s.router.clone(),
+		badge_wallet::server::HEADER_READ_TIMEOUT,
+		std::future::pending(),
+	));
+
+	// Whole headers, then a tenth of the body the client announced, then nothing: the handler
+	// waits on the body until the request's deadline answers for it.
+	let started = std::time::Instant::now();
+	let mut stalled = tokio::net::TcpStream::connect(address).await.unwrap();
+	let head = format!(
+		"POST /api/applications HTTP/1.1\r\nHost: wallet.example\r\nAuthorization: Bearer {}\r\n\
+		 Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"email\": \"a",
+		s.token
+	);
+	stalled.write_all(head.as_bytes()).await.unwrap();
+	let mut answer = vec![0; 4096];
+	let read = tokio::time::timeout(
+		web::REQUEST_DEADLINE + std::time::Duration::from_secs(10),
+		stalled.read(&mut answer),
+	)
+	.await
+	.expect("answered before the deadline's margin")
+	.unwrap();
+	let answer = String::from_utf8_lossy(&answer[..read]);
+	assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+	assert!(answer.contains("too_slow"), "{answer}");
+	assert!(
+		started.elapsed() >= web::REQUEST_DEADLINE,
+		"{:?}",
+		started.elapsed()
+	);
+}
