@@ -560,28 +560,9 @@ fn chain_spec_with_another_runtime(dir: &std::path::Path) -> std::path::PathBuf 
 	path
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
-	let dir = tempfile::tempdir().expect("a temporary directory");
-	let spec = chain_spec_with_another_runtime(dir.path());
-	let metrics_port = badge_harness::free_port().to_string();
-	let node_key = badge_harness::node_key(1);
-	let node = Node::start(&[
-		"--chain",
-		spec.to_str().expect("a UTF-8 path"),
-		"--alice",
-		"--node-key",
-		&node_key,
-		"--force-authoring",
-		"--port",
-		"0",
-		"--prometheus-port",
-		&metrics_port,
-	]);
-	let client = BadgeClient::connect(&node.ws_url())
-		.await
-		.expect("the client connects")
-		.with_timeout(Duration::from_secs(90));
+/// A Data steward badge, issued by a newly registered `//Ministry` to an address and finalized
+/// (the dev chain's admin registers the issuer).
+async fn steward_badge(client: &BadgeClient) -> H256 {
 	let issuer = key("//Ministry");
 	let profile = Profile {
 		name: "Digital Agency".into(),
@@ -604,7 +585,7 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 		.await
 		.expect("the issuer creates a class");
 	let claim = crypto::ClaimKey::generate();
-	let badge = client
+	client
 		.issue(
 			&issuer,
 			class,
@@ -617,7 +598,32 @@ async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
 			Wait::Finalized,
 		)
 		.await
-		.expect("the issuer issues a badge");
+		.expect("the issuer issues a badge, finalized")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chain_running_another_runtime_is_answered_by_that_runtime() {
+	let dir = tempfile::tempdir().expect("a temporary directory");
+	let spec = chain_spec_with_another_runtime(dir.path());
+	let metrics_port = badge_harness::free_port().to_string();
+	let node_key = badge_harness::node_key(1);
+	let node = Node::start(&[
+		"--chain",
+		spec.to_str().expect("a UTF-8 path"),
+		"--alice",
+		"--node-key",
+		&node_key,
+		"--force-authoring",
+		"--port",
+		"0",
+		"--prometheus-port",
+		&metrics_port,
+	]);
+	let client = BadgeClient::connect(&node.ws_url())
+		.await
+		.expect("the client connects")
+		.with_timeout(Duration::from_secs(90));
+	let badge = steward_badge(&client).await;
 
 	// The same answers as ever, field for field, but computed by the chain's runtime.
 	assert_eq!(verdict(&client, badge, None).await.0, "not_yet_received");
@@ -877,45 +883,7 @@ async fn every_departure_from_the_template_is_one_flag_away() {
 
 	// A badge is still issued, finalized (two blocks behind the best, as Substrate votes) and
 	// verified.
-	let issuer = key("//Ministry");
-	let profile = Profile {
-		name: "Digital Agency".into(),
-		url: "https://agency.example.jp".into(),
-		contact: None,
-	};
-	client
-		.register_issuer(&dev::alice(), &account_of(&issuer), &profile, Wait::InBlock)
-		.await
-		.expect("the admin registers an issuer");
-	let class = client
-		.create_class(
-			&issuer,
-			&ClassSpec {
-				name: "Data steward".into(),
-				description: "Keeps a register.".into(),
-				criteria: criteria_url("https://agency.example.jp/steward"),
-				achievement_type: AchievementType::Certificate,
-				image_digest: crypto::image_digest(b"<svg>steward</svg>"),
-			},
-			Wait::InBlock,
-		)
-		.await
-		.expect("the issuer creates a class");
-	let claim = crypto::ClaimKey::generate();
-	let badge = client
-		.issue(
-			&issuer,
-			class,
-			badge_spec(
-				crypto::recipient_commitment("steward@example.jp", "b3Rn7uQe"),
-				&claim,
-				None,
-				None,
-			),
-			Wait::Finalized,
-		)
-		.await
-		.expect("the issuer issues a badge, finalized");
+	let badge = steward_badge(&client).await;
 	let [computed, cached, answered, runtime, native, memory] = counts();
 	assert!(
 		computed >= 6.0,
