@@ -2,12 +2,13 @@
 //! wallet account. Both ask for the password again and count against the login limit.
 
 use crate::{
+	domain::Error,
 	i18n::tr,
 	pages::LOGIN_ATTEMPTS,
 	secrets::token_hash,
 	sessions::{HolderSession, HOLDER_COOKIE},
 	store::Holder,
-	web::{PageError, WebError},
+	web::PageError,
 	State,
 };
 use axum::{
@@ -110,7 +111,7 @@ pub(crate) async fn export_key(
 			&holder.key_enc,
 			&crate::secrets::Context::HolderKey(&holder.account),
 		)
-		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
+		.map_err(|_| Error::Internal("holder key does not decrypt".into()))?;
 	tracing::info!(account = %holder.account, "holder exported their key");
 	crate::metrics::event("key_exported");
 	let disposition = format!(
@@ -125,8 +126,7 @@ pub(crate) async fn export_key(
 			),
 			(
 				header::CONTENT_DISPOSITION,
-				HeaderValue::from_str(&disposition)
-					.map_err(|e| WebError::Internal(e.to_string()))?,
+				HeaderValue::from_str(&disposition).map_err(|e| Error::Internal(e.to_string()))?,
 			),
 		],
 		format!("0x{}\n", hex::encode(seed)),

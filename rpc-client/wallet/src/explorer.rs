@@ -4,8 +4,9 @@
 //! listed: the chain's indexes drop a badge the moment its holder makes it private.
 
 use crate::{
+	domain::Error,
 	i18n::tr,
-	web::{on_chain, PageError, WebError},
+	web::{on_chain, PageError},
 	State,
 };
 use axum::{
@@ -55,13 +56,13 @@ pub struct After {
 }
 
 impl After {
-	fn cursor(&self) -> Result<Option<H256>, WebError> {
+	fn cursor(&self) -> Result<Option<H256>, Error> {
 		self.after
 			.as_deref()
 			.map(|a| {
 				BadgeId::from_str(a)
 					.map(BadgeId::hash)
-					.map_err(|_| WebError::BadInput("`after` is not a badge id".into()))
+					.map_err(|_| Error::BadInput("`after` is not a badge id".into()))
 			})
 			.transpose()
 	}
@@ -72,9 +73,9 @@ fn values<T: Serialize>(items: &[T]) -> Vec<minijinja::Value> {
 	items.iter().map(minijinja::Value::from_serialize).collect()
 }
 
-pub(crate) fn account(text: &str) -> Result<AccountId32, WebError> {
+pub(crate) fn account(text: &str) -> Result<AccountId32, Error> {
 	AccountId32::from_str(text.trim())
-		.map_err(|_| WebError::BadInput("That is not an account address (SS58).".into()))
+		.map_err(|_| Error::BadInput("That is not an account address (SS58).".into()))
 }
 
 fn render(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
@@ -227,7 +228,7 @@ pub(crate) async fn issuer(
 	.await;
 	match found {
 		Err(_) => Ok(unavailable(&tr("Issuer"))),
-		Ok(None) => Err(WebError::NotFound("The chain has no such issuer.".into()).into()),
+		Ok(None) => Err(Error::NotFound("The chain has no such issuer.".into()).into()),
 		Ok(Some((profile, classes, badges, next))) => Ok(render(
 			StatusCode::OK,
 			"issuer.html",
@@ -250,7 +251,7 @@ pub(crate) async fn class(
 	let id: u32 = text
 		.trim()
 		.parse()
-		.map_err(|_| WebError::BadInput("A class id is a number.".into()))?;
+		.map_err(|_| Error::BadInput("A class id is a number.".into()))?;
 	let cursor = after.cursor()?;
 	let found = on_chain(&state, async {
 		let client = state.client().await?;
@@ -264,7 +265,7 @@ pub(crate) async fn class(
 	.await;
 	match found {
 		Err(_) => Ok(unavailable(&tr("Badge class"))),
-		Ok(None) => Err(WebError::NotFound("The chain has no such badge class.".into()).into()),
+		Ok(None) => Err(Error::NotFound("The chain has no such badge class.".into()).into()),
 		Ok(Some((class, issuer, badges, next))) => Ok(render(
 			StatusCode::OK,
 			"class.html",

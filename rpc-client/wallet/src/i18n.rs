@@ -603,8 +603,8 @@ pub const JA: &[(&str, &str)] = &[
 		"バッジチェーンがこの操作を拒否しました：{0}",
 	),
 	(
-		"the request is larger than {MAX_BODY} bytes",
-		"リクエストが {MAX_BODY} バイトを超えています",
+		"the request is larger than {limit} bytes",
+		"リクエストが {limit} バイトを超えています",
 	),
 	(
 		"a valid API token is required (Authorization: Bearer …)",
@@ -829,6 +829,7 @@ mod tests {
 			include_str!("share.rs"),
 			include_str!("recover.rs"),
 			include_str!("sessions.rs"),
+			include_str!("domain/error.rs"),
 		] {
 			for opener in ["tr(", "tr_with(", "#[error(", "BadInput(", "NotFound("] {
 				texts.extend(literals(source, opener));

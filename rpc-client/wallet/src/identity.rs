@@ -6,7 +6,8 @@
 //! chain.
 
 use crate::{
-	web::{on_chain, PageError, WebError},
+	domain::Error,
+	web::{on_chain, PageError},
 	State,
 };
 use axum::{
@@ -32,10 +33,10 @@ pub(crate) async fn did_document(
 		client.issuer_keys(&issuer).await.map(Some)
 	})
 	.await?
-	.ok_or_else(|| WebError::NotFound("The chain has no such issuer.".into()))?;
+	.ok_or_else(|| Error::NotFound("The chain has no such issuer.".into()))?;
 	let account = issuer.to_string();
 	let id = did::issuer_did(&state.config.base_url, &account)
-		.map_err(|e| WebError::Internal(format!("base_url: {e}")))?;
+		.map_err(|e| Error::Internal(format!("base_url: {e}")))?;
 	let listed: Vec<did::DocumentKey> = keys
 		.iter()
 		.map(|key| did::DocumentKey {

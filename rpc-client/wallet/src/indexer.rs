@@ -6,7 +6,7 @@
 //! shows recent activity, not the whole history). Only finalized blocks are read, so nothing it
 //! records is ever rolled back.
 
-use crate::{store::LedgerRow, web::WebError, State};
+use crate::{domain::Error, store::LedgerRow, State};
 use badge_client::BadgeId;
 use std::{sync::Arc, time::Duration};
 
@@ -25,7 +25,7 @@ pub async fn run(state: Arc<State>) {
 			Ok(_) => {}
 			Err(e) => {
 				tracing::warn!(error = ?e, "ledger indexer: will retry");
-				if matches!(e, WebError::ChainUnavailable(_)) {
+				if matches!(e, Error::ChainUnavailable(_)) {
 					state.forget_client().await;
 				}
 			}
@@ -35,7 +35,7 @@ pub async fn run(state: Arc<State>) {
 }
 
 /// Read up to [`BLOCKS_PER_ROUND`] new finalized blocks; how many were read.
-pub async fn round(state: &State) -> Result<u64, WebError> {
+pub async fn round(state: &State) -> Result<u64, Error> {
 	let client = state.client().await?;
 	let finalized = client.finalized_number().await?;
 	let earliest = finalized.saturating_sub(BACKFILL);

@@ -8,10 +8,11 @@
 //! checked against one finalized state; if the chain cannot be reached, nothing is recorded.
 
 use crate::{
+	domain::Error,
 	i18n::{self, Lang},
 	secrets,
 	store::{ApplicationStatus, FirstMail, MailKind, NewIntake},
-	web::{normalize_email, on_chain_final, vouched, WebError},
+	web::{normalize_email, on_chain_final, vouched},
 	State,
 };
 use badge_client::{BadgeId, VerdictName, H256};
@@ -106,11 +107,11 @@ pub async fn do_add_application(
 	issuer: i64,
 	issuer_name: &str,
 	new: NewApplication,
-) -> Result<Added, WebError> {
+) -> Result<Added, Error> {
 	do_add_applications(state, issuer, issuer_name, vec![new])
 		.await?
 		.pop()
-		.unwrap_or_else(|| Err(WebError::Internal("no outcome for the application".into())))
+		.unwrap_or_else(|| Err(Error::Internal("no outcome for the application".into())))
 }
 
 /// Record applications of issuer `issuer` (whichever way they came: API, web form, results
@@ -125,10 +126,10 @@ pub async fn do_add_applications(
 	issuer: i64,
 	issuer_name: &str,
 	rows: Vec<NewApplication>,
-) -> Result<Vec<Result<Added, WebError>>, WebError> {
+) -> Result<Vec<Result<Added, Error>>, Error> {
 	let account = issuer_account(state, issuer).await?;
 	let default_lang = i18n::lang();
-	let mut rows: Vec<Result<Checked, WebError>> = rows
+	let mut rows: Vec<Result<Checked, Error>> = rows
 		.into_iter()
 		.map(|row| check_fields(row, default_lang))
 		.collect();
@@ -145,23 +146,22 @@ pub async fn do_add_applications(
 }
 
 /// The row's fields, checked and normalised.
-fn check_fields(new: NewApplication, default_lang: Lang) -> Result<Checked, WebError> {
+fn check_fields(new: NewApplication, default_lang: Lang) -> Result<Checked, Error> {
 	let email = normalize_email(&new.email)?;
 	let lang = match new.lang.as_deref().filter(|l| !l.is_empty()) {
-		Some(code) => Lang::from_code(code)
-			.ok_or_else(|| WebError::BadInput("lang must be ja or en".into()))?,
+		Some(code) => {
+			Lang::from_code(code).ok_or_else(|| Error::BadInput("lang must be ja or en".into()))?
+		}
 		None => default_lang,
 	};
 	let badge: BadgeId = new
 		.badge_id
 		.parse()
-		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
+		.map_err(|_| Error::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
 	let claim = new.claim_secret.trim();
 	let claim = claim.strip_prefix("0x").unwrap_or(claim);
 	if claim.len() != 64 || !claim.bytes().all(|b| b.is_ascii_hexdigit()) {
-		return Err(WebError::BadInput(
-			"claim_secret must be 64 hex digits".into(),
-		));
+		return Err(Error::BadInput("claim_secret must be 64 hex digits".into()));
 	}
 	Ok(Checked {
 		email,
@@ -175,9 +175,9 @@ fn check_fields(new: NewApplication, default_lang: Lang) -> Result<Checked, WebE
 
 /// The chain account issuer `issuer` is bound to; an issuer added by an older version without
 /// one may do nothing until an operator binds it.
-pub(crate) async fn issuer_account(state: &State, issuer: i64) -> Result<String, WebError> {
+pub(crate) async fn issuer_account(state: &State, issuer: i64) -> Result<String, Error> {
 	state.store.issuer_account(issuer).await?.ok_or_else(|| {
-		WebError::Forbidden(i18n::tr(
+		Error::Forbidden(i18n::tr(
 			"This issuer has no chain account on record: bind it with `badge-wallet issuer bind NAME --account ACCOUNT`.",
 		))
 	})
@@ -188,8 +188,8 @@ pub(crate) async fn issuer_account(state: &State, issuer: i64) -> Result<String,
 async fn check_on_chain(
 	state: &State,
 	account: &str,
-	rows: &mut [Result<Checked, WebError>],
-) -> Result<(), WebError> {
+	rows: &mut [Result<Checked, Error>],
+) -> Result<(), Error> {
 	let badges: Vec<H256> = rows.iter().flatten().map(|row| row.badge.hash()).collect();
 	if badges.is_empty() {
 		return Ok(());
@@ -210,12 +210,12 @@ async fn check_on_chain(
 		let Ok(row) = slot else { continue };
 		let verification = verdicts
 			.next()
-			.ok_or_else(|| WebError::Internal("fewer verdicts than badges".into()))?;
+			.ok_or_else(|| Error::Internal("fewer verdicts than badges".into()))?;
 		let digest = digests
 			.next()
-			.ok_or_else(|| WebError::Internal("fewer claim digests than badges".into()))?;
+			.ok_or_else(|| Error::Internal("fewer claim digests than badges".into()))?;
 		if verification.verdict != VerdictName::NotYetReceived {
-			*slot = Err(WebError::Conflict(format!(
+			*slot = Err(Error::Conflict(format!(
 				"badge {} cannot be received: the chain says {}",
 				row.badge, verification.verdict
 			)));
@@ -226,7 +226,7 @@ async fn check_on_chain(
 			.as_ref()
 			.is_none_or(|details| details.issuer != account)
 		{
-			*slot = Err(WebError::Forbidden(format!(
+			*slot = Err(Error::Forbidden(format!(
 				"badge {} was issued by another issuer",
 				row.badge
 			)));
@@ -235,7 +235,7 @@ async fn check_on_chain(
 		// A mistyped or foreign claim secret would leave the applicant unable to receive.
 		let claim = badge_client::crypto::ClaimKey::from_secret_hex(&row.claim_secret);
 		if digest.is_none() || digest != claim.ok().map(|c| c.digest()) {
-			*slot = Err(WebError::BadInput(format!(
+			*slot = Err(Error::BadInput(format!(
 				"claim_secret is not the one badge {} was issued with",
 				row.badge
 			)));
@@ -247,8 +247,8 @@ async fn check_on_chain(
 /// Refuse the rows whose supplied credential the chain does not vouch for.
 async fn check_credentials(
 	state: &State,
-	rows: &mut [Result<Checked, WebError>],
-) -> Result<(), WebError> {
+	rows: &mut [Result<Checked, Error>],
+) -> Result<(), Error> {
 	// Futures made up front (not by a closure over borrowed rows) stay `Send` for axum.
 	let checks: Vec<_> = rows
 		.iter()
@@ -261,7 +261,7 @@ async fn check_credentials(
 			))
 		})
 		.collect();
-	let checked: Vec<(usize, Result<String, WebError>)> = futures::stream::iter(checks)
+	let checked: Vec<(usize, Result<String, Error>)> = futures::stream::iter(checks)
 		.buffered(CREDENTIALS_IN_FLIGHT)
 		.collect()
 		.await;
@@ -272,7 +272,7 @@ async fn check_credentials(
 					row.credential_text = Some(text);
 				}
 			}
-			Err(e @ (WebError::ChainUnavailable(_) | WebError::Internal(_))) => return Err(e),
+			Err(e @ (Error::ChainUnavailable(_) | Error::Internal(_))) => return Err(e),
 			Err(refused) => rows[i] = Err(refused),
 		}
 	}
@@ -306,19 +306,19 @@ pub async fn do_resend(
 	issuer: i64,
 	issuer_name: &str,
 	badge_id: &str,
-) -> Result<FirstMail, WebError> {
+) -> Result<FirstMail, Error> {
 	let badge: BadgeId = badge_id
 		.parse()
-		.map_err(|_| WebError::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
+		.map_err(|_| Error::BadInput("badge_id must be 0x and 64 hex digits".into()))?;
 	let application = state
 		.store
 		.issuer_application(issuer, badge)
 		.await?
 		.ok_or_else(|| {
-			WebError::NotFound(i18n::tr("This issuer has no application for that badge."))
+			Error::NotFound(i18n::tr("This issuer has no application for that badge."))
 		})?;
 	if application.status == ApplicationStatus::Received {
-		return Err(WebError::Conflict(i18n::tr(
+		return Err(Error::Conflict(i18n::tr(
 			"That badge has been received already: there is no link to send.",
 		)));
 	}
@@ -326,7 +326,7 @@ pub async fn do_resend(
 		.limiter
 		.allow(&format!("resend:{badge}"), RESENDS_PER_APPLICATION)
 	{
-		return Err(WebError::RateLimited);
+		return Err(Error::RateLimited);
 	}
 	let mail = if state
 		.store
@@ -335,9 +335,7 @@ pub async fn do_resend(
 		.is_some()
 	{
 		if queue_receipts(state, std::slice::from_ref(&application)).await == 0 {
-			return Err(WebError::Internal(
-				"the receipt e-mail was not queued".into(),
-			));
+			return Err(Error::Internal("the receipt e-mail was not queued".into()));
 		}
 		FirstMail::Receive
 	} else {
@@ -411,7 +409,7 @@ pub async fn queue_receipts(state: &State, applications: &[crate::store::Applica
 			.await;
 		match outcome {
 			Ok(()) => queued += 1,
-			Err(e) => WebError::from(e).log(),
+			Err(e) => Error::from(e).log(),
 		}
 	}
 	state.outbox_wake.notify_one();
@@ -423,8 +421,8 @@ async fn record(
 	state: &State,
 	issuer: i64,
 	issuer_name: &str,
-	chunk: Vec<Result<Checked, WebError>>,
-) -> Result<Vec<Result<Added, WebError>>, WebError> {
+	chunk: Vec<Result<Checked, Error>>,
+) -> Result<Vec<Result<Added, Error>>, Error> {
 	let now = crate::store::now();
 	let intakes: Vec<NewIntake> = chunk
 		.iter()
@@ -475,7 +473,7 @@ async fn record(
 						mail,
 					})
 				}
-				None => Err(WebError::Conflict(format!(
+				None => Err(Error::Conflict(format!(
 					"an application for badge {} exists",
 					row.badge
 				))),
@@ -583,7 +581,7 @@ pub async fn import_results(
 	rows: Vec<ResultRow>,
 	lang: Option<String>,
 	mut credentials: HashMap<String, serde_json::Value>,
-) -> Result<ImportReport, WebError> {
+) -> Result<ImportReport, Error> {
 	let mut lines = Vec::with_capacity(rows.len());
 	let mut new = Vec::with_capacity(rows.len());
 	for row in rows {
@@ -653,7 +651,7 @@ async fn checked_credential_of(
 	credential: &serde_json::Value,
 	badge: BadgeId,
 	email: &str,
-) -> (usize, Result<String, WebError>) {
+) -> (usize, Result<String, Error>) {
 	(i, checked_credential(state, credential, badge, email).await)
 }
 
@@ -666,10 +664,10 @@ async fn checked_credential(
 	credential: &serde_json::Value,
 	badge: BadgeId,
 	email: &str,
-) -> Result<String, WebError> {
+) -> Result<String, Error> {
 	let id = credential["id"].as_str().unwrap_or_default();
 	if !id.ends_with(&format!("/badges/{badge}")) {
-		return Err(WebError::BadInput(format!(
+		return Err(Error::BadInput(format!(
 			"the credential is not for badge {badge} (its id is `{}`)",
 			id.chars().take(120).collect::<String>()
 		)));
@@ -677,9 +675,9 @@ async fn checked_credential(
 	let trusted = vouched(state, credential, Some(email)).await?;
 	let expected =
 		badge_credential::did::issuer_did(&state.config.base_url, &trusted.issuer.to_string())
-			.map_err(|e| WebError::Internal(format!("base_url: {e}")))?;
+			.map_err(|e| Error::Internal(format!("base_url: {e}")))?;
 	if trusted.issuer_did != expected {
-		return Err(WebError::BadInput(format!(
+		return Err(Error::BadInput(format!(
 			"the credential names its issuer as {}, not as {expected} under this service: \
 			 export it with --base-url {}",
 			trusted.issuer_did, state.config.base_url

@@ -6,12 +6,13 @@
 //! single-use link (`/staff/setup/{token}`) where the member sets a password.
 
 use crate::{
+	domain::Error,
 	i18n::{tr, tr_with},
 	intake::{do_add_application, NewApplication},
 	secrets::{self, token_hash},
 	sessions::{StaffSession, STAFF_COOKIE},
 	store::{self, ApplicationStatus, ClassImage, Staff},
-	web::{PageError, WebError},
+	web::{Answer, PageError},
 	State,
 };
 use axum::{
@@ -120,7 +121,7 @@ pub(crate) async fn setup(
 		)
 		.await?
 	{
-		return Err(WebError::LinkUsed.into());
+		return Err(Error::LinkUsed.into());
 	}
 	tracing::info!("staff password set");
 	Ok(Redirect::to("/issuer/login").into_response())
@@ -208,7 +209,7 @@ async fn dashboard_page(
 	status: StatusCode,
 	outcome: Option<minijinja::Value>,
 	problem: Option<String>,
-) -> Result<Response, WebError> {
+) -> Result<Response, Error> {
 	let applications: Vec<minijinja::Value> = state
 		.store
 		.issuer_applications(staff.issuer_id, 50)
@@ -265,7 +266,7 @@ pub(crate) async fn resend(
 	session: StaffSession,
 	form: Result<Form<ResendForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let form = form.map_err(|e| WebError::BadInput(e.body_text()))?;
+	let form = form.map_err(|e| Error::BadInput(e.body_text()))?;
 	session.check(&form.csrf)?;
 	let StaffSession { staff, csrf, .. } = session;
 	let sent =
@@ -281,7 +282,7 @@ pub(crate) async fn resend(
 				None,
 			)
 		}
-		Err(e @ (WebError::Internal(_) | WebError::ChainUnavailable(_))) => return Err(e.into()),
+		Err(e @ (Error::Internal(_) | Error::ChainUnavailable(_))) => return Err(e.into()),
 		Err(e) => (e.status(), None, Some(e.to_string())),
 	};
 	Ok(dashboard_page(&state, &staff, &csrf, status, outcome, problem).await?)
@@ -331,7 +332,7 @@ pub(crate) async fn add_application(
 			)
 			.await?)
 		}
-		Err(e @ (WebError::ChainUnavailable(_) | WebError::Internal(_))) => Err(e.into()),
+		Err(e @ (Error::ChainUnavailable(_) | Error::Internal(_))) => Err(e.into()),
 		Err(e) => {
 			let status = e.status();
 			Ok(dashboard_page(&state, staff, csrf, status, None, Some(e.to_string())).await?)
@@ -345,25 +346,26 @@ struct Upload {
 	files: Vec<(String, String, Vec<u8>)>,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
+/// The fields of `multipart`, a route's whose body may be `limit` bytes.
+async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<Upload, Error> {
 	let mut upload = Upload {
 		text: HashMap::new(),
 		files: Vec::new(),
 	};
 	while let Some(field) = multipart.next_field().await.map_err(|e| {
 		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-			WebError::TooLarge
+			Error::TooLarge { limit }
 		} else {
-			WebError::BadInput(format!("the upload is malformed: {e}"))
+			Error::BadInput(format!("the upload is malformed: {e}"))
 		}
 	})? {
 		let name = field.name().unwrap_or_default().to_string();
 		let file = field.file_name().map(String::from);
 		let bytes = field.bytes().await.map_err(|e| {
 			if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-				WebError::TooLarge
+				Error::TooLarge { limit }
 			} else {
-				WebError::BadInput(format!("the upload is malformed: {e}"))
+				Error::BadInput(format!("the upload is malformed: {e}"))
 			}
 		})?;
 		match file {
@@ -383,10 +385,11 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
 async fn upload_from_staff(
 	session: &StaffSession,
 	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Upload, WebError> {
+	limit: usize,
+) -> Result<Upload, Error> {
 	let multipart =
-		multipart.map_err(|e| WebError::BadInput(format!("the upload is malformed: {e}")))?;
-	let upload = read_upload(multipart).await?;
+		multipart.map_err(|e| Error::BadInput(format!("the upload is malformed: {e}")))?;
+	let upload = read_upload(multipart, limit).await?;
 	session.check(upload.text.get("csrf").map_or("", String::as_str))?;
 	Ok(upload)
 }
@@ -399,7 +402,7 @@ pub(crate) async fn import(
 	session: StaffSession,
 	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
-	let upload = upload_from_staff(&session, multipart).await?;
+	let upload = upload_from_staff(&session, multipart, MAX_IMPORT).await?;
 	let StaffSession { staff, csrf, .. } = session;
 	let lang = upload.text.get("lang").cloned();
 	let mut credentials: HashMap<String, serde_json::Value> = HashMap::new();
@@ -409,7 +412,7 @@ pub(crate) async fn import(
 			"results" => results = Some((file.clone(), bytes.clone())),
 			"credentials" => {
 				let credential: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-					WebError::BadInput(format!("{file} is not a credential (JSON): {e}"))
+					Error::BadInput(format!("{file} is not a credential (JSON): {e}"))
 				})?;
 				let badge = credential["id"]
 					.as_str()
@@ -487,21 +490,21 @@ pub(crate) async fn upload_image(
 	session: StaffSession,
 	multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
-	let upload = upload_from_staff(&session, multipart).await?;
+	let upload = upload_from_staff(&session, multipart, MAX_IMAGE).await?;
 	let StaffSession { staff, csrf, .. } = session;
 	let checked = async {
 		let class: u32 = upload
 			.text
 			.get("class")
 			.and_then(|c| c.trim().parse().ok())
-			.ok_or_else(|| WebError::BadInput(tr("A class id is a number.")))?;
+			.ok_or_else(|| Error::BadInput(tr("A class id is a number.")))?;
 		let (_, file, bytes) = upload
 			.files
 			.iter()
 			.find(|(field, _, _)| field == "image")
-			.ok_or_else(|| WebError::BadInput(tr("Choose the badge image file.")))?;
+			.ok_or_else(|| Error::BadInput(tr("Choose the badge image file.")))?;
 		let image = check_class_image(&state, staff.issuer_id, class, file, bytes).await?;
-		Ok::<_, WebError>((class, image))
+		Ok::<_, Error>((class, image))
 	}
 	.await
 	.map_err(|e| (e.status(), e.to_string()));
@@ -530,15 +533,15 @@ pub(crate) async fn check_class_image(
 	class: u32,
 	file: &str,
 	bytes: &[u8],
-) -> Result<ClassImage, WebError> {
+) -> Result<ClassImage, Error> {
 	let content_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
 		// A small file may declare a huge image (a decompression bomb): its size is read from
 		// its header and bounded before anything decodes it.
 		let (width, height) = crate::share::png_size(bytes).ok_or_else(|| {
-			WebError::BadInput(tr_with("{file} is not a readable PNG.", &[("file", file)]))
+			Error::BadInput(tr_with("{file} is not a readable PNG.", &[("file", file)]))
 		})?;
 		if width > crate::share::MAX_SIDE || height > crate::share::MAX_SIDE {
-			return Err(WebError::BadInput(tr_with(
+			return Err(Error::BadInput(tr_with(
 				"{file} is {width}×{height} pixels: at most {max}×{max} are accepted.",
 				&[
 					("file", file),
@@ -552,7 +555,7 @@ pub(crate) async fn check_class_image(
 	} else if is_svg(bytes) {
 		"image/svg+xml"
 	} else {
-		return Err(WebError::BadInput(tr_with(
+		return Err(Error::BadInput(tr_with(
 			"{file} is neither PNG nor SVG.",
 			&[("file", file)],
 		)));
@@ -561,16 +564,16 @@ pub(crate) async fn check_class_image(
 		state.client().await?.class_json(class).await
 	})
 	.await
-	.map_err(|e| WebError::ChainUnavailable(e.to_string()))?
-	.ok_or_else(|| WebError::NotFound(tr("The chain has no such badge class.")))?;
+	.map_err(|e| Error::ChainUnavailable(e.to_string()))?
+	.ok_or_else(|| Error::NotFound(tr("The chain has no such badge class.")))?;
 	let own = crate::intake::issuer_account(state, issuer).await?;
 	if chain.issuer.to_string() != own {
-		return Err(WebError::Forbidden(tr(
+		return Err(Error::Forbidden(tr(
 			"That class belongs to another issuer.",
 		)));
 	}
 	if chain.image_digest.0 != badge_client::crypto::image_digest(bytes) {
-		return Err(WebError::BadInput(tr(
+		return Err(Error::BadInput(tr(
 			"This is not the class's image: its digest differs from the one pinned on chain.",
 		)));
 	}

@@ -30,6 +30,7 @@
 
 pub mod account;
 pub mod config;
+pub mod domain;
 pub mod explorer;
 pub mod i18n;
 pub mod identity;

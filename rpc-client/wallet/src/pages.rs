@@ -3,11 +3,12 @@
 //! the server redirects.
 
 use crate::{
+	domain::Error,
 	i18n::tr,
 	secrets::{self, token_hash},
 	sessions::{HolderSession, SessionCookie, HOLDER_COOKIE},
 	store::{self, Holder},
-	web::{on_chain, PageError, WebError},
+	web::{on_chain, PageError},
 	State,
 };
 use axum::{
@@ -215,7 +216,7 @@ pub(crate) async fn holds(
 	state: &State,
 	holder: &Holder,
 	badge_id: BadgeId,
-) -> Result<bool, WebError> {
+) -> Result<bool, Error> {
 	Ok(state
 		.store
 		.received_applications(&holder.email)
@@ -238,16 +239,16 @@ pub(crate) async fn set_disclosure(
 	form: Result<Form<DisclosureForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
 	let Ok(Form(form)) = form else {
-		return Err(WebError::BadInput("The form was incomplete.".into()).into());
+		return Err(Error::BadInput("The form was incomplete.".into()).into());
 	};
 	session.check(&form.csrf)?;
 	let holder = session.holder;
 	let disclosure = match form.disclosure.as_str() {
 		"public" => Disclosure::Public,
 		"private" => Disclosure::Private,
-		_ => return Err(WebError::BadInput("Choose public or private.".into()).into()),
+		_ => return Err(Error::BadInput("Choose public or private.".into()).into()),
 	};
-	let not_held = || WebError::BadInput("That badge is not in your wallet.".into());
+	let not_held = || Error::BadInput("That badge is not in your wallet.".into());
 	let id: BadgeId = id.parse().map_err(|_| not_held())?;
 	if !holds(&state, &holder, id).await? {
 		return Err(not_held().into());
@@ -255,7 +256,7 @@ pub(crate) async fn set_disclosure(
 	let badge = id.hash();
 	let key = state
 		.holder_key(&holder)
-		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
+		.map_err(|_| Error::Internal("holder key does not decrypt".into()))?;
 	let client = on_chain(&state, state.client()).await?;
 	// Retry-safe: a change that landed already (its answer lost to a timeout, a closed browser
 	// or a crash of the service) is done; the chain would refuse it as unchanged.
@@ -273,7 +274,7 @@ pub(crate) async fn set_disclosure(
 	// An earlier try's change may be in a block not final yet (the chain then refuses this one
 	// as unchanged): wait for finality a while before answering.
 	if let Err(e) = changed {
-		let landed = matches!(e, WebError::ChainRefused(_))
+		let landed = matches!(e, Error::ChainRefused(_))
 			&& crate::web::finally(|| async {
 				on_chain(&state, client.verify(badge, None))
 					.await
@@ -320,7 +321,7 @@ pub(crate) async fn badge_page(
 ) -> Result<Response, PageError> {
 	let id: BadgeId = id
 		.parse()
-		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+		.map_err(|_| Error::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
 	let badge = id.hash();
 	let json = on_chain(&state, async {
 		state.client().await?.verify_json(badge, None).await
@@ -434,11 +435,11 @@ pub fn page_url(state: &State, id: BadgeId) -> String {
 pub(crate) async fn badge_qr(state: &State, id: &str, file: &str) -> Result<Response, PageError> {
 	let badge: BadgeId = id
 		.parse()
-		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+		.map_err(|_| Error::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
 	let url = page_url(state, badge);
 	// Quartile error correction survives print wear.
 	let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::Q)
-		.map_err(|e| WebError::Internal(format!("QR code of {url}: {e}")))?;
+		.map_err(|e| Error::Internal(format!("QR code of {url}: {e}")))?;
 	match file {
 		"qr.svg" => {
 			let svg = code
@@ -449,10 +450,10 @@ pub(crate) async fn badge_qr(state: &State, id: &str, file: &str) -> Result<Resp
 			Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 		}
 		"qr.png" => {
-			let png = qr_png(&code, 1200).map_err(WebError::Internal)?;
+			let png = qr_png(&code, 1200).map_err(Error::Internal)?;
 			Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 		}
-		_ => Err(WebError::BadInput("Ask for qr.svg or qr.png.".into()).into()),
+		_ => Err(Error::BadInput("Ask for qr.svg or qr.png.".into()).into()),
 	}
 }
 

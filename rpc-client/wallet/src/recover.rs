@@ -9,10 +9,11 @@
 //! password through the link ends every session of the holder.
 
 use crate::{
+	domain::Error,
 	i18n::{self, tr},
 	secrets::token_hash,
 	store::{self, LinkKind, MailKind},
-	web::{live_link, password_problem, PageError, WebError, MAX_PASSWORD, MIN_PASSWORD},
+	web::{live_link, password_problem, PageError, MAX_PASSWORD, MIN_PASSWORD},
 	State,
 };
 use axum::{
@@ -49,7 +50,7 @@ pub(crate) async fn recover(
 	form: Result<Form<RecoverForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
 	let Ok(Form(form)) = form else {
-		return Err(WebError::BadInput(tr("Fill in your e-mail address.")).into());
+		return Err(Error::BadInput(tr("Fill in your e-mail address.")).into());
 	};
 	if let Ok(email) = badge_client::recipient::normalize_email(&form.email) {
 		if state
@@ -70,7 +71,7 @@ pub(crate) async fn recover(
 
 /// Queue what `email` needs to get back in: a reset link and fresh receipt links for a holder,
 /// a fresh registration link for an applicant who has not registered; nothing for a stranger.
-pub async fn do_recover(state: &State, email: &str) -> Result<(), WebError> {
+pub async fn do_recover(state: &State, email: &str) -> Result<(), Error> {
 	let lang = i18n::lang();
 	let now = store::now();
 	let pending = state.store.pending_applications(email).await?;
@@ -165,7 +166,7 @@ pub(crate) async fn reset(
 		.reset_password(&token_hash(&token), &link.email, &hash)
 		.await?
 	{
-		return Err(WebError::LinkUsed.into());
+		return Err(Error::LinkUsed.into());
 	}
 	tracing::info!("password reset; the holder's sessions ended");
 	crate::metrics::event("password_reset");

@@ -7,9 +7,10 @@
 //! axum-extra's cookie jar; [`SessionCookie`] says how a session's cookie is set and cleared.
 
 use crate::{
+	domain::Error,
 	secrets::token_hash,
 	store::{Holder, Staff},
-	web::{PageError, WebError},
+	web::PageError,
 	State,
 };
 use axum::{
@@ -85,8 +86,8 @@ fn same_token(form: &str, session: &str) -> bool {
 }
 
 /// What a form with another session's token, or none, gets.
-fn expired() -> WebError {
-	WebError::BadInput("This form has expired: reload the page and try again.".into())
+fn expired() -> Error {
+	Error::BadInput("This form has expired: reload the page and try again.".into())
 }
 
 /// The signed-in holder, with the session's token (the cookie's value) and CSRF token.
@@ -101,7 +102,7 @@ pub struct HolderSession {
 
 impl HolderSession {
 	/// The holder signed in with `headers`' cookie, if any.
-	pub async fn of(state: &State, headers: &HeaderMap) -> Result<Option<Self>, WebError> {
+	pub async fn of(state: &State, headers: &HeaderMap) -> Result<Option<Self>, Error> {
 		let Some(token) = cookie(headers, HOLDER_COOKIE.name) else {
 			return Ok(None);
 		};
@@ -117,7 +118,7 @@ impl HolderSession {
 	}
 
 	/// Refuse a form that does not carry this session's CSRF token.
-	pub fn check(&self, form_csrf: &str) -> Result<(), WebError> {
+	pub fn check(&self, form_csrf: &str) -> Result<(), Error> {
 		same_token(form_csrf, &self.csrf)
 			.then_some(())
 			.ok_or_else(expired)
@@ -151,7 +152,7 @@ pub struct StaffSession {
 
 impl StaffSession {
 	/// The staff member signed in with `headers`' cookie, if any.
-	pub async fn of(state: &State, headers: &HeaderMap) -> Result<Option<Self>, WebError> {
+	pub async fn of(state: &State, headers: &HeaderMap) -> Result<Option<Self>, Error> {
 		let Some(token) = cookie(headers, STAFF_COOKIE.name) else {
 			return Ok(None);
 		};
@@ -163,7 +164,7 @@ impl StaffSession {
 	}
 
 	/// Refuse a form that does not carry this session's CSRF token.
-	pub fn check(&self, form_csrf: &str) -> Result<(), WebError> {
+	pub fn check(&self, form_csrf: &str) -> Result<(), Error> {
 		same_token(form_csrf, &self.csrf)
 			.then_some(())
 			.ok_or_else(expired)

@@ -7,8 +7,9 @@
 //! from their wallet (`/wallet/badges/{id}/{file}`, behind their session).
 
 use crate::{
+	domain::Error,
 	store::ClassImage,
-	web::{on_chain, PageError, WebError},
+	web::{on_chain, PageError},
 	State,
 };
 use axum::{
@@ -54,7 +55,7 @@ pub async fn card_file(
 	kind: &'static str,
 	image: Option<ClassImage>,
 	page_url: String,
-) -> Result<Arc<Vec<u8>>, WebError> {
+) -> Result<Arc<Vec<u8>>, Error> {
 	let key = (id.to_string(), kind, image.is_some());
 	if let Some(bytes) = cards
 		.kept
@@ -72,7 +73,7 @@ pub async fn card_file(
 		}
 	})
 	.await
-	.map_err(|e| WebError::Internal(format!("rendering a card: {e}")))??;
+	.map_err(|e| Error::Internal(format!("rendering a card: {e}")))??;
 	let bytes = Arc::new(bytes);
 	cards
 		.rendered
@@ -94,12 +95,12 @@ pub(crate) async fn class_image(
 	let class: i64 = id
 		.trim()
 		.parse()
-		.map_err(|_| WebError::BadInput("A class id is a number.".into()))?;
+		.map_err(|_| Error::BadInput("A class id is a number.".into()))?;
 	let image = state
 		.store
 		.class_image(class)
 		.await?
-		.ok_or_else(|| WebError::NotFound("No image is stored for this badge class.".into()))?;
+		.ok_or_else(|| Error::NotFound("No image is stored for this badge class.".into()))?;
 	Ok(file(&image.content_type, image.bytes, None))
 }
 
@@ -125,10 +126,10 @@ struct Shared {
 }
 
 /// The badge `id` if it is public on chain, with what the service holds for it.
-async fn shared(state: &State, id: &str) -> Result<Shared, WebError> {
+async fn shared(state: &State, id: &str) -> Result<Shared, Error> {
 	let id: BadgeId = id
 		.parse()
-		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+		.map_err(|_| Error::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
 	let json = on_chain(state, async {
 		state.client().await?.verify_json(id.hash(), None).await
 	})
@@ -136,7 +137,7 @@ async fn shared(state: &State, id: &str) -> Result<Shared, WebError> {
 	let details = json
 		.details
 		.filter(|d| d.disclosure == DisclosureName::Public)
-		.ok_or_else(|| WebError::NotFound("This badge is not disclosed.".into()))?;
+		.ok_or_else(|| Error::NotFound("This badge is not disclosed.".into()))?;
 	let class = i64::from(details.class);
 	Ok(Shared {
 		image: state.store.class_image(class).await?,
@@ -174,7 +175,7 @@ pub(crate) async fn badge_file(
 		"credential.json" | "baked.png" | "baked.svg" => {
 			credential_file(&state, shared, &name).await
 		}
-		_ => Err(WebError::NotFound(
+		_ => Err(Error::NotFound(
 			"Ask for qr.svg, qr.png, card.png, card.pdf, credential.json or baked.png.".into(),
 		)
 		.into()),
@@ -198,11 +199,11 @@ async fn credential_file(state: &State, shared: Shared, name: &str) -> Result<Re
 		"baked.png" | "baked.svg" => {
 			let credential = vouched(state, shared.credential).await?;
 			let image = shared.image.ok_or_else(|| {
-				WebError::NotFound("No image is stored for this badge class.".into())
+				Error::NotFound("No image is stored for this badge class.".into())
 			})?;
 			let svg = image.content_type == "image/svg+xml";
 			if svg != (name == "baked.svg") {
-				return Err(WebError::NotFound(
+				return Err(Error::NotFound(
 					"The badge image has the other format (PNG or SVG).".into(),
 				)
 				.into());
@@ -210,13 +211,13 @@ async fn credential_file(state: &State, shared: Shared, name: &str) -> Result<Re
 			let version = badge_credential::baking::Version::V3;
 			let bytes = if svg {
 				let text = String::from_utf8(image.bytes)
-					.map_err(|_| WebError::Internal("stored SVG is not UTF-8".into()))?;
+					.map_err(|_| Error::Internal("stored SVG is not UTF-8".into()))?;
 				badge_credential::baking::bake_svg(&text, version, &credential)
-					.map_err(|e| WebError::Internal(format!("baking: {e}")))?
+					.map_err(|e| Error::Internal(format!("baking: {e}")))?
 					.into_bytes()
 			} else {
 				badge_credential::baking::bake_png(&image.bytes, version, &credential)
-					.map_err(|e| WebError::Internal(format!("baking: {e}")))?
+					.map_err(|e| Error::Internal(format!("baking: {e}")))?
 			};
 			let extension = if svg { "svg" } else { "png" };
 			Ok(file(
@@ -225,9 +226,7 @@ async fn credential_file(state: &State, shared: Shared, name: &str) -> Result<Re
 				Some(&format!("badge-{short}.{extension}")),
 			))
 		}
-		_ => Err(
-			WebError::NotFound("Ask for credential.json, baked.png or baked.svg.".into()).into(),
-		),
+		_ => Err(Error::NotFound("Ask for credential.json, baked.png or baked.svg.".into()).into()),
 	}
 }
 
@@ -240,10 +239,10 @@ pub(crate) async fn holder_file(
 ) -> Result<Response, PageError> {
 	let id: BadgeId = id
 		.parse()
-		.map_err(|_| WebError::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
+		.map_err(|_| Error::BadInput("A badge id is 0x and 64 hex digits.".into()))?;
 	let badge = id.hash();
 	if !crate::pages::holds(&state, &holder, id).await? {
-		return Err(WebError::NotFound("That badge is not in your wallet.".into()).into());
+		return Err(Error::NotFound("That badge is not in your wallet.".into()).into());
 	}
 	let json = on_chain(&state, async {
 		state.client().await?.verify_json(badge, None).await
@@ -261,18 +260,18 @@ pub(crate) async fn holder_file(
 /// The stored credential, if the chain still vouches for it (a key revoked since, say, may
 /// have been compromised before its revocation was known: such a credential is not served).
 /// A verdict is kept for a minute per credential, so that a busy page costs one check.
-async fn vouched(state: &State, stored: Option<String>) -> Result<String, WebError> {
+async fn vouched(state: &State, stored: Option<String>) -> Result<String, Error> {
 	let text = stored.ok_or_else(no_credential)?;
 	let digest = sp_crypto_hashing::blake2_256(text.as_bytes());
 	if state.credential_vouched_recently(&digest) {
 		return Ok(text);
 	}
 	let credential: serde_json::Value = serde_json::from_str(&text)
-		.map_err(|e| WebError::Internal(format!("stored credential: {e}")))?;
+		.map_err(|e| Error::Internal(format!("stored credential: {e}")))?;
 	crate::web::vouched(state, &credential, None)
 		.await
 		.map_err(|e| match e {
-			WebError::BadInput(reason) => WebError::NotFound(format!(
+			Error::BadInput(reason) => Error::NotFound(format!(
 				"The stored credential of this badge is no longer vouched for by the chain: {reason}"
 			)),
 			other => other,
@@ -281,13 +280,13 @@ async fn vouched(state: &State, stored: Option<String>) -> Result<String, WebErr
 	Ok(text)
 }
 
-fn no_credential() -> WebError {
-	WebError::NotFound("The issuer has not supplied a signed credential for this badge.".into())
+fn no_credential() -> Error {
+	Error::NotFound("The issuer has not supplied a signed credential for this badge.".into())
 }
 
 /// The share card: the badge image on the left (PNG class images; an SVG one is left out, it
 /// would need a renderer), the QR code of the page on the right, on white with a frame.
-pub fn card(image: Option<&ClassImage>, page_url: &str) -> Result<RgbImage, WebError> {
+pub fn card(image: Option<&ClassImage>, page_url: &str) -> Result<RgbImage, Error> {
 	let (width, height) = CARD;
 	let mut card = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
 	// A navy frame.
@@ -313,7 +312,7 @@ pub fn card(image: Option<&ClassImage>, page_url: &str) -> Result<RgbImage, WebE
 		reader.limits(limits);
 		let badge = reader
 			.decode()
-			.map_err(|e| WebError::Internal(format!("stored PNG: {e}")))?;
+			.map_err(|e| Error::Internal(format!("stored PNG: {e}")))?;
 		let side = 500;
 		let scaled = badge.resize(side, side, imageops::FilterType::Lanczos3);
 		let (w, h) = scaled.dimensions();
@@ -332,7 +331,7 @@ pub fn card(image: Option<&ClassImage>, page_url: &str) -> Result<RgbImage, WebE
 		);
 	}
 	let code = qrcode::QrCode::with_error_correction_level(page_url.as_bytes(), qrcode::EcLevel::Q)
-		.map_err(|e| WebError::Internal(format!("QR code of {page_url}: {e}")))?;
+		.map_err(|e| Error::Internal(format!("QR code of {page_url}: {e}")))?;
 	let qr = code
 		.render::<image::Luma<u8>>()
 		.min_dimensions(440, 440)
@@ -350,19 +349,19 @@ pub fn card(image: Option<&ClassImage>, page_url: &str) -> Result<RgbImage, WebE
 	Ok(card)
 }
 
-fn png(image: &RgbImage) -> Result<Vec<u8>, WebError> {
+fn png(image: &RgbImage) -> Result<Vec<u8>, Error> {
 	let mut out = std::io::Cursor::new(Vec::new());
 	image
 		.write_to(&mut out, image::ImageFormat::Png)
-		.map_err(|e| WebError::Internal(format!("PNG: {e}")))?;
+		.map_err(|e| Error::Internal(format!("PNG: {e}")))?;
 	Ok(out.into_inner())
 }
 
-fn jpeg(image: &RgbImage) -> Result<Vec<u8>, WebError> {
+fn jpeg(image: &RgbImage) -> Result<Vec<u8>, Error> {
 	let mut out = Vec::new();
 	image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
 		.encode_image(image)
-		.map_err(|e| WebError::Internal(format!("JPEG: {e}")))?;
+		.map_err(|e| Error::Internal(format!("JPEG: {e}")))?;
 	Ok(out)
 }
 

@@ -12,7 +12,8 @@
 //! stronger check.
 
 use crate::{
-	web::{on_chain, ApiError, WebError},
+	domain::Error,
+	web::{on_chain, ApiError},
 	State,
 };
 use axum::{
@@ -95,7 +96,7 @@ pub(crate) async fn revocation_list(
 		.parse()
 		.ok()
 		.filter(|n: &u32| n.to_string() == list)
-		.ok_or_else(|| WebError::NotFound("No such status list.".into()))?;
+		.ok_or_else(|| Error::NotFound("No such status list.".into()))?;
 	let max_age = Duration::from_secs(state.config.status_list_refresh);
 	// One build at a time: a burst of requests for a stale list rebuilds it once.
 	let mut cache = state.status_lists.0.lock().await;
@@ -126,7 +127,7 @@ pub(crate) async fn revocation_list(
 }
 
 /// The signed list `list` of `issuer` from the latest finalized state.
-async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String, WebError> {
+async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String, Error> {
 	let (profile, keys, revoked) = on_chain(state, async {
 		let client = state.client().await?;
 		let Some(profile) = client.issuer_json(issuer).await? else {
@@ -137,12 +138,11 @@ async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String,
 		Ok((Some(profile), keys, revoked))
 	})
 	.await?;
-	let profile =
-		profile.ok_or_else(|| WebError::NotFound("The chain has no such issuer.".into()))?;
+	let profile = profile.ok_or_else(|| Error::NotFound("The chain has no such issuer.".into()))?;
 	// List 0 always exists; a later one once the issuer's badges reach it.
 	let issued = u64::from(profile.issued);
 	if list > 0 && u64::from(list) * u64::from(status::LIST_LENGTH) >= issued {
-		return Err(WebError::NotFound("No such status list.".into()));
+		return Err(Error::NotFound("No such status list.".into()));
 	}
 	let now = dates::now_millis();
 	let (key_index, key) = keys
@@ -153,15 +153,15 @@ async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String,
 				&& k.vouches_for(&KeyPurpose::StatusLists, now).is_ok()
 		})
 		.ok_or_else(|| {
-			WebError::NotFound(format!(
+			Error::NotFound(format!(
 				"Issuer {issuer} has not delegated its status lists to this service: it publishes none of its current keys as this service's status-list key ({}).",
 				state.status_signer.multikey()
 			))
 		})?;
 	let account = issuer.to_string();
 	let base = &state.config.base_url;
-	let issuer_did = did::issuer_did(base, &account)
-		.map_err(|e| WebError::Internal(format!("base_url: {e}")))?;
+	let issuer_did =
+		did::issuer_did(base, &account).map_err(|e| Error::Internal(format!("base_url: {e}")))?;
 	let url = status::list_url(base, &account, list);
 	let encoded = status::encode_list(
 		revoked
@@ -188,7 +188,7 @@ async fn build(state: &State, issuer: &AccountId32, list: u32) -> Result<String,
 	let signed =
 		tokio::task::spawn_blocking(move || ob3::sign_blocking(unsigned, &seed, created, &method))
 			.await
-			.map_err(|e| WebError::Internal(format!("signing a status list: {e}")))?
-			.map_err(|e| WebError::Internal(format!("signing a status list: {e}")))?;
+			.map_err(|e| Error::Internal(format!("signing a status list: {e}")))?
+			.map_err(|e| Error::Internal(format!("signing a status list: {e}")))?;
 	Ok(signed.to_string())
 }

@@ -2,9 +2,10 @@
 //! and the security headers every response carries.
 
 use crate::{
+	domain::Error,
 	i18n::{tr, tr_with},
 	secrets::{self, token_hash},
-	store::{self, Holder, StoreError},
+	store::{self, Holder},
 	State,
 };
 use axum::{
@@ -176,9 +177,9 @@ async fn deadline(request: Request, next: Next) -> Response {
 		Err(_) => {
 			tracing::warn!(%route, seconds = limit.as_secs(), "request over its deadline");
 			if route.starts_with("/api/") {
-				ApiError(WebError::TooSlow).into_response()
+				ApiError(Error::TooSlow).into_response()
 			} else {
-				PageError(WebError::TooSlow).into_response()
+				PageError(Error::TooSlow).into_response()
 			}
 		}
 	}
@@ -237,7 +238,7 @@ async fn cached_page(
 	}
 	let (parts, body) = response.into_parts();
 	let Ok(bytes) = axum::body::to_bytes(body, PAGE_KEPT_BYTES).await else {
-		return WebError::Internal("an explorer page over 1 MiB".into()).into_page();
+		return Error::Internal("an explorer page over 1 MiB".into()).into_page();
 	};
 	let mut kept = state.pages.kept.lock().unwrap_or_else(|e| e.into_inner());
 	if kept.len() >= PAGES_KEPT {
@@ -297,7 +298,7 @@ async fn limit_logins(
 	if request.method() == Method::POST {
 		let client = format!("logins-from:{}", client_address(&state, &request));
 		if !state.limiter.allow(&client, LOGINS_PER_CLIENT) {
-			return PageError(WebError::RateLimited).into_response();
+			return PageError(Error::RateLimited).into_response();
 		}
 	}
 	next.run(request).await
@@ -315,7 +316,7 @@ async fn limit_links(
 	let allowed = state.limiter.allow(&client, LINK_REQUESTS_PER_CLIENT)
 		&& (request.method() != Method::POST || state.limiter.allow(&link, POSTS_PER_LINK));
 	if !allowed {
-		return PageError(WebError::RateLimited).into_response();
+		return PageError(Error::RateLimited).into_response();
 	}
 	next.run(request).await
 }
@@ -347,145 +348,64 @@ async fn security_headers(mut response: Response) -> Response {
 	response
 }
 
-/// Everything a request can fail with; pages render it as HTML, the API as JSON.
-#[derive(Debug, thiserror::Error)]
-pub enum WebError {
-	/// The link's token is unknown (mistyped, forged, or from another service).
-	#[error("This link is not valid. Check that you copied the whole link from the e-mail.")]
-	LinkUnknown,
-	/// The link expired.
-	#[error("This link has expired. Ask the issuer to send a new one.")]
-	LinkExpired,
-	/// The link was used already.
-	#[error("This link has already been used. Each link works once.")]
-	LinkUsed,
-	/// The request is malformed or a field is wrong.
-	#[error("{0}")]
-	BadInput(String),
-	/// The request body is over [`MAX_BODY`].
-	#[error("the request is larger than {MAX_BODY} bytes")]
-	TooLarge,
-	/// No or a wrong API token.
-	#[error("a valid API token is required (Authorization: Bearer …)")]
-	Unauthorized,
-	/// The caller may not touch this (another issuer's class, say).
-	#[error("{0}")]
-	Forbidden(String),
-	/// The thing exists already.
-	#[error("{0}")]
-	Conflict(String),
-	/// The chain node cannot be reached: nothing was changed.
-	#[error("The badge chain cannot be reached right now, so nothing was changed. Try again in a few minutes.")]
-	ChainUnavailable(String),
-	/// The chain refused the transaction.
-	#[error("The badge chain refused this: {0}")]
-	ChainRefused(String),
-	/// The chain has no such thing.
-	#[error("{0}")]
-	NotFound(String),
-	/// Too many requests from this client or for this link.
-	#[error("Too many attempts. Wait 15 minutes and try again.")]
-	RateLimited,
-	/// The request took longer than its deadline.
-	#[error("This took too long and was stopped. Try again in a few minutes.")]
-	TooSlow,
-	/// Too many password checks are waiting: nothing was done.
-	#[error("The service is busy right now. Try again in a moment.")]
-	Busy,
-	/// A fault of ours (logged; the message does not leak details).
-	#[error("Something went wrong on our side. Nothing was lost; try again later.")]
-	Internal(String),
+/// How the HTTP layer answers an [`Error`]: its status, its JSON code, as a page.
+pub(crate) trait Answer {
+	/// The error answered as an HTML page.
+	fn into_page(self) -> Response;
+	/// The HTTP status it is answered with.
+	fn status(&self) -> StatusCode;
+	/// Its `error` code in JSON answers.
+	fn code(&self) -> &'static str;
 }
 
-impl From<crate::passwords::Busy> for WebError {
-	fn from(_: crate::passwords::Busy) -> Self {
-		WebError::Busy
-	}
-}
-
-impl From<StoreError> for WebError {
-	fn from(e: StoreError) -> Self {
-		WebError::Internal(e.to_string())
-	}
-}
-
-impl From<badge_client::Error> for WebError {
-	fn from(e: badge_client::Error) -> Self {
-		match e {
-			badge_client::Error::Unreachable { .. }
-			| badge_client::Error::Timeout(_)
-			| badge_client::Error::StreamEnded
-			| badge_client::Error::Rpc(_) => WebError::ChainUnavailable(e.to_string()),
-			other => WebError::ChainRefused(other.to_string()),
-		}
-	}
-}
-
-impl WebError {
-	/// This error answered as an HTML page.
-	pub(crate) fn into_page(self) -> Response {
+impl Answer for Error {
+	fn into_page(self) -> Response {
 		PageError(self).into_response()
 	}
 
-	pub(crate) fn status(&self) -> StatusCode {
+	fn status(&self) -> StatusCode {
 		match self {
-			WebError::LinkUnknown => StatusCode::NOT_FOUND,
-			WebError::LinkExpired | WebError::LinkUsed => StatusCode::GONE,
-			WebError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
-			WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-			WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-			WebError::Forbidden(_) => StatusCode::FORBIDDEN,
-			WebError::Conflict(_) | WebError::ChainRefused(_) => StatusCode::CONFLICT,
-			WebError::ChainUnavailable(_) | WebError::Busy | WebError::TooSlow => {
+			Error::LinkUnknown => StatusCode::NOT_FOUND,
+			Error::LinkExpired | Error::LinkUsed => StatusCode::GONE,
+			Error::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+			Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+			Error::Unauthorized => StatusCode::UNAUTHORIZED,
+			Error::Forbidden(_) => StatusCode::FORBIDDEN,
+			Error::Conflict(_) | Error::ChainRefused(_) => StatusCode::CONFLICT,
+			Error::ChainUnavailable(_) | Error::Busy | Error::TooSlow => {
 				StatusCode::SERVICE_UNAVAILABLE
 			}
-			WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-			WebError::NotFound(_) => StatusCode::NOT_FOUND,
-			WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+			Error::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+			Error::NotFound(_) => StatusCode::NOT_FOUND,
+			Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		}
 	}
 
 	fn code(&self) -> &'static str {
 		match self {
-			WebError::LinkUnknown => "link_unknown",
-			WebError::LinkExpired => "link_expired",
-			WebError::LinkUsed => "link_used",
-			WebError::BadInput(_) => "bad_input",
-			WebError::TooLarge => "too_large",
-			WebError::Unauthorized => "unauthorized",
-			WebError::Forbidden(_) => "forbidden",
-			WebError::Conflict(_) => "conflict",
-			WebError::ChainUnavailable(_) => "chain_unavailable",
-			WebError::ChainRefused(_) => "chain_refused",
-			WebError::RateLimited => "rate_limited",
-			WebError::Busy => "busy",
-			WebError::TooSlow => "too_slow",
-			WebError::NotFound(_) => "not_found",
-			WebError::Internal(_) => "internal",
-		}
-	}
-
-	pub(crate) fn log(&self) {
-		crate::metrics::event(match self {
-			WebError::ChainUnavailable(_) => "chain_unavailable",
-			WebError::RateLimited => "rate_limited",
-			WebError::Busy => "busy",
-			WebError::TooSlow => "too_slow",
-			WebError::Internal(_) => "internal_error",
-			_ => "refused",
-		});
-		match self {
-			WebError::Internal(detail) => tracing::error!(%detail, "internal error"),
-			WebError::ChainUnavailable(detail) => tracing::warn!(%detail, "chain unavailable"),
-			_ => {}
+			Error::LinkUnknown => "link_unknown",
+			Error::LinkExpired => "link_expired",
+			Error::LinkUsed => "link_used",
+			Error::BadInput(_) => "bad_input",
+			Error::TooLarge { .. } => "too_large",
+			Error::Unauthorized => "unauthorized",
+			Error::Forbidden(_) => "forbidden",
+			Error::Conflict(_) => "conflict",
+			Error::ChainUnavailable(_) => "chain_unavailable",
+			Error::ChainRefused(_) => "chain_refused",
+			Error::RateLimited => "rate_limited",
+			Error::Busy => "busy",
+			Error::TooSlow => "too_slow",
+			Error::NotFound(_) => "not_found",
+			Error::Internal(_) => "internal",
 		}
 	}
 }
 
-/// A [`WebError`] answered as an HTML page.
-pub struct PageError(pub WebError);
+/// A [`Error`] answered as an HTML page.
+pub struct PageError(pub Error);
 
-impl<E: Into<WebError>> From<E> for PageError {
+impl<E: Into<Error>> From<E> for PageError {
 	fn from(e: E) -> Self {
 		PageError(e.into())
 	}
@@ -495,7 +415,7 @@ impl IntoResponse for PageError {
 	fn into_response(self) -> Response {
 		self.0.log();
 		let title = match (&self.0, self.0.status()) {
-			(WebError::NotFound(_), _) => tr("Not found"),
+			(Error::NotFound(_), _) => tr("Not found"),
 			(_, StatusCode::NOT_FOUND | StatusCode::GONE) => tr("This link does not work"),
 			(_, StatusCode::SERVICE_UNAVAILABLE) => tr("Please try again later"),
 			_ => tr("That did not work"),
@@ -503,13 +423,13 @@ impl IntoResponse for PageError {
 		// The message in the page's language: fixed ones by their English, the rest by their
 		// English pattern.
 		let message = match &self.0 {
-			WebError::BadInput(m) | WebError::Conflict(m) | WebError::NotFound(m) => tr(m),
-			WebError::ChainRefused(detail) => {
+			Error::BadInput(m) | Error::Conflict(m) | Error::NotFound(m) => tr(m),
+			Error::ChainRefused(detail) => {
 				tr_with("The badge chain refused this: {0}", &[("0", detail)])
 			}
-			WebError::TooLarge => tr_with(
-				"the request is larger than {MAX_BODY} bytes",
-				&[("MAX_BODY", &MAX_BODY.to_string())],
+			Error::TooLarge { limit } => tr_with(
+				"the request is larger than {limit} bytes",
+				&[("limit", &limit.to_string())],
 			),
 			other => tr(&other.to_string()),
 		};
@@ -518,10 +438,10 @@ impl IntoResponse for PageError {
 	}
 }
 
-/// A [`WebError`] answered as JSON `{ "error": code, "message": text }`.
-pub struct ApiError(WebError);
+/// A [`Error`] answered as JSON `{ "error": code, "message": text }`.
+pub struct ApiError(Error);
 
-impl<E: Into<WebError>> From<E> for ApiError {
+impl<E: Into<Error>> From<E> for ApiError {
 	fn from(e: E) -> Self {
 		ApiError(e.into())
 	}
@@ -570,7 +490,7 @@ pub const CHAIN_READ: std::time::Duration = std::time::Duration::from_secs(5);
 pub(crate) async fn on_chain<T>(
 	state: &State,
 	operation: impl std::future::Future<Output = Result<T, badge_client::Error>>,
-) -> Result<T, WebError> {
+) -> Result<T, Error> {
 	let answer = tokio::time::timeout(CHAIN_READ, operation)
 		.await
 		.unwrap_or_else(|_| Err(badge_client::Error::Timeout(CHAIN_READ)));
@@ -583,19 +503,19 @@ pub(crate) async fn on_chain<T>(
 pub(crate) async fn on_chain_final<T>(
 	state: &State,
 	transaction: impl std::future::Future<Output = Result<T, badge_client::Error>>,
-) -> Result<T, WebError> {
+) -> Result<T, Error> {
 	settle_chain_answer(state, transaction.await).await
 }
 
 async fn settle_chain_answer<T>(
 	state: &State,
 	answer: Result<T, badge_client::Error>,
-) -> Result<T, WebError> {
+) -> Result<T, Error> {
 	match answer {
 		Ok(value) => Ok(value),
 		Err(e) => {
-			let e = WebError::from(e);
-			if matches!(e, WebError::ChainUnavailable(_)) {
+			let e = Error::from(e);
+			if matches!(e, Error::ChainUnavailable(_)) {
 				state.forget_client().await;
 			}
 			Err(e)
@@ -605,18 +525,18 @@ async fn settle_chain_answer<T>(
 
 /// A normalized e-mail address, by the rule every part of the system keeps
 /// ([`badge_client::recipient::normalize_email`]), or why it is not one.
-pub fn normalize_email(raw: &str) -> Result<String, WebError> {
-	badge_client::recipient::normalize_email(raw).map_err(|e| WebError::BadInput(e.to_string()))
+pub fn normalize_email(raw: &str) -> Result<String, Error> {
+	badge_client::recipient::normalize_email(raw).map_err(|e| Error::BadInput(e.to_string()))
 }
 
 /// The issuer (id, name) whose API token the request carries (`Authorization: Bearer`).
-async fn api_issuer(state: &State, headers: &HeaderMap) -> Result<(i64, String), WebError> {
-	let token = bearer(headers).ok_or(WebError::Unauthorized)?;
+async fn api_issuer(state: &State, headers: &HeaderMap) -> Result<(i64, String), Error> {
+	let token = bearer(headers).ok_or(Error::Unauthorized)?;
 	state
 		.store
 		.issuer_by_token(&token_hash(token))
 		.await?
-		.ok_or(WebError::Unauthorized)
+		.ok_or(Error::Unauthorized)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -651,12 +571,13 @@ struct ImportQuery {
 /// A request's body, or why it cannot be read (413 when it is over the route's limit).
 fn body_of(
 	body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<axum::body::Bytes, WebError> {
+	limit: usize,
+) -> Result<axum::body::Bytes, Error> {
 	body.map_err(|e| {
 		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-			WebError::TooLarge
+			Error::TooLarge { limit }
 		} else {
-			WebError::BadInput(e.body_text())
+			Error::BadInput(e.body_text())
 		}
 	})
 }
@@ -672,9 +593,9 @@ async fn import_results(
 	body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
 	let (issuer, issuer_name) = api_issuer(&state, &headers).await?;
-	let axum::extract::Query(query) = query.map_err(|e| WebError::BadInput(e.body_text()))?;
-	let body = body_of(body)?;
-	let rows = crate::intake::results_rows(&body).map_err(WebError::BadInput)?;
+	let axum::extract::Query(query) = query.map_err(|e| Error::BadInput(e.body_text()))?;
+	let body = body_of(body, crate::issuer::MAX_IMPORT)?;
+	let rows = crate::intake::results_rows(&body).map_err(Error::BadInput)?;
 	let report = crate::intake::import_results(
 		&state,
 		issuer,
@@ -697,8 +618,8 @@ async fn put_class_image(
 	body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
 	let (issuer, _) = api_issuer(&state, &headers).await?;
-	let axum::extract::Path(class) = class.map_err(|e| WebError::BadInput(e.body_text()))?;
-	let body = body_of(body)?;
+	let axum::extract::Path(class) = class.map_err(|e| Error::BadInput(e.body_text()))?;
+	let body = body_of(body, crate::issuer::MAX_IMAGE)?;
 	let image =
 		crate::issuer::check_class_image(&state, issuer, class, "The request body", &body).await?;
 	state
@@ -717,9 +638,9 @@ async fn add_application(
 	let (issuer, issuer_name) = api_issuer(&state, &headers).await?;
 	let Json(new) = body.map_err(|e| {
 		if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-			WebError::TooLarge
+			Error::TooLarge { limit: MAX_BODY }
 		} else {
-			WebError::BadInput(e.body_text())
+			Error::BadInput(e.body_text())
 		}
 	})?;
 	let added = crate::intake::do_add_application(&state, issuer, &issuer_name, new).await?;
@@ -754,14 +675,14 @@ pub(crate) async fn vouched(
 	state: &State,
 	credential: &serde_json::Value,
 	email: Option<&str>,
-) -> Result<badge_client::Trusted, WebError> {
+) -> Result<badge_client::Trusted, Error> {
 	let client = on_chain(state, state.client()).await?;
 	match badge_client::trust::check_credential(&client, credential, email).await {
 		Ok(trusted) => Ok(trusted),
 		Err(badge_client::Refusal::Chain(e)) => {
 			on_chain(state, async { Err::<badge_client::Trusted, _>(e) }).await
 		}
-		Err(refusal) => Err(WebError::BadInput(format!(
+		Err(refusal) => Err(Error::BadInput(format!(
 			"the credential is refused ({}): {refusal}",
 			refusal.code()
 		))),
@@ -773,21 +694,21 @@ pub(crate) async fn live_link(
 	state: &State,
 	token: &str,
 	kind: store::LinkKind,
-) -> Result<store::Link, WebError> {
+) -> Result<store::Link, Error> {
 	if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-		return Err(WebError::LinkUnknown);
+		return Err(Error::LinkUnknown);
 	}
 	let link = state
 		.store
 		.link(&token_hash(token))
 		.await?
 		.filter(|l| l.kind == kind)
-		.ok_or(WebError::LinkUnknown)?;
+		.ok_or(Error::LinkUnknown)?;
 	if link.used_at.is_some() {
-		return Err(WebError::LinkUsed);
+		return Err(Error::LinkUsed);
 	}
 	if link.expires_at <= store::now() {
-		return Err(WebError::LinkExpired);
+		return Err(Error::LinkExpired);
 	}
 	Ok(link)
 }
@@ -824,7 +745,7 @@ async fn register(
 	let link = live_link(&state, &token, store::LinkKind::Register).await?;
 	let form = match form {
 		Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-			return Err(WebError::TooLarge.into())
+			return Err(Error::TooLarge { limit: MAX_BODY }.into())
 		}
 		other => other,
 	};
@@ -862,7 +783,7 @@ async fn register(
 		.store
 		.register_holder(&token_hash(&token), &holder, &receipts)
 		.await?
-		.ok_or(WebError::LinkUsed)?;
+		.ok_or(Error::LinkUsed)?;
 	state.outbox_wake.notify_one();
 	let sent = receipts.len();
 	tracing::info!(account = %holder.account, receipts = sent, "wallet registered");
@@ -894,14 +815,10 @@ pub(crate) fn password_problem(password: &str, again: &str) -> Option<String> {
 }
 
 /// The application of a live receipt link.
-async fn receipt_of(state: &State, token: &str) -> Result<store::Application, WebError> {
+async fn receipt_of(state: &State, token: &str) -> Result<store::Application, Error> {
 	let link = live_link(state, token, store::LinkKind::Receive).await?;
-	let id = link.application_id.ok_or(WebError::LinkUnknown)?;
-	state
-		.store
-		.application(id)
-		.await?
-		.ok_or(WebError::LinkUnknown)
+	let id = link.application_id.ok_or(Error::LinkUnknown)?;
+	state.store.application(id).await?.ok_or(Error::LinkUnknown)
 }
 
 async fn receive_page(
@@ -936,11 +853,11 @@ async fn receive(
 		.holder_by_email(&application.email)
 		.await?
 		.ok_or_else(|| {
-			WebError::BadInput("Register your wallet first: use the registration e-mail.".into())
+			Error::BadInput("Register your wallet first: use the registration e-mail.".into())
 		})?;
 	let key = state
 		.holder_key(&holder)
-		.map_err(|_| WebError::Internal("holder key does not decrypt".into()))?;
+		.map_err(|_| Error::Internal("holder key does not decrypt".into()))?;
 	let claim = state
 		.key
 		.open(
@@ -950,7 +867,7 @@ async fn receive(
 		.ok()
 		.and_then(|s| String::from_utf8(s).ok())
 		.and_then(|s| ClaimKey::from_secret_hex(&s).ok())
-		.ok_or_else(|| WebError::Internal("claim secret does not decrypt".into()))?;
+		.ok_or_else(|| Error::Internal("claim secret does not decrypt".into()))?;
 	let badge = application.badge_id.hash();
 	let client = on_chain(&state, state.client()).await?;
 	// On any failure the link stays usable: nothing is lost, the holder can try again. A retry
@@ -963,7 +880,7 @@ async fn receive(
 		// An earlier try's transaction may be in a block not final yet (the chain then refuses
 		// this one as received already): wait for finality a while before answering.
 		let landed = match e {
-			WebError::ChainRefused(_) => landed_within(&state, badge, &holder.account).await,
+			Error::ChainRefused(_) => landed_within(&state, badge, &holder.account).await,
 			_ => received_by(&state, badge, &holder.account).await,
 		};
 		if !landed {
@@ -1030,7 +947,7 @@ pub(crate) async fn received_by(state: &State, badge: H256, account: &str) -> bo
 pub(crate) async fn settle_landed_receipts(
 	state: &State,
 	holder: &store::Holder,
-) -> Result<(), WebError> {
+) -> Result<(), Error> {
 	let pending = state.store.pending_applications(&holder.email).await?;
 	let ids: Vec<(i64, H256)> = pending.iter().map(|a| (a.id, a.badge_id.hash())).collect();
 	if ids.is_empty() {
