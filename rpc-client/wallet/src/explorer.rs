@@ -3,12 +3,7 @@
 //! an issuer's page, a class's page, and a holder's public profile. Only public badges are
 //! listed: the chain's indexes drop a badge the moment its holder makes it private.
 
-use crate::{
-	domain::Error,
-	i18n::tr,
-	web::{on_chain, PageError},
-	State,
-};
+use crate::{domain::chain::on_chain, domain::Error, i18n::tr, web::PageError, State};
 use axum::{
 	extract::{Path, Query, State as AxumState},
 	http::StatusCode,

@@ -830,6 +830,8 @@ mod tests {
 			include_str!("recover.rs"),
 			include_str!("sessions.rs"),
 			include_str!("domain/error.rs"),
+			include_str!("domain/chain.rs"),
+			include_str!("domain/links.rs"),
 		] {
 			for opener in ["tr(", "tr_with(", "#[error(", "BadInput(", "NotFound("] {
 				texts.extend(literals(source, opener));

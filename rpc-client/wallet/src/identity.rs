@@ -5,11 +5,7 @@
 //! compromised service can withhold a document, not change one a verifier checks against the
 //! chain.
 
-use crate::{
-	domain::Error,
-	web::{on_chain, PageError},
-	State,
-};
+use crate::{domain::chain::on_chain, domain::Error, web::PageError, State};
 use axum::{
 	extract::{Path, State as AxumState},
 	http::{header, HeaderValue},

@@ -9,10 +9,13 @@
 
 use crate::{
 	domain::Error,
+	domain::{
+		chain::{on_chain_final, vouched},
+		normalize_email,
+	},
 	i18n::{self, Lang},
 	secrets,
 	store::{ApplicationStatus, FirstMail, MailKind, NewIntake},
-	web::{normalize_email, on_chain_final, vouched},
 	State,
 };
 use badge_client::{BadgeId, VerdictName, H256};

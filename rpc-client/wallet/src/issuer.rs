@@ -36,7 +36,7 @@ pub const MAX_IMAGE: usize = 2 * 1024 * 1024;
 
 /// Add a staff member of issuer `issuer` (name or id) and return their set-up link.
 pub async fn add_staff(state: &State, issuer: &str, email: &str) -> Result<String, String> {
-	let email = crate::web::normalize_email(email).map_err(|e| e.to_string())?;
+	let email = crate::domain::normalize_email(email).map_err(|e| e.to_string())?;
 	let issuer_id = state
 		.store
 		.issuer_id(issuer)
@@ -76,7 +76,7 @@ pub(crate) async fn setup_page(
 	AxumState(state): AxumState<Arc<State>>,
 	Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-	let link = crate::web::live_link(&state, &token, store::LinkKind::Staff).await?;
+	let link = crate::domain::links::live_link(&state, &token, store::LinkKind::Staff).await?;
 	Ok(page(
 		StatusCode::OK,
 		"staff_setup.html",
@@ -97,7 +97,7 @@ pub(crate) async fn setup(
 	Path(token): Path<String>,
 	form: Result<Form<SetupForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-	let link = crate::web::live_link(&state, &token, store::LinkKind::Staff).await?;
+	let link = crate::domain::links::live_link(&state, &token, store::LinkKind::Staff).await?;
 	let problem = match &form {
 		Err(_) => Some(tr("Fill in both password fields.")),
 		Ok(Form(f)) => crate::web::password_problem(&f.password, &f.password_again),
@@ -560,7 +560,7 @@ pub(crate) async fn check_class_image(
 			&[("file", file)],
 		)));
 	};
-	let chain = crate::web::on_chain(state, async {
+	let chain = crate::domain::chain::on_chain(state, async {
 		state.client().await?.class_json(class).await
 	})
 	.await

@@ -3,12 +3,13 @@
 //! the server redirects.
 
 use crate::{
+	domain::chain::on_chain,
 	domain::Error,
 	i18n::tr,
 	secrets::{self, token_hash},
 	sessions::{HolderSession, SessionCookie, HOLDER_COOKIE},
 	store::{self, Holder},
-	web::{on_chain, PageError},
+	web::PageError,
 	State,
 };
 use axum::{
@@ -266,7 +267,7 @@ pub(crate) async fn set_disclosure(
 		return Ok(Redirect::to("/").into_response());
 	}
 	let wanted = disclosure.clone();
-	let changed = crate::web::on_chain_final(
+	let changed = crate::domain::chain::on_chain_final(
 		&state,
 		client.set_disclosure(&key, badge, disclosure, Wait::Finalized),
 	)

@@ -9,11 +9,12 @@
 //! password through the link ends every session of the holder.
 
 use crate::{
+	domain::links::live_link,
 	domain::Error,
 	i18n::{self, tr},
 	secrets::token_hash,
 	store::{self, LinkKind, MailKind},
-	web::{live_link, password_problem, PageError, MAX_PASSWORD, MIN_PASSWORD},
+	web::{password_problem, PageError, MAX_PASSWORD, MIN_PASSWORD},
 	State,
 };
 use axum::{

@@ -6,12 +6,7 @@
 //! downloads the credential and baked image of each of their own badges, private ones too,
 //! from their wallet (`/wallet/badges/{id}/{file}`, behind their session).
 
-use crate::{
-	domain::Error,
-	store::ClassImage,
-	web::{on_chain, PageError},
-	State,
-};
+use crate::{domain::chain::on_chain, domain::Error, store::ClassImage, web::PageError, State};
 use axum::{
 	extract::{Path, State as AxumState},
 	http::{header, HeaderValue},
@@ -268,7 +263,7 @@ async fn vouched(state: &State, stored: Option<String>) -> Result<String, Error>
 	}
 	let credential: serde_json::Value = serde_json::from_str(&text)
 		.map_err(|e| Error::Internal(format!("stored credential: {e}")))?;
-	crate::web::vouched(state, &credential, None)
+	crate::domain::chain::vouched(state, &credential, None)
 		.await
 		.map_err(|e| match e {
 			Error::BadInput(reason) => Error::NotFound(format!(

@@ -11,11 +11,7 @@
 //! as long as the issuer keeps the key; the chain's own verdict (`badges_verify`) stays the
 //! stronger check.
 
-use crate::{
-	domain::Error,
-	web::{on_chain, ApiError},
-	State,
-};
+use crate::{domain::chain::on_chain, domain::Error, web::ApiError, State};
 use axum::{
 	extract::{Path, State as AxumState},
 	http::{header, HeaderValue},

@@ -2,7 +2,11 @@
 //! and the security headers every response carries.
 
 use crate::{
-	domain::Error,
+	domain::{
+		chain::{on_chain, on_chain_final},
+		links::live_link,
+		Error,
+	},
 	i18n::{tr, tr_with},
 	secrets::{self, token_hash},
 	store::{self, Holder},
@@ -480,55 +484,6 @@ async fn style() -> Response {
 		.into_response()
 }
 
-/// How long a page waits for the chain's answers to its reads before it answers 503: a node
-/// that stopped answering (its connection black-holed) fails the page fast instead of holding
-/// it for the connection's minute.
-pub const CHAIN_READ: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Await chain reads for at most [`CHAIN_READ`]; when the node is unreachable or too slow,
-/// drop the connection so the next request reconnects.
-pub(crate) async fn on_chain<T>(
-	state: &State,
-	operation: impl std::future::Future<Output = Result<T, badge_client::Error>>,
-) -> Result<T, Error> {
-	let answer = tokio::time::timeout(CHAIN_READ, operation)
-		.await
-		.unwrap_or_else(|_| Err(badge_client::Error::Timeout(CHAIN_READ)));
-	settle_chain_answer(state, answer).await
-}
-
-/// Await a transaction until it is final (bounded by the client's own timeout, a minute), or a
-/// long read such as a whole import's (bounded by the request's deadline); when the node is
-/// unreachable, drop the connection so the next request reconnects.
-pub(crate) async fn on_chain_final<T>(
-	state: &State,
-	transaction: impl std::future::Future<Output = Result<T, badge_client::Error>>,
-) -> Result<T, Error> {
-	settle_chain_answer(state, transaction.await).await
-}
-
-async fn settle_chain_answer<T>(
-	state: &State,
-	answer: Result<T, badge_client::Error>,
-) -> Result<T, Error> {
-	match answer {
-		Ok(value) => Ok(value),
-		Err(e) => {
-			let e = Error::from(e);
-			if matches!(e, Error::ChainUnavailable(_)) {
-				state.forget_client().await;
-			}
-			Err(e)
-		}
-	}
-}
-
-/// A normalized e-mail address, by the rule every part of the system keeps
-/// ([`badge_client::recipient::normalize_email`]), or why it is not one.
-pub fn normalize_email(raw: &str) -> Result<String, Error> {
-	badge_client::recipient::normalize_email(raw).map_err(|e| Error::BadInput(e.to_string()))
-}
-
 /// The issuer (id, name) whose API token the request carries (`Authorization: Bearer`).
 async fn api_issuer(state: &State, headers: &HeaderMap) -> Result<(i64, String), Error> {
 	let token = bearer(headers).ok_or(Error::Unauthorized)?;
@@ -667,50 +622,6 @@ async fn resend_link(
 		Json(serde_json::json!({ "mail": crate::intake::mail_name(mail) })),
 	)
 		.into_response())
-}
-
-/// The chain's word on a credential ([`badge_client::trust::check_credential`]): a refusal is
-/// bad input; only an unreachable chain is not a verdict.
-pub(crate) async fn vouched(
-	state: &State,
-	credential: &serde_json::Value,
-	email: Option<&str>,
-) -> Result<badge_client::Trusted, Error> {
-	let client = on_chain(state, state.client()).await?;
-	match badge_client::trust::check_credential(&client, credential, email).await {
-		Ok(trusted) => Ok(trusted),
-		Err(badge_client::Refusal::Chain(e)) => {
-			on_chain(state, async { Err::<badge_client::Trusted, _>(e) }).await
-		}
-		Err(refusal) => Err(Error::BadInput(format!(
-			"the credential is refused ({}): {refusal}",
-			refusal.code()
-		))),
-	}
-}
-
-/// The link of `token` if it is of `kind`, unused and unexpired.
-pub(crate) async fn live_link(
-	state: &State,
-	token: &str,
-	kind: store::LinkKind,
-) -> Result<store::Link, Error> {
-	if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-		return Err(Error::LinkUnknown);
-	}
-	let link = state
-		.store
-		.link(&token_hash(token))
-		.await?
-		.filter(|l| l.kind == kind)
-		.ok_or(Error::LinkUnknown)?;
-	if link.used_at.is_some() {
-		return Err(Error::LinkUsed);
-	}
-	if link.expires_at <= store::now() {
-		return Err(Error::LinkExpired);
-	}
-	Ok(link)
 }
 
 fn register_form(email: &str, problem: Option<&str>) -> Html<String> {
@@ -983,33 +894,5 @@ mod tests {
 		assert_eq!(expiry_text(0), "1970-01-01 00:00");
 		assert_eq!(expiry_text(1_795_000_000), "2026-11-18 11:06");
 		assert_eq!(expiry_text(951_782_400), "2000-02-29 00:00");
-	}
-
-	#[test]
-	fn emails_are_normalized_or_refused() {
-		assert_eq!(
-			normalize_email("  Member@Example.JP ").unwrap(),
-			"member@example.jp"
-		);
-		assert!(normalize_email("not an address").is_err());
-		assert!(normalize_email(&format!("{}@example.jp", "a".repeat(260))).is_err());
-	}
-
-	#[test]
-	fn every_address_the_rule_accepts_can_be_mailed() {
-		for accepted in [
-			"applicant@example.jp",
-			"a.b+c@mail.example.jp",
-			"o'neil@example.com",
-			"x_y-z@sub-domain.example.co.jp",
-			"!#$%&'*+/=?^_`{|}~-@example.jp",
-			"1@xn--eckwd4c7c.xn--zckzah",
-		] {
-			let email = normalize_email(accepted).unwrap();
-			assert!(
-				email.parse::<lettre::Address>().is_ok(),
-				"lettre refuses {email}, which the rule accepts"
-			);
-		}
 	}
 }
